@@ -1,0 +1,1 @@
+"""Project code generator: server OpenAPI export and SDK generation."""
