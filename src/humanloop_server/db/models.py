@@ -1,0 +1,237 @@
+"""SQLAlchemy 2 models. The migrations in ``db/migrations`` create exactly these tables."""
+
+import datetime as dt
+from typing import Any, Optional
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """Stores naive UTC, hands out aware UTC datetimes (SQLite has no time zones)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: Optional[dt.datetime], dialect: Any) -> Optional[dt.datetime]:
+        if value is None:
+            return None
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: Optional[dt.datetime], dialect: Any) -> Optional[dt.datetime]:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.timezone.utc)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Organization(Base):
+    __tablename__ = "organizations"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ApiKey(Base):
+    __tablename__ = "api_keys"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime, nullable=True)
+
+
+class Directory(Base):
+    __tablename__ = "directories"
+    __table_args__ = (UniqueConstraint("org_id", "path", name="uq_directories_org_path"),)
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    parent_id: Mapped[Optional[str]] = mapped_column(ForeignKey("directories.id"), nullable=True, index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    path: Mapped[str] = mapped_column(String(1024))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class File(Base):
+    __tablename__ = "files"
+    __table_args__ = (UniqueConstraint("org_id", "path", name="uq_files_org_path"),)
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    type: Mapped[str] = mapped_column(String(16), index=True)
+    path: Mapped[str] = mapped_column(String(1024))
+    name: Mapped[str] = mapped_column(String(255))
+    directory_id: Mapped[Optional[str]] = mapped_column(ForeignKey("directories.id"), nullable=True, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Version(Base):
+    __tablename__ = "versions"
+    __table_args__ = (
+        UniqueConstraint("file_id", "kernel_hash", name="uq_versions_file_kernel"),
+        Index("ix_versions_file_created", "file_id", "created_at"),
+    )
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    file_id: Mapped[str] = mapped_column(ForeignKey("files.id", ondelete="CASCADE"))
+    kernel: Mapped[Any] = mapped_column(JSON)
+    kernel_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="uncommitted")
+    commit_message: Mapped[Optional[str]] = mapped_column(Text, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    committed_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime, nullable=True)
+
+
+class Environment(Base):
+    __tablename__ = "environments"
+    __table_args__ = (UniqueConstraint("org_id", "name", name="uq_environments_org_name"),)
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    tag: Mapped[str] = mapped_column(String(16), default="other")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Deployment(Base):
+    __tablename__ = "deployments"
+    __table_args__ = (UniqueConstraint("file_id", "environment_id", name="uq_deployments_file_env"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    file_id: Mapped[str] = mapped_column(ForeignKey("files.id", ondelete="CASCADE"))
+    environment_id: Mapped[str] = mapped_column(ForeignKey("environments.id", ondelete="CASCADE"), index=True)
+    version_id: Mapped[str] = mapped_column(ForeignKey("versions.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Datapoint(Base):
+    """A datapoint of a Dataset file; identical content within one dataset is stored once."""
+
+    __tablename__ = "datapoints"
+    __table_args__ = (UniqueConstraint("file_id", "content_hash", name="uq_datapoints_file_hash"),)
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    file_id: Mapped[str] = mapped_column(ForeignKey("files.id", ondelete="CASCADE"))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    inputs: Mapped[Any] = mapped_column(JSON, nullable=True)
+    messages: Mapped[Any] = mapped_column(JSON, nullable=True)
+    target: Mapped[Any] = mapped_column(JSON, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DatasetVersionDatapoint(Base):
+    __tablename__ = "dataset_version_datapoints"
+    version_id: Mapped[str] = mapped_column(ForeignKey("versions.id", ondelete="CASCADE"), primary_key=True)
+    datapoint_id: Mapped[str] = mapped_column(ForeignKey("datapoints.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class MonitoringActivation(Base):
+    __tablename__ = "monitoring_activations"
+    __table_args__ = (
+        UniqueConstraint("file_id", "evaluator_id", name="uq_monitoring_file_evaluator"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    file_id: Mapped[str] = mapped_column(ForeignKey("files.id", ondelete="CASCADE"), index=True)
+    evaluator_id: Mapped[str] = mapped_column(ForeignKey("files.id", ondelete="CASCADE"))
+    # a pinned evaluator version, or NULL with environment_id set (follow that environment)
+    evaluator_version_id: Mapped[Optional[str]] = mapped_column(
+        ForeignKey("versions.id", ondelete="CASCADE"), nullable=True
+    )
+    environment_id: Mapped[Optional[str]] = mapped_column(
+        ForeignKey("environments.id", ondelete="CASCADE"), nullable=True
+    )
+    state: Mapped[str] = mapped_column(String(16), default="active")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Log(Base):
+    __tablename__ = "logs"
+    __table_args__ = (
+        Index("ix_logs_file_created", "file_id", "created_at"),
+        Index("ix_logs_org_created", "org_id", "created_at"),
+    )
+    id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    file_id: Mapped[str] = mapped_column(ForeignKey("files.id", ondelete="CASCADE"))
+    file_type: Mapped[str] = mapped_column(String(16))
+    version_id: Mapped[str] = mapped_column(ForeignKey("versions.id", ondelete="CASCADE"), index=True)
+    # evaluator logs: the evaluated log
+    parent_id: Mapped[Optional[str]] = mapped_column(String(128), nullable=True, index=True)
+    trace_parent_id: Mapped[Optional[str]] = mapped_column(String(128), nullable=True, index=True)
+    trace_id: Mapped[Optional[str]] = mapped_column(String(128), nullable=True, index=True)
+    trace_status: Mapped[Optional[str]] = mapped_column(String(16), nullable=True)
+    source_datapoint_id: Mapped[Optional[str]] = mapped_column(String(64), nullable=True)
+    evaluation_id: Mapped[Optional[str]] = mapped_column(String(64), nullable=True, index=True)
+    batch_id: Mapped[Optional[str]] = mapped_column(String(128), nullable=True)
+    environment: Mapped[Optional[str]] = mapped_column(String(255), nullable=True)
+    inputs: Mapped[Any] = mapped_column(JSON, nullable=True)
+    output: Mapped[Optional[str]] = mapped_column(Text, nullable=True)
+    error: Mapped[Optional[str]] = mapped_column(Text, nullable=True)
+    messages: Mapped[Any] = mapped_column(JSON, nullable=True)
+    output_message: Mapped[Any] = mapped_column(JSON, nullable=True)
+    tool_choice: Mapped[Any] = mapped_column(JSON, nullable=True)
+    judgment: Mapped[Any] = mapped_column(JSON, nullable=True)
+    log_metadata: Mapped[Any] = mapped_column("metadata", JSON, nullable=True)
+    provider_request: Mapped[Any] = mapped_column(JSON, nullable=True)
+    provider_response: Mapped[Any] = mapped_column(JSON, nullable=True)
+    prompt_tokens: Mapped[Optional[int]] = mapped_column(Integer, nullable=True)
+    output_tokens: Mapped[Optional[int]] = mapped_column(Integer, nullable=True)
+    prompt_cost: Mapped[Optional[float]] = mapped_column(Float, nullable=True)
+    output_cost: Mapped[Optional[float]] = mapped_column(Float, nullable=True)
+    finish_reason: Mapped[Optional[str]] = mapped_column(String(255), nullable=True)
+    provider_latency: Mapped[Optional[float]] = mapped_column(Float, nullable=True)
+    stdout: Mapped[Optional[str]] = mapped_column(Text, nullable=True)
+    source: Mapped[Optional[str]] = mapped_column(String(255), nullable=True)
+    user: Mapped[Optional[str]] = mapped_column(String(255), nullable=True)
+    save: Mapped[bool] = mapped_column(Boolean, default=True)
+    start_time: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime, nullable=True)
+    end_time: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # server receive time, used for ordering when created_at is user supplied
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class IdempotencyRecord(Base):
+    __tablename__ = "idempotency_records"
+    __table_args__ = (UniqueConstraint("org_id", "key", name="uq_idempotency_org_key"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(255))
+    method: Mapped[str] = mapped_column(String(16))
+    path: Mapped[str] = mapped_column(String(2048))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    # NULL while the first request is still being processed
+    status_code: Mapped[Optional[int]] = mapped_column(Integer, nullable=True)
+    content_type: Mapped[Optional[str]] = mapped_column(String(255), nullable=True)
+    response_body: Mapped[Optional[bytes]] = mapped_column(LargeBinary, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -1,0 +1,553 @@
+"""Files (Prompts, Tools, Datasets, Evaluators, Flows) and their content-addressed versions."""
+
+from typing import Any, Dict, Iterable, List, Optional, Sequence
+
+from sqlalchemy import delete as sa_delete
+from sqlalchemy import func, select
+
+from .. import ids
+from ..db.models import Deployment, Environment, File, Log, MonitoringActivation, Version
+from . import directories, environments, kernels
+from .common import (
+    Context,
+    conflict,
+    content_hash,
+    insert_or_get,
+    iso,
+    normalise_path,
+    not_found,
+    now,
+    page_body,
+    paginate,
+    split_path,
+    unprocessable,
+)
+
+FILE_TYPES = ("prompt", "tool", "dataset", "evaluator", "flow")
+LABELS = {"prompt": "Prompt", "tool": "Tool", "dataset": "Dataset", "evaluator": "Evaluator", "flow": "Flow"}
+
+
+# ---------------------------------------------------------------- lookup
+
+
+def get_file(ctx: Context, file_id: str, file_type: Optional[str] = None) -> File:
+    f = ctx.session.get(File, file_id)
+    if f is None or f.org_id != ctx.org_id or (file_type is not None and f.type != file_type):
+        raise not_found(LABELS.get(file_type or "", "File"), file_id)
+    return f
+
+
+def file_by_path(ctx: Context, path: str) -> Optional[File]:
+    return ctx.session.execute(
+        select(File).where(File.org_id == ctx.org_id, File.path == path)
+    ).scalar_one_or_none()
+
+
+def find_file(ctx: Context, file_type: str, file_id: Optional[str], path: Optional[str]) -> Optional[File]:
+    """The File named by id (404 when unknown) or by path (None when absent)."""
+    if file_id:
+        return get_file(ctx, file_id, file_type)
+    if path:
+        f = file_by_path(ctx, normalise_path(path))
+        if f is not None and f.type != file_type:
+            raise conflict(f"The file at path {f.path!r} is a {f.type}, not a {file_type}")
+        return f
+    return None
+
+
+def ensure_file(ctx: Context, file_type: str, file_id: Optional[str], path: Optional[str]) -> File:
+    """The File named by id or path; a new File is created at an unknown path (no commit)."""
+    f = find_file(ctx, file_type, file_id, path)
+    if f is not None:
+        return f
+    if not path:
+        raise unprocessable(f"Provide the path or id of the {LABELS[file_type]}", ["body", "path"])
+    full = normalise_path(path)
+    parent_path, name = split_path(full)
+    from ..db.models import Directory
+
+    if ctx.session.execute(
+        select(Directory.id).where(Directory.org_id == ctx.org_id, Directory.path == full)
+    ).first():
+        raise conflict(f"A directory already exists at path {full!r}")
+    parent = directories.ensure_path(ctx, parent_path)
+    ts = now()
+    new = File(
+        id=ids.file_id(file_type),
+        org_id=ctx.org_id,
+        type=file_type,
+        path=full,
+        name=name,
+        directory_id=parent.id if parent else None,
+        created_at=ts,
+        updated_at=ts,
+    )
+    row, created = insert_or_get(ctx.session, new, lambda: file_by_path(ctx, full))
+    if row.type != file_type:
+        raise conflict(f"The file at path {full!r} is a {row.type}, not a {file_type}")
+    if created and file_type == "prompt":
+        _attach_default_monitors(ctx, row)
+    return row
+
+
+def _attach_default_monitors(ctx: Context, f: File) -> None:
+    """The seeded human ``rating`` evaluator is attached to every new Prompt."""
+    from .seed import RATING_PATH
+
+    rating = file_by_path(ctx, RATING_PATH)
+    if rating is None or rating.type != "evaluator":
+        return
+    ctx.session.add(
+        MonitoringActivation(file_id=f.id, evaluator_id=rating.id, evaluator_version_id=None,
+                             environment_id=None, state="active")
+    )
+    ctx.session.flush()
+
+
+# ---------------------------------------------------------------- versions
+
+
+def _version_by_hash(ctx: Context, file_id: str, khash: str) -> Optional[Version]:
+    return ctx.session.execute(
+        select(Version).where(Version.file_id == file_id, Version.kernel_hash == khash)
+    ).scalar_one_or_none()
+
+
+def ensure_version(ctx: Context, f: File, kernel: Dict[str, Any], commit_message: Optional[str] = None,
+                   khash: Optional[str] = None) -> "tuple[Version, bool]":
+    """The version of ``f`` with this kernel; created when new. A commit message commits it."""
+    khash = khash or content_hash(kernel)
+    existing = _version_by_hash(ctx, f.id, khash)
+    created = False
+    if existing is None:
+        ts = now()
+        v = Version(
+            id=ids.version_id(f.type),
+            file_id=f.id,
+            kernel=kernel,
+            kernel_hash=khash,
+            status="committed" if commit_message is not None else "uncommitted",
+            commit_message=commit_message,
+            created_at=ts,
+            committed_at=ts if commit_message is not None else None,
+        )
+        existing, created = insert_or_get(ctx.session, v, lambda: _version_by_hash(ctx, f.id, khash))
+        if created:
+            f.updated_at = now()
+    if not created and commit_message is not None and existing.status == "uncommitted":
+        existing.status = "committed"
+        existing.commit_message = commit_message
+        existing.committed_at = now()
+    return existing, created
+
+
+def get_version(ctx: Context, f: File, version_id: str) -> Version:
+    v = ctx.session.get(Version, version_id)
+    if v is None or v.file_id != f.id:
+        raise not_found("Version", version_id)
+    return v
+
+
+def deployed_version(ctx: Context, f: File, env: Environment) -> Optional[Version]:
+    return ctx.session.execute(
+        select(Version)
+        .join(Deployment, Deployment.version_id == Version.id)
+        .where(Deployment.file_id == f.id, Deployment.environment_id == env.id)
+    ).scalar_one_or_none()
+
+
+def latest_version(ctx: Context, f: File, committed_only: bool = False) -> Optional[Version]:
+    stmt = select(Version).where(Version.file_id == f.id)
+    if committed_only:
+        stmt = stmt.where(Version.status == "committed")
+    return ctx.session.execute(
+        stmt.order_by(Version.created_at.desc(), Version.id.desc()).limit(1)
+    ).scalar_one_or_none()
+
+
+def default_version(ctx: Context, f: File) -> Optional[Version]:
+    """Deployed to the default environment, else the latest committed, else the latest version."""
+    env = environments.default_env(ctx)
+    if env is not None:
+        v = deployed_version(ctx, f, env)
+        if v is not None:
+            return v
+    return latest_version(ctx, f, committed_only=True) or latest_version(ctx, f)
+
+
+def resolve_version(ctx: Context, f: File, version_id: Optional[str] = None,
+                    environment: Optional[str] = None) -> Version:
+    if version_id:
+        return get_version(ctx, f, version_id)
+    if environment:
+        env = environments.by_name(ctx, environment)
+        v = deployed_version(ctx, f, env)
+        if v is None:
+            raise not_found(f"No version of {f.path!r} deployed to environment {environment!r}; version")
+        return v
+    v = default_version(ctx, f)
+    if v is None:
+        raise not_found(f"{LABELS[f.type]} {f.path!r} has no version; version")
+    return v
+
+
+# ---------------------------------------------------------------- serialisation
+
+
+def _version_environments(ctx: Context, v: Version) -> List[Dict[str, Any]]:
+    envs = ctx.session.execute(
+        select(Environment)
+        .join(Deployment, Deployment.environment_id == Environment.id)
+        .where(Deployment.version_id == v.id)
+        .order_by(Environment.created_at)
+    ).scalars()
+    return [environments.serialize(e) for e in envs]
+
+
+def _log_stats(ctx: Context, f: File, v: Version) -> Dict[str, Any]:
+    version_count, last = ctx.session.execute(
+        select(func.count(Log.id), func.max(Log.received_at)).where(Log.version_id == v.id)
+    ).one()
+    total = ctx.session.execute(select(func.count(Log.id)).where(Log.file_id == f.id)).scalar_one()
+    return {
+        "version_logs_count": int(version_count or 0),
+        "total_logs_count": int(total or 0),
+        "last_used_at": iso(last or v.created_at),
+    }
+
+
+def _monitors(ctx: Context, f: File) -> List[Dict[str, Any]]:
+    rows = ctx.session.execute(
+        select(MonitoringActivation).where(MonitoringActivation.file_id == f.id).order_by(MonitoringActivation.id)
+    ).scalars().all()
+    out: List[Dict[str, Any]] = []
+    for act in rows:
+        ev_file = ctx.session.get(File, act.evaluator_id)
+        if ev_file is None:
+            continue
+        env = ctx.session.get(Environment, act.environment_id) if act.environment_id else None
+        if act.evaluator_version_id:
+            ev_version = ctx.session.get(Version, act.evaluator_version_id)
+        elif env is not None:
+            ev_version = deployed_version(ctx, ev_file, env)
+        else:
+            ev_version = default_version(ctx, ev_file)
+        if ev_version is None:
+            continue
+        ev_body = serialize(ctx, ev_file, ev_version, nested=True)
+        if env is not None:
+            ref: Dict[str, Any] = {"type": "environment", "file": ev_body, "environment": environments.serialize(env)}
+        else:
+            ref = {"type": "version", "version": ev_body}
+        out.append({
+            "version_reference": ref,
+            "version": ev_body,
+            "state": act.state,
+            "created_at": iso(act.created_at),
+            "updated_at": iso(act.updated_at),
+        })
+    return out
+
+
+def _linked_tools(ctx: Context, tool_ids: Sequence[str]) -> List[Dict[str, Any]]:
+    out = []
+    for tid in tool_ids:
+        tool = ctx.session.get(File, tid)
+        if tool is None or tool.org_id != ctx.org_id or tool.type != "tool":
+            continue
+        v = default_version(ctx, tool)
+        fn = (v.kernel or {}).get("function") if v else None
+        if not isinstance(fn, dict):
+            continue
+        out.append({
+            "name": fn.get("name"),
+            "description": fn.get("description"),
+            "strict": fn.get("strict", False),
+            "parameters": fn.get("parameters"),
+            "id": tool.id,
+            "version_id": v.id if v else None,
+        })
+    return out
+
+
+def serialize(ctx: Context, f: File, v: Version, nested: bool = False,
+              include_datapoints: bool = False) -> Dict[str, Any]:
+    """The wire form of a File at one version (PromptResponse, ToolResponse, ...)."""
+    kernel = dict(v.kernel or {})
+    body: Dict[str, Any] = {
+        "path": f.path,
+        "id": f.id,
+        "directory_id": f.directory_id,
+        "name": f.name,
+        "version_id": v.id,
+        "type": f.type,
+        "environments": _version_environments(ctx, v),
+        "created_at": iso(v.created_at),
+        "updated_at": iso(f.updated_at),
+        "created_by": None,
+        "status": v.status,
+        "commit_message": v.commit_message,
+    }
+    if f.type == "dataset":
+        from . import datasets
+
+        body.update(datasets.version_fields(ctx, f, v, include_datapoints))
+        return body
+    body.update(_log_stats(ctx, f, v))
+    body["evaluator_aggregates"] = None
+    body["evaluators"] = [] if nested else _monitors(ctx, f)
+    if f.type == "prompt":
+        body.update(kernel)
+        body.setdefault("tools", [])
+        body["linked_tools"] = _linked_tools(ctx, kernel.get("linked_tools") or [])
+        body["inputs"] = kernels.kernel_inputs("prompt", kernel)
+    elif f.type == "tool":
+        body.update(kernel)
+        body["inputs"] = kernels.kernel_inputs("tool", kernel)
+        body["signature"] = kernels.tool_signature(kernel)
+    elif f.type == "evaluator":
+        body["spec"] = kernel.get("spec")
+        body["attributes"] = (kernel.get("spec") or {}).get("attributes")
+        body["inputs"] = kernels.kernel_inputs("evaluator", kernel)
+    elif f.type == "flow":
+        body["attributes"] = kernel.get("attributes") or {}
+        body.pop("total_logs_count", None)
+    return body
+
+
+def serialize_default(ctx: Context, f: File) -> Optional[Dict[str, Any]]:
+    v = default_version(ctx, f)
+    return serialize(ctx, f, v) if v is not None else None
+
+
+# ---------------------------------------------------------------- operations
+
+
+def upsert(ctx: Context, file_type: str, data: Dict[str, Any]) -> Dict[str, Any]:
+    """Create the File (at ``path``) or add a version; the same kernel gives the same version."""
+    kernel = kernels.make_kernel(file_type, data)
+    if file_type == "prompt" and kernel.get("linked_tools"):
+        for tid in kernel["linked_tools"]:
+            get_file(ctx, tid, "tool")
+    f = ensure_file(ctx, file_type, data.get("id"), data.get("path"))
+    v, _ = ensure_version(ctx, f, kernel, data.get("commit_message"))
+    ctx.commit()
+    return serialize(ctx, f, v)
+
+
+def get(ctx: Context, file_type: str, file_id: str, version_id: Optional[str] = None,
+        environment: Optional[str] = None, **kwargs: Any) -> Dict[str, Any]:
+    f = get_file(ctx, file_id, file_type)
+    v = resolve_version(ctx, f, version_id, environment)
+    return serialize(ctx, f, v, **kwargs)
+
+
+SORTS = {"created_at": File.created_at, "updated_at": File.updated_at, "name": File.name}
+
+
+def list_files(ctx: Context, file_types: Optional[Iterable[str]] = None, page: Optional[int] = None,
+               size: Optional[int] = None, name: Optional[str] = None, user_filter: Optional[str] = None,
+               sort_by: Optional[str] = None, order: Optional[str] = None,
+               environment: Optional[str] = None) -> Dict[str, Any]:
+    stmt = select(File).where(File.org_id == ctx.org_id)
+    types = [t for t in (file_types or []) if t]
+    if types:
+        stmt = stmt.where(File.type.in_(types))
+    if name:
+        stmt = stmt.where(func.lower(File.name).contains(name.lower(), autoescape=True))
+    env = None
+    if environment:
+        env = environments.by_name(ctx, environment)
+        stmt = stmt.where(
+            File.id.in_(select(Deployment.file_id).where(Deployment.environment_id == env.id))
+        )
+    # user_filter matches the creator; files made through this server have none, so nothing to narrow.
+    col = SORTS.get(sort_by or "created_at")
+    if col is None:
+        raise unprocessable(f"sort_by must be one of {sorted(SORTS)}", ["query", "sort_by"])
+    if (order or "desc") not in ("asc", "desc"):
+        raise unprocessable("order must be asc or desc", ["query", "order"])
+    stmt = stmt.order_by(col.asc() if order == "asc" else col.desc(), File.id)
+    rows, page, size, total = paginate(ctx.session, stmt, page, size)
+    records = []
+    for f in rows:
+        v = deployed_version(ctx, f, env) if env is not None else default_version(ctx, f)
+        if v is not None:
+            records.append(serialize(ctx, f, v))
+    return page_body(records, page, size, total)
+
+
+def move(ctx: Context, file_type: str, file_id: str, path: Optional[str] = None,
+         name: Optional[str] = None) -> Dict[str, Any]:
+    f = get_file(ctx, file_id, file_type)
+    if path:
+        new_path = normalise_path(path)
+    elif name:
+        if "/" in name:
+            raise unprocessable("name must not contain '/'", ["body", "name"])
+        parent, _ = split_path(f.path)
+        new_path = f"{parent}/{name.strip()}" if parent else name.strip()
+    else:
+        new_path = f.path
+    if new_path != f.path:
+        other = file_by_path(ctx, new_path)
+        if other is not None:
+            raise conflict(f"A file already exists at path {new_path!r}")
+        from ..db.models import Directory
+
+        if ctx.session.execute(
+            select(Directory.id).where(Directory.org_id == ctx.org_id, Directory.path == new_path)
+        ).first():
+            raise conflict(f"A directory already exists at path {new_path!r}")
+        parent_path, new_name = split_path(new_path)
+        parent = directories.ensure_path(ctx, parent_path)
+        f.path = new_path
+        f.name = new_name
+        f.directory_id = parent.id if parent else None
+        f.updated_at = now()
+        ctx.commit()
+    return serialize(ctx, f, resolve_version(ctx, f))
+
+
+def delete(ctx: Context, file_type: str, file_id: str) -> None:
+    f = get_file(ctx, file_id, file_type)
+    s = ctx.session
+    # explicit deletes (no reliance on ON DELETE CASCADE, so the order is the same on every database)
+    s.execute(sa_delete(MonitoringActivation).where(
+        (MonitoringActivation.file_id == f.id) | (MonitoringActivation.evaluator_id == f.id)))
+    s.execute(sa_delete(Deployment).where(Deployment.file_id == f.id))
+    s.execute(sa_delete(Log).where(Log.file_id == f.id))
+    if f.type == "dataset":
+        from ..db.models import Datapoint, DatasetVersionDatapoint
+
+        s.execute(sa_delete(DatasetVersionDatapoint).where(
+            DatasetVersionDatapoint.version_id.in_(select(Version.id).where(Version.file_id == f.id))))
+        s.execute(sa_delete(Datapoint).where(Datapoint.file_id == f.id))
+    s.execute(sa_delete(Version).where(Version.file_id == f.id))
+    s.delete(f)
+    ctx.commit()
+
+
+def list_versions(ctx: Context, file_type: str, file_id: str, status: Optional[str] = None,
+                  **kwargs: Any) -> Dict[str, Any]:
+    f = get_file(ctx, file_id, file_type)
+    stmt = select(Version).where(Version.file_id == f.id)
+    if status:
+        stmt = stmt.where(Version.status == status)
+    rows = ctx.session.execute(stmt.order_by(Version.created_at.desc(), Version.id.desc())).scalars()
+    return {"records": [serialize(ctx, f, v) for v in rows]}
+
+
+def commit(ctx: Context, file_type: str, file_id: str, version_id: str, commit_message: str) -> Dict[str, Any]:
+    f = get_file(ctx, file_id, file_type)
+    v = get_version(ctx, f, version_id)
+    if v.status == "committed":
+        from fastapi import HTTPException
+
+        raise HTTPException(
+            status_code=422,
+            detail={
+                "code": "version_already_committed",
+                "description": f"Version {v.id} has already been committed.",
+                "msg": f"Version {v.id} has already been committed.",
+            },
+        )
+    v.status = "committed"
+    v.commit_message = commit_message
+    v.committed_at = now()
+    f.updated_at = now()
+    ctx.commit()
+    return serialize(ctx, f, v)
+
+
+def set_deployment(ctx: Context, file_type: str, file_id: str, environment_id: str,
+                   version_id: str) -> Dict[str, Any]:
+    f = get_file(ctx, file_id, file_type)
+    env = environments.by_id(ctx, environment_id)
+    v = get_version(ctx, f, version_id)
+    dep = ctx.session.execute(
+        select(Deployment).where(Deployment.file_id == f.id, Deployment.environment_id == env.id)
+    ).scalar_one_or_none()
+    if dep is None:
+        new = Deployment(file_id=f.id, environment_id=env.id, version_id=v.id, created_at=now())
+        dep, created = insert_or_get(
+            ctx.session, new,
+            lambda: ctx.session.execute(
+                select(Deployment).where(Deployment.file_id == f.id, Deployment.environment_id == env.id)
+            ).scalar_one_or_none(),
+        )
+        if not created:
+            dep.version_id = v.id
+    else:
+        dep.version_id = v.id
+        dep.created_at = now()
+    f.updated_at = now()
+    ctx.commit()
+    return serialize(ctx, f, v)
+
+
+def remove_deployment(ctx: Context, file_type: str, file_id: str, environment_id: str) -> None:
+    f = get_file(ctx, file_id, file_type)
+    env = environments.by_id(ctx, environment_id)
+    res = ctx.session.execute(
+        sa_delete(Deployment).where(Deployment.file_id == f.id, Deployment.environment_id == env.id)
+    )
+    if not res.rowcount:
+        raise not_found(f"Deployment of {f.path!r} to environment {env.name!r}")
+    ctx.commit()
+
+
+def list_environments(ctx: Context, file_type: str, file_id: str) -> List[Dict[str, Any]]:
+    f = get_file(ctx, file_id, file_type)
+    out = []
+    for env in environments.list_all(ctx):
+        body = environments.serialize(env)
+        v = deployed_version(ctx, f, env)
+        body["file"] = serialize(ctx, f, v) if v is not None else None
+        out.append(body)
+    return out
+
+
+def _activation_target(ctx: Context, item: Dict[str, Any]) -> "tuple[File, Optional[str], Optional[str]]":
+    if item.get("evaluator_version_id"):
+        v = ctx.session.get(Version, item["evaluator_version_id"])
+        ev = ctx.session.get(File, v.file_id) if v is not None else None
+        if v is None or ev is None or ev.org_id != ctx.org_id or ev.type != "evaluator":
+            raise not_found("Evaluator version", item["evaluator_version_id"])
+        return ev, v.id, None
+    if item.get("evaluator_id"):
+        ev = get_file(ctx, item["evaluator_id"], "evaluator")
+        env = environments.by_id(ctx, item["environment_id"]) if item.get("environment_id") else None
+        return ev, None, env.id if env else None
+    raise unprocessable("each item needs evaluator_version_id, or evaluator_id and environment_id",
+                        ["body", "activate"])
+
+
+def update_monitoring(ctx: Context, file_type: str, file_id: str,
+                      activate: Optional[List[Dict[str, Any]]] = None,
+                      deactivate: Optional[List[Dict[str, Any]]] = None) -> Dict[str, Any]:
+    f = get_file(ctx, file_id, file_type)
+    for item in activate or []:
+        ev, ev_version, env_id = _activation_target(ctx, item)
+        act = ctx.session.execute(
+            select(MonitoringActivation).where(
+                MonitoringActivation.file_id == f.id, MonitoringActivation.evaluator_id == ev.id)
+        ).scalar_one_or_none()
+        if act is None:
+            act = MonitoringActivation(file_id=f.id, evaluator_id=ev.id, created_at=now())
+            ctx.session.add(act)
+        act.evaluator_version_id = ev_version
+        act.environment_id = env_id
+        act.state = "active"
+        act.updated_at = now()
+    for item in deactivate or []:
+        ev, _, _ = _activation_target(ctx, item)
+        act = ctx.session.execute(
+            select(MonitoringActivation).where(
+                MonitoringActivation.file_id == f.id, MonitoringActivation.evaluator_id == ev.id)
+        ).scalar_one_or_none()
+        if act is not None:
+            act.state = "inactive"
+            act.updated_at = now()
+    ctx.commit()
+    return serialize(ctx, f, resolve_version(ctx, f))
