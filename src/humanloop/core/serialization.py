@@ -79,9 +79,7 @@ def encode_query(params: typing.Optional[typing.Mapping[str, typing.Any]]) -> ty
     """Query parameters with ``None`` (not given) dropped and values encoded."""
     if not params:
         return {}
-    return {
-        key: encode_query_value(value) for key, value in params.items() if value is not None and value is not OMIT
-    }
+    return {key: encode_query_value(value) for key, value in params.items() if value is not None and value is not OMIT}
 
 
 def encode_path_param(value: typing.Any) -> str:

@@ -132,7 +132,9 @@ class SSEDecoder:
         return event
 
 
-def decode_event(event_type: typing.Any, event: ServerSentEvent, status_code: typing.Optional[int] = None) -> typing.Any:
+def decode_event(
+    event_type: typing.Any, event: ServerSentEvent, status_code: typing.Optional[int] = None
+) -> typing.Any:
     """Parse one event's JSON data into ``event_type``; raise instead of skipping what does not fit."""
     try:
         return type_adapter(event_type).validate_json(event.data)
