@@ -39,7 +39,7 @@ def export(output: Path = DEFAULT_OUTPUT, check: bool = False) -> int:
     return 0
 
 
-def add_parser(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("export", help="write api/openapi.json from the server app")
     parser.add_argument("--check", action="store_true", help="exit 1 if the committed file is stale")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="where to write the document")

@@ -1,0 +1,164 @@
+"""HTTP routes of /v5/evaluations: see the summaries below; behaviour lives in `handlers.evaluations`."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from fastapi import APIRouter, Body, Depends, Path, Query, Response
+from typing_extensions import Annotated
+
+from ..schemas import (
+    CreateEvaluationRequest,
+    EvaluateeRequest,
+    EvaluationReportLogResponse,
+    EvaluationResponse,
+    EvaluationStats,
+    EvaluationStatus,
+    PaginatedData,
+    UpdateEvaluationRequest,
+)
+from .deps import RequestContext, get_context
+from .handlers import evaluations as handlers
+from .routing import sdk_extra
+
+router = APIRouter(prefix="/evaluations", tags=["Evaluations"])
+
+
+def _sdk(method: str, **kwargs: object) -> dict:
+    return sdk_extra("evaluations", method, **kwargs)
+
+
+@router.get(
+    "",
+    response_model=PaginatedData[EvaluationResponse],
+    operation_id="list__evaluations_get",
+    summary="evaluations list",
+    openapi_extra=_sdk("list", paginated=True),
+)
+def list_evaluations(
+    file_id: Annotated[str, Query()],
+    ctx: Annotated[RequestContext, Depends(get_context)],
+    page: Annotated[Optional[int], Query(ge=1)] = None,
+    size: Annotated[Optional[int], Query(ge=0)] = None,
+) -> PaginatedData[EvaluationResponse]:
+    return handlers.list_evaluations(ctx, file_id=file_id, page=page, size=size)
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=EvaluationResponse,
+    operation_id="create_evaluations_post",
+    summary="evaluations create",
+    openapi_extra=_sdk("create"),
+)
+def create(
+    body: CreateEvaluationRequest,
+    ctx: Annotated[RequestContext, Depends(get_context)],
+) -> EvaluationResponse:
+    return handlers.create(ctx, body)
+
+
+@router.get(
+    "/{id}",
+    response_model=EvaluationResponse,
+    operation_id="get_evaluations__id__get",
+    summary="evaluations get",
+    openapi_extra=_sdk("get"),
+)
+def get(
+    id: Annotated[str, Path()],
+    ctx: Annotated[RequestContext, Depends(get_context)],
+) -> EvaluationResponse:
+    return handlers.get(ctx, id)
+
+
+@router.delete(
+    "/{id}",
+    status_code=204,
+    response_class=Response,
+    operation_id="delete_evaluations__id__delete",
+    summary="evaluations delete",
+    openapi_extra=_sdk("delete"),
+)
+def delete(
+    id: Annotated[str, Path()],
+    ctx: Annotated[RequestContext, Depends(get_context)],
+) -> Response:
+    handlers.delete(ctx, id)
+    return Response(status_code=204)
+
+
+@router.patch(
+    "/{id}",
+    response_model=EvaluationResponse,
+    operation_id="update_setup_evaluations__id__patch",
+    summary="evaluations update_setup",
+    openapi_extra=_sdk("update_setup"),
+)
+def update_setup(
+    id: Annotated[str, Path()],
+    body: UpdateEvaluationRequest,
+    ctx: Annotated[RequestContext, Depends(get_context)],
+) -> EvaluationResponse:
+    return handlers.update_setup(ctx, id, body)
+
+
+@router.patch(
+    "/{id}/status",
+    response_model=EvaluationResponse,
+    operation_id="update_status_evaluations__id__status_patch",
+    summary="evaluations update_status",
+    openapi_extra=_sdk("update_status"),
+)
+def update_status(
+    id: Annotated[str, Path()],
+    status: Annotated[EvaluationStatus, Body(embed=True)],
+    ctx: Annotated[RequestContext, Depends(get_context)],
+) -> EvaluationResponse:
+    return handlers.update_status(ctx, id, status)
+
+
+@router.get(
+    "/{id}/stats",
+    response_model=EvaluationStats,
+    operation_id="get_stats_evaluations__id__stats_get",
+    summary="evaluations get_stats",
+    openapi_extra=_sdk("get_stats"),
+)
+def get_stats(
+    id: Annotated[str, Path()],
+    ctx: Annotated[RequestContext, Depends(get_context)],
+) -> EvaluationStats:
+    return handlers.get_stats(ctx, id)
+
+
+@router.get(
+    "/{id}/logs",
+    response_model=PaginatedData[EvaluationReportLogResponse],
+    operation_id="get_logs_evaluations__id__logs_get",
+    summary="evaluations get_logs",
+    openapi_extra=_sdk("get_logs"),
+)
+def get_logs(
+    id: Annotated[str, Path()],
+    ctx: Annotated[RequestContext, Depends(get_context)],
+    page: Annotated[Optional[int], Query(ge=1)] = None,
+    size: Annotated[Optional[int], Query(ge=0)] = None,
+) -> PaginatedData[EvaluationReportLogResponse]:
+    return handlers.get_logs(ctx, id, page=page, size=size)
+
+
+@router.post(
+    "/{id}/pin-evaluatee",
+    response_model=EvaluationResponse,
+    operation_id="pin_evaluatee_evaluations__id__pin_evaluatee_post",
+    summary="evaluations pin_evaluatee",
+    openapi_extra=_sdk("pin_evaluatee"),
+)
+def pin_evaluatee(
+    id: Annotated[str, Path()],
+    body: EvaluateeRequest,
+    ctx: Annotated[RequestContext, Depends(get_context)],
+) -> EvaluationResponse:
+    return handlers.pin_evaluatee(ctx, id, body)

@@ -1,0 +1,51 @@
+"""HTTP routes of /v5/files: see the summaries below; behaviour lives in `handlers.files`."""
+
+from __future__ import annotations
+
+from typing import List, Optional, Union
+
+from fastapi import APIRouter, Depends, Query
+from typing_extensions import Annotated
+
+from ..schemas import (
+    DatasetResponse,
+    EvaluatorResponse,
+    FileType,
+    FlowResponse,
+    PaginatedData,
+    ProjectSortBy,
+    PromptResponse,
+    SortOrder,
+    ToolResponse,
+)
+from .deps import RequestContext, get_context
+from .handlers import files as handlers
+from .routing import sdk_extra
+
+router = APIRouter(prefix="/files", tags=["Files"])
+
+
+def _sdk(method: str, **kwargs: object) -> dict:
+    return sdk_extra("files", method, **kwargs)
+
+
+@router.get(
+    "",
+    response_model=PaginatedData[Union[PromptResponse, ToolResponse, DatasetResponse, EvaluatorResponse, FlowResponse]],
+    operation_id="Files_list",
+    summary="files list",
+    openapi_extra=_sdk("list"),
+)
+def list_files(
+    ctx: Annotated[RequestContext, Depends(get_context)],
+    page: Annotated[Optional[int], Query(ge=1)] = None,
+    size: Annotated[Optional[int], Query(ge=0)] = None,
+    name: Annotated[Optional[str], Query()] = None,
+    type: Annotated[Optional[List[FileType]], Query()] = None,
+    environment: Annotated[Optional[str], Query()] = None,
+    sort_by: Annotated[Optional[ProjectSortBy], Query()] = None,
+    order: Annotated[Optional[SortOrder], Query()] = None,
+) -> PaginatedData[Union[PromptResponse, ToolResponse, DatasetResponse, EvaluatorResponse, FlowResponse]]:
+    return handlers.list_files(
+        ctx, page=page, size=size, name=name, type=type, environment=environment, sort_by=sort_by, order=order
+    )

@@ -1,0 +1,1 @@
+"""Behaviour behind the routes, one module per resource (same function names as the routes)."""

@@ -1,0 +1,87 @@
+"""HTTP routes of /v5/logs: see the summaries below; behaviour lives in `handlers.logs`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import List, Optional
+
+from fastapi import APIRouter, Depends, Path, Query, Response
+from typing_extensions import Annotated
+
+from ..schemas import LogResponse, PaginatedData, VersionStatus
+from .deps import RequestContext, get_context
+from .handlers import logs as handlers
+from .routing import sdk_extra
+
+router = APIRouter(prefix="/logs", tags=["Logs"])
+
+
+def _sdk(method: str, **kwargs: object) -> dict:
+    return sdk_extra("logs", method, **kwargs)
+
+
+@router.get(
+    "",
+    response_model=PaginatedData[LogResponse],
+    operation_id="list__logs_get",
+    summary="logs list",
+    openapi_extra=_sdk("list", paginated=True),
+)
+def list_logs(
+    file_id: Annotated[str, Query()],
+    ctx: Annotated[RequestContext, Depends(get_context)],
+    page: Annotated[Optional[int], Query(ge=1)] = None,
+    size: Annotated[Optional[int], Query(ge=0)] = None,
+    version_id: Annotated[Optional[str], Query()] = None,
+    version_status: Annotated[Optional[VersionStatus], Query()] = None,
+    search: Annotated[Optional[str], Query()] = None,
+    metadata_search: Annotated[Optional[str], Query()] = None,
+    start_date: Annotated[Optional[datetime], Query()] = None,
+    end_date: Annotated[Optional[datetime], Query()] = None,
+    include_parent: Annotated[Optional[bool], Query()] = None,
+    in_trace_filter: Annotated[Optional[List[bool]], Query()] = None,
+) -> PaginatedData[LogResponse]:
+    return handlers.list_logs(
+        ctx,
+        file_id=file_id,
+        page=page,
+        size=size,
+        version_id=version_id,
+        version_status=version_status,
+        search=search,
+        metadata_search=metadata_search,
+        start_date=start_date,
+        end_date=end_date,
+        include_parent=include_parent,
+        in_trace_filter=in_trace_filter,
+    )
+
+
+@router.delete(
+    "",
+    status_code=204,
+    response_class=Response,
+    operation_id="Logs_delete",
+    summary="logs delete",
+    openapi_extra=_sdk("delete"),
+)
+def delete(
+    id: Annotated[List[str], Query()],
+    ctx: Annotated[RequestContext, Depends(get_context)],
+) -> Response:
+    handlers.delete(ctx, id=id)
+    return Response(status_code=204)
+
+
+@router.get(
+    "/{id}",
+    response_model=LogResponse,
+    operation_id="get_logs__id__get",
+    summary="logs get",
+    openapi_extra=_sdk("get"),
+)
+def get(
+    id: Annotated[str, Path()],
+    ctx: Annotated[RequestContext, Depends(get_context)],
+) -> LogResponse:
+    return handlers.get(ctx, id)

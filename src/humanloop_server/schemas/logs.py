@@ -1,0 +1,17 @@
+"""logs schemas."""
+
+from __future__ import annotations
+
+from typing import Union
+
+from typing_extensions import TypeAliasType
+
+from .evaluators import EvaluatorLogResponse
+from .flows import FlowLogResponse
+from .prompts import PromptLogResponse
+from .tools import ToolLogResponse
+
+#: LogResponse
+LogResponse = TypeAliasType(
+    "LogResponse", Union[PromptLogResponse, ToolLogResponse, EvaluatorLogResponse, FlowLogResponse]
+)
