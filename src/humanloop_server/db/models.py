@@ -156,9 +156,7 @@ class DatasetVersionDatapoint(Base):
 
 class MonitoringActivation(Base):
     __tablename__ = "monitoring_activations"
-    __table_args__ = (
-        UniqueConstraint("file_id", "evaluator_id", name="uq_monitoring_file_evaluator"),
-    )
+    __table_args__ = (UniqueConstraint("file_id", "evaluator_id", name="uq_monitoring_file_evaluator"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     file_id: Mapped[str] = mapped_column(ForeignKey("files.id", ondelete="CASCADE"), index=True)
     evaluator_id: Mapped[str] = mapped_column(ForeignKey("files.id", ondelete="CASCADE"))

@@ -15,19 +15,21 @@ from pydantic import BaseModel
 from . import common, datasets, directories, evaluations, evaluators, files, flows, logs, prompts, tools
 from .common import *  # noqa: F403
 from .datasets import *  # noqa: F403
-
-# Same class name in two modules: import them qualified by module when both are needed.
-from .datasets import DatasetRequest  # noqa: E402  (the upsert body of /datasets)
 from .directories import *  # noqa: F403
 from .evaluations import *  # noqa: F403
 from .evaluators import *  # noqa: F403
-from .evaluators import EvaluatorRequest  # noqa: E402  (the upsert body of /evaluators)
 from .files import *  # noqa: F403
 from .flows import *  # noqa: F403
 from .logs import *  # noqa: F403
 from .prompts import *  # noqa: F403
 from .tools import *  # noqa: F403
-from .tools import ToolType  # noqa: E402  (the kind of a Tool; the chat one is common.ToolType)
+
+# Names defined in two modules. The package-level name is the upsert body of the resource (and the
+# kind of a Tool); the other one is reachable through its module (`common.ToolType`,
+# `evaluations.DatasetRequest`, `evaluations.EvaluatorRequest`).
+DatasetRequest = datasets.DatasetRequest
+EvaluatorRequest = evaluators.EvaluatorRequest
+ToolType = tools.ToolType
 
 AREA_MODULES = (common, prompts, tools, datasets, evaluators, flows, files, directories, evaluations, logs)
 

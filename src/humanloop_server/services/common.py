@@ -142,7 +142,9 @@ def insert_or_get(session: Session, obj: T, lookup: Callable[[], Optional[T]]) -
         return existing, False
 
 
-def paginate(session: Session, stmt: Select, page: Optional[int], size: Optional[int]) -> Tuple[List[Any], int, int, int]:
+def paginate(
+    session: Session, stmt: Select, page: Optional[int], size: Optional[int]
+) -> Tuple[List[Any], int, int, int]:
     """Run ``stmt`` for one page; returns (rows, page, size, total). Pages past the end are empty."""
     page = page or 1
     size = 10 if size is None else size

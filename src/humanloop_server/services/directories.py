@@ -53,9 +53,7 @@ def ensure_path(ctx: Context, path: Optional[str]) -> Optional[Directory]:
         return existing
     parent_path, name = split_path(path)
     parent = ensure_path(ctx, parent_path)
-    if ctx.session.execute(
-        select(File.id).where(File.org_id == ctx.org_id, File.path == path)
-    ).first():
+    if ctx.session.execute(select(File.id).where(File.org_id == ctx.org_id, File.path == path)).first():
         raise conflict(f"A file already exists at path {path!r}, so it cannot be a directory")
     ts = now()
     d = Directory(
@@ -71,8 +69,9 @@ def ensure_path(ctx: Context, path: Optional[str]) -> Optional[Directory]:
     return row
 
 
-def create(ctx: Context, name: Optional[str] = None, parent_id: Optional[str] = None,
-           path: Optional[str] = None) -> Dict[str, Any]:
+def create(
+    ctx: Context, name: Optional[str] = None, parent_id: Optional[str] = None, path: Optional[str] = None
+) -> Dict[str, Any]:
     if path:
         full = normalise_path(path)
     elif name:
@@ -124,8 +123,13 @@ def _is_within(path: str, prefix: str) -> bool:
     return path == prefix or path.startswith(prefix + "/")
 
 
-def update_directory(ctx: Context, directory_id: str, name: Optional[str] = None,
-                     parent_id: Optional[str] = None, path: Optional[str] = None) -> Dict[str, Any]:
+def update_directory(
+    ctx: Context,
+    directory_id: str,
+    name: Optional[str] = None,
+    parent_id: Optional[str] = None,
+    path: Optional[str] = None,
+) -> Dict[str, Any]:
     d = get_directory(ctx, directory_id)
     old_path = d.path
     if path:
@@ -142,22 +146,27 @@ def update_directory(ctx: Context, directory_id: str, name: Optional[str] = None
         return serialize(d)
     if _is_within(new_path, old_path):
         raise conflict("A directory cannot be moved into itself")
-    if _by_path(ctx, new_path) is not None or ctx.session.execute(
-        select(File.id).where(File.org_id == ctx.org_id, File.path == new_path)
-    ).first():
+    if (
+        _by_path(ctx, new_path) is not None
+        or ctx.session.execute(select(File.id).where(File.org_id == ctx.org_id, File.path == new_path)).first()
+    ):
         raise conflict(f"Path {new_path!r} is already taken")
     new_parent_path, new_name = split_path(new_path)
     new_parent = ensure_path(ctx, new_parent_path)
     # rewrite the paths of everything below
-    descendants = ctx.session.execute(
-        select(Directory).where(Directory.org_id == ctx.org_id, Directory.path.startswith(old_path + "/"))
-    ).scalars().all()
+    descendants = (
+        ctx.session.execute(
+            select(Directory).where(Directory.org_id == ctx.org_id, Directory.path.startswith(old_path + "/"))
+        )
+        .scalars()
+        .all()
+    )
     for sub in descendants:
-        sub.path = new_path + sub.path[len(old_path):]
+        sub.path = new_path + sub.path[len(old_path) :]
     for f in ctx.session.execute(
         select(File).where(File.org_id == ctx.org_id, File.path.startswith(old_path + "/"))
     ).scalars():
-        f.path = new_path + f.path[len(old_path):]
+        f.path = new_path + f.path[len(old_path) :]
     d.path = new_path
     d.name = new_name
     d.parent_id = new_parent.id if new_parent else None

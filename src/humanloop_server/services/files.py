@@ -38,9 +38,7 @@ def get_file(ctx: Context, file_id: str, file_type: Optional[str] = None) -> Fil
 
 
 def file_by_path(ctx: Context, path: str) -> Optional[File]:
-    return ctx.session.execute(
-        select(File).where(File.org_id == ctx.org_id, File.path == path)
-    ).scalar_one_or_none()
+    return ctx.session.execute(select(File).where(File.org_id == ctx.org_id, File.path == path)).scalar_one_or_none()
 
 
 def find_file(ctx: Context, file_type: str, file_id: Optional[str], path: Optional[str]) -> Optional[File]:
@@ -66,9 +64,7 @@ def ensure_file(ctx: Context, file_type: str, file_id: Optional[str], path: Opti
     parent_path, name = split_path(full)
     from ..db.models import Directory
 
-    if ctx.session.execute(
-        select(Directory.id).where(Directory.org_id == ctx.org_id, Directory.path == full)
-    ).first():
+    if ctx.session.execute(select(Directory.id).where(Directory.org_id == ctx.org_id, Directory.path == full)).first():
         raise conflict(f"A directory already exists at path {full!r}")
     parent = directories.ensure_path(ctx, parent_path)
     ts = now()
@@ -98,8 +94,9 @@ def _attach_default_monitors(ctx: Context, f: File) -> None:
     if rating is None or rating.type != "evaluator":
         return
     ctx.session.add(
-        MonitoringActivation(file_id=f.id, evaluator_id=rating.id, evaluator_version_id=None,
-                             environment_id=None, state="active")
+        MonitoringActivation(
+            file_id=f.id, evaluator_id=rating.id, evaluator_version_id=None, environment_id=None, state="active"
+        )
     )
     ctx.session.flush()
 
@@ -113,8 +110,9 @@ def _version_by_hash(ctx: Context, file_id: str, khash: str) -> Optional[Version
     ).scalar_one_or_none()
 
 
-def ensure_version(ctx: Context, f: File, kernel: Dict[str, Any], commit_message: Optional[str] = None,
-                   khash: Optional[str] = None) -> "tuple[Version, bool]":
+def ensure_version(
+    ctx: Context, f: File, kernel: Dict[str, Any], commit_message: Optional[str] = None, khash: Optional[str] = None
+) -> "tuple[Version, bool]":
     """The version of ``f`` with this kernel; created when new. A commit message commits it."""
     khash = khash or content_hash(kernel)
     existing = _version_by_hash(ctx, f.id, khash)
@@ -175,8 +173,9 @@ def default_version(ctx: Context, f: File) -> Optional[Version]:
     return latest_version(ctx, f, committed_only=True) or latest_version(ctx, f)
 
 
-def resolve_version(ctx: Context, f: File, version_id: Optional[str] = None,
-                    environment: Optional[str] = None) -> Version:
+def resolve_version(
+    ctx: Context, f: File, version_id: Optional[str] = None, environment: Optional[str] = None
+) -> Version:
     if version_id:
         return get_version(ctx, f, version_id)
     if environment:
@@ -217,9 +216,13 @@ def _log_stats(ctx: Context, f: File, v: Version) -> Dict[str, Any]:
 
 
 def _monitors(ctx: Context, f: File) -> List[Dict[str, Any]]:
-    rows = ctx.session.execute(
-        select(MonitoringActivation).where(MonitoringActivation.file_id == f.id).order_by(MonitoringActivation.id)
-    ).scalars().all()
+    rows = (
+        ctx.session.execute(
+            select(MonitoringActivation).where(MonitoringActivation.file_id == f.id).order_by(MonitoringActivation.id)
+        )
+        .scalars()
+        .all()
+    )
     out: List[Dict[str, Any]] = []
     for act in rows:
         ev_file = ctx.session.get(File, act.evaluator_id)
@@ -239,13 +242,15 @@ def _monitors(ctx: Context, f: File) -> List[Dict[str, Any]]:
             ref: Dict[str, Any] = {"type": "environment", "file": ev_body, "environment": environments.serialize(env)}
         else:
             ref = {"type": "version", "version": ev_body}
-        out.append({
-            "version_reference": ref,
-            "version": ev_body,
-            "state": act.state,
-            "created_at": iso(act.created_at),
-            "updated_at": iso(act.updated_at),
-        })
+        out.append(
+            {
+                "version_reference": ref,
+                "version": ev_body,
+                "state": act.state,
+                "created_at": iso(act.created_at),
+                "updated_at": iso(act.updated_at),
+            }
+        )
     return out
 
 
@@ -259,19 +264,22 @@ def _linked_tools(ctx: Context, tool_ids: Sequence[str]) -> List[Dict[str, Any]]
         fn = (v.kernel or {}).get("function") if v else None
         if not isinstance(fn, dict):
             continue
-        out.append({
-            "name": fn.get("name"),
-            "description": fn.get("description"),
-            "strict": fn.get("strict", False),
-            "parameters": fn.get("parameters"),
-            "id": tool.id,
-            "version_id": v.id if v else None,
-        })
+        out.append(
+            {
+                "name": fn.get("name"),
+                "description": fn.get("description"),
+                "strict": fn.get("strict", False),
+                "parameters": fn.get("parameters"),
+                "id": tool.id,
+                "version_id": v.id if v else None,
+            }
+        )
     return out
 
 
-def serialize(ctx: Context, f: File, v: Version, nested: bool = False,
-              include_datapoints: bool = False) -> Dict[str, Any]:
+def serialize(
+    ctx: Context, f: File, v: Version, nested: bool = False, include_datapoints: bool = False
+) -> Dict[str, Any]:
     """The wire form of a File at one version (PromptResponse, ToolResponse, ...)."""
     kernel = dict(v.kernel or {})
     body: Dict[str, Any] = {
@@ -335,8 +343,14 @@ def upsert(ctx: Context, file_type: str, data: Dict[str, Any]) -> Dict[str, Any]
     return serialize(ctx, f, v)
 
 
-def get(ctx: Context, file_type: str, file_id: str, version_id: Optional[str] = None,
-        environment: Optional[str] = None, **kwargs: Any) -> Dict[str, Any]:
+def get(
+    ctx: Context,
+    file_type: str,
+    file_id: str,
+    version_id: Optional[str] = None,
+    environment: Optional[str] = None,
+    **kwargs: Any,
+) -> Dict[str, Any]:
     f = get_file(ctx, file_id, file_type)
     v = resolve_version(ctx, f, version_id, environment)
     return serialize(ctx, f, v, **kwargs)
@@ -345,10 +359,17 @@ def get(ctx: Context, file_type: str, file_id: str, version_id: Optional[str] = 
 SORTS = {"created_at": File.created_at, "updated_at": File.updated_at, "name": File.name}
 
 
-def list_files(ctx: Context, file_types: Optional[Iterable[str]] = None, page: Optional[int] = None,
-               size: Optional[int] = None, name: Optional[str] = None, user_filter: Optional[str] = None,
-               sort_by: Optional[str] = None, order: Optional[str] = None,
-               environment: Optional[str] = None) -> Dict[str, Any]:
+def list_files(
+    ctx: Context,
+    file_types: Optional[Iterable[str]] = None,
+    page: Optional[int] = None,
+    size: Optional[int] = None,
+    name: Optional[str] = None,
+    user_filter: Optional[str] = None,
+    sort_by: Optional[str] = None,
+    order: Optional[str] = None,
+    environment: Optional[str] = None,
+) -> Dict[str, Any]:
     stmt = select(File).where(File.org_id == ctx.org_id)
     types = [t for t in (file_types or []) if t]
     if types:
@@ -358,9 +379,7 @@ def list_files(ctx: Context, file_types: Optional[Iterable[str]] = None, page: O
     env = None
     if environment:
         env = environments.by_name(ctx, environment)
-        stmt = stmt.where(
-            File.id.in_(select(Deployment.file_id).where(Deployment.environment_id == env.id))
-        )
+        stmt = stmt.where(File.id.in_(select(Deployment.file_id).where(Deployment.environment_id == env.id)))
     # user_filter matches the creator; files made through this server have none, so nothing to narrow.
     col = SORTS.get(sort_by or "created_at")
     if col is None:
@@ -377,8 +396,9 @@ def list_files(ctx: Context, file_types: Optional[Iterable[str]] = None, page: O
     return page_body(records, page, size, total)
 
 
-def move(ctx: Context, file_type: str, file_id: str, path: Optional[str] = None,
-         name: Optional[str] = None) -> Dict[str, Any]:
+def move(
+    ctx: Context, file_type: str, file_id: str, path: Optional[str] = None, name: Optional[str] = None
+) -> Dict[str, Any]:
     f = get_file(ctx, file_id, file_type)
     if path:
         new_path = normalise_path(path)
@@ -413,23 +433,30 @@ def delete(ctx: Context, file_type: str, file_id: str) -> None:
     f = get_file(ctx, file_id, file_type)
     s = ctx.session
     # explicit deletes (no reliance on ON DELETE CASCADE, so the order is the same on every database)
-    s.execute(sa_delete(MonitoringActivation).where(
-        (MonitoringActivation.file_id == f.id) | (MonitoringActivation.evaluator_id == f.id)))
+    s.execute(
+        sa_delete(MonitoringActivation).where(
+            (MonitoringActivation.file_id == f.id) | (MonitoringActivation.evaluator_id == f.id)
+        )
+    )
     s.execute(sa_delete(Deployment).where(Deployment.file_id == f.id))
     s.execute(sa_delete(Log).where(Log.file_id == f.id))
     if f.type == "dataset":
         from ..db.models import Datapoint, DatasetVersionDatapoint
 
-        s.execute(sa_delete(DatasetVersionDatapoint).where(
-            DatasetVersionDatapoint.version_id.in_(select(Version.id).where(Version.file_id == f.id))))
+        s.execute(
+            sa_delete(DatasetVersionDatapoint).where(
+                DatasetVersionDatapoint.version_id.in_(select(Version.id).where(Version.file_id == f.id))
+            )
+        )
         s.execute(sa_delete(Datapoint).where(Datapoint.file_id == f.id))
     s.execute(sa_delete(Version).where(Version.file_id == f.id))
     s.delete(f)
     ctx.commit()
 
 
-def list_versions(ctx: Context, file_type: str, file_id: str, status: Optional[str] = None,
-                  **kwargs: Any) -> Dict[str, Any]:
+def list_versions(
+    ctx: Context, file_type: str, file_id: str, status: Optional[str] = None, **kwargs: Any
+) -> Dict[str, Any]:
     f = get_file(ctx, file_id, file_type)
     stmt = select(Version).where(Version.file_id == f.id)
     if status:
@@ -460,8 +487,7 @@ def commit(ctx: Context, file_type: str, file_id: str, version_id: str, commit_m
     return serialize(ctx, f, v)
 
 
-def set_deployment(ctx: Context, file_type: str, file_id: str, environment_id: str,
-                   version_id: str) -> Dict[str, Any]:
+def set_deployment(ctx: Context, file_type: str, file_id: str, environment_id: str, version_id: str) -> Dict[str, Any]:
     f = get_file(ctx, file_id, file_type)
     env = environments.by_id(ctx, environment_id)
     v = get_version(ctx, f, version_id)
@@ -471,7 +497,8 @@ def set_deployment(ctx: Context, file_type: str, file_id: str, environment_id: s
     if dep is None:
         new = Deployment(file_id=f.id, environment_id=env.id, version_id=v.id, created_at=now())
         dep, created = insert_or_get(
-            ctx.session, new,
+            ctx.session,
+            new,
             lambda: ctx.session.execute(
                 select(Deployment).where(Deployment.file_id == f.id, Deployment.environment_id == env.id)
             ).scalar_one_or_none(),
@@ -519,19 +546,25 @@ def _activation_target(ctx: Context, item: Dict[str, Any]) -> "tuple[File, Optio
         ev = get_file(ctx, item["evaluator_id"], "evaluator")
         env = environments.by_id(ctx, item["environment_id"]) if item.get("environment_id") else None
         return ev, None, env.id if env else None
-    raise unprocessable("each item needs evaluator_version_id, or evaluator_id and environment_id",
-                        ["body", "activate"])
+    raise unprocessable(
+        "each item needs evaluator_version_id, or evaluator_id and environment_id", ["body", "activate"]
+    )
 
 
-def update_monitoring(ctx: Context, file_type: str, file_id: str,
-                      activate: Optional[List[Dict[str, Any]]] = None,
-                      deactivate: Optional[List[Dict[str, Any]]] = None) -> Dict[str, Any]:
+def update_monitoring(
+    ctx: Context,
+    file_type: str,
+    file_id: str,
+    activate: Optional[List[Dict[str, Any]]] = None,
+    deactivate: Optional[List[Dict[str, Any]]] = None,
+) -> Dict[str, Any]:
     f = get_file(ctx, file_id, file_type)
     for item in activate or []:
         ev, ev_version, env_id = _activation_target(ctx, item)
         act = ctx.session.execute(
             select(MonitoringActivation).where(
-                MonitoringActivation.file_id == f.id, MonitoringActivation.evaluator_id == ev.id)
+                MonitoringActivation.file_id == f.id, MonitoringActivation.evaluator_id == ev.id
+            )
         ).scalar_one_or_none()
         if act is None:
             act = MonitoringActivation(file_id=f.id, evaluator_id=ev.id, created_at=now())
@@ -544,7 +577,8 @@ def update_monitoring(ctx: Context, file_type: str, file_id: str,
         ev, _, _ = _activation_target(ctx, item)
         act = ctx.session.execute(
             select(MonitoringActivation).where(
-                MonitoringActivation.file_id == f.id, MonitoringActivation.evaluator_id == ev.id)
+                MonitoringActivation.file_id == f.id, MonitoringActivation.evaluator_id == ev.id
+            )
         ).scalar_one_or_none()
         if act is not None:
             act.state = "inactive"

@@ -16,9 +16,22 @@ PROMPT_DEFAULTS: Dict[str, Any] = {
     "other": {},
 }
 PROMPT_FIELDS = [
-    "model", "endpoint", "template", "provider", "max_tokens", "temperature", "top_p", "stop",
-    "presence_penalty", "frequency_penalty", "other", "seed", "response_format", "tools",
-    "linked_tools", "attributes",
+    "model",
+    "endpoint",
+    "template",
+    "provider",
+    "max_tokens",
+    "temperature",
+    "top_p",
+    "stop",
+    "presence_penalty",
+    "frequency_penalty",
+    "other",
+    "seed",
+    "response_format",
+    "tools",
+    "linked_tools",
+    "attributes",
 ]
 TOOL_FIELDS = ["function", "source_code", "setup_values", "attributes", "tool_type"]
 

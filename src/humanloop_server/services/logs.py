@@ -1,0 +1,366 @@
+"""Logs and traces for every File type."""
+
+from typing import Any, Dict, List, Optional
+
+from fastapi import HTTPException
+from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy import delete as sa_delete
+
+from .. import ids
+from ..db.models import File, Log, Version
+from . import files, kernels
+from .common import (
+    Context,
+    bad_request,
+    conflict,
+    iso,
+    not_found,
+    now,
+    page_body,
+    paginate,
+    parse_dt,
+    unprocessable,
+)
+
+COMMON_FIELDS = [
+    "inputs",
+    "output",
+    "error",
+    "messages",
+    "output_message",
+    "tool_choice",
+    "judgment",
+    "provider_request",
+    "provider_response",
+    "prompt_tokens",
+    "output_tokens",
+    "prompt_cost",
+    "output_cost",
+    "finish_reason",
+    "provider_latency",
+    "stdout",
+    "source",
+    "user",
+    "environment",
+    "source_datapoint_id",
+    "batch_id",
+    "evaluation_id",
+]
+PAYLOAD_FIELDS = ["provider_request", "provider_response"]
+KERNEL_FIELD = {"prompt": "prompt", "tool": "tool", "flow": "flow", "evaluator": "spec"}
+
+
+def _get_log(ctx: Context, log_id: str) -> Log:
+    log = ctx.session.get(Log, log_id)
+    if log is None or log.org_id != ctx.org_id:
+        raise not_found("Log", log_id)
+    return log
+
+
+def _trace_root(ctx: Context, log: Log) -> Optional[Log]:
+    if log.trace_id:
+        root = ctx.session.get(Log, log.trace_id)
+        if root is not None:
+            return root
+    return None
+
+
+def _resolve_file_version(
+    ctx: Context, file_type: str, data: Dict[str, Any], version_id: Optional[str], environment: Optional[str]
+) -> "tuple[File, Version]":
+    kernel_data = data.get(KERNEL_FIELD[file_type])
+    if file_type == "evaluator" and kernel_data is not None:
+        kernel_data = {"spec": kernel_data}
+    if kernel_data is not None:
+        kernel = kernels.make_kernel(file_type, kernel_data)
+        f = files.ensure_file(ctx, file_type, data.get("id"), data.get("path"))
+        v, _ = files.ensure_version(ctx, f, kernel)
+        return f, v
+    f_or_none = files.find_file(ctx, file_type, data.get("id"), data.get("path"))
+    if f_or_none is None:
+        if file_type in ("flow", "tool") and data.get("path"):
+            f = files.ensure_file(ctx, file_type, None, data.get("path"))
+            v, _ = files.ensure_version(ctx, f, kernels.make_kernel(file_type, {}))
+            return f, v
+        label = files.LABELS[file_type]
+        if not data.get("path"):
+            raise unprocessable(f"Provide the path or id of the {label}", ["body", "path"])
+        raise not_found(f"{label} at path {data.get('path')!r} (send its details to create it);")
+    return f_or_none, files.resolve_version(ctx, f_or_none, version_id, environment)
+
+
+def _widen_flows(ctx: Context, parent: Log, start: Any, end: Any) -> None:
+    """Flow logs span their children: widen start/end of the flow ancestors."""
+    cur: Optional[Log] = parent
+    depth = 0
+    while cur is not None and depth < 100:
+        if cur.file_type == "flow":
+            if start is not None and (cur.start_time is None or start < cur.start_time):
+                cur.start_time = start
+            if end is not None and (cur.end_time is None or end > cur.end_time):
+                cur.end_time = end
+        cur = ctx.session.get(Log, cur.trace_parent_id) if cur.trace_parent_id else None
+        depth += 1
+
+
+def create_log(
+    ctx: Context,
+    file_type: str,
+    data: Dict[str, Any],
+    version_id: Optional[str] = None,
+    environment: Optional[str] = None,
+) -> Dict[str, Any]:
+    f, v = _resolve_file_version(ctx, file_type, data, version_id, environment)
+    ts = now()
+    log_id = data.get("log_id") if file_type == "flow" else None
+    if log_id:
+        if ctx.session.get(Log, log_id) is not None:
+            raise conflict(f"A log with id {log_id!r} already exists")
+    else:
+        log_id = ids.new_id("log")
+    log = Log(id=log_id, org_id=ctx.org_id, file_id=f.id, file_type=file_type, version_id=v.id, received_at=ts)
+    for field in COMMON_FIELDS:
+        if field in data and data[field] is not None:
+            setattr(log, field, data[field])
+    if data.get("metadata") is not None:
+        log.log_metadata = data["metadata"]
+    if log.inputs is None:
+        log.inputs = {}
+    log.save = data.get("save", True) is not False
+    if not log.save:
+        for field in PAYLOAD_FIELDS:
+            setattr(log, field, None)
+    log.start_time = parse_dt(data.get("start_time"))
+    log.end_time = parse_dt(data.get("end_time"))
+    log.created_at = parse_dt(data.get("created_at")) or ts
+    if file_type == "evaluator":
+        parent = _get_log(ctx, data["parent_id"]) if data.get("parent_id") else None
+        if parent is None:
+            raise unprocessable("field required", ["body", "parent_id"])
+        log.parent_id = parent.id
+    trace_parent_id = data.get("trace_parent_id")
+    if trace_parent_id:
+        tparent = ctx.session.get(Log, trace_parent_id)
+        if tparent is None or tparent.org_id != ctx.org_id:
+            raise not_found("Trace parent log", trace_parent_id)
+        root = _trace_root(ctx, tparent) or tparent
+        if root.file_type == "flow" and root.trace_status == "complete":
+            raise bad_request(f"Trace {root.id} is complete; no more logs can be added to it")
+        if tparent.file_type == "flow" and tparent.trace_status == "complete":
+            raise bad_request(f"Log {tparent.id} is complete; no more logs can be added under it")
+        log.trace_parent_id = tparent.id
+        log.trace_id = tparent.trace_id or tparent.id
+        _widen_flows(ctx, tparent, log.start_time, log.end_time)
+    if file_type == "flow":
+        status = data.get("trace_status") or "incomplete"
+        if status not in ("complete", "incomplete"):
+            raise unprocessable("trace_status must be complete or incomplete", ["body", "trace_status"])
+        log.trace_status = status
+        if log.trace_id is None:
+            log.trace_id = log.id
+    ctx.session.add(log)
+    ctx.session.flush()
+    ctx.commit()
+    if file_type == "prompt":
+        return {"id": log.id, "prompt_id": f.id, "version_id": v.id, "session_id": None}
+    if file_type == "tool":
+        return {"id": log.id, "tool_id": f.id, "version_id": v.id, "session_id": None}
+    if file_type == "flow":
+        return {"id": log.id, "flow_id": f.id, "version_id": v.id, "trace_status": log.trace_status}
+    return {"id": log.id, "parent_id": log.parent_id, "version_id": v.id, "session_id": None}
+
+
+UPDATABLE = COMMON_FIELDS + ["metadata", "start_time", "end_time", "created_at"]
+
+
+def update_log(ctx: Context, file_type: str, file_id: str, log_id: str, data: Dict[str, Any]) -> Dict[str, Any]:
+    f = files.get_file(ctx, file_id, file_type)
+    log = _get_log(ctx, log_id)
+    if log.file_id != f.id:
+        raise not_found("Log", log_id)
+    _apply(log, data)
+    ctx.commit()
+    return serialize(ctx, log)
+
+
+def _apply(log: Log, data: Dict[str, Any]) -> None:
+    for field, value in data.items():
+        if field not in UPDATABLE:
+            continue
+        if field in ("start_time", "end_time", "created_at"):
+            value = parse_dt(value)
+            if value is None and field == "created_at":
+                continue
+        if field == "metadata":
+            log.log_metadata = value
+        elif field == "inputs" and value is None:
+            continue
+        else:
+            setattr(log, field, value)
+
+
+def update_trace(ctx: Context, log_id: str, data: Dict[str, Any]) -> Dict[str, Any]:
+    log = _get_log(ctx, log_id)
+    if log.file_type != "flow":
+        raise not_found("Flow log", log_id)
+    status = data.get("trace_status")
+    if log.trace_status == "complete" and status != "complete":
+        raise bad_request(f"Trace of log {log.id} is complete and cannot be reopened")
+    _apply(log, {k: v for k, v in data.items() if k in ("inputs", "output", "error")})
+    if status:
+        log.trace_status = status
+    if status == "complete" and log.end_time is None:
+        log.end_time = now()
+    ctx.commit()
+    return serialize(ctx, log)
+
+
+# ---------------------------------------------------------------- reading
+
+
+def serialize(ctx: Context, log: Log, depth: int = 0, include_parent: bool = True) -> Dict[str, Any]:
+    body: Dict[str, Any] = {
+        "id": log.id,
+        "inputs": log.inputs or {},
+        "output": log.output,
+        "error": log.error,
+        "metadata": log.log_metadata,
+        "start_time": iso(log.start_time),
+        "end_time": iso(log.end_time),
+        "created_at": iso(log.created_at),
+        "provider_latency": log.provider_latency,
+        "stdout": log.stdout,
+        "provider_request": log.provider_request,
+        "provider_response": log.provider_response,
+        "source": log.source,
+        "source_datapoint_id": log.source_datapoint_id,
+        "trace_parent_id": log.trace_parent_id,
+        "batches": [log.batch_id] if log.batch_id else None,
+        "user": log.user,
+        "environment": log.environment,
+        "save": log.save,
+        "trace_id": log.trace_id,
+        "trace_flow_id": None,
+    }
+    root = _trace_root(ctx, log)
+    if root is not None and root.file_type == "flow":
+        body["trace_flow_id"] = root.file_id
+    f = ctx.session.get(File, log.file_id)
+    v = ctx.session.get(Version, log.version_id)
+    file_body = files.serialize(ctx, f, v, nested=True) if f is not None and v is not None else None
+    if log.file_type == "prompt":
+        body.update(
+            {
+                "prompt": file_body,
+                "messages": log.messages,
+                "output_message": log.output_message,
+                "tool_choice": log.tool_choice,
+                "prompt_tokens": log.prompt_tokens,
+                "output_tokens": log.output_tokens,
+                "prompt_cost": log.prompt_cost,
+                "output_cost": log.output_cost,
+                "finish_reason": log.finish_reason,
+            }
+        )
+    elif log.file_type == "tool":
+        body["tool"] = file_body
+    elif log.file_type == "flow":
+        body["flow"] = file_body
+        body["trace_status"] = log.trace_status
+    elif log.file_type == "evaluator":
+        body["evaluator"] = file_body
+        body["judgment"] = log.judgment
+        body["parent_id"] = log.parent_id
+        parent = ctx.session.get(Log, log.parent_id) if log.parent_id and include_parent and depth < 2 else None
+        body["parent"] = serialize(ctx, parent, depth + 1, include_parent=False) if parent is not None else None
+    if depth < 5:
+        evals = (
+            ctx.session.execute(select(Log).where(Log.parent_id == log.id).order_by(Log.received_at, Log.id))
+            .scalars()
+            .all()
+        )
+        body["evaluator_logs"] = [serialize(ctx, e, depth + 1, include_parent=False) for e in evals]
+        children = (
+            ctx.session.execute(select(Log).where(Log.trace_parent_id == log.id).order_by(Log.received_at, Log.id))
+            .scalars()
+            .all()
+        )
+        body["trace_children"] = [serialize(ctx, c, depth + 1) for c in children]
+    else:
+        body["evaluator_logs"] = []
+        body["trace_children"] = []
+    return body
+
+
+def get(ctx: Context, log_id: str) -> Dict[str, Any]:
+    return serialize(ctx, _get_log(ctx, log_id))
+
+
+def _text(col: Any) -> Any:
+    return cast(col, String)
+
+
+def list_logs(
+    ctx: Context,
+    file_id: str,
+    page: Optional[int] = None,
+    size: Optional[int] = None,
+    version_id: Optional[str] = None,
+    version_status: Optional[str] = None,
+    search: Optional[str] = None,
+    metadata_search: Optional[str] = None,
+    start_date: Any = None,
+    end_date: Any = None,
+    include_parent: Optional[bool] = None,
+    in_trace_filter: Optional[List[bool]] = None,
+) -> Dict[str, Any]:
+    f = files.get_file(ctx, file_id)
+    stmt = select(Log).where(Log.org_id == ctx.org_id, Log.file_id == f.id)
+    if version_id:
+        stmt = stmt.where(Log.version_id == version_id)
+    if version_status:
+        stmt = stmt.where(
+            Log.version_id.in_(select(Version.id).where(Version.file_id == f.id, Version.status == version_status))
+        )
+    if search:
+        needle = search.lower()
+        stmt = stmt.where(
+            or_(
+                func.lower(func.coalesce(Log.output, "")).contains(needle, autoescape=True),
+                func.lower(_text(Log.inputs)).contains(needle, autoescape=True),
+            )
+        )
+    if metadata_search:
+        stmt = stmt.where(func.lower(_text(Log.log_metadata)).contains(metadata_search.lower(), autoescape=True))
+    start = parse_dt(start_date)
+    end = parse_dt(end_date)
+    if start is not None:
+        stmt = stmt.where(Log.created_at >= start)
+    if end is not None:
+        stmt = stmt.where(Log.created_at <= end)
+    if in_trace_filter:
+        wanted = set(bool(x) for x in in_trace_filter)
+        if wanted == {True}:
+            stmt = stmt.where(Log.trace_parent_id.is_not(None))
+        elif wanted == {False}:
+            stmt = stmt.where(Log.trace_parent_id.is_(None))
+    stmt = stmt.order_by(Log.created_at.desc(), Log.id.desc())
+    rows, page, size, total = paginate(ctx.session, stmt, page, size)
+    records = [serialize(ctx, log, include_parent=bool(include_parent)) for log in rows]
+    return page_body(records, page, size, total)
+
+
+def delete_logs(ctx: Context, log_ids: Optional[List[str]]) -> None:
+    ids_ = [i for i in (log_ids or []) if i]
+    if not ids_:
+        raise unprocessable("give at least one log id", ["query", "id"])
+    own = list(ctx.session.execute(select(Log.id).where(Log.org_id == ctx.org_id, Log.id.in_(ids_))).scalars())
+    if not own:
+        raise not_found("Log", ids_[0])
+    # evaluator judgments of the deleted logs go with them
+    ctx.session.execute(sa_delete(Log).where(Log.org_id == ctx.org_id, Log.parent_id.in_(own)))
+    ctx.session.execute(sa_delete(Log).where(Log.org_id == ctx.org_id, Log.id.in_(own)))
+    ctx.commit()
+
+
+__all__ = ["create_log", "update_log", "update_trace", "get", "list_logs", "delete_logs", "serialize", "HTTPException"]

@@ -1,0 +1,160 @@
+"""Organisations, API keys, and the starter content every new organisation gets."""
+
+import hashlib
+import secrets
+from typing import Optional, Tuple
+
+from sqlalchemy import select
+
+from .. import ids
+from ..db.models import ApiKey, Organization
+from . import environments, files, kernels
+from .common import Context
+
+EXAMPLES_DIR = "Example Evaluators"
+RATING_PATH = f"{EXAMPLES_DIR}/Human/rating"
+
+EXACT_MATCH = '''\
+def exact_match(log, testcase):
+    """True when the output equals the expected output (surrounding whitespace ignored)."""
+    target = testcase.get("target") or {}
+    expected = target.get("output") if isinstance(target, dict) else target
+    output = log.get("output")
+    if output is None or expected is None:
+        return False
+    return str(output).strip() == str(expected).strip()
+'''
+
+LEVENSHTEIN = '''\
+def levenshtein_distance(log, testcase):
+    """Number of single-character edits that turn the output into the expected output."""
+    target = testcase.get("target") or {}
+    expected = target.get("output") if isinstance(target, dict) else target
+    a = str(log.get("output") or "")
+    b = str(expected or "")
+    if len(a) < len(b):
+        a, b = b, a
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, start=1):
+        current = [i]
+        for j, char_b in enumerate(b, start=1):
+            current.append(min(
+                previous[j] + 1,
+                current[j - 1] + 1,
+                previous[j - 1] + (char_a != char_b),
+            ))
+        previous = current
+    return previous[-1]
+'''
+
+LATENCY = '''\
+from datetime import datetime
+
+
+def _parse(value):
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value
+    text = str(value)
+    if text.endswith("Z"):
+        text = text[:-1] + "+00:00"
+    return datetime.fromisoformat(text)
+
+
+def latency(log):
+    """Seconds the logged call took: provider latency if given, else end_time - start_time."""
+    if log.get("provider_latency") is not None:
+        return float(log["provider_latency"])
+    start = _parse(log.get("start_time"))
+    end = _parse(log.get("end_time"))
+    if start is None or end is None:
+        return None
+    return (end - start).total_seconds()
+'''
+
+EXAMPLE_EVALUATORS = [
+    (
+        "Code/Exact match",
+        {
+            "evaluator_type": "python",
+            "arguments_type": "target_required",
+            "return_type": "boolean",
+            "code": EXACT_MATCH,
+        },
+    ),
+    (
+        "Code/Levenshtein distance",
+        {"evaluator_type": "python", "arguments_type": "target_required", "return_type": "number", "code": LEVENSHTEIN},
+    ),
+    (
+        "Code/Latency",
+        {"evaluator_type": "python", "arguments_type": "target_free", "return_type": "number", "code": LATENCY},
+    ),
+    (
+        "Human/rating",
+        {
+            "evaluator_type": "human",
+            "arguments_type": "target_free",
+            "return_type": "select",
+            "instructions": "Was the output good or bad?",
+            "options": [{"name": "good", "valence": "positive"}, {"name": "bad", "valence": "negative"}],
+        },
+    ),
+]
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def new_key() -> str:
+    return "hl_sk_" + secrets.token_hex(24)
+
+
+def seed_organization(ctx: Context) -> None:
+    """Default environment and example evaluators (no commit)."""
+    if environments.default_env(ctx) is None:
+        environments.create(ctx, environments.DEFAULT_ENVIRONMENT, tag="default")
+    for rel, spec in EXAMPLE_EVALUATORS:
+        f = files.ensure_file(ctx, "evaluator", None, f"{EXAMPLES_DIR}/{rel}")
+        files.ensure_version(ctx, f, kernels.make_kernel("evaluator", {"spec": spec}), "Example evaluator")
+
+
+def get_or_create_org(session, name: str) -> Tuple[Organization, bool]:  # type: ignore[no-untyped-def]
+    org = session.execute(select(Organization).where(Organization.name == name)).scalar_one_or_none()
+    if org is not None:
+        return org, False
+    org = Organization(id=ids.new_id("org"), name=name)
+    session.add(org)
+    session.flush()
+    seed_organization(Context(session=session, org_id=org.id))
+    return org, True
+
+
+def register_key(session, key: str, org_name: str) -> Organization:  # type: ignore[no-untyped-def]
+    """Make ``key`` valid for organisation ``org_name`` (created and seeded when new); commits."""
+    org, _ = get_or_create_org(session, org_name)
+    h = hash_key(key)
+    existing = session.execute(select(ApiKey).where(ApiKey.key_hash == h)).scalar_one_or_none()
+    if existing is None:
+        session.add(ApiKey(id=ids.new_id("key"), org_id=org.id, key_hash=h, prefix=key[:10]))
+    elif existing.org_id != org.id:
+        raise ValueError("this API key already belongs to another organisation")
+    session.commit()
+    return org
+
+
+def create_key(session, org_name: str) -> str:  # type: ignore[no-untyped-def]
+    key = new_key()
+    register_key(session, key, org_name)
+    return key
+
+
+def org_for_key(session, key: Optional[str]) -> Optional[str]:  # type: ignore[no-untyped-def]
+    if not key:
+        return None
+    row = session.execute(
+        select(ApiKey.org_id).where(ApiKey.key_hash == hash_key(key), ApiKey.revoked_at.is_(None))
+    ).first()
+    return row[0] if row else None
