@@ -1,4 +1,4 @@
-"""common schemas."""
+"""Models shared by several resources: chat messages, tool calls, environments, enums, errors and pagination."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def fern_type_name(name: str) -> Any:
 
 
 class ChatRole(str, Enum):
-    """ChatRole"""
+    """Who wrote a chat message."""
 
     USER = "user"
     ASSISTANT = "assistant"
@@ -37,7 +37,7 @@ class ChatRole(str, Enum):
 
 
 class ToolType(str, Enum):
-    """ToolType_chat"""
+    """Kind of a tool call; only functions exist."""
 
     __get_pydantic_json_schema__ = fern_type_name("ChatToolType")
 
@@ -45,90 +45,92 @@ class ToolType(str, Enum):
 
 
 class TextChatContent(BaseModel):
-    """TextChatContent"""
+    """Text part of a message's content."""
 
-    type: Literal["text"]
-    text: str
+    type: Literal["text"] = Field(description="Kind.")
+    text: str = Field(description="The text.")
 
 
 class ImageUrl(BaseModel):
-    """ImageUrl"""
+    """Location of an image and the detail level to read it at."""
 
-    url: str
-    detail: Optional[Literal["high", "low", "auto"]] = None
+    url: str = Field(description="URL.")
+    detail: Optional[Literal["high", "low", "auto"]] = Field(None, description="Every problem found in the request.")
 
 
 class ImageChatContent(BaseModel):
-    """ImageChatContent"""
+    """Image part of a message's content."""
 
-    type: Literal["image_url"]
-    image_url: ImageUrl
+    type: Literal["image_url"] = Field(description="Kind.")
+    image_url: ImageUrl = Field(description="The image.")
 
 
 class FunctionTool(BaseModel):
-    """FunctionTool"""
+    """Function the model asks to call, with JSON-encoded arguments."""
 
-    name: str
-    arguments: Optional[str] = None
+    name: str = Field(description="Name.")
+    arguments: Optional[str] = Field(None, description="Arguments of the call, JSON-encoded.")
 
 
 class ToolCall(BaseModel):
-    """ToolCall"""
+    """A tool call requested by the model."""
 
-    id: str
-    type: ToolType
-    function: FunctionTool
+    id: str = Field(description="Unique identifier.")
+    type: ToolType = Field(description="Kind.")
+    function: FunctionTool = Field(description="The function.")
 
 
 class ChatMessage(BaseModel):
-    """ChatMessage"""
+    """One message of a chat conversation."""
 
-    content: Optional[Union[str, List[Union[TextChatContent, ImageChatContent]]]] = None
-    name: Optional[str] = None
-    tool_call_id: Optional[str] = None
-    role: ChatRole
-    tool_calls: Optional[List[ToolCall]] = None
+    content: Optional[Union[str, List[Union[TextChatContent, ImageChatContent]]]] = Field(
+        None, description="Text of the message, or a list of text and image parts."
+    )
+    name: Optional[str] = Field(None, description="Name.")
+    tool_call_id: Optional[str] = Field(None, description="Tool call this message answers.")
+    role: ChatRole = Field(description="Role of the author.")
+    tool_calls: Optional[List[ToolCall]] = Field(None, description="Tool calls the model requested.")
 
 
 class FunctionToolChoice(BaseModel):
-    """FunctionToolChoice"""
+    """Names the function the model must call."""
 
-    name: str
+    name: str = Field(description="Name.")
 
 
 class ToolChoice(BaseModel):
-    """ToolChoice"""
+    """Forces the model to call one specific function."""
 
-    type: ToolType
-    function: FunctionToolChoice
+    type: ToolType = Field(description="Kind.")
+    function: FunctionToolChoice = Field(description="The function.")
 
 
 class EnvironmentTag(str, Enum):
-    """EnvironmentTag"""
+    """Whether an environment is the organisation's default one."""
 
     DEFAULT = "default"
     OTHER = "other"
 
 
 class EnvironmentResponse(BaseModel):
-    """EnvironmentResponse"""
+    """A deployment environment, such as production or staging."""
 
-    id: str
-    created_at: datetime
-    name: str
-    tag: EnvironmentTag
+    id: str = Field(description="Unique identifier.")
+    created_at: datetime = Field(description="When it was created.")
+    name: str = Field(description="Name.")
+    tag: EnvironmentTag = Field(description="Whether this is the default environment.")
 
 
 class UserResponse(BaseModel):
-    """UserResponse"""
+    """The user who did something."""
 
-    id: str
-    email_address: str
-    full_name: Optional[str] = None
+    id: str = Field(description="Unique identifier.")
+    email_address: str = Field(description="Email address of the user.")
+    full_name: Optional[str] = Field(None, description="Name of the user.")
 
 
 class VersionStatus(str, Enum):
-    """VersionStatus"""
+    """Lifecycle state of a file version."""
 
     UNCOMMITTED = "uncommitted"
     COMMITTED = "committed"
@@ -136,7 +138,7 @@ class VersionStatus(str, Enum):
 
 
 class ProjectSortBy(str, Enum):
-    """ProjectSortBy"""
+    """Field that listings sort on."""
 
     CREATED_AT = "created_at"
     UPDATED_AT = "updated_at"
@@ -144,14 +146,14 @@ class ProjectSortBy(str, Enum):
 
 
 class SortOrder(str, Enum):
-    """SortOrder"""
+    """Sort direction."""
 
     ASC = "asc"
     DESC = "desc"
 
 
 class FileType(str, Enum):
-    """FileType"""
+    """Kind of a file."""
 
     PROMPT = "prompt"
     TOOL = "tool"
@@ -161,14 +163,14 @@ class FileType(str, Enum):
 
 
 class TraceStatus(str, Enum):
-    """TraceStatus"""
+    """Whether a trace may still receive Logs."""
 
     COMPLETE = "complete"
     INCOMPLETE = "incomplete"
 
 
 class ObservabilityStatus(str, Enum):
-    """ObservabilityStatus"""
+    """Progress of the monitoring Evaluators on a Log."""
 
     PENDING = "pending"
     RUNNING = "running"
@@ -177,66 +179,66 @@ class ObservabilityStatus(str, Enum):
 
 
 class InputResponse(BaseModel):
-    """InputResponse"""
+    """An input variable of a template."""
 
-    name: str
+    name: str = Field(description="Name.")
 
 
 class ProviderApiKeys(BaseModel):
-    """ProviderApiKeys"""
+    """Model provider keys to use for one request instead of the stored ones."""
 
-    openai: Optional[str] = None
-    ai21: Optional[str] = None
-    mock: Optional[str] = None
-    anthropic: Optional[str] = None
-    bedrock: Optional[str] = None
-    cohere: Optional[str] = None
-    openai_azure: Optional[str] = None
-    openai_azure_endpoint: Optional[str] = None
+    openai: Optional[str] = Field(None, description="OpenAI key.")
+    ai21: Optional[str] = Field(None, description="AI21 key.")
+    mock: Optional[str] = Field(None, description="Key for the mock provider.")
+    anthropic: Optional[str] = Field(None, description="Anthropic key.")
+    bedrock: Optional[str] = Field(None, description="AWS Bedrock key.")
+    cohere: Optional[str] = Field(None, description="Cohere key.")
+    openai_azure: Optional[str] = Field(None, description="Azure OpenAI key.")
+    openai_azure_endpoint: Optional[str] = Field(None, description="Azure OpenAI endpoint URL.")
 
 
 class ResponseFormat(BaseModel):
-    """ResponseFormat"""
+    """Output format the model must produce."""
 
-    type: Union[Literal["json_object"], Literal["json_schema"]]
-    json_schema: Optional[Dict[str, Any]] = None
+    type: Union[Literal["json_object"], Literal["json_schema"]] = Field(description="Kind.")
+    json_schema: Optional[Dict[str, Any]] = Field(None, description="JSON Schema the output must follow.")
 
 
 class ToolFunction(BaseModel):
-    """ToolFunction"""
+    """Definition of a function the model may call."""
 
-    name: str
-    description: str
-    strict: Optional[bool] = False
-    parameters: Optional[Dict[str, Any]] = None
+    name: str = Field(description="Name.")
+    description: str = Field(description="What the function does, for the model.")
+    strict: Optional[bool] = Field(False, description="Whether the arguments must follow the schema exactly.")
+    parameters: Optional[Dict[str, Any]] = Field(None, description="JSON Schema of the function's arguments.")
 
 
 class LinkedToolResponse(BaseModel):
-    """LinkedToolResponse"""
+    """A Tool file linked to a Prompt, as the model sees it."""
 
-    name: str
-    description: str
-    strict: Optional[bool] = False
-    parameters: Optional[Dict[str, Any]] = None
-    id: str
-    version_id: str
+    name: str = Field(description="Name.")
+    description: str = Field(description="What the function does, for the model.")
+    strict: Optional[bool] = Field(False, description="Whether the arguments must follow the schema exactly.")
+    parameters: Optional[Dict[str, Any]] = Field(None, description="JSON Schema of the function's arguments.")
+    id: str = Field(description="Unique identifier.")
+    version_id: str = Field(description="ID of the version.")
 
 
 class CommitRequest(BaseModel):
-    """CommitRequest"""
+    """Body of a commit: the message that describes the version."""
 
-    commit_message: str
+    commit_message: str = Field(description="Message that describes the version.")
 
 
 class FileRequest(BaseModel):
-    """FileRequest"""
+    """Identifies a file by ID or path."""
 
-    id: Optional[str] = None
-    path: Optional[str] = None
+    id: Optional[str] = Field(None, description="Unique identifier.")
+    path: Optional[str] = Field(None, description="Path of the file including its name, such as `folder/name`.")
 
 
 class PlatformAccessEnum(str, Enum):
-    """PlatformAccessEnum"""
+    """Access level of a user on the platform."""
 
     SUPERADMIN = "superadmin"
     SUPPORTADMIN = "supportadmin"
@@ -244,7 +246,7 @@ class PlatformAccessEnum(str, Enum):
 
 
 class TimeUnit(str, Enum):
-    """TimeUnit"""
+    """Granularity of a time series."""
 
     DAY = "day"
     WEEK = "week"
@@ -252,15 +254,15 @@ class TimeUnit(str, Enum):
 
 
 class DashboardConfiguration(BaseModel):
-    """DashboardConfiguration"""
+    """Settings of a monitoring dashboard."""
 
-    time_unit: TimeUnit
-    time_range_days: int
-    model_config_ids: List[str]
+    time_unit: TimeUnit = Field(description="Granularity of the series.")
+    time_range_days: int = Field(description="Number of days shown.")
+    model_config_ids: List[str] = Field(description="IDs of the model configurations shown.")
 
 
 class Valence(str, Enum):
-    """Valence"""
+    """Whether an option counts as good, bad or neither."""
 
     POSITIVE = "positive"
     NEGATIVE = "negative"
@@ -268,21 +270,23 @@ class Valence(str, Enum):
 
 
 class ValidationError(BaseModel):
-    """ValidationError"""
+    """One problem found while validating a request."""
 
-    loc: List[Union[str, int]]
-    msg: str
-    type: str
+    loc: List[Union[str, int]] = Field(
+        description="Where the problem is: the part of the request, then the field path."
+    )
+    msg: str = Field(description="What is wrong.")
+    type: str = Field(description="Kind.")
 
 
 class HTTPValidationError(BaseModel):
-    """HTTPValidationError"""
+    """Body of a 422 response: every validation problem of the request."""
 
-    detail: Optional[List[ValidationError]] = None
+    detail: Optional[List[ValidationError]] = Field(None, description="Every problem found in the request.")
 
 
 class ModelEndpoints(str, Enum):
-    """ModelEndpoints"""
+    """Kind of provider endpoint a Prompt uses."""
 
     COMPLETE = "complete"
     CHAT = "chat"
@@ -290,7 +294,7 @@ class ModelEndpoints(str, Enum):
 
 
 class ModelProviders(str, Enum):
-    """ModelProviders"""
+    """Model provider a Prompt calls."""
 
     OPENAI = "openai"
     OPENAI_AZURE = "openai_azure"

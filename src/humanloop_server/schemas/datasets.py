@@ -1,4 +1,4 @@
-"""datasets schemas."""
+"""Dataset files and their Datapoints."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from .common import ChatMessage, EnvironmentResponse, UserResponse, VersionStatu
 
 
 class UpdateDatesetAction(str, Enum):
-    """UpdateDatesetAction"""
+    """How new Datapoints combine with those of the Dataset's current version."""
 
     SET = "set"
     ADD = "add"
@@ -20,64 +20,73 @@ class UpdateDatesetAction(str, Enum):
 
 
 class CreateDatapointRequest(BaseModel):
-    """CreateDatapointRequest"""
+    """A Datapoint to add to a Dataset."""
 
-    inputs: Optional[Dict[str, str]] = Field(default_factory=dict)
-    messages: Optional[List[ChatMessage]] = None
-    target: Optional[Dict[str, Union[str, int, float, bool, List[Any], Dict[str, Any]]]] = None
+    inputs: Optional[Dict[str, str]] = Field(default_factory=dict, description="Values of the input variables.")
+    messages: Optional[List[ChatMessage]] = Field(None, description="Chat messages.")
+    target: Optional[Dict[str, Union[str, int, float, bool, List[Any], Dict[str, Any]]]] = Field(
+        None, description="Expected output, to judge against."
+    )
 
 
 class DatapointResponse(BaseModel):
-    """DatapointResponse"""
+    """A Datapoint of a Dataset version."""
 
-    inputs: Optional[Dict[str, str]] = Field(default_factory=dict)
-    messages: Optional[List[ChatMessage]] = None
-    target: Optional[Dict[str, Union[str, int, float, bool, List[Any], Dict[str, Any]]]] = None
-    id: str
+    inputs: Optional[Dict[str, str]] = Field(default_factory=dict, description="Values of the input variables.")
+    messages: Optional[List[ChatMessage]] = Field(None, description="Chat messages.")
+    target: Optional[Dict[str, Union[str, int, float, bool, List[Any], Dict[str, Any]]]] = Field(
+        None, description="Expected output, to judge against."
+    )
+    id: str = Field(description="Unique identifier.")
 
 
 class DatasetRequest(BaseModel):
-    """DatasetRequest_datasets"""
+    """Body that creates a Dataset version from Datapoints."""
 
     model_config = ConfigDict(json_schema_extra={"x-fern-type-name": "DatasetsRequest"})
 
-    path: Optional[str] = None
-    id: Optional[str] = None
-    datapoints: List[CreateDatapointRequest]
-    action: Optional[UpdateDatesetAction] = UpdateDatesetAction.SET
-    attributes: Optional[Dict[str, Any]] = None
-    commit_message: Optional[str] = None
+    path: Optional[str] = Field(None, description="Path of the file including its name, such as `folder/name`.")
+    id: Optional[str] = Field(None, description="Unique identifier.")
+    datapoints: List[CreateDatapointRequest] = Field(description="The Datapoints.")
+    action: Optional[UpdateDatesetAction] = Field(
+        UpdateDatesetAction.SET,
+        description="How the Datapoints combine with the current version: replace them, add to them or remove from them.",
+    )
+    attributes: Optional[Dict[str, Any]] = Field(None, description="Free-form details that tell versions apart.")
+    commit_message: Optional[str] = Field(None, description="Message that describes the version.")
 
 
 class DatasetResponse(BaseModel):
-    """DatasetResponse"""
+    """A Dataset version with its file's details."""
 
-    path: str
-    id: str
-    directory_id: Optional[str] = None
-    name: str
-    version_id: str
-    type: Literal["dataset"] = "dataset"
-    environments: Optional[List[EnvironmentResponse]] = None
-    created_at: datetime
-    updated_at: datetime
-    created_by: Optional[UserResponse] = None
-    status: VersionStatus
-    last_used_at: datetime
-    commit_message: Optional[str] = None
-    datapoints_count: int
-    datapoints: Optional[List[DatapointResponse]] = None
-    attributes: Optional[Dict[str, Any]] = None
+    path: str = Field(description="Path of the file including its name, such as `folder/name`.")
+    id: str = Field(description="Unique identifier.")
+    directory_id: Optional[str] = Field(None, description="ID of the directory holding the file.")
+    name: str = Field(description="Name.")
+    version_id: str = Field(description="ID of the version.")
+    type: Literal["dataset"] = Field("dataset", description="Kind.")
+    environments: Optional[List[EnvironmentResponse]] = Field(
+        None, description="Environments this version is deployed to."
+    )
+    created_at: datetime = Field(description="When it was created.")
+    updated_at: datetime = Field(description="When it was last changed.")
+    created_by: Optional[UserResponse] = Field(None, description="The user who created it.")
+    status: VersionStatus = Field(description="Status.")
+    last_used_at: datetime = Field(description="When a Log last used this version.")
+    commit_message: Optional[str] = Field(None, description="Message that describes the version.")
+    datapoints_count: int = Field(description="Number of Datapoints in this version.")
+    datapoints: Optional[List[DatapointResponse]] = Field(None, description="The Datapoints.")
+    attributes: Optional[Dict[str, Any]] = Field(None, description="Free-form details that tell versions apart.")
 
 
 class ListDatasets(BaseModel):
-    """ListDatasets"""
+    """All versions of a Dataset."""
 
-    records: List[DatasetResponse]
+    records: List[DatasetResponse] = Field(description="The items on this page.")
 
 
 class UpdateDatasetRequest(BaseModel):
-    """UpdateDatasetRequest"""
+    """Body that renames or moves a Dataset."""
 
-    path: Optional[str] = None
-    name: Optional[str] = None
+    path: Optional[str] = Field(None, description="Path of the file including its name, such as `folder/name`.")
+    name: Optional[str] = Field(None, description="Name.")

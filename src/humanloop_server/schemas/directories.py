@@ -1,11 +1,11 @@
-"""directories schemas."""
+"""Directories that organise files."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import List, Optional, Union
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from .datasets import DatasetResponse
 from .evaluators import EvaluatorResponse
@@ -15,41 +15,43 @@ from .tools import ToolResponse
 
 
 class CreateDirectoryRequest(BaseModel):
-    """CreateDirectoryRequest"""
+    """Body that creates a directory."""
 
-    name: Optional[str] = None
-    parent_id: Optional[str] = None
-    path: Optional[str] = None
+    name: Optional[str] = Field(None, description="Name.")
+    parent_id: Optional[str] = Field(None, description="ID of the parent.")
+    path: Optional[str] = Field(None, description="Path of the file including its name, such as `folder/name`.")
 
 
 class UpdateDirectoryRequest(BaseModel):
-    """UpdateDirectoryRequest"""
+    """Body that renames or moves a directory."""
 
-    name: Optional[str] = None
-    parent_id: Optional[str] = None
-    path: Optional[str] = None
+    name: Optional[str] = Field(None, description="Name.")
+    parent_id: Optional[str] = Field(None, description="ID of the parent.")
+    path: Optional[str] = Field(None, description="Path of the file including its name, such as `folder/name`.")
 
 
 class DirectoryResponse(BaseModel):
-    """DirectoryResponse"""
+    """A directory."""
 
-    id: str
-    parent_id: Optional[str] = None
-    name: str
-    path: str
-    created_at: datetime
-    updated_at: datetime
+    id: str = Field(description="Unique identifier.")
+    parent_id: Optional[str] = Field(None, description="ID of the parent.")
+    name: str = Field(description="Name.")
+    path: str = Field(description="Path of the file including its name, such as `folder/name`.")
+    created_at: datetime = Field(description="When it was created.")
+    updated_at: datetime = Field(description="When it was last changed.")
 
 
 class DirectoryWithParentsAndChildrenResponse(BaseModel):
-    """DirectoryWithParentsAndChildrenResponse"""
+    """A directory with its ancestors, subdirectories and files."""
 
-    id: str
-    parent_id: Optional[str] = None
-    name: str
-    path: str
-    created_at: datetime
-    updated_at: datetime
-    subdirectories: List[DirectoryResponse]
-    files: List[Union[PromptResponse, ToolResponse, EvaluatorResponse, DatasetResponse, FlowResponse]]
-    parents: List[DirectoryResponse]
+    id: str = Field(description="Unique identifier.")
+    parent_id: Optional[str] = Field(None, description="ID of the parent.")
+    name: str = Field(description="Name.")
+    path: str = Field(description="Path of the file including its name, such as `folder/name`.")
+    created_at: datetime = Field(description="When it was created.")
+    updated_at: datetime = Field(description="When it was last changed.")
+    subdirectories: List[DirectoryResponse] = Field(description="Directories inside this one.")
+    files: List[Union[PromptResponse, ToolResponse, EvaluatorResponse, DatasetResponse, FlowResponse]] = Field(
+        description="Files in the directory."
+    )
+    parents: List[DirectoryResponse] = Field(description="Ancestor directories, from the root down.")

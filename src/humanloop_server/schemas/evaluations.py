@@ -1,4 +1,4 @@
-"""evaluations schemas."""
+"""Evaluations: what is evaluated, with which Evaluators, and the resulting statistics."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Dict, List, Optional, Union
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import TypeAliasType
 
 from .common import FileRequest, UserResponse
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 
 class EvaluationStatus(str, Enum):
-    """EvaluationStatus"""
+    """Progress of an Evaluation."""
 
     PENDING = "pending"
     RUNNING = "running"
@@ -30,159 +30,165 @@ class EvaluationStatus(str, Enum):
 
 
 class DatasetRequest(BaseModel):
-    """DatasetRequest_evaluations"""
+    """Selects the Dataset version an Evaluation runs on."""
 
     model_config = ConfigDict(json_schema_extra={"x-fern-type-name": "EvaluationsDatasetRequest"})
 
-    version_id: Optional[str] = None
-    path: Optional[str] = None
-    file_id: Optional[str] = None
-    environment: Optional[str] = None
+    version_id: Optional[str] = Field(None, description="ID of the version.")
+    path: Optional[str] = Field(None, description="Path of the file including its name, such as `folder/name`.")
+    file_id: Optional[str] = Field(None, description="ID of the file.")
+    environment: Optional[str] = Field(None, description="Name of an environment.")
 
 
 class EvaluatorRequest(BaseModel):
-    """EvaluatorRequest_evaluations"""
+    """Selects an Evaluator version used by an Evaluation."""
 
     model_config = ConfigDict(json_schema_extra={"x-fern-type-name": "EvaluationsRequest"})
 
-    version_id: Optional[str] = None
-    path: Optional[str] = None
-    file_id: Optional[str] = None
-    environment: Optional[str] = None
-    orchestrated: Optional[bool] = True
+    version_id: Optional[str] = Field(None, description="ID of the version.")
+    path: Optional[str] = Field(None, description="Path of the file including its name, such as `folder/name`.")
+    file_id: Optional[str] = Field(None, description="ID of the file.")
+    environment: Optional[str] = Field(None, description="Name of an environment.")
+    orchestrated: Optional[bool] = Field(True, description="Whether the server runs the work itself.")
 
 
 class EvaluateeRequest(BaseModel):
-    """EvaluateeRequest"""
+    """Selects a version to evaluate."""
 
-    version_id: Optional[str] = None
-    path: Optional[str] = None
-    file_id: Optional[str] = None
-    environment: Optional[str] = None
-    batch_id: Optional[str] = None
-    orchestrated: Optional[bool] = True
+    version_id: Optional[str] = Field(None, description="ID of the version.")
+    path: Optional[str] = Field(None, description="Path of the file including its name, such as `folder/name`.")
+    file_id: Optional[str] = Field(None, description="ID of the file.")
+    environment: Optional[str] = Field(None, description="Name of an environment.")
+    batch_id: Optional[str] = Field(
+        None, description="Groups Logs that belong to one batch, such as one Evaluation run."
+    )
+    orchestrated: Optional[bool] = Field(True, description="Whether the server runs the work itself.")
 
 
 class CreateEvaluationRequest(BaseModel):
-    """CreateEvaluationRequest"""
+    """Body that creates an Evaluation."""
 
-    dataset: DatasetRequest
-    evaluatees: Optional[List[EvaluateeRequest]] = None
-    evaluators: List[EvaluatorRequest]
-    name: Optional[str] = None
-    file: Optional[FileRequest] = None
+    dataset: DatasetRequest = Field(description="The Dataset version the Evaluation runs on.")
+    evaluatees: Optional[List[EvaluateeRequest]] = Field(None, description="Versions to evaluate.")
+    evaluators: List[EvaluatorRequest] = Field(description="Evaluators used.")
+    name: Optional[str] = Field(None, description="Name.")
+    file: Optional[FileRequest] = Field(None, description="The file.")
 
 
 class UpdateEvaluationRequest(BaseModel):
-    """UpdateEvaluationRequest"""
+    """Body that changes the setup of an Evaluation."""
 
-    dataset: Optional[DatasetRequest] = None
-    evaluatees: Optional[List[EvaluateeRequest]] = None
-    evaluators: Optional[List[EvaluatorRequest]] = None
-    name: Optional[str] = None
-    file: Optional[FileRequest] = None
+    dataset: Optional[DatasetRequest] = Field(None, description="The Dataset version the Evaluation runs on.")
+    evaluatees: Optional[List[EvaluateeRequest]] = Field(None, description="Versions to evaluate.")
+    evaluators: Optional[List[EvaluatorRequest]] = Field(None, description="Evaluators used.")
+    name: Optional[str] = Field(None, description="Name.")
+    file: Optional[FileRequest] = Field(None, description="The file.")
 
 
-#: EvaluatedVersionResponse
+#: A version of any kind of file that can be evaluated.
 EvaluatedVersionResponse = TypeAliasType(
     "EvaluatedVersionResponse", Union[PromptResponse, ToolResponse, EvaluatorResponse, FlowResponse]
 )
 
 
 class EvaluateeResponse(BaseModel):
-    """EvaluateeResponse"""
+    """A version under evaluation."""
 
-    version: EvaluatedVersionResponse
-    batch_id: Optional[str] = None
-    orchestrated: bool
-    pinned: bool
-    added_at: Optional[datetime] = None
+    version: EvaluatedVersionResponse = Field(description="The version.")
+    batch_id: Optional[str] = Field(
+        None, description="Groups Logs that belong to one batch, such as one Evaluation run."
+    )
+    orchestrated: bool = Field(description="Whether the server runs the work itself.")
+    pinned: bool = Field(description="Whether this version stays while others are replaced.")
+    added_at: Optional[datetime] = Field(None, description="When it was added.")
 
 
 class EvaluationEvaluatorResponse(BaseModel):
-    """EvaluationEvaluatorResponse"""
+    """An Evaluator version used by an Evaluation."""
 
-    version: EvaluatorResponse
-    orchestrated: bool
-    added_at: datetime
+    version: EvaluatorResponse = Field(description="The version.")
+    orchestrated: bool = Field(description="Whether the server runs the work itself.")
+    added_at: datetime = Field(description="When it was added.")
 
 
 class EvaluationResponse(BaseModel):
-    """EvaluationResponse"""
+    """An Evaluation: a Dataset, the versions evaluated on it and the Evaluators judging them."""
 
-    id: str
-    dataset: DatasetResponse
-    evaluatees: List[EvaluateeResponse]
-    evaluators: List[EvaluationEvaluatorResponse]
-    status: EvaluationStatus
-    name: Optional[str] = None
-    file_id: Optional[str] = None
-    created_at: datetime
-    created_by: Optional[UserResponse] = None
-    updated_at: datetime
-    url: Optional[str] = None
+    id: str = Field(description="Unique identifier.")
+    dataset: DatasetResponse = Field(description="The Dataset version the Evaluation runs on.")
+    evaluatees: List[EvaluateeResponse] = Field(description="Versions to evaluate.")
+    evaluators: List[EvaluationEvaluatorResponse] = Field(description="Evaluators used.")
+    status: EvaluationStatus = Field(description="Status.")
+    name: Optional[str] = Field(None, description="Name.")
+    file_id: Optional[str] = Field(None, description="ID of the file.")
+    created_at: datetime = Field(description="When it was created.")
+    created_by: Optional[UserResponse] = Field(None, description="The user who created it.")
+    updated_at: datetime = Field(description="When it was last changed.")
+    url: Optional[str] = Field(None, description="URL.")
 
 
 class OverallStats(BaseModel):
-    """OverallStats"""
+    """Counts over a whole Evaluation."""
 
-    num_datapoints: int
-    total_logs: int
-    total_evaluator_logs: int
+    num_datapoints: int = Field(description="Number of Datapoints.")
+    total_logs: int = Field(description="Number of Logs.")
+    total_evaluator_logs: int = Field(description="Number of Evaluator Logs.")
 
 
 class NumericEvaluatorStatsResponse(BaseModel):
-    """NumericEvaluatorStatsResponse"""
+    """Statistics of a numeric Evaluator on one evaluated version."""
 
-    evaluator_version_id: str
-    total_logs: int
-    num_judgments: int
-    num_nulls: int
-    num_errors: int
-    mean: Optional[float] = None
-    std: Optional[float] = None
-    percentiles: Dict[str, float]
+    evaluator_version_id: str = Field(description="ID of the Evaluator version.")
+    total_logs: int = Field(description="Number of Logs.")
+    num_judgments: int = Field(description="Number of judgments given, without nulls and errors.")
+    num_nulls: int = Field(description="Number of empty judgments.")
+    num_errors: int = Field(description="Number of judgments that failed.")
+    mean: Optional[float] = Field(None, description="Mean of the judgments.")
+    std: Optional[float] = Field(None, description="Standard deviation of the judgments.")
+    percentiles: Dict[str, float] = Field(description="Judgment value at each percentile.")
 
 
 class BooleanEvaluatorStatsResponse(BaseModel):
-    """BooleanEvaluatorStatsResponse"""
+    """Statistics of a boolean Evaluator on one evaluated version."""
 
-    evaluator_version_id: str
-    total_logs: int
-    num_judgments: int
-    num_nulls: int
-    num_errors: int
-    num_true: int
-    num_false: int
+    evaluator_version_id: str = Field(description="ID of the Evaluator version.")
+    total_logs: int = Field(description="Number of Logs.")
+    num_judgments: int = Field(description="Number of judgments given, without nulls and errors.")
+    num_nulls: int = Field(description="Number of empty judgments.")
+    num_errors: int = Field(description="Number of judgments that failed.")
+    num_true: int = Field(description="Number of true judgments.")
+    num_false: int = Field(description="Number of false judgments.")
 
 
 class SelectEvaluatorStatsResponse(BaseModel):
-    """SelectEvaluatorStatsResponse"""
+    """Statistics of a select or multi-select Evaluator on one evaluated version."""
 
-    evaluator_version_id: str
-    total_logs: int
-    num_judgments: int
-    num_nulls: int
-    num_errors: int
-    num_judgments_per_option: Dict[str, int]
+    evaluator_version_id: str = Field(description="ID of the Evaluator version.")
+    total_logs: int = Field(description="Number of Logs.")
+    num_judgments: int = Field(description="Number of judgments given, without nulls and errors.")
+    num_nulls: int = Field(description="Number of empty judgments.")
+    num_errors: int = Field(description="Number of judgments that failed.")
+    num_judgments_per_option: Dict[str, int] = Field(description="Number of judgments per option.")
 
 
 class TextEvaluatorStatsResponse(BaseModel):
-    """TextEvaluatorStatsResponse"""
+    """Statistics of a text Evaluator on one evaluated version."""
 
-    evaluator_version_id: str
-    total_logs: int
-    num_judgments: int
-    num_nulls: int
-    num_errors: int
+    evaluator_version_id: str = Field(description="ID of the Evaluator version.")
+    total_logs: int = Field(description="Number of Logs.")
+    num_judgments: int = Field(description="Number of judgments given, without nulls and errors.")
+    num_nulls: int = Field(description="Number of empty judgments.")
+    num_errors: int = Field(description="Number of judgments that failed.")
 
 
 class VersionStatsResponse(BaseModel):
-    """VersionStatsResponse"""
+    """Statistics of one evaluated version."""
 
-    version_id: str
-    batch_id: Optional[str] = None
-    num_logs: int
+    version_id: str = Field(description="ID of the version.")
+    batch_id: Optional[str] = Field(
+        None, description="Groups Logs that belong to one batch, such as one Evaluation run."
+    )
+    num_logs: int = Field(description="Number of Logs.")
     evaluator_version_stats: List[
         Union[
             NumericEvaluatorStatsResponse,
@@ -190,23 +196,23 @@ class VersionStatsResponse(BaseModel):
             SelectEvaluatorStatsResponse,
             TextEvaluatorStatsResponse,
         ]
-    ]
+    ] = Field(description="Statistics per Evaluator version.")
 
 
 class EvaluationStats(BaseModel):
-    """EvaluationStats"""
+    """Statistics and progress of an Evaluation."""
 
-    overall_stats: OverallStats
-    version_stats: List[VersionStatsResponse]
-    progress: Optional[str] = None
-    report: Optional[str] = None
-    status: EvaluationStatus
+    overall_stats: OverallStats = Field(description="Counts over the whole Evaluation.")
+    version_stats: List[VersionStatsResponse] = Field(description="Statistics per evaluated version.")
+    progress: Optional[str] = Field(None, description="Progress summary, printable on a terminal.")
+    report: Optional[str] = Field(None, description="Result summary, printable on a terminal.")
+    status: EvaluationStatus = Field(description="Status.")
 
 
 class EvaluationReportLogResponse(BaseModel):
-    """EvaluationReportLogResponse"""
+    """A Datapoint of an Evaluation with the Log of an evaluated version and its judgments."""
 
-    evaluated_version: EvaluatedVersionResponse
-    datapoint: DatapointResponse
-    log: Optional[LogResponse] = None
-    evaluator_logs: List[LogResponse]
+    evaluated_version: EvaluatedVersionResponse = Field(description="The evaluated version that produced the Log.")
+    datapoint: DatapointResponse = Field(description="The Datapoint.")
+    log: Optional[LogResponse] = Field(None, description="The Log.")
+    evaluator_logs: List[LogResponse] = Field(description="Judgments of Evaluators on this Log.")

@@ -1,4 +1,4 @@
-"""evaluators schemas."""
+"""Evaluator files, their judgment specs, monitoring settings and Evaluator Logs."""
 
 from __future__ import annotations
 
@@ -18,14 +18,14 @@ if TYPE_CHECKING:
 
 
 class EvaluatorArgumentsType(str, Enum):
-    """EvaluatorArgumentsType"""
+    """Whether an Evaluator needs a target to judge against."""
 
     TARGET_FREE = "target_free"
     TARGET_REQUIRED = "target_required"
 
 
 class EvaluatorReturnTypeEnum(str, Enum):
-    """EvaluatorReturnTypeEnum"""
+    """Kind of judgment an Evaluator returns."""
 
     BOOLEAN = "boolean"
     NUMBER = "number"
@@ -35,230 +35,246 @@ class EvaluatorReturnTypeEnum(str, Enum):
 
 
 class EvaluatorJudgmentOptionResponse(BaseModel):
-    """EvaluatorJudgmentOptionResponse"""
+    """One option a human can choose as judgment."""
 
-    name: str
-    valence: Optional[Valence] = Valence.NEUTRAL
+    name: str = Field(description="Name.")
+    valence: Optional[Valence] = Field(Valence.NEUTRAL, description="Whether choosing it is good, bad or neutral.")
 
 
 class EvaluatorJudgmentNumberLimit(BaseModel):
-    """EvaluatorJudgmentNumberLimit"""
+    """Bounds and step of a numeric judgment."""
 
-    min: Optional[float] = None
-    max: Optional[float] = None
-    step: Optional[float] = None
+    min: Optional[float] = Field(None, description="Smallest allowed value.")
+    max: Optional[float] = Field(None, description="Largest allowed value.")
+    step: Optional[float] = Field(None, description="Allowed increment.")
 
 
 class LLMEvaluatorRequest(BaseModel):
-    """LLMEvaluatorRequest"""
+    """Spec of an Evaluator that asks a model for its judgment."""
 
-    arguments_type: EvaluatorArgumentsType
-    return_type: EvaluatorReturnTypeEnum
-    attributes: Optional[Dict[str, Any]] = None
-    evaluator_type: Literal["llm"] = "llm"
-    prompt: Optional[PromptKernelRequest] = None
+    arguments_type: EvaluatorArgumentsType = Field(description="Whether the Evaluator needs a target.")
+    return_type: EvaluatorReturnTypeEnum = Field(description="Kind of judgment returned.")
+    attributes: Optional[Dict[str, Any]] = Field(None, description="Free-form details that tell versions apart.")
+    evaluator_type: Literal["llm"] = Field("llm", description="Kind of Evaluator.")
+    prompt: Optional[PromptKernelRequest] = Field(None, description="The Prompt version.")
 
 
 class CodeEvaluatorRequest(BaseModel):
-    """CodeEvaluatorRequest"""
+    """Spec of an Evaluator that runs Python code."""
 
-    arguments_type: EvaluatorArgumentsType
-    return_type: EvaluatorReturnTypeEnum
-    attributes: Optional[Dict[str, Any]] = None
-    evaluator_type: Literal["python"] = "python"
-    code: str
+    arguments_type: EvaluatorArgumentsType = Field(description="Whether the Evaluator needs a target.")
+    return_type: EvaluatorReturnTypeEnum = Field(description="Kind of judgment returned.")
+    attributes: Optional[Dict[str, Any]] = Field(None, description="Free-form details that tell versions apart.")
+    evaluator_type: Literal["python"] = Field("python", description="Kind of Evaluator.")
+    code: str = Field(description="Python source of the Evaluator.")
 
 
 class HumanEvaluatorRequest(BaseModel):
-    """HumanEvaluatorRequest"""
+    """Spec of an Evaluator whose judgments people give."""
 
-    arguments_type: EvaluatorArgumentsType
-    return_type: Literal["select", "multi_select", "text", "number", "boolean"]
-    attributes: Optional[Dict[str, Any]] = None
-    evaluator_type: Literal["human"] = "human"
-    instructions: Optional[str] = None
-    options: Optional[List[EvaluatorJudgmentOptionResponse]] = None
-    number_limits: Optional[EvaluatorJudgmentNumberLimit] = None
-    number_valence: Optional[Valence] = None
+    arguments_type: EvaluatorArgumentsType = Field(description="Whether the Evaluator needs a target.")
+    return_type: Literal["select", "multi_select", "text", "number", "boolean"] = Field(
+        description="Kind of judgment returned."
+    )
+    attributes: Optional[Dict[str, Any]] = Field(None, description="Free-form details that tell versions apart.")
+    evaluator_type: Literal["human"] = Field("human", description="Kind of Evaluator.")
+    instructions: Optional[str] = Field(None, description="Guidance for the people who judge.")
+    options: Optional[List[EvaluatorJudgmentOptionResponse]] = Field(None, description="Options a judgment can take.")
+    number_limits: Optional[EvaluatorJudgmentNumberLimit] = Field(None, description="Bounds of a numeric judgment.")
+    number_valence: Optional[Valence] = Field(None, description="Whether higher numbers are better or worse.")
 
 
 class ExternalEvaluatorRequest(BaseModel):
-    """ExternalEvaluatorRequest"""
+    """Spec of an Evaluator that runs outside the server and posts its judgments."""
 
-    arguments_type: EvaluatorArgumentsType
-    return_type: EvaluatorReturnTypeEnum
-    attributes: Optional[Dict[str, Any]] = None
-    evaluator_type: Literal["external"] = "external"
+    arguments_type: EvaluatorArgumentsType = Field(description="Whether the Evaluator needs a target.")
+    return_type: EvaluatorReturnTypeEnum = Field(description="Kind of judgment returned.")
+    attributes: Optional[Dict[str, Any]] = Field(None, description="Free-form details that tell versions apart.")
+    evaluator_type: Literal["external"] = Field("external", description="Kind of Evaluator.")
 
 
 class EvaluatorRequest(BaseModel):
-    """EvaluatorRequest_evaluators"""
+    """Body that creates an Evaluator version, or finds the existing one with the same spec."""
 
     model_config = ConfigDict(json_schema_extra={"x-fern-type-name": "EvaluatorsRequest"})
 
-    path: Optional[str] = None
-    id: Optional[str] = None
-    commit_message: Optional[str] = None
+    path: Optional[str] = Field(None, description="Path of the file including its name, such as `folder/name`.")
+    id: Optional[str] = Field(None, description="Unique identifier.")
+    commit_message: Optional[str] = Field(None, description="Message that describes the version.")
     spec: Annotated[
         Union[LLMEvaluatorRequest, CodeEvaluatorRequest, HumanEvaluatorRequest, ExternalEvaluatorRequest],
         Field(discriminator="evaluator_type"),
-    ]
+    ] = Field(description="How the Evaluator judges.")
 
 
 class EvaluatorResponse(BaseModel):
-    """EvaluatorResponse"""
+    """An Evaluator version with its file's details."""
 
-    path: str
-    id: str
-    directory_id: Optional[str] = None
-    commit_message: Optional[str] = None
+    path: str = Field(description="Path of the file including its name, such as `folder/name`.")
+    id: str = Field(description="Unique identifier.")
+    directory_id: Optional[str] = Field(None, description="ID of the directory holding the file.")
+    commit_message: Optional[str] = Field(None, description="Message that describes the version.")
     spec: Annotated[
         Union[LLMEvaluatorRequest, CodeEvaluatorRequest, HumanEvaluatorRequest, ExternalEvaluatorRequest],
         Field(discriminator="evaluator_type"),
-    ]
-    name: str
-    version_id: str
-    type: Literal["evaluator"] = "evaluator"
-    environments: Optional[List[EnvironmentResponse]] = None
-    created_at: datetime
-    updated_at: datetime
-    created_by: Optional[UserResponse] = None
-    status: VersionStatus
-    last_used_at: datetime
-    version_logs_count: int
-    total_logs_count: int
-    inputs: List[InputResponse]
-    evaluators: Optional[List[MonitoringEvaluatorResponse]] = None
-    evaluator_aggregates: Optional[List[EvaluatorAggregate]] = None
-    attributes: Optional[Dict[str, Any]] = None
+    ] = Field(description="How the Evaluator judges.")
+    name: str = Field(description="Name.")
+    version_id: str = Field(description="ID of the version.")
+    type: Literal["evaluator"] = Field("evaluator", description="Kind.")
+    environments: Optional[List[EnvironmentResponse]] = Field(
+        None, description="Environments this version is deployed to."
+    )
+    created_at: datetime = Field(description="When it was created.")
+    updated_at: datetime = Field(description="When it was last changed.")
+    created_by: Optional[UserResponse] = Field(None, description="The user who created it.")
+    status: VersionStatus = Field(description="Status.")
+    last_used_at: datetime = Field(description="When a Log last used this version.")
+    version_logs_count: int = Field(description="Number of Logs of this version.")
+    total_logs_count: int = Field(description="Number of Logs of all versions of the file.")
+    inputs: List[InputResponse] = Field(description="Values of the input variables.")
+    evaluators: Optional[List[MonitoringEvaluatorResponse]] = Field(None, description="Evaluators used.")
+    evaluator_aggregates: Optional[List[EvaluatorAggregate]] = Field(
+        None, description="Aggregated judgments of Evaluators on this version's Logs."
+    )
+    attributes: Optional[Dict[str, Any]] = Field(None, description="Free-form details that tell versions apart.")
 
 
 class ListEvaluators(BaseModel):
-    """ListEvaluators"""
+    """All versions of an Evaluator."""
 
-    records: List[EvaluatorResponse]
+    records: List[EvaluatorResponse] = Field(description="The items on this page.")
 
 
 class UpdateEvaluatorRequest(BaseModel):
-    """UpdateEvaluatorRequest"""
+    """Body that renames or moves an Evaluator."""
 
-    path: Optional[str] = None
-    name: Optional[str] = None
+    path: Optional[str] = Field(None, description="Path of the file including its name, such as `folder/name`.")
+    name: Optional[str] = Field(None, description="Name.")
 
 
 class EvaluatorAggregate(BaseModel):
-    """EvaluatorAggregate"""
+    """Aggregated judgment of an Evaluator version over the Logs of a file version."""
 
-    value: float
-    evaluator_id: str
-    evaluator_version_id: str
-    created_at: datetime
-    updated_at: datetime
+    value: float = Field(description="Aggregated value.")
+    evaluator_id: str = Field(description="ID of the Evaluator.")
+    evaluator_version_id: str = Field(description="ID of the Evaluator version.")
+    created_at: datetime = Field(description="When it was created.")
+    updated_at: datetime = Field(description="When it was last changed.")
 
 
 class MonitoringEvaluatorState(str, Enum):
-    """MonitoringEvaluatorState"""
+    """Whether a monitoring Evaluator runs on new Logs."""
 
     ACTIVE = "active"
     INACTIVE = "inactive"
 
 
 class MonitoringEvaluatorVersionRequest(BaseModel):
-    """MonitoringEvaluatorVersionRequest"""
+    """Selects a monitoring Evaluator by version ID."""
 
-    evaluator_version_id: str
+    evaluator_version_id: str = Field(description="ID of the Evaluator version.")
 
 
 class MonitoringEvaluatorEnvironmentRequest(BaseModel):
-    """MonitoringEvaluatorEnvironmentRequest"""
+    """Selects a monitoring Evaluator by the version deployed to an environment."""
 
-    evaluator_id: str
-    environment_id: str
+    evaluator_id: str = Field(description="ID of the Evaluator.")
+    environment_id: str = Field(description="ID of an environment.")
 
 
 class EvaluatorActivationDeactivationRequest(BaseModel):
-    """EvaluatorActivationDeactivationRequest"""
+    """Body that turns monitoring Evaluators on and off for a file."""
 
-    activate: Optional[List[Union[MonitoringEvaluatorVersionRequest, MonitoringEvaluatorEnvironmentRequest]]] = None
-    deactivate: Optional[List[Union[MonitoringEvaluatorVersionRequest, MonitoringEvaluatorEnvironmentRequest]]] = None
+    activate: Optional[List[Union[MonitoringEvaluatorVersionRequest, MonitoringEvaluatorEnvironmentRequest]]] = Field(
+        None, description="Monitoring Evaluators to turn on."
+    )
+    deactivate: Optional[List[Union[MonitoringEvaluatorVersionRequest, MonitoringEvaluatorEnvironmentRequest]]] = Field(
+        None, description="Monitoring Evaluators to turn off."
+    )
 
 
 class MonitoringEvaluatorResponse(BaseModel):
-    """MonitoringEvaluatorResponse"""
+    """An Evaluator that judges new Logs of a file."""
 
-    version_reference: VersionReferenceResponse
-    version: Optional[EvaluatorResponse] = None
-    state: MonitoringEvaluatorState
-    created_at: datetime
-    updated_at: datetime
+    version_reference: VersionReferenceResponse = Field(
+        description="Which Evaluator version monitors: a fixed one, or the one deployed to an environment."
+    )
+    version: Optional[EvaluatorResponse] = Field(None, description="The version.")
+    state: MonitoringEvaluatorState = Field(description="Whether it runs.")
+    created_at: datetime = Field(description="When it was created.")
+    updated_at: datetime = Field(description="When it was last changed.")
 
 
 class CreateEvaluatorLogRequest(BaseModel):
-    """CreateEvaluatorLogRequest"""
+    """Body that records a judgment of an Evaluator on a Log."""
 
-    path: Optional[str] = None
-    id: Optional[str] = None
-    start_time: Optional[datetime] = None
-    end_time: Optional[datetime] = None
-    output: Optional[str] = None
-    created_at: Optional[datetime] = None
-    error: Optional[str] = None
-    provider_latency: Optional[float] = None
-    stdout: Optional[str] = None
-    provider_request: Optional[Dict[str, Any]] = None
-    provider_response: Optional[Dict[str, Any]] = None
-    inputs: Optional[Dict[str, Any]] = Field(default_factory=dict)
-    source: Optional[str] = None
-    metadata: Optional[Dict[str, Any]] = None
-    parent_id: str
-    source_datapoint_id: Optional[str] = None
-    trace_parent_id: Optional[str] = None
-    batch_id: Optional[str] = None
-    user: Optional[str] = None
-    environment: Optional[str] = None
-    save: Optional[bool] = True
-    judgment: Optional[Union[bool, str, List[str], float]] = None
+    path: Optional[str] = Field(None, description="Path of the file including its name, such as `folder/name`.")
+    id: Optional[str] = Field(None, description="Unique identifier.")
+    start_time: Optional[datetime] = Field(None, description="When the work started.")
+    end_time: Optional[datetime] = Field(None, description="When the work ended.")
+    output: Optional[str] = Field(None, description="Text output.")
+    created_at: Optional[datetime] = Field(None, description="When it was created.")
+    error: Optional[str] = Field(None, description="Error message, when the work failed.")
+    provider_latency: Optional[float] = Field(None, description="Seconds the provider took.")
+    stdout: Optional[str] = Field(None, description="Text printed while running.")
+    provider_request: Optional[Dict[str, Any]] = Field(None, description="Raw request sent to the provider.")
+    provider_response: Optional[Dict[str, Any]] = Field(None, description="Raw response of the provider.")
+    inputs: Optional[Dict[str, Any]] = Field(default_factory=dict, description="Values of the input variables.")
+    source: Optional[str] = Field(None, description="Where the Log came from, for example `sdk`.")
+    metadata: Optional[Dict[str, Any]] = Field(None, description="Free-form data stored with the Log.")
+    parent_id: str = Field(description="ID of the parent.")
+    source_datapoint_id: Optional[str] = Field(None, description="Datapoint the Log was generated from.")
+    trace_parent_id: Optional[str] = Field(None, description="ID of the Log this one is nested under in a trace.")
+    batch_id: Optional[str] = Field(
+        None, description="Groups Logs that belong to one batch, such as one Evaluation run."
+    )
+    user: Optional[str] = Field(None, description="End user the Log is for.")
+    environment: Optional[str] = Field(None, description="Name of an environment.")
+    save: Optional[bool] = Field(True, description="Whether to store the Log.")
+    judgment: Optional[Union[bool, str, List[str], float]] = Field(None, description="The Evaluator's judgment.")
     spec: Optional[
         Union[LLMEvaluatorRequest, CodeEvaluatorRequest, HumanEvaluatorRequest, ExternalEvaluatorRequest]
-    ] = None
+    ] = Field(None, description="How the Evaluator judges.")
 
 
 class EvaluatorLogResponse(BaseModel):
-    """EvaluatorLogResponse"""
+    """A Log of an Evaluator: a judgment on another Log."""
 
-    start_time: Optional[datetime] = None
-    end_time: Optional[datetime] = None
-    output: Optional[str] = None
-    created_at: Optional[datetime] = None
-    error: Optional[str] = None
-    provider_latency: Optional[float] = None
-    stdout: Optional[str] = None
-    provider_request: Optional[Dict[str, Any]] = None
-    provider_response: Optional[Dict[str, Any]] = None
-    inputs: Optional[Dict[str, Any]] = Field(default_factory=dict)
-    source: Optional[str] = None
-    metadata: Optional[Dict[str, Any]] = None
-    parent_id: Optional[str] = None
-    source_datapoint_id: Optional[str] = None
-    trace_parent_id: Optional[str] = None
-    batches: Optional[List[str]] = None
-    user: Optional[str] = None
-    environment: Optional[str] = None
-    save: Optional[bool] = True
-    judgment: Optional[Union[bool, str, List[str], float]] = None
-    id: str
-    evaluator_logs: List[EvaluatorLogResponse]
-    trace_flow_id: Optional[str] = None
-    trace_id: Optional[str] = None
-    trace_children: Optional[List[LogResponse]] = Field(default_factory=list)
-    evaluator: EvaluatorResponse
-    parent: Optional[LogResponse] = None
+    start_time: Optional[datetime] = Field(None, description="When the work started.")
+    end_time: Optional[datetime] = Field(None, description="When the work ended.")
+    output: Optional[str] = Field(None, description="Text output.")
+    created_at: Optional[datetime] = Field(None, description="When it was created.")
+    error: Optional[str] = Field(None, description="Error message, when the work failed.")
+    provider_latency: Optional[float] = Field(None, description="Seconds the provider took.")
+    stdout: Optional[str] = Field(None, description="Text printed while running.")
+    provider_request: Optional[Dict[str, Any]] = Field(None, description="Raw request sent to the provider.")
+    provider_response: Optional[Dict[str, Any]] = Field(None, description="Raw response of the provider.")
+    inputs: Optional[Dict[str, Any]] = Field(default_factory=dict, description="Values of the input variables.")
+    source: Optional[str] = Field(None, description="Where the Log came from, for example `sdk`.")
+    metadata: Optional[Dict[str, Any]] = Field(None, description="Free-form data stored with the Log.")
+    parent_id: Optional[str] = Field(None, description="ID of the parent.")
+    source_datapoint_id: Optional[str] = Field(None, description="Datapoint the Log was generated from.")
+    trace_parent_id: Optional[str] = Field(None, description="ID of the Log this one is nested under in a trace.")
+    batches: Optional[List[str]] = Field(None, description="Batches the Log belongs to.")
+    user: Optional[str] = Field(None, description="End user the Log is for.")
+    environment: Optional[str] = Field(None, description="Name of an environment.")
+    save: Optional[bool] = Field(True, description="Whether to store the Log.")
+    judgment: Optional[Union[bool, str, List[str], float]] = Field(None, description="The Evaluator's judgment.")
+    id: str = Field(description="Unique identifier.")
+    evaluator_logs: List[EvaluatorLogResponse] = Field(description="Judgments of Evaluators on this Log.")
+    trace_flow_id: Optional[str] = Field(None, description="ID of the Flow whose Log is the root of the trace.")
+    trace_id: Optional[str] = Field(None, description="ID of the trace's root Log.")
+    trace_children: Optional[List[LogResponse]] = Field(
+        default_factory=list, description="Logs nested under this one in its trace."
+    )
+    evaluator: EvaluatorResponse = Field(description="The Evaluator version.")
+    parent: Optional[LogResponse] = Field(None, description="The Log that was judged.")
 
 
 class CreateEvaluatorLogResponse(BaseModel):
-    """CreateEvaluatorLogResponse"""
+    """Identifiers of a newly recorded Evaluator Log."""
 
-    id: str
-    parent_id: str
-    session_id: Optional[str] = None
-    version_id: str
+    id: str = Field(description="Unique identifier.")
+    parent_id: str = Field(description="ID of the parent.")
+    session_id: Optional[str] = Field(None, description="ID of the session.")
+    version_id: str = Field(description="ID of the version.")

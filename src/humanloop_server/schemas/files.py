@@ -1,4 +1,4 @@
-"""files schemas."""
+"""Models that point at a version of any kind of file."""
 
 from __future__ import annotations
 
@@ -17,21 +17,25 @@ from .tools import ToolResponse
 
 
 class VersionDeploymentResponse(BaseModel):
-    """VersionDeploymentResponse"""
+    """Refers to the version deployed to an environment."""
 
-    file: Union[PromptResponse, ToolResponse, DatasetResponse, EvaluatorResponse, FlowResponse]
-    environment: EnvironmentResponse
-    type: Literal["environment"]
+    file: Union[PromptResponse, ToolResponse, DatasetResponse, EvaluatorResponse, FlowResponse] = Field(
+        description="The file."
+    )
+    environment: EnvironmentResponse = Field(description="Name of an environment.")
+    type: Literal["environment"] = Field(description="Kind.")
 
 
 class VersionIdResponse(BaseModel):
-    """VersionIdResponse"""
+    """Refers to a version by its ID."""
 
-    version: Union[PromptResponse, ToolResponse, DatasetResponse, EvaluatorResponse, FlowResponse]
-    type: Literal["version"]
+    version: Union[PromptResponse, ToolResponse, DatasetResponse, EvaluatorResponse, FlowResponse] = Field(
+        description="The version."
+    )
+    type: Literal["version"] = Field(description="Kind.")
 
 
-#: VersionReferenceResponse
+#: Either a fixed version or the version deployed to an environment.
 VersionReferenceResponse = TypeAliasType(
     "VersionReferenceResponse",
     Annotated[Union[VersionDeploymentResponse, VersionIdResponse], Field(discriminator="type")],
@@ -39,10 +43,12 @@ VersionReferenceResponse = TypeAliasType(
 
 
 class FileEnvironmentResponse(BaseModel):
-    """FileEnvironmentResponse"""
+    """An environment and the version of a file deployed to it."""
 
-    id: str
-    created_at: datetime
-    name: str
-    tag: EnvironmentTag
-    file: Optional[Union[PromptResponse, ToolResponse, DatasetResponse, EvaluatorResponse, FlowResponse]] = None
+    id: str = Field(description="Unique identifier.")
+    created_at: datetime = Field(description="When it was created.")
+    name: str = Field(description="Name.")
+    tag: EnvironmentTag = Field(description="Whether this is the default environment.")
+    file: Optional[Union[PromptResponse, ToolResponse, DatasetResponse, EvaluatorResponse, FlowResponse]] = Field(
+        None, description="The file."
+    )

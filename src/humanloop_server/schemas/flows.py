@@ -1,4 +1,4 @@
-"""flows schemas."""
+"""Flow files, Flow Logs and traces."""
 
 from __future__ import annotations
 
@@ -15,128 +15,136 @@ if TYPE_CHECKING:
 
 
 class FlowKernelRequest(BaseModel):
-    """FlowKernelRequest"""
+    """The settings that define a Flow version."""
 
-    attributes: Dict[str, Any]
+    attributes: Dict[str, Any] = Field(description="Free-form details that tell versions apart.")
 
 
 class FlowRequest(BaseModel):
-    """FlowRequest"""
+    """Body that creates a Flow version, or finds the existing one with the same attributes."""
 
-    path: Optional[str] = None
-    id: Optional[str] = None
-    attributes: Dict[str, Any]
-    commit_message: Optional[str] = None
+    path: Optional[str] = Field(None, description="Path of the file including its name, such as `folder/name`.")
+    id: Optional[str] = Field(None, description="Unique identifier.")
+    attributes: Dict[str, Any] = Field(description="Free-form details that tell versions apart.")
+    commit_message: Optional[str] = Field(None, description="Message that describes the version.")
 
 
 class FlowResponse(BaseModel):
-    """FlowResponse"""
+    """A Flow version with its file's details."""
 
-    path: str
-    id: str
-    directory_id: Optional[str] = None
-    attributes: Dict[str, Any]
-    commit_message: Optional[str] = None
-    name: str
-    version_id: str
-    type: Literal["flow"] = "flow"
-    environments: Optional[List[EnvironmentResponse]] = None
-    created_at: datetime
-    updated_at: datetime
-    created_by: Optional[UserResponse] = None
-    status: VersionStatus
-    last_used_at: datetime
-    version_logs_count: int
-    evaluator_aggregates: Optional[List[EvaluatorAggregate]] = None
-    evaluators: Optional[List[MonitoringEvaluatorResponse]] = None
+    path: str = Field(description="Path of the file including its name, such as `folder/name`.")
+    id: str = Field(description="Unique identifier.")
+    directory_id: Optional[str] = Field(None, description="ID of the directory holding the file.")
+    attributes: Dict[str, Any] = Field(description="Free-form details that tell versions apart.")
+    commit_message: Optional[str] = Field(None, description="Message that describes the version.")
+    name: str = Field(description="Name.")
+    version_id: str = Field(description="ID of the version.")
+    type: Literal["flow"] = Field("flow", description="Kind.")
+    environments: Optional[List[EnvironmentResponse]] = Field(
+        None, description="Environments this version is deployed to."
+    )
+    created_at: datetime = Field(description="When it was created.")
+    updated_at: datetime = Field(description="When it was last changed.")
+    created_by: Optional[UserResponse] = Field(None, description="The user who created it.")
+    status: VersionStatus = Field(description="Status.")
+    last_used_at: datetime = Field(description="When a Log last used this version.")
+    version_logs_count: int = Field(description="Number of Logs of this version.")
+    evaluator_aggregates: Optional[List[EvaluatorAggregate]] = Field(
+        None, description="Aggregated judgments of Evaluators on this version's Logs."
+    )
+    evaluators: Optional[List[MonitoringEvaluatorResponse]] = Field(None, description="Evaluators used.")
 
 
 class ListFlows(BaseModel):
-    """ListFlows"""
+    """All versions of a Flow."""
 
-    records: List[FlowResponse]
+    records: List[FlowResponse] = Field(description="The items on this page.")
 
 
 class UpdateFlowRequest(BaseModel):
-    """UpdateFlowRequest"""
+    """Body that renames or moves a Flow."""
 
-    path: Optional[str] = None
-    name: Optional[str] = None
-    directory_id: Optional[str] = None
+    path: Optional[str] = Field(None, description="Path of the file including its name, such as `folder/name`.")
+    name: Optional[str] = Field(None, description="Name.")
+    directory_id: Optional[str] = Field(None, description="ID of the directory holding the file.")
 
 
 class FlowLogRequest(BaseModel):
-    """FlowLogRequest"""
+    """Body that records a Log of a Flow, which can start a trace."""
 
-    evaluation_id: Optional[str] = None
-    path: Optional[str] = None
-    id: Optional[str] = None
-    start_time: Optional[datetime] = None
-    end_time: Optional[datetime] = None
-    output: Optional[str] = None
-    created_at: Optional[datetime] = None
-    error: Optional[str] = None
-    provider_latency: Optional[float] = None
-    stdout: Optional[str] = None
-    provider_request: Optional[Dict[str, Any]] = None
-    provider_response: Optional[Dict[str, Any]] = None
-    inputs: Optional[Dict[str, Any]] = Field(default_factory=dict)
-    source: Optional[str] = None
-    metadata: Optional[Dict[str, Any]] = None
-    source_datapoint_id: Optional[str] = None
-    trace_parent_id: Optional[str] = None
-    batch_id: Optional[str] = None
-    user: Optional[str] = None
-    environment: Optional[str] = None
-    save: Optional[bool] = True
-    log_id: Optional[str] = None
-    flow: Optional[FlowKernelRequest] = None
-    trace_status: Optional[TraceStatus] = TraceStatus.INCOMPLETE
+    evaluation_id: Optional[str] = Field(None, description="Evaluation to attach the Log to.")
+    path: Optional[str] = Field(None, description="Path of the file including its name, such as `folder/name`.")
+    id: Optional[str] = Field(None, description="Unique identifier.")
+    start_time: Optional[datetime] = Field(None, description="When the work started.")
+    end_time: Optional[datetime] = Field(None, description="When the work ended.")
+    output: Optional[str] = Field(None, description="Text output.")
+    created_at: Optional[datetime] = Field(None, description="When it was created.")
+    error: Optional[str] = Field(None, description="Error message, when the work failed.")
+    provider_latency: Optional[float] = Field(None, description="Seconds the provider took.")
+    stdout: Optional[str] = Field(None, description="Text printed while running.")
+    provider_request: Optional[Dict[str, Any]] = Field(None, description="Raw request sent to the provider.")
+    provider_response: Optional[Dict[str, Any]] = Field(None, description="Raw response of the provider.")
+    inputs: Optional[Dict[str, Any]] = Field(default_factory=dict, description="Values of the input variables.")
+    source: Optional[str] = Field(None, description="Where the Log came from, for example `sdk`.")
+    metadata: Optional[Dict[str, Any]] = Field(None, description="Free-form data stored with the Log.")
+    source_datapoint_id: Optional[str] = Field(None, description="Datapoint the Log was generated from.")
+    trace_parent_id: Optional[str] = Field(None, description="ID of the Log this one is nested under in a trace.")
+    batch_id: Optional[str] = Field(
+        None, description="Groups Logs that belong to one batch, such as one Evaluation run."
+    )
+    user: Optional[str] = Field(None, description="End user the Log is for.")
+    environment: Optional[str] = Field(None, description="Name of an environment.")
+    save: Optional[bool] = Field(True, description="Whether to store the Log.")
+    log_id: Optional[str] = Field(None, description="ID of the Log.")
+    flow: Optional[FlowKernelRequest] = Field(None, description="The Flow version.")
+    trace_status: Optional[TraceStatus] = Field(TraceStatus.INCOMPLETE, description="Whether the trace is complete.")
 
 
 class FlowLogResponse(BaseModel):
-    """FlowLogResponse"""
+    """A Log of a Flow, the root of a trace."""
 
-    start_time: Optional[datetime] = None
-    end_time: Optional[datetime] = None
-    output: Optional[str] = None
-    created_at: Optional[datetime] = None
-    error: Optional[str] = None
-    provider_latency: Optional[float] = None
-    stdout: Optional[str] = None
-    provider_request: Optional[Dict[str, Any]] = None
-    provider_response: Optional[Dict[str, Any]] = None
-    inputs: Optional[Dict[str, Any]] = Field(default_factory=dict)
-    source: Optional[str] = None
-    metadata: Optional[Dict[str, Any]] = None
-    source_datapoint_id: Optional[str] = None
-    trace_parent_id: Optional[str] = None
-    batches: Optional[List[str]] = None
-    user: Optional[str] = None
-    environment: Optional[str] = None
-    save: Optional[bool] = True
-    id: str
-    evaluator_logs: List[EvaluatorLogResponse]
-    trace_flow_id: Optional[str] = None
-    trace_id: Optional[str] = None
-    trace_children: Optional[List[LogResponse]] = Field(default_factory=list)
-    flow: FlowResponse
-    trace_status: Optional[TraceStatus] = None
+    start_time: Optional[datetime] = Field(None, description="When the work started.")
+    end_time: Optional[datetime] = Field(None, description="When the work ended.")
+    output: Optional[str] = Field(None, description="Text output.")
+    created_at: Optional[datetime] = Field(None, description="When it was created.")
+    error: Optional[str] = Field(None, description="Error message, when the work failed.")
+    provider_latency: Optional[float] = Field(None, description="Seconds the provider took.")
+    stdout: Optional[str] = Field(None, description="Text printed while running.")
+    provider_request: Optional[Dict[str, Any]] = Field(None, description="Raw request sent to the provider.")
+    provider_response: Optional[Dict[str, Any]] = Field(None, description="Raw response of the provider.")
+    inputs: Optional[Dict[str, Any]] = Field(default_factory=dict, description="Values of the input variables.")
+    source: Optional[str] = Field(None, description="Where the Log came from, for example `sdk`.")
+    metadata: Optional[Dict[str, Any]] = Field(None, description="Free-form data stored with the Log.")
+    source_datapoint_id: Optional[str] = Field(None, description="Datapoint the Log was generated from.")
+    trace_parent_id: Optional[str] = Field(None, description="ID of the Log this one is nested under in a trace.")
+    batches: Optional[List[str]] = Field(None, description="Batches the Log belongs to.")
+    user: Optional[str] = Field(None, description="End user the Log is for.")
+    environment: Optional[str] = Field(None, description="Name of an environment.")
+    save: Optional[bool] = Field(True, description="Whether to store the Log.")
+    id: str = Field(description="Unique identifier.")
+    evaluator_logs: List[EvaluatorLogResponse] = Field(description="Judgments of Evaluators on this Log.")
+    trace_flow_id: Optional[str] = Field(None, description="ID of the Flow whose Log is the root of the trace.")
+    trace_id: Optional[str] = Field(None, description="ID of the trace's root Log.")
+    trace_children: Optional[List[LogResponse]] = Field(
+        default_factory=list, description="Logs nested under this one in its trace."
+    )
+    flow: FlowResponse = Field(description="The Flow version.")
+    trace_status: Optional[TraceStatus] = Field(None, description="Whether the trace is complete.")
 
 
 class CreateFlowLogResponse(BaseModel):
-    """CreateFlowLogResponse"""
+    """Identifiers of a newly recorded Flow Log."""
 
-    id: str
-    flow_id: str
-    version_id: str
-    trace_status: Optional[TraceStatus] = None
+    id: str = Field(description="Unique identifier.")
+    flow_id: str = Field(description="ID of the Flow.")
+    version_id: str = Field(description="ID of the version.")
+    trace_status: Optional[TraceStatus] = Field(None, description="Whether the trace is complete.")
 
 
 class UpdateTraceRequest(BaseModel):
-    """UpdateTraceRequest"""
+    """Body that completes a Flow Log or changes its inputs, output or error."""
 
-    inputs: Optional[Dict[str, Any]] = None
-    output: Optional[str] = None
-    error: Optional[str] = None
-    trace_status: TraceStatus
+    inputs: Optional[Dict[str, Any]] = Field(None, description="Values of the input variables.")
+    output: Optional[str] = Field(None, description="Text output.")
+    error: Optional[str] = Field(None, description="Error message, when the work failed.")
+    trace_status: TraceStatus = Field(description="Whether the trace is complete.")

@@ -1,4 +1,4 @@
-"""logs schemas."""
+"""Union of every kind of Log."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from .flows import FlowLogResponse
 from .prompts import PromptLogResponse
 from .tools import ToolLogResponse
 
-#: LogResponse
+#: A Log of any kind of file.
 LogResponse = TypeAliasType(
     "LogResponse", Union[PromptLogResponse, ToolLogResponse, EvaluatorLogResponse, FlowLogResponse]
 )

@@ -1,4 +1,4 @@
-"""tools schemas."""
+"""Tool files: versions and Logs."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 
 class ToolType(str, Enum):
-    """ToolType_files"""
+    """Kind of a Tool."""
 
     __get_pydantic_json_schema__ = fern_type_name("FilesToolType")
 
@@ -29,145 +29,159 @@ class ToolType(str, Enum):
 
 
 class ToolKernelRequest(BaseModel):
-    """ToolKernelRequest"""
+    """The settings that define a Tool version."""
 
-    function: Optional[ToolFunction] = None
-    source_code: Optional[str] = None
-    setup_values: Optional[Dict[str, Any]] = None
-    attributes: Optional[Dict[str, Any]] = None
+    function: Optional[ToolFunction] = Field(None, description="The function.")
+    source_code: Optional[str] = Field(None, description="Source code of the Tool.")
+    setup_values: Optional[Dict[str, Any]] = Field(
+        None, description="Values the Tool needs to run, such as keys; not shown to the model."
+    )
+    attributes: Optional[Dict[str, Any]] = Field(None, description="Free-form details that tell versions apart.")
 
 
 class ToolRequest(BaseModel):
-    """ToolRequest"""
+    """Body that creates a Tool version, or finds the existing one with the same settings."""
 
-    path: Optional[str] = None
-    id: Optional[str] = None
-    function: Optional[ToolFunction] = None
-    source_code: Optional[str] = None
-    setup_values: Optional[Dict[str, Any]] = None
-    attributes: Optional[Dict[str, Any]] = None
-    tool_type: Optional[ToolType] = ToolType.JSON_SCHEMA
-    commit_message: Optional[str] = None
+    path: Optional[str] = Field(None, description="Path of the file including its name, such as `folder/name`.")
+    id: Optional[str] = Field(None, description="Unique identifier.")
+    function: Optional[ToolFunction] = Field(None, description="The function.")
+    source_code: Optional[str] = Field(None, description="Source code of the Tool.")
+    setup_values: Optional[Dict[str, Any]] = Field(
+        None, description="Values the Tool needs to run, such as keys; not shown to the model."
+    )
+    attributes: Optional[Dict[str, Any]] = Field(None, description="Free-form details that tell versions apart.")
+    tool_type: Optional[ToolType] = Field(ToolType.JSON_SCHEMA, description="Kind of Tool.")
+    commit_message: Optional[str] = Field(None, description="Message that describes the version.")
 
 
 class ToolResponse(BaseModel):
-    """ToolResponse"""
+    """A Tool version with its file's details."""
 
-    path: str
-    id: str
-    directory_id: Optional[str] = None
-    function: Optional[ToolFunction] = None
-    source_code: Optional[str] = None
-    setup_values: Optional[Dict[str, Any]] = None
-    attributes: Optional[Dict[str, Any]] = None
-    tool_type: Optional[ToolType] = ToolType.JSON_SCHEMA
-    commit_message: Optional[str] = None
-    name: str
-    version_id: str
-    type: Literal["tool"] = "tool"
-    environments: Optional[List[EnvironmentResponse]] = None
-    created_at: datetime
-    updated_at: datetime
-    created_by: Optional[UserResponse] = None
-    status: VersionStatus
-    last_used_at: datetime
-    version_logs_count: int
-    total_logs_count: int
-    inputs: List[InputResponse]
-    evaluators: Optional[List[MonitoringEvaluatorResponse]] = None
-    signature: Optional[str] = None
-    evaluator_aggregates: Optional[List[EvaluatorAggregate]] = None
+    path: str = Field(description="Path of the file including its name, such as `folder/name`.")
+    id: str = Field(description="Unique identifier.")
+    directory_id: Optional[str] = Field(None, description="ID of the directory holding the file.")
+    function: Optional[ToolFunction] = Field(None, description="The function.")
+    source_code: Optional[str] = Field(None, description="Source code of the Tool.")
+    setup_values: Optional[Dict[str, Any]] = Field(
+        None, description="Values the Tool needs to run, such as keys; not shown to the model."
+    )
+    attributes: Optional[Dict[str, Any]] = Field(None, description="Free-form details that tell versions apart.")
+    tool_type: Optional[ToolType] = Field(ToolType.JSON_SCHEMA, description="Kind of Tool.")
+    commit_message: Optional[str] = Field(None, description="Message that describes the version.")
+    name: str = Field(description="Name.")
+    version_id: str = Field(description="ID of the version.")
+    type: Literal["tool"] = Field("tool", description="Kind.")
+    environments: Optional[List[EnvironmentResponse]] = Field(
+        None, description="Environments this version is deployed to."
+    )
+    created_at: datetime = Field(description="When it was created.")
+    updated_at: datetime = Field(description="When it was last changed.")
+    created_by: Optional[UserResponse] = Field(None, description="The user who created it.")
+    status: VersionStatus = Field(description="Status.")
+    last_used_at: datetime = Field(description="When a Log last used this version.")
+    version_logs_count: int = Field(description="Number of Logs of this version.")
+    total_logs_count: int = Field(description="Number of Logs of all versions of the file.")
+    inputs: List[InputResponse] = Field(description="Values of the input variables.")
+    evaluators: Optional[List[MonitoringEvaluatorResponse]] = Field(None, description="Evaluators used.")
+    signature: Optional[str] = Field(None, description="Python signature of the Tool's function.")
+    evaluator_aggregates: Optional[List[EvaluatorAggregate]] = Field(
+        None, description="Aggregated judgments of Evaluators on this version's Logs."
+    )
 
 
 class ListTools(BaseModel):
-    """ListTools"""
+    """All versions of a Tool."""
 
-    records: List[ToolResponse]
+    records: List[ToolResponse] = Field(description="The items on this page.")
 
 
 class UpdateToolRequest(BaseModel):
-    """UpdateToolRequest"""
+    """Body that renames or moves a Tool."""
 
-    path: Optional[str] = None
-    name: Optional[str] = None
+    path: Optional[str] = Field(None, description="Path of the file including its name, such as `folder/name`.")
+    name: Optional[str] = Field(None, description="Name.")
 
 
 class ToolLogRequest(BaseModel):
-    """ToolLogRequest"""
+    """Body that records a Log of a Tool."""
 
-    path: Optional[str] = None
-    id: Optional[str] = None
-    start_time: Optional[datetime] = None
-    end_time: Optional[datetime] = None
-    output: Optional[str] = None
-    created_at: Optional[datetime] = None
-    error: Optional[str] = None
-    provider_latency: Optional[float] = None
-    stdout: Optional[str] = None
-    provider_request: Optional[Dict[str, Any]] = None
-    provider_response: Optional[Dict[str, Any]] = None
-    inputs: Optional[Dict[str, Any]] = Field(default_factory=dict)
-    source: Optional[str] = None
-    metadata: Optional[Dict[str, Any]] = None
-    source_datapoint_id: Optional[str] = None
-    trace_parent_id: Optional[str] = None
-    batch_id: Optional[str] = None
-    user: Optional[str] = None
-    environment: Optional[str] = None
-    save: Optional[bool] = True
-    tool: Optional[ToolKernelRequest] = None
+    path: Optional[str] = Field(None, description="Path of the file including its name, such as `folder/name`.")
+    id: Optional[str] = Field(None, description="Unique identifier.")
+    start_time: Optional[datetime] = Field(None, description="When the work started.")
+    end_time: Optional[datetime] = Field(None, description="When the work ended.")
+    output: Optional[str] = Field(None, description="Text output.")
+    created_at: Optional[datetime] = Field(None, description="When it was created.")
+    error: Optional[str] = Field(None, description="Error message, when the work failed.")
+    provider_latency: Optional[float] = Field(None, description="Seconds the provider took.")
+    stdout: Optional[str] = Field(None, description="Text printed while running.")
+    provider_request: Optional[Dict[str, Any]] = Field(None, description="Raw request sent to the provider.")
+    provider_response: Optional[Dict[str, Any]] = Field(None, description="Raw response of the provider.")
+    inputs: Optional[Dict[str, Any]] = Field(default_factory=dict, description="Values of the input variables.")
+    source: Optional[str] = Field(None, description="Where the Log came from, for example `sdk`.")
+    metadata: Optional[Dict[str, Any]] = Field(None, description="Free-form data stored with the Log.")
+    source_datapoint_id: Optional[str] = Field(None, description="Datapoint the Log was generated from.")
+    trace_parent_id: Optional[str] = Field(None, description="ID of the Log this one is nested under in a trace.")
+    batch_id: Optional[str] = Field(
+        None, description="Groups Logs that belong to one batch, such as one Evaluation run."
+    )
+    user: Optional[str] = Field(None, description="End user the Log is for.")
+    environment: Optional[str] = Field(None, description="Name of an environment.")
+    save: Optional[bool] = Field(True, description="Whether to store the Log.")
+    tool: Optional[ToolKernelRequest] = Field(None, description="The Tool version.")
 
 
 class ToolLogResponse(BaseModel):
-    """ToolLogResponse"""
+    """A Log of a Tool."""
 
-    start_time: Optional[datetime] = None
-    end_time: Optional[datetime] = None
-    output: Optional[str] = None
-    created_at: Optional[datetime] = None
-    error: Optional[str] = None
-    provider_latency: Optional[float] = None
-    stdout: Optional[str] = None
-    provider_request: Optional[Dict[str, Any]] = None
-    provider_response: Optional[Dict[str, Any]] = None
-    inputs: Optional[Dict[str, Any]] = Field(default_factory=dict)
-    source: Optional[str] = None
-    metadata: Optional[Dict[str, Any]] = None
-    source_datapoint_id: Optional[str] = None
-    trace_parent_id: Optional[str] = None
-    batches: Optional[List[str]] = None
-    user: Optional[str] = None
-    environment: Optional[str] = None
-    save: Optional[bool] = True
-    id: str
-    evaluator_logs: List[EvaluatorLogResponse]
-    trace_flow_id: Optional[str] = None
-    trace_id: Optional[str] = None
-    trace_children: Optional[List[LogResponse]] = Field(default_factory=list)
-    tool: ToolResponse
+    start_time: Optional[datetime] = Field(None, description="When the work started.")
+    end_time: Optional[datetime] = Field(None, description="When the work ended.")
+    output: Optional[str] = Field(None, description="Text output.")
+    created_at: Optional[datetime] = Field(None, description="When it was created.")
+    error: Optional[str] = Field(None, description="Error message, when the work failed.")
+    provider_latency: Optional[float] = Field(None, description="Seconds the provider took.")
+    stdout: Optional[str] = Field(None, description="Text printed while running.")
+    provider_request: Optional[Dict[str, Any]] = Field(None, description="Raw request sent to the provider.")
+    provider_response: Optional[Dict[str, Any]] = Field(None, description="Raw response of the provider.")
+    inputs: Optional[Dict[str, Any]] = Field(default_factory=dict, description="Values of the input variables.")
+    source: Optional[str] = Field(None, description="Where the Log came from, for example `sdk`.")
+    metadata: Optional[Dict[str, Any]] = Field(None, description="Free-form data stored with the Log.")
+    source_datapoint_id: Optional[str] = Field(None, description="Datapoint the Log was generated from.")
+    trace_parent_id: Optional[str] = Field(None, description="ID of the Log this one is nested under in a trace.")
+    batches: Optional[List[str]] = Field(None, description="Batches the Log belongs to.")
+    user: Optional[str] = Field(None, description="End user the Log is for.")
+    environment: Optional[str] = Field(None, description="Name of an environment.")
+    save: Optional[bool] = Field(True, description="Whether to store the Log.")
+    id: str = Field(description="Unique identifier.")
+    evaluator_logs: List[EvaluatorLogResponse] = Field(description="Judgments of Evaluators on this Log.")
+    trace_flow_id: Optional[str] = Field(None, description="ID of the Flow whose Log is the root of the trace.")
+    trace_id: Optional[str] = Field(None, description="ID of the trace's root Log.")
+    trace_children: Optional[List[LogResponse]] = Field(
+        default_factory=list, description="Logs nested under this one in its trace."
+    )
+    tool: ToolResponse = Field(description="The Tool version.")
 
 
 class ToolLogUpdateRequest(BaseModel):
-    """ToolLogUpdateRequest"""
+    """Body that changes fields of an existing Tool Log."""
 
-    output: Optional[str] = None
-    created_at: Optional[datetime] = None
-    error: Optional[str] = None
-    provider_latency: Optional[float] = None
-    stdout: Optional[str] = None
-    provider_request: Optional[Dict[str, Any]] = None
-    provider_response: Optional[Dict[str, Any]] = None
-    inputs: Optional[Dict[str, Any]] = Field(default_factory=dict)
-    source: Optional[str] = None
-    metadata: Optional[Dict[str, Any]] = None
-    start_time: Optional[datetime] = None
-    end_time: Optional[datetime] = None
+    output: Optional[str] = Field(None, description="Text output.")
+    created_at: Optional[datetime] = Field(None, description="When it was created.")
+    error: Optional[str] = Field(None, description="Error message, when the work failed.")
+    provider_latency: Optional[float] = Field(None, description="Seconds the provider took.")
+    stdout: Optional[str] = Field(None, description="Text printed while running.")
+    provider_request: Optional[Dict[str, Any]] = Field(None, description="Raw request sent to the provider.")
+    provider_response: Optional[Dict[str, Any]] = Field(None, description="Raw response of the provider.")
+    inputs: Optional[Dict[str, Any]] = Field(default_factory=dict, description="Values of the input variables.")
+    source: Optional[str] = Field(None, description="Where the Log came from, for example `sdk`.")
+    metadata: Optional[Dict[str, Any]] = Field(None, description="Free-form data stored with the Log.")
+    start_time: Optional[datetime] = Field(None, description="When the work started.")
+    end_time: Optional[datetime] = Field(None, description="When the work ended.")
 
 
 class CreateToolLogResponse(BaseModel):
-    """CreateToolLogResponse"""
+    """Identifiers of a newly recorded Tool Log."""
 
-    id: str
-    tool_id: str
-    version_id: str
-    session_id: Optional[str] = None
+    id: str = Field(description="Unique identifier.")
+    tool_id: str = Field(description="ID of the Tool.")
+    version_id: str = Field(description="ID of the version.")
+    session_id: Optional[str] = Field(None, description="ID of the session.")
