@@ -23,8 +23,9 @@ from ...schemas import (
     VersionStatus,
 )
 from ...schemas.datasets import DatasetRequest
+from ...services import datasets, directories, files, logs  # noqa: F401
 from ..deps import RequestContext
-from ..errors import NotImplementedYet
+from ._impl import dump, val, vals  # noqa: F401
 
 
 def list_datasets(
@@ -38,7 +39,16 @@ def list_datasets(
     order: Optional[SortOrder] = None,
 ) -> PaginatedData[DatasetResponse]:
     """datasets list."""
-    raise NotImplementedYet()
+    return files.list_files(
+        ctx,
+        ["dataset"],
+        page=page,
+        size=size,
+        name=name,
+        user_filter=user_filter,
+        sort_by=val(sort_by),
+        order=val(order),
+    )
 
 
 def upsert(
@@ -49,7 +59,7 @@ def upsert(
     environment: Optional[str] = None,
 ) -> DatasetResponse:
     """datasets upsert."""
-    raise NotImplementedYet()
+    return datasets.upsert(ctx, dump(body), version_id=version_id, environment=environment)
 
 
 def get(
@@ -61,7 +71,9 @@ def get(
     include_datapoints: Optional[bool] = None,
 ) -> DatasetResponse:
     """datasets get."""
-    raise NotImplementedYet()
+    return files.get(
+        ctx, "dataset", id, version_id=version_id, environment=environment, include_datapoints=bool(include_datapoints)
+    )
 
 
 def delete(
@@ -69,7 +81,7 @@ def delete(
     id: str,
 ) -> None:
     """datasets delete."""
-    raise NotImplementedYet()
+    files.delete(ctx, "dataset", id)
 
 
 def move(
@@ -78,7 +90,8 @@ def move(
     body: UpdateDatasetRequest,
 ) -> DatasetResponse:
     """datasets move."""
-    raise NotImplementedYet()
+    data = dump(body, unset=True)
+    return files.move(ctx, "dataset", id, path=data.get("path"), name=data.get("name"))
 
 
 def list_datapoints(
@@ -91,7 +104,7 @@ def list_datapoints(
     size: Optional[int] = None,
 ) -> PaginatedData[DatapointResponse]:
     """datasets list_datapoints."""
-    raise NotImplementedYet()
+    return datasets.list_datapoints(ctx, id, version_id=version_id, environment=environment, page=page, size=size)
 
 
 def list_versions(
@@ -101,7 +114,7 @@ def list_versions(
     status: Optional[VersionStatus] = None,
 ) -> ListDatasets:
     """datasets list_versions."""
-    raise NotImplementedYet()
+    return files.list_versions(ctx, "dataset", id, status=val(status))
 
 
 def commit(
@@ -111,7 +124,7 @@ def commit(
     body: CommitRequest,
 ) -> DatasetResponse:
     """datasets commit."""
-    raise NotImplementedYet()
+    return files.commit(ctx, "dataset", id, version_id, body.commit_message)
 
 
 def upload_csv(
@@ -124,7 +137,8 @@ def upload_csv(
     environment: Optional[str] = None,
 ) -> DatasetResponse:
     """datasets upload_csv."""
-    raise NotImplementedYet()
+    raw = file.file.read()
+    return datasets.upload_csv(ctx, id, raw, commit_message, version_id=version_id, environment=environment)
 
 
 def set_deployment(
@@ -135,7 +149,7 @@ def set_deployment(
     version_id: str,
 ) -> DatasetResponse:
     """datasets set_deployment."""
-    raise NotImplementedYet()
+    return files.set_deployment(ctx, "dataset", id, environment_id, version_id)
 
 
 def remove_deployment(
@@ -144,7 +158,7 @@ def remove_deployment(
     environment_id: str,
 ) -> None:
     """datasets remove_deployment."""
-    raise NotImplementedYet()
+    files.remove_deployment(ctx, "dataset", id, environment_id)
 
 
 def list_environments(
@@ -152,4 +166,4 @@ def list_environments(
     id: str,
 ) -> List[FileEnvironmentResponse]:
     """datasets list_environments."""
-    raise NotImplementedYet()
+    return files.list_environments(ctx, "dataset", id)

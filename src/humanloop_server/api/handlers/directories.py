@@ -14,15 +14,16 @@ from ...schemas import (
     DirectoryWithParentsAndChildrenResponse,
     UpdateDirectoryRequest,
 )
+from ...services import datasets, directories, files, logs  # noqa: F401
 from ..deps import RequestContext
-from ..errors import NotImplementedYet
+from ._impl import dump, val, vals  # noqa: F401
 
 
 def list_directories(
     ctx: RequestContext,
 ) -> List[DirectoryResponse]:
     """directories list."""
-    raise NotImplementedYet()
+    return directories.list_all(ctx)
 
 
 def create(
@@ -30,7 +31,8 @@ def create(
     body: CreateDirectoryRequest,
 ) -> DirectoryResponse:
     """directories create."""
-    raise NotImplementedYet()
+    data = dump(body, unset=True)
+    return directories.create(ctx, name=data.get("name"), parent_id=data.get("parent_id"), path=data.get("path"))
 
 
 def get(
@@ -38,7 +40,7 @@ def get(
     id: str,
 ) -> DirectoryWithParentsAndChildrenResponse:
     """directories get."""
-    raise NotImplementedYet()
+    return directories.get(ctx, id)
 
 
 def delete(
@@ -46,7 +48,7 @@ def delete(
     id: str,
 ) -> None:
     """directories delete."""
-    raise NotImplementedYet()
+    directories.delete(ctx, id)
 
 
 def update(
@@ -55,4 +57,7 @@ def update(
     body: UpdateDirectoryRequest,
 ) -> DirectoryResponse:
     """directories update."""
-    raise NotImplementedYet()
+    data = dump(body, unset=True)
+    return directories.update_directory(
+        ctx, id, name=data.get("name"), parent_id=data.get("parent_id"), path=data.get("path")
+    )

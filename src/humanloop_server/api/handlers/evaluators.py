@@ -23,8 +23,9 @@ from ...schemas import (
     VersionStatus,
 )
 from ...schemas.evaluators import EvaluatorRequest
+from ...services import datasets, directories, files, logs  # noqa: F401
 from ..deps import RequestContext
-from ..errors import NotImplementedYet
+from ._impl import dump, val, vals  # noqa: F401
 
 
 def log(
@@ -35,7 +36,7 @@ def log(
     environment: Optional[str] = None,
 ) -> CreateEvaluatorLogResponse:
     """evaluators log."""
-    raise NotImplementedYet()
+    return logs.create_log(ctx, "evaluator", dump(body, unset=True), version_id=version_id, environment=environment)
 
 
 def list_evaluators(
@@ -49,7 +50,16 @@ def list_evaluators(
     order: Optional[SortOrder] = None,
 ) -> PaginatedData[EvaluatorResponse]:
     """evaluators list."""
-    raise NotImplementedYet()
+    return files.list_files(
+        ctx,
+        ["evaluator"],
+        page=page,
+        size=size,
+        name=name,
+        user_filter=user_filter,
+        sort_by=val(sort_by),
+        order=val(order),
+    )
 
 
 def upsert(
@@ -57,7 +67,7 @@ def upsert(
     body: EvaluatorRequest,
 ) -> EvaluatorResponse:
     """evaluators upsert."""
-    raise NotImplementedYet()
+    return files.upsert(ctx, "evaluator", dump(body))
 
 
 def get(
@@ -68,7 +78,7 @@ def get(
     environment: Optional[str] = None,
 ) -> EvaluatorResponse:
     """evaluators get."""
-    raise NotImplementedYet()
+    return files.get(ctx, "evaluator", id, version_id=version_id, environment=environment)
 
 
 def delete(
@@ -76,7 +86,7 @@ def delete(
     id: str,
 ) -> None:
     """evaluators delete."""
-    raise NotImplementedYet()
+    files.delete(ctx, "evaluator", id)
 
 
 def move(
@@ -85,7 +95,8 @@ def move(
     body: UpdateEvaluatorRequest,
 ) -> EvaluatorResponse:
     """evaluators move."""
-    raise NotImplementedYet()
+    data = dump(body, unset=True)
+    return files.move(ctx, "evaluator", id, path=data.get("path"), name=data.get("name"))
 
 
 def list_versions(
@@ -96,7 +107,7 @@ def list_versions(
     evaluator_aggregates: Optional[bool] = None,
 ) -> ListEvaluators:
     """evaluators list_versions."""
-    raise NotImplementedYet()
+    return files.list_versions(ctx, "evaluator", id, status=val(status))
 
 
 def commit(
@@ -106,7 +117,7 @@ def commit(
     body: CommitRequest,
 ) -> EvaluatorResponse:
     """evaluators commit."""
-    raise NotImplementedYet()
+    return files.commit(ctx, "evaluator", id, version_id, body.commit_message)
 
 
 def set_deployment(
@@ -117,7 +128,7 @@ def set_deployment(
     version_id: str,
 ) -> EvaluatorResponse:
     """evaluators set_deployment."""
-    raise NotImplementedYet()
+    return files.set_deployment(ctx, "evaluator", id, environment_id, version_id)
 
 
 def remove_deployment(
@@ -126,7 +137,7 @@ def remove_deployment(
     environment_id: str,
 ) -> None:
     """evaluators remove_deployment."""
-    raise NotImplementedYet()
+    files.remove_deployment(ctx, "evaluator", id, environment_id)
 
 
 def list_environments(
@@ -134,7 +145,7 @@ def list_environments(
     id: str,
 ) -> List[FileEnvironmentResponse]:
     """evaluators list_environments."""
-    raise NotImplementedYet()
+    return files.list_environments(ctx, "evaluator", id)
 
 
 def update_monitoring(
@@ -143,4 +154,5 @@ def update_monitoring(
     body: EvaluatorActivationDeactivationRequest,
 ) -> EvaluatorResponse:
     """evaluators update_monitoring."""
-    raise NotImplementedYet()
+    data = dump(body, unset=True)
+    return files.update_monitoring(ctx, "evaluator", id, data.get("activate"), data.get("deactivate"))

@@ -19,8 +19,9 @@ from ...schemas import (
     SortOrder,
     ToolResponse,
 )
+from ...services import datasets, directories, files, logs  # noqa: F401
 from ..deps import RequestContext
-from ..errors import NotImplementedYet
+from ._impl import dump, val, vals  # noqa: F401
 
 
 def list_files(
@@ -35,4 +36,13 @@ def list_files(
     order: Optional[SortOrder] = None,
 ) -> PaginatedData[Union[PromptResponse, ToolResponse, DatasetResponse, EvaluatorResponse, FlowResponse]]:
     """files list."""
-    raise NotImplementedYet()
+    return files.list_files(
+        ctx,
+        vals(type),
+        page=page,
+        size=size,
+        name=name,
+        sort_by=val(sort_by),
+        order=val(order),
+        environment=environment,
+    )

@@ -25,8 +25,9 @@ from ...schemas import (
     UpdateTraceRequest,
     VersionStatus,
 )
+from ...services import datasets, directories, files, logs  # noqa: F401
 from ..deps import RequestContext
-from ..errors import NotImplementedYet
+from ._impl import dump, val, vals  # noqa: F401
 
 
 def log(
@@ -37,7 +38,7 @@ def log(
     environment: Optional[str] = None,
 ) -> CreateFlowLogResponse:
     """flows log."""
-    raise NotImplementedYet()
+    return logs.create_log(ctx, "flow", dump(body, unset=True), version_id=version_id, environment=environment)
 
 
 def get(
@@ -48,7 +49,7 @@ def get(
     environment: Optional[str] = None,
 ) -> FlowResponse:
     """flows get."""
-    raise NotImplementedYet()
+    return files.get(ctx, "flow", id, version_id=version_id, environment=environment)
 
 
 def delete(
@@ -56,7 +57,7 @@ def delete(
     id: str,
 ) -> None:
     """flows delete."""
-    raise NotImplementedYet()
+    files.delete(ctx, "flow", id)
 
 
 def move(
@@ -65,7 +66,8 @@ def move(
     body: UpdateFlowRequest,
 ) -> FlowResponse:
     """flows move."""
-    raise NotImplementedYet()
+    data = dump(body, unset=True)
+    return files.move(ctx, "flow", id, path=data.get("path"), name=data.get("name"))
 
 
 def list_flows(
@@ -79,7 +81,9 @@ def list_flows(
     order: Optional[SortOrder] = None,
 ) -> PaginatedData[FlowResponse]:
     """flows list."""
-    raise NotImplementedYet()
+    return files.list_files(
+        ctx, ["flow"], page=page, size=size, name=name, user_filter=user_filter, sort_by=val(sort_by), order=val(order)
+    )
 
 
 def upsert(
@@ -87,7 +91,7 @@ def upsert(
     body: FlowRequest,
 ) -> FlowResponse:
     """flows upsert."""
-    raise NotImplementedYet()
+    return files.upsert(ctx, "flow", dump(body))
 
 
 def update_log(
@@ -96,7 +100,7 @@ def update_log(
     body: UpdateTraceRequest,
 ) -> FlowLogResponse:
     """flows update_log."""
-    raise NotImplementedYet()
+    return logs.update_trace(ctx, log_id, dump(body, unset=True))
 
 
 def list_versions(
@@ -107,7 +111,7 @@ def list_versions(
     evaluator_aggregates: Optional[bool] = None,
 ) -> ListFlows:
     """flows list_versions."""
-    raise NotImplementedYet()
+    return files.list_versions(ctx, "flow", id, status=val(status))
 
 
 def commit(
@@ -117,7 +121,7 @@ def commit(
     body: CommitRequest,
 ) -> FlowResponse:
     """flows commit."""
-    raise NotImplementedYet()
+    return files.commit(ctx, "flow", id, version_id, body.commit_message)
 
 
 def set_deployment(
@@ -128,7 +132,7 @@ def set_deployment(
     version_id: str,
 ) -> FlowResponse:
     """flows set_deployment."""
-    raise NotImplementedYet()
+    return files.set_deployment(ctx, "flow", id, environment_id, version_id)
 
 
 def remove_deployment(
@@ -137,7 +141,7 @@ def remove_deployment(
     environment_id: str,
 ) -> None:
     """flows remove_deployment."""
-    raise NotImplementedYet()
+    files.remove_deployment(ctx, "flow", id, environment_id)
 
 
 def list_environments(
@@ -145,7 +149,7 @@ def list_environments(
     id: str,
 ) -> List[FileEnvironmentResponse]:
     """flows list_environments."""
-    raise NotImplementedYet()
+    return files.list_environments(ctx, "flow", id)
 
 
 def update_monitoring(
@@ -154,4 +158,5 @@ def update_monitoring(
     body: EvaluatorActivationDeactivationRequest,
 ) -> FlowResponse:
     """flows update_monitoring."""
-    raise NotImplementedYet()
+    data = dump(body, unset=True)
+    return files.update_monitoring(ctx, "flow", id, data.get("activate"), data.get("deactivate"))

@@ -10,8 +10,9 @@ from datetime import datetime
 from typing import List, Optional
 
 from ...schemas import LogResponse, PaginatedData, VersionStatus
+from ...services import datasets, directories, files, logs  # noqa: F401
 from ..deps import RequestContext
-from ..errors import NotImplementedYet
+from ._impl import dump, val, vals  # noqa: F401
 
 
 def list_logs(
@@ -30,7 +31,20 @@ def list_logs(
     in_trace_filter: Optional[List[bool]] = None,
 ) -> PaginatedData[LogResponse]:
     """logs list."""
-    raise NotImplementedYet()
+    return logs.list_logs(
+        ctx,
+        file_id,
+        page=page,
+        size=size,
+        version_id=version_id,
+        version_status=val(version_status),
+        search=search,
+        metadata_search=metadata_search,
+        start_date=start_date,
+        end_date=end_date,
+        include_parent=include_parent,
+        in_trace_filter=in_trace_filter,
+    )
 
 
 def delete(
@@ -39,7 +53,7 @@ def delete(
     id: List[str],
 ) -> None:
     """logs delete."""
-    raise NotImplementedYet()
+    logs.delete_logs(ctx, id)
 
 
 def get(
@@ -47,4 +61,4 @@ def get(
     id: str,
 ) -> LogResponse:
     """logs get."""
-    raise NotImplementedYet()
+    return logs.get(ctx, id)

@@ -28,8 +28,10 @@ from ...schemas import (
     UpdatePromptRequest,
     VersionStatus,
 )
+from ...services import datasets, directories, files, logs  # noqa: F401
 from ..deps import RequestContext
 from ..errors import NotImplementedYet
+from ._impl import dump, val, vals  # noqa: F401
 
 
 def log(
@@ -40,7 +42,7 @@ def log(
     environment: Optional[str] = None,
 ) -> CreatePromptLogResponse:
     """prompts log."""
-    raise NotImplementedYet()
+    return logs.create_log(ctx, "prompt", dump(body, unset=True), version_id=version_id, environment=environment)
 
 
 def update_log(
@@ -50,7 +52,7 @@ def update_log(
     body: PromptLogUpdateRequest,
 ) -> LogResponse:
     """prompts update_log."""
-    raise NotImplementedYet()
+    return logs.update_log(ctx, "prompt", id, log_id, dump(body, unset=True))
 
 
 def call(
@@ -75,7 +77,16 @@ def list_prompts(
     order: Optional[SortOrder] = None,
 ) -> PaginatedData[PromptResponse]:
     """prompts list."""
-    raise NotImplementedYet()
+    return files.list_files(
+        ctx,
+        ["prompt"],
+        page=page,
+        size=size,
+        name=name,
+        user_filter=user_filter,
+        sort_by=val(sort_by),
+        order=val(order),
+    )
 
 
 def upsert(
@@ -83,7 +94,7 @@ def upsert(
     body: PromptRequest,
 ) -> PromptResponse:
     """prompts upsert."""
-    raise NotImplementedYet()
+    return files.upsert(ctx, "prompt", dump(body))
 
 
 def get(
@@ -94,7 +105,7 @@ def get(
     environment: Optional[str] = None,
 ) -> PromptResponse:
     """prompts get."""
-    raise NotImplementedYet()
+    return files.get(ctx, "prompt", id, version_id=version_id, environment=environment)
 
 
 def delete(
@@ -102,7 +113,7 @@ def delete(
     id: str,
 ) -> None:
     """prompts delete."""
-    raise NotImplementedYet()
+    files.delete(ctx, "prompt", id)
 
 
 def move(
@@ -111,7 +122,8 @@ def move(
     body: UpdatePromptRequest,
 ) -> PromptResponse:
     """prompts move."""
-    raise NotImplementedYet()
+    data = dump(body, unset=True)
+    return files.move(ctx, "prompt", id, path=data.get("path"), name=data.get("name"))
 
 
 def list_versions(
@@ -122,7 +134,7 @@ def list_versions(
     evaluator_aggregates: Optional[bool] = None,
 ) -> ListPrompts:
     """prompts list_versions."""
-    raise NotImplementedYet()
+    return files.list_versions(ctx, "prompt", id, status=val(status))
 
 
 def commit(
@@ -132,7 +144,7 @@ def commit(
     body: CommitRequest,
 ) -> PromptResponse:
     """prompts commit."""
-    raise NotImplementedYet()
+    return files.commit(ctx, "prompt", id, version_id, body.commit_message)
 
 
 def set_deployment(
@@ -143,7 +155,7 @@ def set_deployment(
     version_id: str,
 ) -> PromptResponse:
     """prompts set_deployment."""
-    raise NotImplementedYet()
+    return files.set_deployment(ctx, "prompt", id, environment_id, version_id)
 
 
 def remove_deployment(
@@ -152,7 +164,7 @@ def remove_deployment(
     environment_id: str,
 ) -> None:
     """prompts remove_deployment."""
-    raise NotImplementedYet()
+    files.remove_deployment(ctx, "prompt", id, environment_id)
 
 
 def list_environments(
@@ -160,7 +172,7 @@ def list_environments(
     id: str,
 ) -> List[FileEnvironmentResponse]:
     """prompts list_environments."""
-    raise NotImplementedYet()
+    return files.list_environments(ctx, "prompt", id)
 
 
 def update_monitoring(
@@ -169,4 +181,5 @@ def update_monitoring(
     body: EvaluatorActivationDeactivationRequest,
 ) -> PromptResponse:
     """prompts update_monitoring."""
-    raise NotImplementedYet()
+    data = dump(body, unset=True)
+    return files.update_monitoring(ctx, "prompt", id, data.get("activate"), data.get("deactivate"))

@@ -25,8 +25,9 @@ from ...schemas import (
     UpdateToolRequest,
     VersionStatus,
 )
+from ...services import datasets, directories, files, logs  # noqa: F401
 from ..deps import RequestContext
-from ..errors import NotImplementedYet
+from ._impl import dump, val, vals  # noqa: F401
 
 
 def log(
@@ -37,7 +38,7 @@ def log(
     environment: Optional[str] = None,
 ) -> CreateToolLogResponse:
     """tools log."""
-    raise NotImplementedYet()
+    return logs.create_log(ctx, "tool", dump(body, unset=True), version_id=version_id, environment=environment)
 
 
 def update(
@@ -47,7 +48,7 @@ def update(
     body: ToolLogUpdateRequest,
 ) -> LogResponse:
     """tools update."""
-    raise NotImplementedYet()
+    return logs.update_log(ctx, "tool", id, log_id, dump(body, unset=True))
 
 
 def list_tools(
@@ -61,7 +62,9 @@ def list_tools(
     order: Optional[SortOrder] = None,
 ) -> PaginatedData[ToolResponse]:
     """tools list."""
-    raise NotImplementedYet()
+    return files.list_files(
+        ctx, ["tool"], page=page, size=size, name=name, user_filter=user_filter, sort_by=val(sort_by), order=val(order)
+    )
 
 
 def upsert(
@@ -69,7 +72,7 @@ def upsert(
     body: ToolRequest,
 ) -> ToolResponse:
     """tools upsert."""
-    raise NotImplementedYet()
+    return files.upsert(ctx, "tool", dump(body))
 
 
 def get(
@@ -80,7 +83,7 @@ def get(
     environment: Optional[str] = None,
 ) -> ToolResponse:
     """tools get."""
-    raise NotImplementedYet()
+    return files.get(ctx, "tool", id, version_id=version_id, environment=environment)
 
 
 def delete(
@@ -88,7 +91,7 @@ def delete(
     id: str,
 ) -> None:
     """tools delete."""
-    raise NotImplementedYet()
+    files.delete(ctx, "tool", id)
 
 
 def move(
@@ -97,7 +100,8 @@ def move(
     body: UpdateToolRequest,
 ) -> ToolResponse:
     """tools move."""
-    raise NotImplementedYet()
+    data = dump(body, unset=True)
+    return files.move(ctx, "tool", id, path=data.get("path"), name=data.get("name"))
 
 
 def list_versions(
@@ -108,7 +112,7 @@ def list_versions(
     evaluator_aggregates: Optional[bool] = None,
 ) -> ListTools:
     """tools list_versions."""
-    raise NotImplementedYet()
+    return files.list_versions(ctx, "tool", id, status=val(status))
 
 
 def commit(
@@ -118,7 +122,7 @@ def commit(
     body: CommitRequest,
 ) -> ToolResponse:
     """tools commit."""
-    raise NotImplementedYet()
+    return files.commit(ctx, "tool", id, version_id, body.commit_message)
 
 
 def set_deployment(
@@ -129,7 +133,7 @@ def set_deployment(
     version_id: str,
 ) -> ToolResponse:
     """tools set_deployment."""
-    raise NotImplementedYet()
+    return files.set_deployment(ctx, "tool", id, environment_id, version_id)
 
 
 def remove_deployment(
@@ -138,7 +142,7 @@ def remove_deployment(
     environment_id: str,
 ) -> None:
     """tools remove_deployment."""
-    raise NotImplementedYet()
+    files.remove_deployment(ctx, "tool", id, environment_id)
 
 
 def list_environments(
@@ -146,7 +150,7 @@ def list_environments(
     id: str,
 ) -> List[FileEnvironmentResponse]:
     """tools list_environments."""
-    raise NotImplementedYet()
+    return files.list_environments(ctx, "tool", id)
 
 
 def update_monitoring(
@@ -155,4 +159,5 @@ def update_monitoring(
     body: EvaluatorActivationDeactivationRequest,
 ) -> ToolResponse:
     """tools update_monitoring."""
-    raise NotImplementedYet()
+    data = dump(body, unset=True)
+    return files.update_monitoring(ctx, "tool", id, data.get("activate"), data.get("deactivate"))
