@@ -28,7 +28,8 @@ def _sdk(method: str, **kwargs: object) -> dict:
     "",
     response_model=List[DirectoryResponse],
     operation_id="list__directories_get",
-    summary="directories list",
+    summary="List directories",
+    description="Returns every directory of the organisation.",
     openapi_extra=_sdk("list"),
 )
 def list_directories(
@@ -42,7 +43,8 @@ def list_directories(
     status_code=201,
     response_model=DirectoryResponse,
     operation_id="create_directories_post",
-    summary="directories create",
+    summary="Create a directory",
+    description="Creates a directory under a parent (given by ID or by path).",
     openapi_extra=_sdk("create"),
 )
 def create(
@@ -56,11 +58,12 @@ def create(
     "/{id}",
     response_model=DirectoryWithParentsAndChildrenResponse,
     operation_id="Directories_get",
-    summary="directories get",
+    summary="Get a directory",
+    description="Returns a directory with its ancestors, subdirectories and files.",
     openapi_extra=_sdk("get"),
 )
 def get(
-    id: Annotated[str, Path()],
+    id: Annotated[str, Path(description="ID of the directory.")],
     ctx: Annotated[RequestContext, Depends(get_context)],
 ) -> DirectoryWithParentsAndChildrenResponse:
     return handlers.get(ctx, id)
@@ -71,11 +74,12 @@ def get(
     status_code=204,
     response_class=Response,
     operation_id="Directories_delete",
-    summary="directories delete",
+    summary="Delete a directory",
+    description="Deletes an empty directory.",
     openapi_extra=_sdk("delete"),
 )
 def delete(
-    id: Annotated[str, Path()],
+    id: Annotated[str, Path(description="ID of the directory.")],
     ctx: Annotated[RequestContext, Depends(get_context)],
 ) -> Response:
     handlers.delete(ctx, id)
@@ -86,11 +90,12 @@ def delete(
     "/{id}",
     response_model=DirectoryResponse,
     operation_id="Directories_update",
-    summary="directories update",
+    summary="Rename or move a directory",
+    description="Changes the name or the parent of a directory.",
     openapi_extra=_sdk("update"),
 )
 def update(
-    id: Annotated[str, Path()],
+    id: Annotated[str, Path(description="ID of the directory.")],
     body: UpdateDirectoryRequest,
     ctx: Annotated[RequestContext, Depends(get_context)],
 ) -> DirectoryResponse:

@@ -32,14 +32,15 @@ def _sdk(method: str, **kwargs: object) -> dict:
     "",
     response_model=PaginatedData[EvaluationResponse],
     operation_id="list__evaluations_get",
-    summary="evaluations list",
+    summary="List Evaluations",
+    description="Returns one page of the Evaluations of a file.",
     openapi_extra=_sdk("list", paginated=True),
 )
 def list_evaluations(
-    file_id: Annotated[str, Query()],
+    file_id: Annotated[str, Query(description="ID of the file.")],
     ctx: Annotated[RequestContext, Depends(get_context)],
-    page: Annotated[Optional[int], Query(ge=1)] = None,
-    size: Annotated[Optional[int], Query(ge=0)] = None,
+    page: Annotated[Optional[int], Query(description="Page number, starting at 1.", ge=1)] = None,
+    size: Annotated[Optional[int], Query(description="Number of items per page.", ge=0)] = None,
 ) -> PaginatedData[EvaluationResponse]:
     return handlers.list_evaluations(ctx, file_id=file_id, page=page, size=size)
 
@@ -49,7 +50,8 @@ def list_evaluations(
     status_code=201,
     response_model=EvaluationResponse,
     operation_id="create_evaluations_post",
-    summary="evaluations create",
+    summary="Create an Evaluation",
+    description="Creates an Evaluation of file versions on a Dataset with a set of Evaluators.",
     openapi_extra=_sdk("create"),
 )
 def create(
@@ -63,11 +65,12 @@ def create(
     "/{id}",
     response_model=EvaluationResponse,
     operation_id="get_evaluations__id__get",
-    summary="evaluations get",
+    summary="Get an Evaluation",
+    description="Returns one Evaluation.",
     openapi_extra=_sdk("get"),
 )
 def get(
-    id: Annotated[str, Path()],
+    id: Annotated[str, Path(description="ID of the Evaluation.")],
     ctx: Annotated[RequestContext, Depends(get_context)],
 ) -> EvaluationResponse:
     return handlers.get(ctx, id)
@@ -78,11 +81,12 @@ def get(
     status_code=204,
     response_class=Response,
     operation_id="delete_evaluations__id__delete",
-    summary="evaluations delete",
+    summary="Delete an Evaluation",
+    description="Deletes an Evaluation; its Logs stay.",
     openapi_extra=_sdk("delete"),
 )
 def delete(
-    id: Annotated[str, Path()],
+    id: Annotated[str, Path(description="ID of the Evaluation.")],
     ctx: Annotated[RequestContext, Depends(get_context)],
 ) -> Response:
     handlers.delete(ctx, id)
@@ -93,11 +97,12 @@ def delete(
     "/{id}",
     response_model=EvaluationResponse,
     operation_id="update_setup_evaluations__id__patch",
-    summary="evaluations update_setup",
+    summary="Change an Evaluation",
+    description="Changes the Dataset, evaluated versions, Evaluators or name of an Evaluation.",
     openapi_extra=_sdk("update_setup"),
 )
 def update_setup(
-    id: Annotated[str, Path()],
+    id: Annotated[str, Path(description="ID of the Evaluation.")],
     body: UpdateEvaluationRequest,
     ctx: Annotated[RequestContext, Depends(get_context)],
 ) -> EvaluationResponse:
@@ -108,12 +113,13 @@ def update_setup(
     "/{id}/status",
     response_model=EvaluationResponse,
     operation_id="update_status_evaluations__id__status_patch",
-    summary="evaluations update_status",
+    summary="Change the status of an Evaluation",
+    description="Sets the status, for example to `completed` once all Logs are in, or to `cancelled`.",
     openapi_extra=_sdk("update_status"),
 )
 def update_status(
-    id: Annotated[str, Path()],
-    status: Annotated[EvaluationStatus, Body(embed=True)],
+    id: Annotated[str, Path(description="ID of the Evaluation.")],
+    status: Annotated[EvaluationStatus, Body(description="New status of the Evaluation.", embed=True)],
     ctx: Annotated[RequestContext, Depends(get_context)],
 ) -> EvaluationResponse:
     return handlers.update_status(ctx, id, status)
@@ -123,11 +129,12 @@ def update_status(
     "/{id}/stats",
     response_model=EvaluationStats,
     operation_id="get_stats_evaluations__id__stats_get",
-    summary="evaluations get_stats",
+    summary="Get Evaluation statistics",
+    description="Returns progress and per-version statistics of the judgments of an Evaluation.",
     openapi_extra=_sdk("get_stats"),
 )
 def get_stats(
-    id: Annotated[str, Path()],
+    id: Annotated[str, Path(description="ID of the Evaluation.")],
     ctx: Annotated[RequestContext, Depends(get_context)],
 ) -> EvaluationStats:
     return handlers.get_stats(ctx, id)
@@ -137,14 +144,15 @@ def get_stats(
     "/{id}/logs",
     response_model=PaginatedData[EvaluationReportLogResponse],
     operation_id="get_logs_evaluations__id__logs_get",
-    summary="evaluations get_logs",
+    summary="List Evaluation Logs",
+    description="Returns one page of Datapoints of an Evaluation, each with the Log of the evaluated version and its judgments.",
     openapi_extra=_sdk("get_logs"),
 )
 def get_logs(
-    id: Annotated[str, Path()],
+    id: Annotated[str, Path(description="ID of the Evaluation.")],
     ctx: Annotated[RequestContext, Depends(get_context)],
-    page: Annotated[Optional[int], Query(ge=1)] = None,
-    size: Annotated[Optional[int], Query(ge=0)] = None,
+    page: Annotated[Optional[int], Query(description="Page number, starting at 1.", ge=1)] = None,
+    size: Annotated[Optional[int], Query(description="Number of items per page.", ge=0)] = None,
 ) -> PaginatedData[EvaluationReportLogResponse]:
     return handlers.get_logs(ctx, id, page=page, size=size)
 
@@ -153,11 +161,12 @@ def get_logs(
     "/{id}/pin-evaluatee",
     response_model=EvaluationResponse,
     operation_id="pin_evaluatee_evaluations__id__pin_evaluatee_post",
-    summary="evaluations pin_evaluatee",
+    summary="Pin an evaluated version",
+    description="Marks a version of an Evaluation as pinned, the baseline others are compared with.",
     openapi_extra=_sdk("pin_evaluatee"),
 )
 def pin_evaluatee(
-    id: Annotated[str, Path()],
+    id: Annotated[str, Path(description="ID of the Evaluation.")],
     body: EvaluateeRequest,
     ctx: Annotated[RequestContext, Depends(get_context)],
 ) -> EvaluationResponse:

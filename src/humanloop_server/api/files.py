@@ -33,18 +33,23 @@ def _sdk(method: str, **kwargs: object) -> dict:
     "",
     response_model=PaginatedData[Union[PromptResponse, ToolResponse, DatasetResponse, EvaluatorResponse, FlowResponse]],
     operation_id="Files_list",
-    summary="files list",
+    summary="List files",
+    description="Returns one page of files of any kind, filtered by name, kind or deployment environment.",
     openapi_extra=_sdk("list"),
 )
 def list_files(
     ctx: Annotated[RequestContext, Depends(get_context)],
-    page: Annotated[Optional[int], Query(ge=1)] = None,
-    size: Annotated[Optional[int], Query(ge=0)] = None,
-    name: Annotated[Optional[str], Query()] = None,
-    type: Annotated[Optional[List[FileType]], Query()] = None,
-    environment: Annotated[Optional[str], Query()] = None,
-    sort_by: Annotated[Optional[ProjectSortBy], Query()] = None,
-    order: Annotated[Optional[SortOrder], Query()] = None,
+    page: Annotated[Optional[int], Query(description="Page number, starting at 1.", ge=1)] = None,
+    size: Annotated[Optional[int], Query(description="Number of items per page.", ge=0)] = None,
+    name: Annotated[
+        Optional[str], Query(description="Only files whose name contains this text (case-insensitive).")
+    ] = None,
+    type: Annotated[Optional[List[FileType]], Query(description="Only files of these kinds.")] = None,
+    environment: Annotated[
+        Optional[str], Query(description="Only files with a version deployed to this environment.")
+    ] = None,
+    sort_by: Annotated[Optional[ProjectSortBy], Query(description="Field to sort by.")] = None,
+    order: Annotated[Optional[SortOrder], Query(description="Sort direction.")] = None,
 ) -> PaginatedData[Union[PromptResponse, ToolResponse, DatasetResponse, EvaluatorResponse, FlowResponse]]:
     return handlers.list_files(
         ctx, page=page, size=size, name=name, type=type, environment=environment, sort_by=sort_by, order=order

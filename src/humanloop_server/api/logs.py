@@ -24,22 +24,29 @@ def _sdk(method: str, **kwargs: object) -> dict:
     "",
     response_model=PaginatedData[LogResponse],
     operation_id="list__logs_get",
-    summary="logs list",
+    summary="List Logs",
+    description="Returns one page of the Logs of a file, with filters on version, text, metadata, dates and traces.",
     openapi_extra=_sdk("list", paginated=True),
 )
 def list_logs(
-    file_id: Annotated[str, Query()],
+    file_id: Annotated[str, Query(description="ID of the file.")],
     ctx: Annotated[RequestContext, Depends(get_context)],
-    page: Annotated[Optional[int], Query(ge=1)] = None,
-    size: Annotated[Optional[int], Query(ge=0)] = None,
-    version_id: Annotated[Optional[str], Query()] = None,
-    version_status: Annotated[Optional[VersionStatus], Query()] = None,
-    search: Annotated[Optional[str], Query()] = None,
-    metadata_search: Annotated[Optional[str], Query()] = None,
-    start_date: Annotated[Optional[datetime], Query()] = None,
-    end_date: Annotated[Optional[datetime], Query()] = None,
-    include_parent: Annotated[Optional[bool], Query()] = None,
-    in_trace_filter: Annotated[Optional[List[bool]], Query()] = None,
+    page: Annotated[Optional[int], Query(description="Page number, starting at 1.", ge=1)] = None,
+    size: Annotated[Optional[int], Query(description="Number of items per page.", ge=0)] = None,
+    version_id: Annotated[Optional[str], Query(description="Only Logs of this version.")] = None,
+    version_status: Annotated[
+        Optional[VersionStatus], Query(description="Only Logs of versions with this status.")
+    ] = None,
+    search: Annotated[Optional[str], Query(description="Only Logs whose inputs or output contain this text.")] = None,
+    metadata_search: Annotated[Optional[str], Query(description="Only Logs whose metadata contains this text.")] = None,
+    start_date: Annotated[Optional[datetime], Query(description="Only Logs created at or after this time.")] = None,
+    end_date: Annotated[Optional[datetime], Query(description="Only Logs created at or before this time.")] = None,
+    include_parent: Annotated[
+        Optional[bool], Query(description="Whether to include the parent Log of each Log.")
+    ] = None,
+    in_trace_filter: Annotated[
+        Optional[List[bool]], Query(description="Only Logs that are (true) or are not (false) part of a trace.")
+    ] = None,
 ) -> PaginatedData[LogResponse]:
     return handlers.list_logs(
         ctx,
@@ -62,11 +69,12 @@ def list_logs(
     status_code=204,
     response_class=Response,
     operation_id="Logs_delete",
-    summary="logs delete",
+    summary="Delete Logs",
+    description="Deletes the Logs with the given IDs.",
     openapi_extra=_sdk("delete"),
 )
 def delete(
-    id: Annotated[List[str], Query()],
+    id: Annotated[List[str], Query(description="IDs of the Logs to delete.")],
     ctx: Annotated[RequestContext, Depends(get_context)],
 ) -> Response:
     handlers.delete(ctx, id=id)
@@ -77,11 +85,12 @@ def delete(
     "/{id}",
     response_model=LogResponse,
     operation_id="get_logs__id__get",
-    summary="logs get",
+    summary="Get a Log",
+    description="Returns one Log of any kind.",
     openapi_extra=_sdk("get"),
 )
 def get(
-    id: Annotated[str, Path()],
+    id: Annotated[str, Path(description="ID of the Log.")],
     ctx: Annotated[RequestContext, Depends(get_context)],
 ) -> LogResponse:
     return handlers.get(ctx, id)
