@@ -88,7 +88,7 @@ def test_operation_ids_are_unique(doc: Dict[str, Any]) -> None:
 
 def test_pagination_markers_exactly_on_paged_lists(doc: Dict[str, Any]) -> None:
     marked = set()
-    for method, path, op in operations(doc):
+    for method, _path, op in operations(doc):
         marker = op.get("x-fern-pagination")
         if marker is None:
             continue
