@@ -1,0 +1,113 @@
+"""End-to-end fixtures: the real app served by uvicorn on a free loopback port, in a thread.
+
+Every test session gets a fresh SQLite database in a temporary directory, and, when
+``HUMANLOOP_TEST_DATABASE_URL`` names a PostgreSQL server, a fresh database created on it for the
+session (dropped afterwards); the whole suite then runs against both.
+"""
+
+import os
+import socket
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Iterator, List
+
+import httpx
+import pytest
+
+pytest.importorskip("uvicorn")
+pytest.importorskip("sqlalchemy")
+
+import uvicorn  # noqa: E402
+from sqlalchemy import create_engine  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from humanloop_server.app import create_app  # noqa: E402
+from humanloop_server.services.seed import register_key  # noqa: E402
+from humanloop_server.settings import Settings  # noqa: E402
+
+API_KEY = "hl_test_key_" + uuid.uuid4().hex
+OTHER_KEY = "hl_other_key_" + uuid.uuid4().hex
+
+
+@dataclass
+class Server:
+    base_url: str
+    api_key: str
+    other_key: str
+    backend: str
+    app: object
+
+    def client(self, key: "str | None" = None, **kw: object) -> httpx.Client:
+        headers = {"X-API-KEY": key or self.api_key}
+        return httpx.Client(base_url=self.base_url, headers=headers, timeout=30, **kw)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _backends() -> List[str]:
+    out = ["sqlite"]
+    if os.environ.get("HUMANLOOP_TEST_DATABASE_URL"):
+        out.append("postgresql")
+    return out
+
+
+@pytest.fixture(scope="session")
+def pg_database_url() -> Iterator[str]:
+    base = os.environ["HUMANLOOP_TEST_DATABASE_URL"]
+    url = make_url(base)
+    name = "hl_e2e_" + uuid.uuid4().hex[:12]
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+@pytest.fixture(scope="session", params=_backends())
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    data_dir = tmp_path_factory.mktemp("hl-data")
+    database_url = None
+    if request.param == "postgresql":
+        database_url = request.getfixturevalue("pg_database_url")
+    settings = Settings(data_dir=data_dir, database_url=database_url, api_key=API_KEY,
+                        default_org_name="e2e-" + request.param)
+    app = create_app(settings)
+    port = _free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, name=f"uvicorn-{request.param}", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not srv.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.02)
+    with app.state.write_sessions() as session:  # type: ignore[attr-defined]
+        register_key(session, OTHER_KEY, "other-" + request.param)
+    try:
+        yield Server(f"http://127.0.0.1:{port}/v5", API_KEY, OTHER_KEY, request.param, app)
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=30)
+
+
+@pytest.fixture
+def http(server: Server) -> Iterator[httpx.Client]:
+    with server.client() as c:
+        yield c
+
+
+@pytest.fixture
+def uid() -> str:
+    """A unique name fragment, so tests sharing one server never see each other's files."""
+    return uuid.uuid4().hex[:10]
