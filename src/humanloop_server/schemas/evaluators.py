@@ -104,7 +104,11 @@ class EvaluatorRequest(BaseModel):
     spec: Annotated[
         Union[LLMEvaluatorRequest, CodeEvaluatorRequest, HumanEvaluatorRequest, ExternalEvaluatorRequest],
         Field(discriminator="evaluator_type"),
-    ] = Field(description="How the Evaluator judges.")
+    ] = Field(
+        description="How the Evaluator judges.",
+        # the 0.8.6 SDK's name for this union (derived from the original backend's module path)
+        json_schema_extra={"x-fern-type-name": "SrcExternalAppModelsV5EvaluatorsEvaluatorRequestSpec"},
+    )
 
 
 class EvaluatorResponse(BaseModel):
