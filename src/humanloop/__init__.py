@@ -11,10 +11,14 @@ if typing.TYPE_CHECKING:
     from .errors.unprocessable_entity_error import UnprocessableEntityError
     from .evaluators.requests.create_evaluator_log_request_judgment import CreateEvaluatorLogRequestJudgmentParams
     from .evaluators.requests.create_evaluator_log_request_spec import CreateEvaluatorLogRequestSpecParams
-    from .evaluators.requests.evaluators_request_spec import EvaluatorsRequestSpecParams
+    from .evaluators.requests.src_external_app_models_v_5_evaluators_evaluator_request_spec import (
+        SrcExternalAppModelsV5EvaluatorsEvaluatorRequestSpecParams,
+    )
     from .evaluators.types.create_evaluator_log_request_judgment import CreateEvaluatorLogRequestJudgment
     from .evaluators.types.create_evaluator_log_request_spec import CreateEvaluatorLogRequestSpec
-    from .evaluators.types.evaluators_request_spec import EvaluatorsRequestSpec
+    from .evaluators.types.src_external_app_models_v_5_evaluators_evaluator_request_spec import (
+        SrcExternalAppModelsV5EvaluatorsEvaluatorRequestSpec,
+    )
     from .prompts.requests.prompt_log_request_tool_choice import PromptLogRequestToolChoiceParams
     from .prompts.requests.prompt_log_update_request_tool_choice import PromptLogUpdateRequestToolChoiceParams
     from .prompts.requests.prompt_request_stop import PromptRequestStopParams
@@ -400,8 +404,6 @@ _LAZY: typing.Dict[str, str] = {
     "EvaluatorResponseSpec": ".types.evaluator_response_spec",
     "EvaluatorResponseSpecParams": ".requests.evaluator_response_spec",
     "EvaluatorReturnTypeEnum": ".types.evaluator_return_type_enum",
-    "EvaluatorsRequestSpec": ".evaluators.types.evaluators_request_spec",
-    "EvaluatorsRequestSpecParams": ".evaluators.requests.evaluators_request_spec",
     "ExternalEvaluatorRequest": ".types.external_evaluator_request",
     "ExternalEvaluatorRequestParams": ".requests.external_evaluator_request",
     "FeedbackType": ".types.feedback_type",
@@ -537,6 +539,8 @@ _LAZY: typing.Dict[str, str] = {
     "SelectEvaluatorStatsResponse": ".types.select_evaluator_stats_response",
     "SelectEvaluatorStatsResponseParams": ".requests.select_evaluator_stats_response",
     "SortOrder": ".types.sort_order",
+    "SrcExternalAppModelsV5EvaluatorsEvaluatorRequestSpec": ".evaluators.types.src_external_app_models_v_5_evaluators_evaluator_request_spec",
+    "SrcExternalAppModelsV5EvaluatorsEvaluatorRequestSpecParams": ".evaluators.requests.src_external_app_models_v_5_evaluators_evaluator_request_spec",
     "TextChatContent": ".types.text_chat_content",
     "TextChatContentParams": ".requests.text_chat_content",
     "TextEvaluatorStatsResponse": ".types.text_evaluator_stats_response",
@@ -703,8 +707,6 @@ __all__ = [
     "EvaluatorResponseSpec",
     "EvaluatorResponseSpecParams",
     "EvaluatorReturnTypeEnum",
-    "EvaluatorsRequestSpec",
-    "EvaluatorsRequestSpecParams",
     "ExternalEvaluatorRequest",
     "ExternalEvaluatorRequestParams",
     "FeedbackType",
@@ -840,6 +842,8 @@ __all__ = [
     "SelectEvaluatorStatsResponse",
     "SelectEvaluatorStatsResponseParams",
     "SortOrder",
+    "SrcExternalAppModelsV5EvaluatorsEvaluatorRequestSpec",
+    "SrcExternalAppModelsV5EvaluatorsEvaluatorRequestSpecParams",
     "TextChatContent",
     "TextChatContentParams",
     "TextEvaluatorStatsResponse",

@@ -8,10 +8,14 @@ if typing.TYPE_CHECKING:
     from .client import AsyncEvaluatorsClient, EvaluatorsClient
     from .requests.create_evaluator_log_request_judgment import CreateEvaluatorLogRequestJudgmentParams
     from .requests.create_evaluator_log_request_spec import CreateEvaluatorLogRequestSpecParams
-    from .requests.evaluators_request_spec import EvaluatorsRequestSpecParams
+    from .requests.src_external_app_models_v_5_evaluators_evaluator_request_spec import (
+        SrcExternalAppModelsV5EvaluatorsEvaluatorRequestSpecParams,
+    )
     from .types.create_evaluator_log_request_judgment import CreateEvaluatorLogRequestJudgment
     from .types.create_evaluator_log_request_spec import CreateEvaluatorLogRequestSpec
-    from .types.evaluators_request_spec import EvaluatorsRequestSpec
+    from .types.src_external_app_models_v_5_evaluators_evaluator_request_spec import (
+        SrcExternalAppModelsV5EvaluatorsEvaluatorRequestSpec,
+    )
 
 _LAZY: typing.Dict[str, str] = {
     "AsyncEvaluatorsClient": ".client",
@@ -20,8 +24,8 @@ _LAZY: typing.Dict[str, str] = {
     "CreateEvaluatorLogRequestSpec": ".types.create_evaluator_log_request_spec",
     "CreateEvaluatorLogRequestSpecParams": ".requests.create_evaluator_log_request_spec",
     "EvaluatorsClient": ".client",
-    "EvaluatorsRequestSpec": ".types.evaluators_request_spec",
-    "EvaluatorsRequestSpecParams": ".requests.evaluators_request_spec",
+    "SrcExternalAppModelsV5EvaluatorsEvaluatorRequestSpec": ".types.src_external_app_models_v_5_evaluators_evaluator_request_spec",
+    "SrcExternalAppModelsV5EvaluatorsEvaluatorRequestSpecParams": ".requests.src_external_app_models_v_5_evaluators_evaluator_request_spec",
 }
 
 
@@ -46,6 +50,6 @@ __all__ = [
     "CreateEvaluatorLogRequestSpec",
     "CreateEvaluatorLogRequestSpecParams",
     "EvaluatorsClient",
-    "EvaluatorsRequestSpec",
-    "EvaluatorsRequestSpecParams",
+    "SrcExternalAppModelsV5EvaluatorsEvaluatorRequestSpec",
+    "SrcExternalAppModelsV5EvaluatorsEvaluatorRequestSpecParams",
 ]

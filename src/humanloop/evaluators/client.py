@@ -25,7 +25,9 @@ from ..types.sort_order import SortOrder
 from ..types.version_status import VersionStatus
 from .requests.create_evaluator_log_request_judgment import CreateEvaluatorLogRequestJudgmentParams
 from .requests.create_evaluator_log_request_spec import CreateEvaluatorLogRequestSpecParams
-from .requests.evaluators_request_spec import EvaluatorsRequestSpecParams
+from .requests.src_external_app_models_v_5_evaluators_evaluator_request_spec import (
+    SrcExternalAppModelsV5EvaluatorsEvaluatorRequestSpecParams,
+)
 
 _ERRORS_422: typing.Dict[int, typing.Type[ApiError]] = {422: UnprocessableEntityError}
 
@@ -109,7 +111,7 @@ class EvaluatorsClient:
     def upsert(
         self,
         *,
-        spec: EvaluatorsRequestSpecParams,
+        spec: SrcExternalAppModelsV5EvaluatorsEvaluatorRequestSpecParams,
         commit_message: typing.Optional[str] = OMIT,
         id: typing.Optional[str] = OMIT,
         path: typing.Optional[str] = OMIT,
@@ -120,7 +122,7 @@ class EvaluatorsClient:
 
         Parameters
         ----------
-        spec : EvaluatorsRequestSpecParams
+        spec : SrcExternalAppModelsV5EvaluatorsEvaluatorRequestSpecParams
             How the Evaluator judges.
 
         commit_message : typing.Optional[str]
@@ -780,7 +782,7 @@ class AsyncEvaluatorsClient:
     async def upsert(
         self,
         *,
-        spec: EvaluatorsRequestSpecParams,
+        spec: SrcExternalAppModelsV5EvaluatorsEvaluatorRequestSpecParams,
         commit_message: typing.Optional[str] = OMIT,
         id: typing.Optional[str] = OMIT,
         path: typing.Optional[str] = OMIT,
@@ -791,7 +793,7 @@ class AsyncEvaluatorsClient:
 
         Parameters
         ----------
-        spec : EvaluatorsRequestSpecParams
+        spec : SrcExternalAppModelsV5EvaluatorsEvaluatorRequestSpecParams
             How the Evaluator judges.
 
         commit_message : typing.Optional[str]

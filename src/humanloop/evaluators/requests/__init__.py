@@ -7,12 +7,14 @@ from importlib import import_module
 if typing.TYPE_CHECKING:
     from .create_evaluator_log_request_judgment import CreateEvaluatorLogRequestJudgmentParams
     from .create_evaluator_log_request_spec import CreateEvaluatorLogRequestSpecParams
-    from .evaluators_request_spec import EvaluatorsRequestSpecParams
+    from .src_external_app_models_v_5_evaluators_evaluator_request_spec import (
+        SrcExternalAppModelsV5EvaluatorsEvaluatorRequestSpecParams,
+    )
 
 _LAZY: typing.Dict[str, str] = {
     "CreateEvaluatorLogRequestJudgmentParams": ".create_evaluator_log_request_judgment",
     "CreateEvaluatorLogRequestSpecParams": ".create_evaluator_log_request_spec",
-    "EvaluatorsRequestSpecParams": ".evaluators_request_spec",
+    "SrcExternalAppModelsV5EvaluatorsEvaluatorRequestSpecParams": ".src_external_app_models_v_5_evaluators_evaluator_request_spec",
 }
 
 
@@ -33,5 +35,5 @@ def __dir__() -> typing.List[str]:
 __all__ = [
     "CreateEvaluatorLogRequestJudgmentParams",
     "CreateEvaluatorLogRequestSpecParams",
-    "EvaluatorsRequestSpecParams",
+    "SrcExternalAppModelsV5EvaluatorsEvaluatorRequestSpecParams",
 ]

@@ -7,12 +7,14 @@ from importlib import import_module
 if typing.TYPE_CHECKING:
     from .create_evaluator_log_request_judgment import CreateEvaluatorLogRequestJudgment
     from .create_evaluator_log_request_spec import CreateEvaluatorLogRequestSpec
-    from .evaluators_request_spec import EvaluatorsRequestSpec
+    from .src_external_app_models_v_5_evaluators_evaluator_request_spec import (
+        SrcExternalAppModelsV5EvaluatorsEvaluatorRequestSpec,
+    )
 
 _LAZY: typing.Dict[str, str] = {
     "CreateEvaluatorLogRequestJudgment": ".create_evaluator_log_request_judgment",
     "CreateEvaluatorLogRequestSpec": ".create_evaluator_log_request_spec",
-    "EvaluatorsRequestSpec": ".evaluators_request_spec",
+    "SrcExternalAppModelsV5EvaluatorsEvaluatorRequestSpec": ".src_external_app_models_v_5_evaluators_evaluator_request_spec",
 }
 
 
@@ -33,5 +35,5 @@ def __dir__() -> typing.List[str]:
 __all__ = [
     "CreateEvaluatorLogRequestJudgment",
     "CreateEvaluatorLogRequestSpec",
-    "EvaluatorsRequestSpec",
+    "SrcExternalAppModelsV5EvaluatorsEvaluatorRequestSpec",
 ]

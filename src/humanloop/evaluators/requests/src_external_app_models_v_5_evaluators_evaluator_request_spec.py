@@ -7,6 +7,6 @@ from ...requests.external_evaluator_request import ExternalEvaluatorRequestParam
 from ...requests.human_evaluator_request import HumanEvaluatorRequestParams
 from ...requests.llm_evaluator_request import LlmEvaluatorRequestParams
 
-EvaluatorsRequestSpecParams = typing.Union[
+SrcExternalAppModelsV5EvaluatorsEvaluatorRequestSpecParams = typing.Union[
     LlmEvaluatorRequestParams, CodeEvaluatorRequestParams, HumanEvaluatorRequestParams, ExternalEvaluatorRequestParams
 ]

@@ -10,7 +10,7 @@ from ...types.external_evaluator_request import ExternalEvaluatorRequest
 from ...types.human_evaluator_request import HumanEvaluatorRequest
 from ...types.llm_evaluator_request import LlmEvaluatorRequest
 
-_EVALUATORS_REQUEST_SPEC_TAGS = frozenset(
+_SRC_EXTERNAL_APP_MODELS_V_5_EVALUATORS_EVALUATOR_REQUEST_SPEC_TAGS = frozenset(
     (
         "llm",
         "python",
@@ -20,16 +20,20 @@ _EVALUATORS_REQUEST_SPEC_TAGS = frozenset(
 )
 
 
-def _evaluators_request_spec_tag(value: typing.Any) -> str:
+def _src_external_app_models_v_5_evaluators_evaluator_request_spec_tag(value: typing.Any) -> str:
     """Pick the member from its "evaluator_type" value; anything else tries every member."""
     if isinstance(value, dict):
         tag = value.get("evaluator_type")
     else:
         tag = getattr(value, "evaluator_type", None)
-    return tag if isinstance(tag, str) and tag in _EVALUATORS_REQUEST_SPEC_TAGS else "_other"
+    return (
+        tag
+        if isinstance(tag, str) and tag in _SRC_EXTERNAL_APP_MODELS_V_5_EVALUATORS_EVALUATOR_REQUEST_SPEC_TAGS
+        else "_other"
+    )
 
 
-EvaluatorsRequestSpec = typing_extensions.Annotated[
+SrcExternalAppModelsV5EvaluatorsEvaluatorRequestSpec = typing_extensions.Annotated[
     typing.Union[
         typing_extensions.Annotated[LlmEvaluatorRequest, pydantic.Tag("llm")],
         typing_extensions.Annotated[CodeEvaluatorRequest, pydantic.Tag("python")],
@@ -40,5 +44,5 @@ EvaluatorsRequestSpec = typing_extensions.Annotated[
             pydantic.Tag("_other"),
         ],
     ],
-    pydantic.Discriminator(_evaluators_request_spec_tag),
+    pydantic.Discriminator(_src_external_app_models_v_5_evaluators_evaluator_request_spec_tag),
 ]
