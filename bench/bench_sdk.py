@@ -88,8 +88,12 @@ def raw_ops(http: httpx.Client) -> typing.Dict[str, typing.Callable[[], object]]
         body["created_at"] = README_LOG["created_at"].isoformat()  # type: ignore[attr-defined]
         return json.loads(http.post(f"{base}/prompts/log", json=body).content)
 
-    return {"logs.list (100 prompt logs)": list_logs, "prompts.call_stream (1000 events)": stream,
-            "prompts.get": get_prompt, "prompts.log (README)": log}
+    return {
+        "logs.list (100 prompt logs)": list_logs,
+        "prompts.call_stream (1000 events)": stream,
+        "prompts.get": get_prompt,
+        "prompts.log (README)": log,
+    }
 
 
 def sdk_ops(http: httpx.Client) -> typing.Dict[str, typing.Callable[[], object]]:
@@ -109,8 +113,12 @@ def sdk_ops(http: httpx.Client) -> typing.Dict[str, typing.Callable[[], object]]
     def log() -> object:
         return client.prompts.log(**README_LOG)  # type: ignore[arg-type]
 
-    return {"logs.list (100 prompt logs)": list_logs, "prompts.call_stream (1000 events)": stream,
-            "prompts.get": get_prompt, "prompts.log (README)": log}
+    return {
+        "logs.list (100 prompt logs)": list_logs,
+        "prompts.call_stream (1000 events)": stream,
+        "prompts.get": get_prompt,
+        "prompts.log (README)": log,
+    }
 
 
 def main() -> None:

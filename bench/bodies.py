@@ -66,7 +66,13 @@ def prompt_log(index: int) -> typing.Dict[str, typing.Any]:
     """A full Prompt Log, including the Prompt version it was made with."""
     answer = "Your order 4521 left our warehouse yesterday and should arrive on Friday. " * 3
     return {
-        "output_message": {"content": answer, "role": "assistant", "name": None, "tool_call_id": None, "tool_calls": None},
+        "output_message": {
+            "content": answer,
+            "role": "assistant",
+            "name": None,
+            "tool_call_id": None,
+            "tool_calls": None,
+        },
         "prompt_tokens": 182,
         "output_tokens": 64,
         "prompt_cost": 0.00091,
@@ -105,7 +111,9 @@ def prompt_log(index: int) -> typing.Dict[str, typing.Any]:
 
 
 def log_page(count: int = 100) -> bytes:
-    return json.dumps({"records": [prompt_log(i) for i in range(count)], "page": 1, "size": count, "total": count}).encode()
+    return json.dumps(
+        {"records": [prompt_log(i) for i in range(count)], "page": 1, "size": count, "total": count}
+    ).encode()
 
 
 def stream_body(events: int = 1000) -> bytes:
@@ -134,5 +142,10 @@ def stream_body(events: int = 1000) -> bytes:
 
 def create_log_response() -> bytes:
     return json.dumps(
-        {"id": "log_000000000000000000009", "prompt_id": "pr_000000000000000000001", "version_id": "prv_01", "session_id": None}
+        {
+            "id": "log_000000000000000000009",
+            "prompt_id": "pr_000000000000000000001",
+            "version_id": "prv_01",
+            "session_id": None,
+        }
     ).encode()

@@ -29,18 +29,26 @@ def published_python(version: str) -> Path:
     if not python.exists():
         print(f"installing humanloop=={version} into {env_dir}", file=sys.stderr)
         venv.EnvBuilder(with_pip=True).create(env_dir)
-        subprocess.run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", f"humanloop=={version}"], check=True)
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", f"humanloop=={version}"],
+            check=True,
+        )
     return python
 
 
 def run_bench(python: Path, repeat: int) -> dict:
-    out = subprocess.run([str(python), str(HERE / "bench_sdk.py"), str(repeat)], check=True, capture_output=True, text=True, cwd="/")
+    out = subprocess.run(
+        [str(python), str(HERE / "bench_sdk.py"), str(repeat)], check=True, capture_output=True, text=True, cwd="/"
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def import_time(python: Path, runs: int = 7) -> float:
     code = "import time; t=time.perf_counter(); import humanloop; print(time.perf_counter()-t)"
-    samples = [float(subprocess.run([str(python), "-c", code], check=True, capture_output=True, text=True, cwd="/").stdout) for _ in range(runs)]
+    samples = [
+        float(subprocess.run([str(python), "-c", code], check=True, capture_output=True, text=True, cwd="/").stdout)
+        for _ in range(runs)
+    ]
     return statistics.median(samples)
 
 

@@ -1,0 +1,554 @@
+"""Running an Evaluation from code: ``client.evaluations.run(...)``.
+
+``run`` takes a File (a Prompt, Tool, Flow or Evaluator, with a Python callable
+that produces its output), a Dataset and a list of Evaluators. It makes sure all
+of them exist on the server, creates (or reuses) an Evaluation, calls the
+callable on every datapoint in a thread pool, logs each result, judges the logs
+with the local evaluators, then waits for the server to finish the Evaluation
+and returns one :class:`EvaluatorCheck` per Evaluator.
+
+Compared with the 0.8.6 SDK: the wait polls quickly at first and backs off
+(instead of a fixed 5 s sleep), progress is drawn live on stderr, the first run
+reports its real score, and ``AsyncHumanloop.evaluations.run`` exists too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import datetime as dt
+import inspect
+import logging
+import sys
+import threading
+import time
+import typing
+import uuid
+
+import pydantic
+from typing_extensions import NotRequired, TypedDict
+
+from .core.api_error import ApiError
+
+if typing.TYPE_CHECKING:
+    from .base_client import BaseHumanloop
+    from .requests.create_datapoint_request import CreateDatapointRequestParams as DatapointDict
+    from .types.boolean_evaluator_stats_response import BooleanEvaluatorStatsResponse as BooleanStats
+    from .types.datapoint_response import DatapointResponse
+    from .types.evaluation_response import EvaluationResponse
+    from .types.evaluation_stats import EvaluationStats
+    from .types.evaluator_arguments_type import EvaluatorArgumentsType
+    from .types.evaluator_return_type_enum import EvaluatorReturnTypeEnum
+    from .types.file_type import FileType
+    from .types.numeric_evaluator_stats_response import NumericEvaluatorStatsResponse as NumericStats
+    from .types.update_dateset_action import UpdateDatesetAction as UpdateDatasetAction
+    from .types.version_stats_response import VersionStatsResponse
+
+    Version = typing.Dict[str, typing.Any]
+else:
+    DatapointDict = typing.Dict[str, typing.Any]
+    Version = typing.Dict[str, typing.Any]
+    FileType = str
+    UpdateDatasetAction = str
+    EvaluatorArgumentsType = str
+    EvaluatorReturnTypeEnum = str
+
+logger = logging.getLogger("humanloop.evaluations")
+
+# ANSI colours used in the summary printed at the end of a run.
+YELLOW = "\033[93m"
+CYAN = "\033[96m"
+GREEN = "\033[92m"
+RED = "\033[91m"
+RESET = "\033[0m"
+
+
+class Identifiers(TypedDict):
+    """A File on Humanloop, named by ``id`` or by ``path``."""
+
+    id: NotRequired[str]
+    path: NotRequired[str]
+
+
+class File(Identifiers):
+    """The File being evaluated and the callable that produces its output."""
+
+    type: NotRequired[FileType]
+    version: NotRequired[Version]
+    callable: typing.Callable[..., typing.Any]
+    custom_logger: NotRequired[typing.Callable[..., typing.Any]]
+
+
+class Dataset(Identifiers):
+    """The Dataset to evaluate on (created or updated with these datapoints)."""
+
+    datapoints: typing.Sequence[DatapointDict]
+    action: NotRequired[UpdateDatasetAction]
+
+
+class Evaluator(Identifiers):
+    """An Evaluator: one on the server (``id``/``path`` only) or a local one with a ``callable``."""
+
+    args_type: NotRequired[EvaluatorArgumentsType]
+    return_type: NotRequired[EvaluatorReturnTypeEnum]
+    callable: NotRequired[typing.Callable[..., typing.Any]]
+    custom_logger: NotRequired[typing.Callable[..., typing.Any]]
+    threshold: NotRequired[float]
+
+
+class EvaluatorCheck(pydantic.BaseModel):
+    """How one Evaluator scored this run, and whether that passes."""
+
+    path: str
+    improvement_check: bool
+    score: float
+    delta: float
+    threshold: typing.Optional[float] = None
+    threshold_check: typing.Optional[bool] = None
+
+
+# ---------------------------------------------------------------------------------------------
+# Scores
+
+
+def get_score_from_evaluator_stat(
+    stat: typing.Union[NumericStats, BooleanStats],
+) -> typing.Union[float, None]:
+    """The score of one Evaluator's stats: share of ``True`` for booleans, the mean for numbers."""
+    num_true = getattr(stat, "num_true", None)
+    if num_true is not None:
+        total = getattr(stat, "total_logs", 0) or 0
+        return round(num_true / total, 2) if total else None
+    mean = getattr(stat, "mean", None)
+    if mean is not None:
+        return round(float(mean), 2)
+    return None
+
+
+def get_evaluator_stats_by_path(
+    stat: VersionStatsResponse, evaluation: EvaluationResponse
+) -> typing.Dict[str, typing.Union[NumericStats, BooleanStats]]:
+    """Map each Evaluator's path to its stats within one evaluated version (batch)."""
+    path_of_version = {ev.version.version_id: ev.version.path for ev in evaluation.evaluators}
+    result: typing.Dict[str, typing.Any] = {}
+    for item in stat.evaluator_version_stats:
+        path = path_of_version.get(item.evaluator_version_id)
+        if path is not None:
+            result[path] = item
+    return result
+
+
+def _stats_for_batch(stats: EvaluationStats, batch_id: str) -> typing.Optional[VersionStatsResponse]:
+    for entry in stats.version_stats:
+        if entry.batch_id == batch_id:
+            return entry
+    return None
+
+
+def _previous_stats(stats: EvaluationStats, batch_id: str) -> typing.Optional[VersionStatsResponse]:
+    """The stats entry that came right before this batch's (chronological order)."""
+    entries = list(stats.version_stats)
+    for index, entry in enumerate(entries):
+        if entry.batch_id == batch_id:
+            return entries[index - 1] if index > 0 else None
+    return entries[-2] if len(entries) >= 2 else None
+
+
+def check_evaluation_threshold(
+    evaluation: EvaluationResponse,
+    stats: EvaluationStats,
+    evaluator_path: str,
+    threshold: float,
+    batch_id: str,
+) -> bool:
+    """Whether this batch's score for ``evaluator_path`` reaches ``threshold``."""
+    latest = _stats_for_batch(stats, batch_id)
+    if latest is None:
+        raise ValueError(f"No stats for batch {batch_id} in the Evaluation")
+    stat = get_evaluator_stats_by_path(latest, evaluation).get(evaluator_path)
+    if stat is None:
+        raise ValueError(f"No stats for Evaluator {evaluator_path} in batch {batch_id}")
+    score = get_score_from_evaluator_stat(stat)
+    return score is not None and score >= threshold
+
+
+def check_evaluation_improvement(
+    evaluation: EvaluationResponse,
+    evaluator_path: str,
+    stats: EvaluationStats,
+    batch_id: str,
+) -> typing.Tuple[bool, float, float]:
+    """``(improved_or_equal, score, delta)`` of this batch against the one before it.
+
+    On the first run there is nothing to compare with: the real score is returned
+    with a delta of 0 (the 0.8.6 SDK returned a score of 0 here).
+    """
+    latest = _stats_for_batch(stats, batch_id)
+    if latest is None:
+        raise ValueError(f"No stats for batch {batch_id} in the Evaluation")
+    latest_stat = get_evaluator_stats_by_path(latest, evaluation).get(evaluator_path)
+    score = get_score_from_evaluator_stat(latest_stat) if latest_stat is not None else None
+    if score is None:
+        return True, 0.0, 0.0
+    previous = _previous_stats(stats, batch_id)
+    previous_stat = get_evaluator_stats_by_path(previous, evaluation).get(evaluator_path) if previous else None
+    previous_score = get_score_from_evaluator_stat(previous_stat) if previous_stat is not None else None
+    if previous_score is None:
+        return True, score, 0.0
+    delta = round(score - previous_score, 2)
+    return delta >= 0, score, delta
+
+
+# ---------------------------------------------------------------------------------------------
+# Progress on stderr
+
+
+class _Progress:
+    """A one-line live progress bar on stderr (plain lines when stderr is not a terminal)."""
+
+    def __init__(self, total: int, label: str) -> None:
+        self.total = total
+        self.done = 0
+        self.label = label
+        self.lock = threading.Lock()
+        self.live = sys.stderr.isatty()
+        self.started = time.monotonic()
+        self._draw()
+
+    def advance(self) -> None:
+        with self.lock:
+            self.done += 1
+            self._draw()
+
+    def _draw(self) -> None:
+        width = 30
+        filled = int(width * self.done / self.total) if self.total else width
+        bar = "#" * filled + "-" * (width - filled)
+        elapsed = time.monotonic() - self.started
+        line = f"{self.label} [{bar}] {self.done}/{self.total} ({elapsed:.1f}s)"
+        if self.live:
+            sys.stderr.write("\r" + line)
+            if self.done >= self.total:
+                sys.stderr.write("\n")
+        elif self.done >= self.total or self.done == 0:
+            sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+
+
+# ---------------------------------------------------------------------------------------------
+# The run
+
+
+def _poll_delays(first: float = 0.25, factor: float = 1.6, ceiling: float = 5.0) -> typing.Iterator[float]:
+    """Delays between status checks: quick at first, then backing off to ``ceiling``."""
+    delay = first
+    while True:
+        yield delay
+        delay = min(delay * factor, ceiling)
+
+
+def _identifiers(spec: typing.Mapping[str, typing.Any]) -> typing.Dict[str, typing.Any]:
+    """The ``id`` / ``path`` keys of a File, Dataset or Evaluator spec."""
+    return {key: spec[key] for key in ("id", "path") if key in spec}
+
+
+def _upsert_file(client: BaseHumanloop, file: File, file_type: str) -> typing.Any:
+    ident = _identifiers(file)
+    version = dict(file.get("version") or {})
+    if file_type == "flow":
+        attributes = version.get("attributes", version)
+        return client.flows.upsert(**ident, attributes=attributes)
+    if file_type == "prompt":
+        return client.prompts.upsert(**ident, **version)
+    if file_type == "tool":
+        return client.tools.upsert(**ident, **version)
+    if file_type == "evaluator":
+        return client.evaluators.upsert(**ident, **version)
+    raise ValueError(f"Cannot evaluate a File of type {file_type!r}: use prompt, tool, flow or evaluator")
+
+
+def _log_function(client: BaseHumanloop, file_type: str) -> typing.Callable[..., typing.Any]:
+    functions: typing.Dict[str, typing.Callable[..., typing.Any]] = {
+        "flow": client.flows.log,
+        "prompt": client.prompts.log,
+        "tool": client.tools.log,
+        "evaluator": client.evaluators.log,
+    }
+    return functions[file_type]
+
+
+def _target_of(datapoint: DatapointResponse) -> typing.Any:
+    target = datapoint.target
+    if target is None:
+        return None
+    return {
+        key: (value.model_dump() if isinstance(value, pydantic.BaseModel) else value) for key, value in target.items()
+    }
+
+
+def _call(
+    loop: typing.Optional[asyncio.AbstractEventLoop],
+    function: typing.Callable[..., typing.Any],
+    *args: typing.Any,
+    **kwargs: typing.Any,
+) -> typing.Any:
+    """Call a user callable; a coroutine function runs on ``loop`` (the caller's, for an async run)."""
+    result = function(*args, **kwargs)
+    if inspect.isawaitable(result):
+        if loop is None:
+            return asyncio.run(_await(result))
+        return asyncio.run_coroutine_threadsafe(_await(result), loop).result()
+    return result
+
+
+async def _await(awaitable: typing.Awaitable[typing.Any]) -> typing.Any:
+    return await awaitable
+
+
+def run_eval(
+    client: BaseHumanloop,
+    file: File,
+    name: typing.Optional[str],
+    dataset: Dataset,
+    evaluators: typing.Optional[typing.Sequence[Evaluator]] = None,
+    workers: int = 4,
+    loop: typing.Optional[asyncio.AbstractEventLoop] = None,
+) -> typing.List[EvaluatorCheck]:
+    """Evaluate ``file`` on ``dataset`` with ``evaluators``; see the module docstring.
+
+    ``loop`` is where coroutine callables run (given by the async client).
+    """
+    evaluators = list(evaluators or [])
+    function = file.get("callable")
+    if function is None:
+        raise ValueError("file['callable'] is required: it produces the output that is evaluated")
+    file_type = file.get("type")
+    if file_type is None:
+        logger.warning("No file['type'] given; evaluating it as a 'flow'")
+        file_type = "flow"
+    custom_logger = file.get("custom_logger")
+
+    hl_file = _upsert_file(client, file, file_type)
+
+    ds_ident = _identifiers(dataset)
+    ds_extra: typing.Dict[str, typing.Any] = {"action": dataset["action"]} if "action" in dataset else {}
+    hl_dataset = client.datasets.upsert(**ds_ident, datapoints=list(dataset["datapoints"]), **ds_extra)
+    hl_dataset = client.datasets.get(id=hl_dataset.id, version_id=hl_dataset.version_id, include_datapoints=True)
+    datapoints: typing.List[DatapointResponse] = list(hl_dataset.datapoints or [])
+
+    local_evaluators: typing.List[typing.Tuple[Evaluator, typing.Any]] = []
+    for evaluator in evaluators:
+        judge = evaluator.get("callable")
+        if judge is None:
+            continue
+        if "path" not in evaluator and "id" not in evaluator:
+            raise ValueError("A local Evaluator needs a 'path' (or 'id') to be stored under")
+        args_type = evaluator.get("args_type", "target_free")
+        if args_type == "target_required":
+            lacking = sum(1 for dp in datapoints if not dp.target)
+            if lacking:
+                raise ValueError(
+                    f"Evaluator {evaluator.get('path', evaluator.get('id'))!r} needs a target, "
+                    f"but {lacking} datapoint(s) of the Dataset have none"
+                )
+        ev_ident = _identifiers(evaluator)
+        hl_evaluator = client.evaluators.upsert(
+            **ev_ident,
+            spec={
+                "evaluator_type": "external",
+                "arguments_type": args_type,
+                "return_type": evaluator.get("return_type", "boolean"),
+                "attributes": {"code": inspect.getsource(judge)},
+            },
+        )
+        local_evaluators.append((evaluator, hl_evaluator))
+
+    evaluation = _create_or_reuse_evaluation(client, name, hl_file, hl_dataset, evaluators)
+    batch_id = uuid.uuid4().hex[:10]
+    log = _log_function(client, file_type)
+
+    def process(datapoint: DatapointResponse) -> None:
+        inputs = dict(datapoint.inputs or {})
+        kwargs: typing.Dict[str, typing.Any] = dict(inputs)
+        if datapoint.messages:
+            kwargs["messages"] = [m.model_dump(exclude_none=True) for m in datapoint.messages]
+        start = dt.datetime.now(dt.timezone.utc)
+        log_args: typing.Dict[str, typing.Any] = {
+            "id": hl_file.id,
+            "version_id": hl_file.version_id,
+            "evaluation_id": evaluation.id,
+            "batch_id": batch_id,
+            "inputs": inputs,
+            "source_datapoint_id": datapoint.id,
+            "start_time": start,
+        }
+        if file_type == "flow":
+            log_args["trace_status"] = "complete"
+        try:
+            output = _call(loop, function, **kwargs)
+            log_args["end_time"] = dt.datetime.now(dt.timezone.utc)
+            if custom_logger is not None:
+                created = _call(loop, custom_logger, client=client, output=output, **log_args)
+            else:
+                if not isinstance(output, str):
+                    raise TypeError(
+                        f"file['callable'] returned {type(output).__name__}; it must return a str "
+                        "(or give file['custom_logger'] to log other outputs)"
+                    )
+                created = log(**log_args, output=output)
+        except Exception as exc:  # the datapoint's failure is logged, the run goes on
+            if isinstance(exc, ApiError):
+                raise
+            log_args.setdefault("end_time", dt.datetime.now(dt.timezone.utc))
+            created = log(**log_args, error=f"{type(exc).__name__}: {exc}")
+        log_id = getattr(created, "id", None)
+        if log_id is None or not local_evaluators:
+            return
+        log_dict = client.logs.get(id=log_id).model_dump(mode="json")
+        for evaluator, hl_evaluator in local_evaluators:
+            _judge(client, evaluator, hl_evaluator, log_dict, datapoint, log_id, loop)
+
+    progress = _Progress(len(datapoints), f"Evaluating {getattr(hl_file, 'path', '')}")
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        futures = [pool.submit(process, dp) for dp in datapoints]
+        for future in concurrent.futures.as_completed(futures):
+            future.result()
+            progress.advance()
+
+    stats = _wait_for_completion(client, evaluation.id)
+    evaluation = client.evaluations.get(id=evaluation.id)
+    return _checks(evaluation, stats, evaluators, batch_id)
+
+
+def _judge(
+    client: BaseHumanloop,
+    evaluator: Evaluator,
+    hl_evaluator: typing.Any,
+    log_dict: typing.Dict[str, typing.Any],
+    datapoint: DatapointResponse,
+    log_id: str,
+    loop: typing.Optional[asyncio.AbstractEventLoop],
+) -> None:
+    judge = evaluator["callable"]
+    args: typing.List[typing.Any] = [log_dict]
+    if evaluator.get("args_type") == "target_required":
+        args.append(_target_of(datapoint))
+    start = dt.datetime.now(dt.timezone.utc)
+    try:
+        judgment = _call(loop, judge, *args)
+    except Exception as exc:
+        client.evaluators.log(
+            parent_id=log_id,
+            id=hl_evaluator.id,
+            version_id=hl_evaluator.version_id,
+            error=f"{type(exc).__name__}: {exc}",
+            start_time=start,
+            end_time=dt.datetime.now(dt.timezone.utc),
+        )
+        return
+    custom = evaluator.get("custom_logger")
+    if custom is not None:
+        _call(loop, custom, client=client, parent_id=log_id, judgment=judgment)
+        return
+    client.evaluators.log(
+        parent_id=log_id,
+        id=hl_evaluator.id,
+        version_id=hl_evaluator.version_id,
+        judgment=judgment,
+        start_time=start,
+        end_time=dt.datetime.now(dt.timezone.utc),
+    )
+
+
+def _create_or_reuse_evaluation(
+    client: BaseHumanloop,
+    name: typing.Optional[str],
+    hl_file: typing.Any,
+    hl_dataset: typing.Any,
+    evaluators: typing.Sequence[Evaluator],
+) -> EvaluationResponse:
+    refs: typing.List[typing.Any] = []
+    for evaluator in evaluators:
+        ref: typing.Dict[str, typing.Any] = (
+            {"path": evaluator["path"]} if "path" in evaluator else {"file_id": evaluator["id"]}
+        )
+        ref["orchestrated"] = "callable" not in evaluator
+        refs.append(ref)
+    try:
+        return client.evaluations.create(
+            name=name, dataset={"file_id": hl_dataset.id}, evaluators=refs, file={"id": hl_file.id}
+        )
+    except ApiError as exc:
+        if exc.status_code != 409 or name is None:
+            raise
+    for existing in client.evaluations.list(file_id=hl_file.id, size=50):
+        if existing.name == name:
+            return existing
+    raise ValueError(f"The server reported an Evaluation named {name!r} already exists, but it could not be found")
+
+
+def _wait_for_completion(client: BaseHumanloop, evaluation_id: str) -> EvaluationStats:
+    last_progress = None
+    for delay in _poll_delays():
+        stats = client.evaluations.get_stats(id=evaluation_id)
+        if stats.progress and stats.progress != last_progress:
+            sys.stderr.write(f"{stats.progress}\n")
+            last_progress = stats.progress
+        if stats.status == "completed":
+            if stats.report:
+                print(stats.report)
+            return stats
+        if stats.status == "cancelled":
+            raise RuntimeError(f"Evaluation {evaluation_id} was cancelled")
+        time.sleep(delay)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _checks(
+    evaluation: EvaluationResponse,
+    stats: EvaluationStats,
+    evaluators: typing.Sequence[Evaluator],
+    batch_id: str,
+) -> typing.List[EvaluatorCheck]:
+    checks: typing.List[EvaluatorCheck] = []
+    path_of_id = {ev.version.id: ev.version.path for ev in evaluation.evaluators}
+    for evaluator in evaluators:
+        path = evaluator.get("path") or path_of_id.get(evaluator.get("id", ""), "")
+        improved, score, delta = check_evaluation_improvement(evaluation, path, stats, batch_id)
+        threshold = evaluator.get("threshold")
+        threshold_check = None if threshold is None else score >= threshold
+        colour = GREEN if (threshold_check is not False and improved) else RED
+        print(f"{colour}{path}: score {score}, change {delta:+}{RESET}")
+        checks.append(
+            EvaluatorCheck(
+                path=path,
+                improvement_check=improved,
+                score=score,
+                delta=delta,
+                threshold=threshold,
+                threshold_check=threshold_check,
+            )
+        )
+    return checks
+
+
+async def run_eval_async(
+    make_sync_client: typing.Callable[[], BaseHumanloop],
+    file: File,
+    name: typing.Optional[str],
+    dataset: Dataset,
+    evaluators: typing.Optional[typing.Sequence[Evaluator]] = None,
+    workers: int = 4,
+) -> typing.List[EvaluatorCheck]:
+    """The async entry point: the same orchestration in a worker thread, so the event loop stays free.
+
+    Callables may be plain functions or coroutine functions; coroutines run on the calling loop.
+    """
+    loop = asyncio.get_running_loop()
+    client = make_sync_client()
+    try:
+        return await loop.run_in_executor(
+            None, lambda: run_eval(client, file, name, dataset, evaluators, workers, loop=loop)
+        )
+    finally:
+        client._client_wrapper.close()
