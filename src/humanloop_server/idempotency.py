@@ -48,6 +48,8 @@ class IdempotencyMiddleware:
             return
 
         body = await _read_body(receive)
+        if body is None:  # the client hung up before its request was complete: do nothing
+            return
         path = scope.get("path", "")
         query = scope.get("query_string", b"")
         request_hash = hashlib.sha256(
@@ -143,7 +145,7 @@ def _header(message: Message, name: bytes) -> Optional[bytes]:
     return None
 
 
-async def _read_body(receive: Receive) -> bytes:
+async def _read_body(receive: Receive) -> Optional[bytes]:
     parts: List[bytes] = []
     while True:
         message = await receive()
@@ -152,7 +154,7 @@ async def _read_body(receive: Receive) -> bytes:
             if not message.get("more_body", False):
                 return b"".join(parts)
         elif message["type"] == "http.disconnect":
-            return b"".join(parts)
+            return None
 
 
 async def _send(send: Send, status: int, body: bytes, ctype: Optional[str], replayed: bool = False,
