@@ -10,7 +10,6 @@ Paths listed in ``.fernignore`` (hand-written files) are never written, compared
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import shutil

@@ -88,11 +88,17 @@ def example_call(spec: Spec, op: Operation, asynchronous: bool) -> str:
     cls = "AsyncHumanloop" if asynchronous else "Humanloop"
     lines += [f"from humanloop import {cls}", "", f'client = {cls}(api_key="YOUR_API_KEY")']
     if op.pagination:
-        consume = [f"response = {'await ' if asynchronous else ''}{call}",
-                   f"{'async ' if asynchronous else ''}for item in response:",
-                   "    print(item)"]
+        consume = [
+            f"response = {'await ' if asynchronous else ''}{call}",
+            f"{'async ' if asynchronous else ''}for item in response:",
+            "    print(item)",
+        ]
     elif op.stream:
-        consume = [f"response = {call}", f"{'async ' if asynchronous else ''}for chunk in response:", "    print(chunk)"]
+        consume = [
+            f"response = {call}",
+            f"{'async ' if asynchronous else ''}for chunk in response:",
+            "    print(chunk)",
+        ]
     else:
         consume = [("await " if asynchronous else "") + call]
     if asynchronous:
@@ -133,7 +139,8 @@ class ClientRenderer:
             imports.name(f"{core}.api_error", "ApiError")
         for const, errors in sorted(error_sets.items()):
             entries = ", ".join(
-                f"{code}: {imports.name(errors_module(error_class_name(code)), error_class_name(code))}" for code, _ in errors
+                f"{code}: {imports.name(errors_module(error_class_name(code)), error_class_name(code))}"
+                for code, _ in errors
             )
             consts.append(f"{const}: typing.Dict[int, typing.Type[ApiError]] = {{{entries}}}\n")
         classes = []
@@ -258,7 +265,9 @@ class ClientRenderer:
         awaited = "await " if asynchronous else ""
         if op.pagination:
             page_type = ann(Ref("named", name=op.pagination.page_type))
-            call_args = args + [f"response_type={page_type}", f"items_field={json.dumps(op.pagination.items_field)}"] + tail
+            call_args = (
+                args + [f"response_type={page_type}", f"items_field={json.dumps(op.pagination.items_field)}"] + tail
+            )
             returns = self.return_annotation(op, asynchronous, imports)
             return (
                 f"        return typing.cast(\n            {returns},\n"

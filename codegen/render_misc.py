@@ -78,7 +78,7 @@ def render_environment(spec: Spec) -> str:
 
 
 def render_version(version: str) -> str:
-    return f'{HEADER}\n\n__version__ = {json.dumps(version)}\n'
+    return f"{HEADER}\n\n__version__ = {json.dumps(version)}\n"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -110,7 +110,9 @@ def lazy_init(package: str, exports: typing.Dict[str, str], doc: str) -> str:
         "import typing\n"
         "from importlib import import_module\n\n"
         + ("if typing.TYPE_CHECKING:\n" + "\n".join(check_lines) + "\n\n" if check_lines else "")
-        + "_LAZY: typing.Dict[str, str] = {\n" + "\n".join(table) + "\n}\n\n\n"
+        + "_LAZY: typing.Dict[str, str] = {\n"
+        + "\n".join(table)
+        + "\n}\n\n\n"
         "def __getattr__(name: str) -> typing.Any:\n"
         "    module_name = _LAZY.get(name)\n"
         "    if module_name is None:\n"
@@ -189,7 +191,7 @@ def render_reference(spec: Spec) -> str:
             imports = Imports(resource_module(resource))
             ann = Annotator(spec, imports, "param")
             out += [
-                f"<details><summary><code>client.{resource}.<a href=\"src/{PACKAGE}/{resource}/client.py\">{op.name}</a>"
+                f'<details><summary><code>client.{resource}.<a href="src/{PACKAGE}/{resource}/client.py">{op.name}</a>'
                 f"(...)</code></summary>",
                 "<dl>",
                 "<dd>",

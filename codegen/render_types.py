@@ -49,7 +49,9 @@ def _deps(td: TypeDef) -> typing.Set[str]:
 
 def cycles(spec: Spec) -> typing.List[typing.List[str]]:
     """Strongly connected groups (size > 1, or self-referencing) of models and unions."""
-    graph = {n: sorted(d for d in _deps(td) if spec.types[d].kind in ("model", "union")) for n, td in spec.types.items()}
+    graph = {
+        n: sorted(d for d in _deps(td) if spec.types[d].kind in ("model", "union")) for n, td in spec.types.items()
+    }
     index: typing.Dict[str, int] = {}
     low: typing.Dict[str, int] = {}
     stack: typing.List[str] = []
@@ -110,14 +112,18 @@ class TypesRenderer:
                 if td.has_params:
                     files[module_file(params_module(td))] = self.module([td], params_module(td), params=True)
             else:
-                files[module_file(type_module(td))] = self.reexport(type_module(td), self.cycle_module(group, False), td.name)
+                files[module_file(type_module(td))] = self.reexport(
+                    type_module(td), self.cycle_module(group, False), td.name
+                )
                 if td.has_params:
                     files[module_file(params_module(td))] = self.reexport(
                         params_module(td), self.cycle_module(group, True), params_name(td)
                     )
         for group in self.groups:
             tds = [self.spec.types[n] for n in group]
-            files[module_file(self.cycle_module(group, False))] = self.module(tds, self.cycle_module(group, False), False)
+            files[module_file(self.cycle_module(group, False))] = self.module(
+                tds, self.cycle_module(group, False), False
+            )
             with_params = [td for td in tds if td.has_params]
             if with_params:
                 module = self.cycle_module(group, True)
@@ -138,7 +144,9 @@ class TypesRenderer:
         quote = local if len(tds) > 1 or any(td.name in self.group_of for td in tds) else set()
         ann = Annotator(self.spec, imports, "param" if params else "type", quote)
         # models (forward references allowed) before unions (evaluated eagerly, in dependency order)
-        ordered = [td for td in tds if td.kind == "model"] + self._unions_in_order([td for td in tds if td.kind != "model"])
+        ordered = [td for td in tds if td.kind == "model"] + self._unions_in_order(
+            [td for td in tds if td.kind != "model"]
+        )
         eager = Annotator(self.spec, imports, "param" if params else "type")  # unions need real objects
         blocks = []
         for td in ordered:
@@ -237,7 +245,10 @@ class TypesRenderer:
         fn = f"_{snake(td.name)}_tag"
         table = f"_{snake(td.name).upper()}_TAGS"
         tags = {name: tag for name, tag in td.discriminator}
-        tagged = [f"typing_extensions.Annotated[{m}, pydantic.Tag({json.dumps(tags[r.name])})]" for m, r in zip(members, td.members)]
+        tagged = [
+            f"typing_extensions.Annotated[{m}, pydantic.Tag({json.dumps(tags[r.name])})]"
+            for m, r in zip(members, td.members)
+        ]
         tagged.append(f'typing_extensions.Annotated[{plain}, pydantic.Tag("_other")]')
         if td.disc_mode == "by_value":
             values = ", ".join(json.dumps(tag) for _, tag in td.discriminator)
@@ -269,7 +280,8 @@ class TypesRenderer:
         # by_key tags are member names
         if td.disc_mode == "by_key":
             tagged = [
-                f"typing_extensions.Annotated[{m}, pydantic.Tag({json.dumps(r.name)})]" for m, r in zip(members, td.members)
+                f"typing_extensions.Annotated[{m}, pydantic.Tag({json.dumps(r.name)})]"
+                for m, r in zip(members, td.members)
             ] + [f'typing_extensions.Annotated[{plain}, pydantic.Tag("_other")]']
         inner = ",\n        ".join(tagged)
         return (

@@ -31,7 +31,7 @@ from .naming import pascal, py_identifier, snake
 @dataclasses.dataclass(frozen=True)
 class Ref:
     kind: str  # str int float bool datetime date any file | list dict | literal | named
-    of: typing.Optional["Ref"] = None  # list item / dict value
+    of: typing.Optional[Ref] = None  # list item / dict value
     name: str = ""  # named type
     value: typing.Any = None  # literal value
 
@@ -362,8 +362,14 @@ class _Builder:
         for wire in path_names:
             p = raw_params.get(("path", wire), {"schema": {"type": "string"}})
             params.append(
-                Param(py_identifier(wire), wire, "path", self.resolve(p.get("schema") or {}, "", group), True,
-                      description=_description(p) or _description(p.get("schema") or {}))
+                Param(
+                    py_identifier(wire),
+                    wire,
+                    "path",
+                    self.resolve(p.get("schema") or {}, "", group),
+                    True,
+                    description=_description(p) or _description(p.get("schema") or {}),
+                )
             )
         query: typing.List[Param] = []
         for p in op.get("parameters") or []:
@@ -375,8 +381,15 @@ class _Builder:
             if multi and ref.of is not None:
                 ref = ref.of
             query.append(
-                Param(py_identifier(p["name"]), p["name"], "query", ref, bool(p.get("required")) and not multi,
-                      description=_description(p) or _description(schema), multi=multi)
+                Param(
+                    py_identifier(p["name"]),
+                    p["name"],
+                    "query",
+                    ref,
+                    bool(p.get("required")) and not multi,
+                    description=_description(p) or _description(schema),
+                    multi=multi,
+                )
             )
         taken = {p.py for p in params} | {p.py for p in query}
         body_params: typing.List[Param] = []
@@ -433,7 +446,7 @@ class _Builder:
             resource=group,
             name=method_name,
             method=method.upper(),
-            path=path[len(self.prefix):].lstrip("/"),
+            path=path[len(self.prefix) :].lstrip("/"),
             summary=op.get("summary"),
             description=op.get("description"),
             params=params,
