@@ -53,7 +53,18 @@ def main() -> int:
     base_url = f"http://127.0.0.1:{port}/v5"
     with tempfile.TemporaryDirectory(prefix="humanloop-demo-") as data_dir:
         env = dict(os.environ, HUMANLOOP_API_KEY=api_key, HUMANLOOP_BASE_URL=base_url)
-        server_cmd = [sys.executable, "-m", "humanloop_server", "serve", "--port", str(port), "--data-dir", data_dir]
+        server_cmd = [
+            sys.executable,
+            "-m",
+            "humanloop_server",
+            "serve",
+            "--port",
+            str(port),
+            "--data-dir",
+            data_dir,
+            "--log-level",
+            "warning",
+        ]
         print(f"starting the embedded server: {' '.join(server_cmd[1:])}", flush=True)
         server = subprocess.Popen(server_cmd, env=env, cwd=ROOT)
         try:

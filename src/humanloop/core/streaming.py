@@ -76,28 +76,17 @@ class SSEDecoder:
             if text.startswith("\n"):
                 text = text[1:]
         buffer = self._pending + text
+        if "\r" in buffer:
+            # A "\r" that ends the chunk ends a line now; a "\n" opening the next chunk then belongs to it.
+            self._skip_lf = buffer.endswith("\r")
+            buffer = buffer.replace("\r\n", "\n").replace("\r", "\n")
+        lines = buffer.split("\n")
+        self._pending = lines.pop()
         events: typing.List[ServerSentEvent] = []
-        start = 0
-        length = len(buffer)
-        while True:
-            cr = buffer.find("\r", start)
-            lf = buffer.find("\n", start)
-            if cr == -1 and lf == -1:
-                break
-            if cr == -1 or (lf != -1 and lf < cr):
-                end, nxt = lf, lf + 1
-            else:
-                end = cr
-                if cr + 1 < length:
-                    nxt = cr + 2 if buffer[cr + 1] == "\n" else cr + 1
-                else:
-                    nxt = cr + 1
-                    self._skip_lf = True
-            event = self._process_line(buffer[start:end])
+        for line in lines:
+            event = self._process_line(line)
             if event is not None:
                 events.append(event)
-            start = nxt
-        self._pending = buffer[start:]
         return events
 
     def _process_line(self, line: str) -> typing.Optional[ServerSentEvent]:
@@ -148,4 +137,5 @@ def decode_event(
 
 def is_terminal(event: ServerSentEvent) -> bool:
     """Some servers end a stream with a literal ``[DONE]`` event; it carries no data."""
-    return event.data.strip() == "[DONE]"
+    data = event.data
+    return len(data) < 16 and data.strip() == "[DONE]"
