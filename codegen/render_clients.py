@@ -143,6 +143,7 @@ class ClientRenderer:
                 for code, _ in errors
             )
             consts.append(f"{const}: typing.Dict[int, typing.Type[ApiError]] = {{{entries}}}\n")
+        self.needs_rename = False
         classes = []
         for asynchronous in (False, True):
             cls = client_class(resource, asynchronous)
@@ -154,7 +155,52 @@ class ClientRenderer:
                 f"    def __init__(self, *, client_wrapper: {wrapper}) -> None:\n"
                 f"        self._client_wrapper = client_wrapper\n\n" + "\n".join(methods)
             )
+        if self.needs_rename:
+            consts.append(
+                "\n\ndef _wire_keys(value: typing.Any, names: typing.Mapping[str, str]) -> typing.Any:\n"
+                '    """A request dict with its Python key names replaced by the wire names (OMIT/None pass through)."""\n'
+                "    if isinstance(value, dict):\n"
+                "        return {names.get(key, key): item for key, item in value.items()}\n"
+                "    return value\n"
+            )
         return f"{HEADER}\n\n{imports.render()}\n\n" + "\n".join(consts) + "\n\n" + "\n\n".join(classes)
+
+    def aliased_fields(self, ref: Ref) -> typing.Dict[str, str]:
+        """Python name -> wire name of the keys of a request TypedDict that differ (direct keys only)."""
+        if ref.kind != "named":
+            return {}
+        td = self.spec.types[ref.name]
+        if td.kind == "union":
+            merged: typing.Dict[str, str] = {}
+            for member in td.members:
+                merged.update(self.aliased_fields(member))
+            return merged
+        return {f.py: f.wire for f in td.fields if f.py != f.wire} if td.kind == "model" else {}
+
+    def nested_aliases(self, ref: Ref, seen: typing.Set[str], top: bool = True) -> bool:
+        """Whether a key below the top level of this request type needs renaming."""
+        if ref.kind in ("list", "dict"):
+            assert ref.of is not None
+            return self.nested_aliases(ref.of, seen, False)
+        if ref.kind != "named" or ref.name in seen:
+            return False
+        seen.add(ref.name)
+        td = self.spec.types[ref.name]
+        if not top and any(f.py != f.wire for f in td.fields):
+            return True
+        return any(self.nested_aliases(f.ref, seen, False) for f in td.fields) or any(
+            self.nested_aliases(m, seen, top) for m in td.members
+        )
+
+    def wire_value(self, p: Param, imports: Imports) -> str:
+        """The expression sent for a body parameter: TypedDict keys renamed to wire names where they differ."""
+        if self.nested_aliases(p.ref, set()):
+            raise ValueError(f"{p.py}: renaming keys nested below the top level is not supported yet")
+        names = self.aliased_fields(p.ref)
+        if not names:
+            return p.py
+        self.needs_rename = True
+        return f"_wire_keys({p.py}, {json.dumps(names, sort_keys=True)})"
 
     @staticmethod
     def errors_const(op: Operation) -> str:
@@ -252,7 +298,9 @@ class ClientRenderer:
             args.append("params={" + ", ".join(entries) + "}")
         if op.body_kind == "json":
             entries = [f"{json.dumps(k)}: {v!r}" for k, v in op.constant_body.items()]
-            entries += [f"{json.dumps(p.wire)}: {p.py}" for p in op.params if p.location == "body"]
+            entries += [
+                f"{json.dumps(p.wire)}: {self.wire_value(p, imports)}" for p in op.params if p.location == "body"
+            ]
             args.append("json={" + ", ".join(entries) + "}")
         elif op.body_kind == "multipart":
             form = [f"{json.dumps(p.wire)}: {p.py}" for p in op.params if p.location == "form"]

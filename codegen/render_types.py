@@ -254,7 +254,7 @@ class TypesRenderer:
             values = ", ".join(json.dumps(tag) for _, tag in td.discriminator)
             field = json.dumps(td.disc_field)
             func = (
-                f"{table} = frozenset(({values},))\n\n\n"
+                f"{table} = frozenset({{{values}}})\n\n\n"
                 f"def {fn}(value: typing.Any) -> str:\n"
                 f'    """Pick the member from its {field} value; anything else tries every member."""\n'
                 f"    if isinstance(value, dict):\n"
@@ -266,7 +266,7 @@ class TypesRenderer:
         else:
             pairs = ", ".join(f"({json.dumps(key)}, {json.dumps(name)})" for name, key in td.discriminator)
             func = (
-                f"{table} = ({pairs},)\n\n\n"
+                f"{table} = ({pairs})\n\n\n"
                 f"def {fn}(value: typing.Any) -> str:\n"
                 f'    """Pick the member from a key only it has; anything else tries every member."""\n'
                 f"    if isinstance(value, dict):\n"
@@ -302,8 +302,7 @@ class TypesRenderer:
         imports.std("import typing_extensions")
         out = [f"class {name}(typing_extensions.TypedDict):\n", docstring(td.description, "    ")]
         for f in td.fields:
-            if not f.wire.isidentifier():
-                raise ValueError(f"{td.name}.{f.wire}: TypedDict keys must be identifiers")
+            # keys are the Python names (as the 0.8.6 SDK); the client renames them to wire names
             annotation = ann(f.ref)
             if f.ref.kind == "literal":
                 pass
@@ -311,7 +310,10 @@ class TypesRenderer:
                 annotation = optional(annotation)
             if not f.required and f.ref.kind != "literal":
                 annotation = f"typing_extensions.NotRequired[{annotation}]"
-            out.append(f"    {f.wire}: {annotation}\n" + docstring(f.description, "    ") + "\n")
+            description = f.description
+            if f.py != f.wire:
+                description = (description + "\n\n" if description else "") + f"Sent as ``{f.wire}``."
+            out.append(f"    {f.py}: {annotation}\n" + docstring(description, "    ") + "\n")
         if not td.fields and not td.description:
             out.append("    pass\n")
         return "".join(out)

@@ -114,6 +114,8 @@ def test_generated_code_sends_what_the_contract_says(project: Path) -> None:
                       type(log.children[0]).__name__]
         client.widgets.log()
         out["empty_body"] = json.loads(seen[-1].content)
+        client.widgets.log(choice={"id": "w", "kind": "widget", "ai_21": "k"})
+        out["renamed"] = json.loads(seen[-1].content)
         out["list"] = [w.id for w in client.widgets.list(tag=["a", "b"])] + [str(seen[-1].url)]
         out["delete"] = [client.widgets.delete("a/b"), str(seen[-1].url)]
         out["stream"] = [c.delta for c in client.widgets.call_stream(mode="fast")] + [json.loads(seen[-1].content)]
@@ -133,6 +135,7 @@ def test_generated_code_sends_what_the_contract_says(project: Path) -> None:
         "GadgetLogResponse",
     ]
     assert out["empty_body"] == {}
+    assert out["renamed"] == {"choice": {"id": "w", "kind": "widget", "ai21": "k"}}  # TypedDict key -> wire name
     assert out["list"] == ["w1", "http://x/v5/widgets?page=1&tag=a&tag=b"]
     assert out["delete"] == [None, "http://x/v5/widgets/a%2Fb"]
     assert out["stream"] == ["a", "b", {"stream": True, "mode": "fast"}]

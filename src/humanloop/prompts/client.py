@@ -43,6 +43,13 @@ from .requests.prompts_call_stream_request_tool_choice import PromptsCallStreamR
 _ERRORS_422: typing.Dict[int, typing.Type[ApiError]] = {422: UnprocessableEntityError}
 
 
+def _wire_keys(value: typing.Any, names: typing.Mapping[str, str]) -> typing.Any:
+    """A request dict with its Python key names replaced by the wire names (OMIT/None pass through)."""
+    if isinstance(value, dict):
+        return {names.get(key, key): item for key, item in value.items()}
+    return value
+
+
 class PromptsClient:
     """The prompts resource."""
 
@@ -386,7 +393,7 @@ class PromptsClient:
                     "num_samples": num_samples,
                     "path": path,
                     "prompt": prompt,
-                    "provider_api_keys": provider_api_keys,
+                    "provider_api_keys": _wire_keys(provider_api_keys, {"ai_21": "ai21"}),
                     "return_inputs": return_inputs,
                     "save": save,
                     "source": source,
@@ -538,7 +545,7 @@ class PromptsClient:
                 "num_samples": num_samples,
                 "path": path,
                 "prompt": prompt,
-                "provider_api_keys": provider_api_keys,
+                "provider_api_keys": _wire_keys(provider_api_keys, {"ai_21": "ai21"}),
                 "return_inputs": return_inputs,
                 "save": save,
                 "source": source,
@@ -1636,7 +1643,7 @@ class AsyncPromptsClient:
                     "num_samples": num_samples,
                     "path": path,
                     "prompt": prompt,
-                    "provider_api_keys": provider_api_keys,
+                    "provider_api_keys": _wire_keys(provider_api_keys, {"ai_21": "ai21"}),
                     "return_inputs": return_inputs,
                     "save": save,
                     "source": source,
@@ -1796,7 +1803,7 @@ class AsyncPromptsClient:
                 "num_samples": num_samples,
                 "path": path,
                 "prompt": prompt,
-                "provider_api_keys": provider_api_keys,
+                "provider_api_keys": _wire_keys(provider_api_keys, {"ai_21": "ai21"}),
                 "return_inputs": return_inputs,
                 "save": save,
                 "source": source,

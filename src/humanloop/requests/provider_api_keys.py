@@ -10,9 +10,11 @@ class ProviderApiKeysParams(typing_extensions.TypedDict):
     Model provider keys to use for one request instead of the stored ones.
     """
 
-    ai21: typing_extensions.NotRequired[typing.Optional[str]]
+    ai_21: typing_extensions.NotRequired[typing.Optional[str]]
     """
     AI21 key.
+
+    Sent as ``ai21``.
     """
 
     anthropic: typing_extensions.NotRequired[typing.Optional[str]]

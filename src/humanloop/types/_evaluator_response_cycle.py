@@ -592,15 +592,7 @@ class VersionIdResponse(UncheckedBaseModel):
     """
 
 
-_VERSION_DEPLOYMENT_RESPONSE_FILE_TAGS = frozenset(
-    (
-        "prompt",
-        "tool",
-        "dataset",
-        "evaluator",
-        "flow",
-    )
-)
+_VERSION_DEPLOYMENT_RESPONSE_FILE_TAGS = frozenset({"prompt", "tool", "dataset", "evaluator", "flow"})
 
 
 def _version_deployment_response_file_tag(value: typing.Any) -> str:
@@ -628,15 +620,7 @@ VersionDeploymentResponseFile = typing_extensions.Annotated[
 ]
 
 
-_VERSION_ID_RESPONSE_VERSION_TAGS = frozenset(
-    (
-        "prompt",
-        "tool",
-        "dataset",
-        "evaluator",
-        "flow",
-    )
-)
+_VERSION_ID_RESPONSE_VERSION_TAGS = frozenset({"prompt", "tool", "dataset", "evaluator", "flow"})
 
 
 def _version_id_response_version_tag(value: typing.Any) -> str:
@@ -664,12 +648,7 @@ VersionIdResponseVersion = typing_extensions.Annotated[
 ]
 
 
-_VERSION_REFERENCE_RESPONSE_TAGS = frozenset(
-    (
-        "environment",
-        "version",
-    )
-)
+_VERSION_REFERENCE_RESPONSE_TAGS = frozenset({"environment", "version"})
 
 
 def _version_reference_response_tag(value: typing.Any) -> str:

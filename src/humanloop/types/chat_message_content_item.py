@@ -8,12 +8,7 @@ import typing_extensions
 from .image_chat_content import ImageChatContent
 from .text_chat_content import TextChatContent
 
-_CHAT_MESSAGE_CONTENT_ITEM_TAGS = frozenset(
-    (
-        "text",
-        "image_url",
-    )
-)
+_CHAT_MESSAGE_CONTENT_ITEM_TAGS = frozenset({"text", "image_url"})
 
 
 def _chat_message_content_item_tag(value: typing.Any) -> str:

@@ -12,13 +12,7 @@ from .prompt_response import PromptResponse
 from .tool_response import ToolResponse
 
 _DIRECTORY_WITH_PARENTS_AND_CHILDREN_RESPONSE_FILES_ITEM_TAGS = frozenset(
-    (
-        "prompt",
-        "tool",
-        "evaluator",
-        "dataset",
-        "flow",
-    )
+    {"prompt", "tool", "evaluator", "dataset", "flow"}
 )
 
 

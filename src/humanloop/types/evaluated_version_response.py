@@ -10,14 +10,7 @@ from .flow_response import FlowResponse
 from .prompt_response import PromptResponse
 from .tool_response import ToolResponse
 
-_EVALUATED_VERSION_RESPONSE_TAGS = frozenset(
-    (
-        "prompt",
-        "tool",
-        "evaluator",
-        "flow",
-    )
-)
+_EVALUATED_VERSION_RESPONSE_TAGS = frozenset({"prompt", "tool", "evaluator", "flow"})
 
 
 def _evaluated_version_response_tag(value: typing.Any) -> str:

@@ -10,14 +10,7 @@ from .external_evaluator_request import ExternalEvaluatorRequest
 from .human_evaluator_request import HumanEvaluatorRequest
 from .llm_evaluator_request import LlmEvaluatorRequest
 
-_EVALUATOR_RESPONSE_SPEC_TAGS = frozenset(
-    (
-        "llm",
-        "python",
-        "human",
-        "external",
-    )
-)
+_EVALUATOR_RESPONSE_SPEC_TAGS = frozenset({"llm", "python", "human", "external"})
 
 
 def _evaluator_response_spec_tag(value: typing.Any) -> str:

@@ -11,15 +11,7 @@ from .flow_response import FlowResponse
 from .prompt_response import PromptResponse
 from .tool_response import ToolResponse
 
-_FILE_ENVIRONMENT_RESPONSE_FILE_TAGS = frozenset(
-    (
-        "prompt",
-        "tool",
-        "dataset",
-        "evaluator",
-        "flow",
-    )
-)
+_FILE_ENVIRONMENT_RESPONSE_FILE_TAGS = frozenset({"prompt", "tool", "dataset", "evaluator", "flow"})
 
 
 def _file_environment_response_file_tag(value: typing.Any) -> str:

@@ -12,13 +12,7 @@ from .prompt_response import PromptResponse
 from .tool_response import ToolResponse
 
 _PAGINATED_DATA_UNION_PROMPT_RESPONSE_TOOL_RESPONSE_DATASET_RESPONSE_EVALUATOR_RESPONSE_FLOW_RESPONSE_RECORDS_ITEM_TAGS = frozenset(
-    (
-        "prompt",
-        "tool",
-        "dataset",
-        "evaluator",
-        "flow",
-    )
+    {"prompt", "tool", "dataset", "evaluator", "flow"}
 )
 
 

@@ -10,14 +10,7 @@ from ...types.external_evaluator_request import ExternalEvaluatorRequest
 from ...types.human_evaluator_request import HumanEvaluatorRequest
 from ...types.llm_evaluator_request import LlmEvaluatorRequest
 
-_CREATE_EVALUATOR_LOG_REQUEST_SPEC_TAGS = frozenset(
-    (
-        "llm",
-        "python",
-        "human",
-        "external",
-    )
-)
+_CREATE_EVALUATOR_LOG_REQUEST_SPEC_TAGS = frozenset({"llm", "python", "human", "external"})
 
 
 def _create_evaluator_log_request_spec_tag(value: typing.Any) -> str:

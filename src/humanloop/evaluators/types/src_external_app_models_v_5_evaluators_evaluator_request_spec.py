@@ -10,14 +10,7 @@ from ...types.external_evaluator_request import ExternalEvaluatorRequest
 from ...types.human_evaluator_request import HumanEvaluatorRequest
 from ...types.llm_evaluator_request import LlmEvaluatorRequest
 
-_SRC_EXTERNAL_APP_MODELS_V_5_EVALUATORS_EVALUATOR_REQUEST_SPEC_TAGS = frozenset(
-    (
-        "llm",
-        "python",
-        "human",
-        "external",
-    )
-)
+_SRC_EXTERNAL_APP_MODELS_V_5_EVALUATORS_EVALUATOR_REQUEST_SPEC_TAGS = frozenset({"llm", "python", "human", "external"})
 
 
 def _src_external_app_models_v_5_evaluators_evaluator_request_spec_tag(value: typing.Any) -> str:
