@@ -75,7 +75,8 @@ def example_value(spec: Spec, ref: Ref, name: str, depth: int = 0) -> str:
 
 def example_call(spec: Spec, op: Operation, asynchronous: bool) -> str:
     """A usage example: build the client, call the method, consume the result."""
-    args = [f"{p.py}={example_value(spec, p.ref, p.py)}" for p in op.params if p.required]
+    args = [example_value(spec, p.ref, p.py) for p in op.params if p.location == "path"]
+    args += [f"{p.py}={example_value(spec, p.ref, p.py)}" for p in op.params if p.required and p.location != "path"]
     uses_datetime = any("datetime." in a for a in args)
     call = f"client.{op.resource}.{op.name}(" + ", ".join(args) + ")"
     lines: typing.List[str] = []

@@ -144,3 +144,11 @@ def test_generated_code_sends_what_the_contract_says(project: Path) -> None:
 
 def test_committed_sdk_matches_the_committed_document() -> None:
     assert gen.stale_files(ROOT) == []
+
+
+def test_reference_examples_are_valid_python() -> None:
+    text = (ROOT / "reference.md").read_text(encoding="utf-8")
+    blocks = text.split("```python\n")[1:]
+    assert len(blocks) >= 83
+    for block in blocks:
+        compile(block.split("```", 1)[0], "reference.md", "exec")

@@ -193,7 +193,7 @@ class DatasetsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.datasets.delete(id="id")
+        client.datasets.delete("id")
         """
         self._client_wrapper.request(
             "DELETE",
@@ -241,7 +241,7 @@ class DatasetsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.datasets.get(id="id")
+        client.datasets.get("id")
         """
         return typing.cast(
             DatasetResponse,
@@ -289,7 +289,7 @@ class DatasetsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.datasets.move(id="id")
+        client.datasets.move("id")
         """
         return typing.cast(
             DatasetResponse,
@@ -345,7 +345,7 @@ class DatasetsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        response = client.datasets.list_datapoints(id="id")
+        response = client.datasets.list_datapoints("id")
         for item in response:
             print(item)
         """
@@ -404,7 +404,7 @@ class DatasetsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.datasets.upload_csv(id="id", commit_message="commit_message", file=open("datapoints.csv", "rb"))
+        client.datasets.upload_csv("id", commit_message="commit_message", file=open("datapoints.csv", "rb"))
         """
         return typing.cast(
             DatasetResponse,
@@ -443,7 +443,7 @@ class DatasetsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.datasets.list_environments(id="id")
+        client.datasets.list_environments("id")
         """
         return typing.cast(
             typing.List[FileEnvironmentResponse],
@@ -478,7 +478,7 @@ class DatasetsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.datasets.remove_deployment(id="id", environment_id="environment_id")
+        client.datasets.remove_deployment("id", "environment_id")
         """
         self._client_wrapper.request(
             "DELETE",
@@ -517,7 +517,7 @@ class DatasetsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.datasets.set_deployment(id="id", environment_id="environment_id", version_id="version_id")
+        client.datasets.set_deployment("id", "environment_id", version_id="version_id")
         """
         return typing.cast(
             DatasetResponse,
@@ -561,7 +561,7 @@ class DatasetsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.datasets.list_versions(id="id")
+        client.datasets.list_versions("id")
         """
         return typing.cast(
             ListDatasets,
@@ -604,7 +604,7 @@ class DatasetsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.datasets.commit(id="id", version_id="version_id", commit_message="commit_message")
+        client.datasets.commit("id", "version_id", commit_message="commit_message")
         """
         return typing.cast(
             DatasetResponse,
@@ -809,7 +809,7 @@ class AsyncDatasetsClient:
 
 
         async def main() -> None:
-            await client.datasets.delete(id="id")
+            await client.datasets.delete("id")
 
 
         asyncio.run(main())
@@ -865,7 +865,7 @@ class AsyncDatasetsClient:
 
 
         async def main() -> None:
-            await client.datasets.get(id="id")
+            await client.datasets.get("id")
 
 
         asyncio.run(main())
@@ -921,7 +921,7 @@ class AsyncDatasetsClient:
 
 
         async def main() -> None:
-            await client.datasets.move(id="id")
+            await client.datasets.move("id")
 
 
         asyncio.run(main())
@@ -985,7 +985,7 @@ class AsyncDatasetsClient:
 
 
         async def main() -> None:
-            response = await client.datasets.list_datapoints(id="id")
+            response = await client.datasets.list_datapoints("id")
             async for item in response:
                 print(item)
 
@@ -1052,7 +1052,7 @@ class AsyncDatasetsClient:
 
 
         async def main() -> None:
-            await client.datasets.upload_csv(id="id", commit_message="commit_message", file=open("datapoints.csv", "rb"))
+            await client.datasets.upload_csv("id", commit_message="commit_message", file=open("datapoints.csv", "rb"))
 
 
         asyncio.run(main())
@@ -1099,7 +1099,7 @@ class AsyncDatasetsClient:
 
 
         async def main() -> None:
-            await client.datasets.list_environments(id="id")
+            await client.datasets.list_environments("id")
 
 
         asyncio.run(main())
@@ -1142,7 +1142,7 @@ class AsyncDatasetsClient:
 
 
         async def main() -> None:
-            await client.datasets.remove_deployment(id="id", environment_id="environment_id")
+            await client.datasets.remove_deployment("id", "environment_id")
 
 
         asyncio.run(main())
@@ -1189,7 +1189,7 @@ class AsyncDatasetsClient:
 
 
         async def main() -> None:
-            await client.datasets.set_deployment(id="id", environment_id="environment_id", version_id="version_id")
+            await client.datasets.set_deployment("id", "environment_id", version_id="version_id")
 
 
         asyncio.run(main())
@@ -1241,7 +1241,7 @@ class AsyncDatasetsClient:
 
 
         async def main() -> None:
-            await client.datasets.list_versions(id="id")
+            await client.datasets.list_versions("id")
 
 
         asyncio.run(main())
@@ -1292,7 +1292,7 @@ class AsyncDatasetsClient:
 
 
         async def main() -> None:
-            await client.datasets.commit(id="id", version_id="version_id", commit_message="commit_message")
+            await client.datasets.commit("id", "version_id", commit_message="commit_message")
 
 
         asyncio.run(main())

@@ -115,7 +115,7 @@ class DirectoriesClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.directories.delete(id="id")
+        client.directories.delete("id")
         """
         self._client_wrapper.request(
             "DELETE",
@@ -148,7 +148,7 @@ class DirectoriesClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.directories.get(id="id")
+        client.directories.get("id")
         """
         return typing.cast(
             DirectoryWithParentsAndChildrenResponse,
@@ -199,7 +199,7 @@ class DirectoriesClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.directories.update(id="id")
+        client.directories.update("id")
         """
         return typing.cast(
             DirectoryResponse,
@@ -337,7 +337,7 @@ class AsyncDirectoriesClient:
 
 
         async def main() -> None:
-            await client.directories.delete(id="id")
+            await client.directories.delete("id")
 
 
         asyncio.run(main())
@@ -378,7 +378,7 @@ class AsyncDirectoriesClient:
 
 
         async def main() -> None:
-            await client.directories.get(id="id")
+            await client.directories.get("id")
 
 
         asyncio.run(main())
@@ -437,7 +437,7 @@ class AsyncDirectoriesClient:
 
 
         async def main() -> None:
-            await client.directories.update(id="id")
+            await client.directories.update("id")
 
 
         asyncio.run(main())

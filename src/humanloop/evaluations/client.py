@@ -157,7 +157,7 @@ class EvaluationsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.evaluations.delete(id="id")
+        client.evaluations.delete("id")
         """
         self._client_wrapper.request(
             "DELETE",
@@ -188,7 +188,7 @@ class EvaluationsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.evaluations.get(id="id")
+        client.evaluations.get("id")
         """
         return typing.cast(
             EvaluationResponse,
@@ -247,7 +247,7 @@ class EvaluationsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.evaluations.update_setup(id="id")
+        client.evaluations.update_setup("id")
         """
         return typing.cast(
             EvaluationResponse,
@@ -301,7 +301,7 @@ class EvaluationsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.evaluations.get_logs(id="id")
+        client.evaluations.get_logs("id")
         """
         return typing.cast(
             PaginatedDataEvaluationReportLogResponse,
@@ -365,7 +365,7 @@ class EvaluationsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.evaluations.pin_evaluatee(id="id")
+        client.evaluations.pin_evaluatee("id")
         """
         return typing.cast(
             EvaluationResponse,
@@ -407,7 +407,7 @@ class EvaluationsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.evaluations.get_stats(id="id")
+        client.evaluations.get_stats("id")
         """
         return typing.cast(
             EvaluationStats,
@@ -446,7 +446,7 @@ class EvaluationsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.evaluations.update_status(id="id", status="pending")
+        client.evaluations.update_status("id", status="pending")
         """
         return typing.cast(
             EvaluationResponse,
@@ -618,7 +618,7 @@ class AsyncEvaluationsClient:
 
 
         async def main() -> None:
-            await client.evaluations.delete(id="id")
+            await client.evaluations.delete("id")
 
 
         asyncio.run(main())
@@ -657,7 +657,7 @@ class AsyncEvaluationsClient:
 
 
         async def main() -> None:
-            await client.evaluations.get(id="id")
+            await client.evaluations.get("id")
 
 
         asyncio.run(main())
@@ -724,7 +724,7 @@ class AsyncEvaluationsClient:
 
 
         async def main() -> None:
-            await client.evaluations.update_setup(id="id")
+            await client.evaluations.update_setup("id")
 
 
         asyncio.run(main())
@@ -786,7 +786,7 @@ class AsyncEvaluationsClient:
 
 
         async def main() -> None:
-            await client.evaluations.get_logs(id="id")
+            await client.evaluations.get_logs("id")
 
 
         asyncio.run(main())
@@ -858,7 +858,7 @@ class AsyncEvaluationsClient:
 
 
         async def main() -> None:
-            await client.evaluations.pin_evaluatee(id="id")
+            await client.evaluations.pin_evaluatee("id")
 
 
         asyncio.run(main())
@@ -908,7 +908,7 @@ class AsyncEvaluationsClient:
 
 
         async def main() -> None:
-            await client.evaluations.get_stats(id="id")
+            await client.evaluations.get_stats("id")
 
 
         asyncio.run(main())
@@ -955,7 +955,7 @@ class AsyncEvaluationsClient:
 
 
         async def main() -> None:
-            await client.evaluations.update_status(id="id", status="pending")
+            await client.evaluations.update_status("id", status="pending")
 
 
         asyncio.run(main())

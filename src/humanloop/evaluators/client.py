@@ -338,7 +338,7 @@ class EvaluatorsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.evaluators.delete(id="id")
+        client.evaluators.delete("id")
         """
         self._client_wrapper.request(
             "DELETE",
@@ -382,7 +382,7 @@ class EvaluatorsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.evaluators.get(id="id")
+        client.evaluators.get("id")
         """
         return typing.cast(
             EvaluatorResponse,
@@ -430,7 +430,7 @@ class EvaluatorsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.evaluators.move(id="id")
+        client.evaluators.move("id")
         """
         return typing.cast(
             EvaluatorResponse,
@@ -467,7 +467,7 @@ class EvaluatorsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.evaluators.list_environments(id="id")
+        client.evaluators.list_environments("id")
         """
         return typing.cast(
             typing.List[FileEnvironmentResponse],
@@ -502,7 +502,7 @@ class EvaluatorsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.evaluators.remove_deployment(id="id", environment_id="environment_id")
+        client.evaluators.remove_deployment("id", "environment_id")
         """
         self._client_wrapper.request(
             "DELETE",
@@ -541,7 +541,7 @@ class EvaluatorsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.evaluators.set_deployment(id="id", environment_id="environment_id", version_id="version_id")
+        client.evaluators.set_deployment("id", "environment_id", version_id="version_id")
         """
         return typing.cast(
             EvaluatorResponse,
@@ -589,7 +589,7 @@ class EvaluatorsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.evaluators.update_monitoring(id="id")
+        client.evaluators.update_monitoring("id")
         """
         return typing.cast(
             EvaluatorResponse,
@@ -637,7 +637,7 @@ class EvaluatorsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.evaluators.list_versions(id="id")
+        client.evaluators.list_versions("id")
         """
         return typing.cast(
             ListEvaluators,
@@ -680,7 +680,7 @@ class EvaluatorsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.evaluators.commit(id="id", version_id="version_id", commit_message="commit_message")
+        client.evaluators.commit("id", "version_id", commit_message="commit_message")
         """
         return typing.cast(
             EvaluatorResponse,
@@ -1030,7 +1030,7 @@ class AsyncEvaluatorsClient:
 
 
         async def main() -> None:
-            await client.evaluators.delete(id="id")
+            await client.evaluators.delete("id")
 
 
         asyncio.run(main())
@@ -1082,7 +1082,7 @@ class AsyncEvaluatorsClient:
 
 
         async def main() -> None:
-            await client.evaluators.get(id="id")
+            await client.evaluators.get("id")
 
 
         asyncio.run(main())
@@ -1138,7 +1138,7 @@ class AsyncEvaluatorsClient:
 
 
         async def main() -> None:
-            await client.evaluators.move(id="id")
+            await client.evaluators.move("id")
 
 
         asyncio.run(main())
@@ -1183,7 +1183,7 @@ class AsyncEvaluatorsClient:
 
 
         async def main() -> None:
-            await client.evaluators.list_environments(id="id")
+            await client.evaluators.list_environments("id")
 
 
         asyncio.run(main())
@@ -1226,7 +1226,7 @@ class AsyncEvaluatorsClient:
 
 
         async def main() -> None:
-            await client.evaluators.remove_deployment(id="id", environment_id="environment_id")
+            await client.evaluators.remove_deployment("id", "environment_id")
 
 
         asyncio.run(main())
@@ -1273,7 +1273,7 @@ class AsyncEvaluatorsClient:
 
 
         async def main() -> None:
-            await client.evaluators.set_deployment(id="id", environment_id="environment_id", version_id="version_id")
+            await client.evaluators.set_deployment("id", "environment_id", version_id="version_id")
 
 
         asyncio.run(main())
@@ -1329,7 +1329,7 @@ class AsyncEvaluatorsClient:
 
 
         async def main() -> None:
-            await client.evaluators.update_monitoring(id="id")
+            await client.evaluators.update_monitoring("id")
 
 
         asyncio.run(main())
@@ -1385,7 +1385,7 @@ class AsyncEvaluatorsClient:
 
 
         async def main() -> None:
-            await client.evaluators.list_versions(id="id")
+            await client.evaluators.list_versions("id")
 
 
         asyncio.run(main())
@@ -1436,7 +1436,7 @@ class AsyncEvaluatorsClient:
 
 
         async def main() -> None:
-            await client.evaluators.commit(id="id", version_id="version_id", commit_message="commit_message")
+            await client.evaluators.commit("id", "version_id", commit_message="commit_message")
 
 
         asyncio.run(main())

@@ -366,7 +366,7 @@ class FlowsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.flows.update_log(log_id="log_id", trace_status="complete")
+        client.flows.update_log("log_id", trace_status="complete")
         """
         return typing.cast(
             FlowLogResponse,
@@ -397,7 +397,7 @@ class FlowsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.flows.delete(id="id")
+        client.flows.delete("id")
         """
         self._client_wrapper.request(
             "DELETE",
@@ -441,7 +441,7 @@ class FlowsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.flows.get(id="id")
+        client.flows.get("id")
         """
         return typing.cast(
             FlowResponse,
@@ -493,7 +493,7 @@ class FlowsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.flows.move(id="id")
+        client.flows.move("id")
         """
         return typing.cast(
             FlowResponse,
@@ -530,7 +530,7 @@ class FlowsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.flows.list_environments(id="id")
+        client.flows.list_environments("id")
         """
         return typing.cast(
             typing.List[FileEnvironmentResponse],
@@ -565,7 +565,7 @@ class FlowsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.flows.remove_deployment(id="id", environment_id="environment_id")
+        client.flows.remove_deployment("id", "environment_id")
         """
         self._client_wrapper.request(
             "DELETE",
@@ -604,7 +604,7 @@ class FlowsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.flows.set_deployment(id="id", environment_id="environment_id", version_id="version_id")
+        client.flows.set_deployment("id", "environment_id", version_id="version_id")
         """
         return typing.cast(
             FlowResponse,
@@ -652,7 +652,7 @@ class FlowsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.flows.update_monitoring(id="id")
+        client.flows.update_monitoring("id")
         """
         return typing.cast(
             FlowResponse,
@@ -700,7 +700,7 @@ class FlowsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.flows.list_versions(id="id")
+        client.flows.list_versions("id")
         """
         return typing.cast(
             ListFlows,
@@ -743,7 +743,7 @@ class FlowsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.flows.commit(id="id", version_id="version_id", commit_message="commit_message")
+        client.flows.commit("id", "version_id", commit_message="commit_message")
         """
         return typing.cast(
             FlowResponse,
@@ -1123,7 +1123,7 @@ class AsyncFlowsClient:
 
 
         async def main() -> None:
-            await client.flows.update_log(log_id="log_id", trace_status="complete")
+            await client.flows.update_log("log_id", trace_status="complete")
 
 
         asyncio.run(main())
@@ -1162,7 +1162,7 @@ class AsyncFlowsClient:
 
 
         async def main() -> None:
-            await client.flows.delete(id="id")
+            await client.flows.delete("id")
 
 
         asyncio.run(main())
@@ -1214,7 +1214,7 @@ class AsyncFlowsClient:
 
 
         async def main() -> None:
-            await client.flows.get(id="id")
+            await client.flows.get("id")
 
 
         asyncio.run(main())
@@ -1274,7 +1274,7 @@ class AsyncFlowsClient:
 
 
         async def main() -> None:
-            await client.flows.move(id="id")
+            await client.flows.move("id")
 
 
         asyncio.run(main())
@@ -1319,7 +1319,7 @@ class AsyncFlowsClient:
 
 
         async def main() -> None:
-            await client.flows.list_environments(id="id")
+            await client.flows.list_environments("id")
 
 
         asyncio.run(main())
@@ -1362,7 +1362,7 @@ class AsyncFlowsClient:
 
 
         async def main() -> None:
-            await client.flows.remove_deployment(id="id", environment_id="environment_id")
+            await client.flows.remove_deployment("id", "environment_id")
 
 
         asyncio.run(main())
@@ -1409,7 +1409,7 @@ class AsyncFlowsClient:
 
 
         async def main() -> None:
-            await client.flows.set_deployment(id="id", environment_id="environment_id", version_id="version_id")
+            await client.flows.set_deployment("id", "environment_id", version_id="version_id")
 
 
         asyncio.run(main())
@@ -1465,7 +1465,7 @@ class AsyncFlowsClient:
 
 
         async def main() -> None:
-            await client.flows.update_monitoring(id="id")
+            await client.flows.update_monitoring("id")
 
 
         asyncio.run(main())
@@ -1521,7 +1521,7 @@ class AsyncFlowsClient:
 
 
         async def main() -> None:
-            await client.flows.list_versions(id="id")
+            await client.flows.list_versions("id")
 
 
         asyncio.run(main())
@@ -1572,7 +1572,7 @@ class AsyncFlowsClient:
 
 
         async def main() -> None:
-            await client.flows.commit(id="id", version_id="version_id", commit_message="commit_message")
+            await client.flows.commit("id", "version_id", commit_message="commit_message")
 
 
         asyncio.run(main())

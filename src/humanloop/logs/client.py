@@ -166,7 +166,7 @@ class LogsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.logs.get(id="id")
+        client.logs.get("id")
         """
         return typing.cast(
             LogResponse,
@@ -351,7 +351,7 @@ class AsyncLogsClient:
 
 
         async def main() -> None:
-            await client.logs.get(id="id")
+            await client.logs.get("id")
 
 
         asyncio.run(main())

@@ -774,7 +774,7 @@ class PromptsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.prompts.delete(id="id")
+        client.prompts.delete("id")
         """
         self._client_wrapper.request(
             "DELETE",
@@ -818,7 +818,7 @@ class PromptsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.prompts.get(id="id")
+        client.prompts.get("id")
         """
         return typing.cast(
             PromptResponse,
@@ -866,7 +866,7 @@ class PromptsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.prompts.move(id="id")
+        client.prompts.move("id")
         """
         return typing.cast(
             PromptResponse,
@@ -903,7 +903,7 @@ class PromptsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.prompts.list_environments(id="id")
+        client.prompts.list_environments("id")
         """
         return typing.cast(
             typing.List[FileEnvironmentResponse],
@@ -938,7 +938,7 @@ class PromptsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.prompts.remove_deployment(id="id", environment_id="environment_id")
+        client.prompts.remove_deployment("id", "environment_id")
         """
         self._client_wrapper.request(
             "DELETE",
@@ -977,7 +977,7 @@ class PromptsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.prompts.set_deployment(id="id", environment_id="environment_id", version_id="version_id")
+        client.prompts.set_deployment("id", "environment_id", version_id="version_id")
         """
         return typing.cast(
             PromptResponse,
@@ -1025,7 +1025,7 @@ class PromptsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.prompts.update_monitoring(id="id")
+        client.prompts.update_monitoring("id")
         """
         return typing.cast(
             PromptResponse,
@@ -1149,7 +1149,7 @@ class PromptsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.prompts.update_log(id="id", log_id="log_id")
+        client.prompts.update_log("id", "log_id")
         """
         return typing.cast(
             LogResponse,
@@ -1218,7 +1218,7 @@ class PromptsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.prompts.list_versions(id="id")
+        client.prompts.list_versions("id")
         """
         return typing.cast(
             ListPrompts,
@@ -1261,7 +1261,7 @@ class PromptsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.prompts.commit(id="id", version_id="version_id", commit_message="commit_message")
+        client.prompts.commit("id", "version_id", commit_message="commit_message")
         """
         return typing.cast(
             PromptResponse,
@@ -2046,7 +2046,7 @@ class AsyncPromptsClient:
 
 
         async def main() -> None:
-            await client.prompts.delete(id="id")
+            await client.prompts.delete("id")
 
 
         asyncio.run(main())
@@ -2098,7 +2098,7 @@ class AsyncPromptsClient:
 
 
         async def main() -> None:
-            await client.prompts.get(id="id")
+            await client.prompts.get("id")
 
 
         asyncio.run(main())
@@ -2154,7 +2154,7 @@ class AsyncPromptsClient:
 
 
         async def main() -> None:
-            await client.prompts.move(id="id")
+            await client.prompts.move("id")
 
 
         asyncio.run(main())
@@ -2199,7 +2199,7 @@ class AsyncPromptsClient:
 
 
         async def main() -> None:
-            await client.prompts.list_environments(id="id")
+            await client.prompts.list_environments("id")
 
 
         asyncio.run(main())
@@ -2242,7 +2242,7 @@ class AsyncPromptsClient:
 
 
         async def main() -> None:
-            await client.prompts.remove_deployment(id="id", environment_id="environment_id")
+            await client.prompts.remove_deployment("id", "environment_id")
 
 
         asyncio.run(main())
@@ -2289,7 +2289,7 @@ class AsyncPromptsClient:
 
 
         async def main() -> None:
-            await client.prompts.set_deployment(id="id", environment_id="environment_id", version_id="version_id")
+            await client.prompts.set_deployment("id", "environment_id", version_id="version_id")
 
 
         asyncio.run(main())
@@ -2345,7 +2345,7 @@ class AsyncPromptsClient:
 
 
         async def main() -> None:
-            await client.prompts.update_monitoring(id="id")
+            await client.prompts.update_monitoring("id")
 
 
         asyncio.run(main())
@@ -2477,7 +2477,7 @@ class AsyncPromptsClient:
 
 
         async def main() -> None:
-            await client.prompts.update_log(id="id", log_id="log_id")
+            await client.prompts.update_log("id", "log_id")
 
 
         asyncio.run(main())
@@ -2554,7 +2554,7 @@ class AsyncPromptsClient:
 
 
         async def main() -> None:
-            await client.prompts.list_versions(id="id")
+            await client.prompts.list_versions("id")
 
 
         asyncio.run(main())
@@ -2605,7 +2605,7 @@ class AsyncPromptsClient:
 
 
         async def main() -> None:
-            await client.prompts.commit(id="id", version_id="version_id", commit_message="commit_message")
+            await client.prompts.commit("id", "version_id", commit_message="commit_message")
 
 
         asyncio.run(main())

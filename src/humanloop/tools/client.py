@@ -352,7 +352,7 @@ class ToolsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.tools.delete(id="id")
+        client.tools.delete("id")
         """
         self._client_wrapper.request(
             "DELETE",
@@ -396,7 +396,7 @@ class ToolsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.tools.get(id="id")
+        client.tools.get("id")
         """
         return typing.cast(
             ToolResponse,
@@ -444,7 +444,7 @@ class ToolsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.tools.move(id="id")
+        client.tools.move("id")
         """
         return typing.cast(
             ToolResponse,
@@ -481,7 +481,7 @@ class ToolsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.tools.list_environments(id="id")
+        client.tools.list_environments("id")
         """
         return typing.cast(
             typing.List[FileEnvironmentResponse],
@@ -516,7 +516,7 @@ class ToolsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.tools.remove_deployment(id="id", environment_id="environment_id")
+        client.tools.remove_deployment("id", "environment_id")
         """
         self._client_wrapper.request(
             "DELETE",
@@ -555,7 +555,7 @@ class ToolsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.tools.set_deployment(id="id", environment_id="environment_id", version_id="version_id")
+        client.tools.set_deployment("id", "environment_id", version_id="version_id")
         """
         return typing.cast(
             ToolResponse,
@@ -603,7 +603,7 @@ class ToolsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.tools.update_monitoring(id="id")
+        client.tools.update_monitoring("id")
         """
         return typing.cast(
             ToolResponse,
@@ -695,7 +695,7 @@ class ToolsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.tools.update(id="id", log_id="log_id")
+        client.tools.update("id", "log_id")
         """
         return typing.cast(
             LogResponse,
@@ -756,7 +756,7 @@ class ToolsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.tools.list_versions(id="id")
+        client.tools.list_versions("id")
         """
         return typing.cast(
             ListTools,
@@ -799,7 +799,7 @@ class ToolsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.tools.commit(id="id", version_id="version_id", commit_message="commit_message")
+        client.tools.commit("id", "version_id", commit_message="commit_message")
         """
         return typing.cast(
             ToolResponse,
@@ -1164,7 +1164,7 @@ class AsyncToolsClient:
 
 
         async def main() -> None:
-            await client.tools.delete(id="id")
+            await client.tools.delete("id")
 
 
         asyncio.run(main())
@@ -1216,7 +1216,7 @@ class AsyncToolsClient:
 
 
         async def main() -> None:
-            await client.tools.get(id="id")
+            await client.tools.get("id")
 
 
         asyncio.run(main())
@@ -1272,7 +1272,7 @@ class AsyncToolsClient:
 
 
         async def main() -> None:
-            await client.tools.move(id="id")
+            await client.tools.move("id")
 
 
         asyncio.run(main())
@@ -1317,7 +1317,7 @@ class AsyncToolsClient:
 
 
         async def main() -> None:
-            await client.tools.list_environments(id="id")
+            await client.tools.list_environments("id")
 
 
         asyncio.run(main())
@@ -1360,7 +1360,7 @@ class AsyncToolsClient:
 
 
         async def main() -> None:
-            await client.tools.remove_deployment(id="id", environment_id="environment_id")
+            await client.tools.remove_deployment("id", "environment_id")
 
 
         asyncio.run(main())
@@ -1407,7 +1407,7 @@ class AsyncToolsClient:
 
 
         async def main() -> None:
-            await client.tools.set_deployment(id="id", environment_id="environment_id", version_id="version_id")
+            await client.tools.set_deployment("id", "environment_id", version_id="version_id")
 
 
         asyncio.run(main())
@@ -1463,7 +1463,7 @@ class AsyncToolsClient:
 
 
         async def main() -> None:
-            await client.tools.update_monitoring(id="id")
+            await client.tools.update_monitoring("id")
 
 
         asyncio.run(main())
@@ -1563,7 +1563,7 @@ class AsyncToolsClient:
 
 
         async def main() -> None:
-            await client.tools.update(id="id", log_id="log_id")
+            await client.tools.update("id", "log_id")
 
 
         asyncio.run(main())
@@ -1632,7 +1632,7 @@ class AsyncToolsClient:
 
 
         async def main() -> None:
-            await client.tools.list_versions(id="id")
+            await client.tools.list_versions("id")
 
 
         asyncio.run(main())
@@ -1683,7 +1683,7 @@ class AsyncToolsClient:
 
 
         async def main() -> None:
-            await client.tools.commit(id="id", version_id="version_id", commit_message="commit_message")
+            await client.tools.commit("id", "version_id", commit_message="commit_message")
 
 
         asyncio.run(main())
