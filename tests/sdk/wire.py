@@ -10,6 +10,8 @@ everything about a request that the SDK is responsible for.
 from __future__ import annotations
 
 import datetime as dt
+import email.parser
+import email.policy
 import inspect
 import json
 import re
@@ -127,10 +129,12 @@ def assert_request(
     *,
     query: typing.Optional[typing.Dict[str, typing.Any]] = None,
     body: typing.Any = NO_BODY,
+    multipart: typing.Optional[typing.Dict[str, typing.Any]] = None,
 ) -> None:
     """The request went to ``method path?query`` on the test host, authenticated, with exactly ``body``.
 
     ``body`` is compared with the parsed JSON body; ``NO_BODY`` means no body was sent.
+    ``multipart`` instead compares the parts of a ``multipart/form-data`` body (see :func:`multipart_parts`).
     Non-GET requests must carry an ``Idempotency-Key``, GET requests must not.
     """
     assert request.method == method
@@ -143,12 +147,32 @@ def assert_request(
         assert "idempotency-key" not in request.headers
     else:
         assert _IDEMPOTENCY_KEY.match(request.headers.get("idempotency-key", "")), request.headers
-    if body is NO_BODY:
+    if multipart is not None:
+        assert request.headers["content-type"].startswith("multipart/form-data; boundary=")
+        assert multipart_parts(request) == multipart
+    elif body is NO_BODY:
         assert request.content == b""
         assert "content-type" not in request.headers
     else:
         assert request.headers["content-type"] == "application/json"
         assert json.loads(request.content) == body
+
+
+def multipart_parts(request: httpx.Request) -> typing.Dict[str, typing.Any]:
+    """The parts of a multipart body: ``{name: value}`` for fields, ``{name: (filename, content_type, bytes)}`` for files."""
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+        b"Content-Type: " + request.headers["content-type"].encode() + b"\r\n\r\n" + request.content
+    )
+    parts: typing.Dict[str, typing.Any] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        filename = part.get_filename()
+        payload = part.get_payload(decode=True)
+        if filename is None:
+            parts[name] = payload.decode("utf-8")
+        else:
+            parts[name] = (filename, part.get_content_type(), payload)
+    return parts
 
 
 def utc(*args: int) -> dt.datetime:
