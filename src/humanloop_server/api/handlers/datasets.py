@@ -25,7 +25,7 @@ from ...schemas import (
 from ...schemas.datasets import DatasetRequest
 from ...services import datasets, directories, files, logs  # noqa: F401
 from ..deps import RequestContext
-from ._impl import dump, val, vals  # noqa: F401
+from ._impl import dump, release_sessions, val, vals  # noqa: F401
 
 
 def list_datasets(
@@ -167,3 +167,6 @@ def list_environments(
 ) -> List[FileEnvironmentResponse]:
     """datasets list_environments."""
     return files.list_environments(ctx, "dataset", id)
+
+
+release_sessions(globals())

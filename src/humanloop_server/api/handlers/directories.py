@@ -16,7 +16,7 @@ from ...schemas import (
 )
 from ...services import datasets, directories, files, logs  # noqa: F401
 from ..deps import RequestContext
-from ._impl import dump, val, vals  # noqa: F401
+from ._impl import dump, release_sessions, val, vals  # noqa: F401
 
 
 def list_directories(
@@ -61,3 +61,6 @@ def update(
     return directories.update_directory(
         ctx, id, name=data.get("name"), parent_id=data.get("parent_id"), path=data.get("path")
     )
+
+
+release_sessions(globals())

@@ -25,7 +25,7 @@ from ...schemas import (
 from ...schemas.evaluators import EvaluatorRequest
 from ...services import datasets, directories, files, logs  # noqa: F401
 from ..deps import RequestContext
-from ._impl import dump, val, vals  # noqa: F401
+from ._impl import dump, release_sessions, val, vals  # noqa: F401
 
 
 def log(
@@ -156,3 +156,6 @@ def update_monitoring(
     """evaluators update_monitoring."""
     data = dump(body, unset=True)
     return files.update_monitoring(ctx, "evaluator", id, data.get("activate"), data.get("deactivate"))
+
+
+release_sessions(globals())

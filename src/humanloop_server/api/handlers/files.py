@@ -21,7 +21,7 @@ from ...schemas import (
 )
 from ...services import datasets, directories, files, logs  # noqa: F401
 from ..deps import RequestContext
-from ._impl import dump, val, vals  # noqa: F401
+from ._impl import dump, release_sessions, val, vals  # noqa: F401
 
 
 def list_files(
@@ -46,3 +46,6 @@ def list_files(
         order=val(order),
         environment=environment,
     )
+
+
+release_sessions(globals())

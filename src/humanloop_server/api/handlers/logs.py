@@ -12,7 +12,7 @@ from typing import List, Optional
 from ...schemas import LogResponse, PaginatedData, VersionStatus
 from ...services import datasets, directories, files, logs  # noqa: F401
 from ..deps import RequestContext
-from ._impl import dump, val, vals  # noqa: F401
+from ._impl import dump, release_sessions, val, vals  # noqa: F401
 
 
 def list_logs(
@@ -62,3 +62,6 @@ def get(
 ) -> LogResponse:
     """logs get."""
     return logs.get(ctx, id)
+
+
+release_sessions(globals())

@@ -31,7 +31,7 @@ from ...schemas import (
 from ...services import datasets, directories, files, logs  # noqa: F401
 from ..deps import RequestContext
 from ..errors import NotImplementedYet
-from ._impl import dump, val, vals  # noqa: F401
+from ._impl import dump, release_sessions, val, vals  # noqa: F401
 
 
 def log(
@@ -183,3 +183,6 @@ def update_monitoring(
     """prompts update_monitoring."""
     data = dump(body, unset=True)
     return files.update_monitoring(ctx, "prompt", id, data.get("activate"), data.get("deactivate"))
+
+
+release_sessions(globals())

@@ -27,7 +27,7 @@ from ...schemas import (
 )
 from ...services import datasets, directories, files, logs  # noqa: F401
 from ..deps import RequestContext
-from ._impl import dump, val, vals  # noqa: F401
+from ._impl import dump, release_sessions, val, vals  # noqa: F401
 
 
 def log(
@@ -161,3 +161,6 @@ def update_monitoring(
     """tools update_monitoring."""
     data = dump(body, unset=True)
     return files.update_monitoring(ctx, "tool", id, data.get("activate"), data.get("deactivate"))
+
+
+release_sessions(globals())
