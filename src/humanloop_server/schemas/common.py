@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any, Dict, Generic, List, Literal, Optional, TypeVar, Union
 
-from pydantic import BaseModel, Field, GetJsonSchemaHandler
+from pydantic import BaseModel, ConfigDict, Field, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
@@ -123,6 +123,9 @@ class EnvironmentResponse(BaseModel):
 
 class UserResponse(BaseModel):
     """The user who did something."""
+
+    # the 0.8.6 SDK exposes this as a plain JSON value (a dict), not a model
+    model_config = ConfigDict(json_schema_extra={"x-fern-type": "unknown"})
 
     id: str = Field(description="Unique identifier.")
     email_address: str = Field(description="Email address of the user.")
