@@ -8,6 +8,8 @@ The model is deliberately small:
   ``enum`` (open: unknown values are accepted), ``literal`` or ``any``.
 * ``Operation`` - one SDK method with its parameters, response and errors.
 
+A schema marked ``"x-fern-type": "unknown"`` becomes an ``any`` type (its JSON as is).
+
 Naming follows docs/ARCHITECTURE.md: component ``pascal(name)`` unless the schema carries
 ``x-fern-type-name``; inline unions/enums are named ``<Parent><Property>`` (+``Item`` under an
 array, +``Value`` under a dict value). A component that is used only once, as an operation's
@@ -223,6 +225,10 @@ class _Builder:
         if existing is not None:
             return existing
         description = schema.get("description")
+        if schema.get("x-fern-type") == "unknown":  # the SDK treats it as any JSON value
+            td = TypeDef(name, "any", scope, description)
+            self.types[name] = td
+            return td
         variants = _variants(schema)
         if variants is not None and len(variants) > 1 and all(_string_literal(v) for v in variants):
             values = [v["const"] if "const" in v else v["enum"][0] for v in variants]

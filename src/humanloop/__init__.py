@@ -143,7 +143,6 @@ if typing.TYPE_CHECKING:
     from .requests.tool_kernel_request import ToolKernelRequestParams
     from .requests.tool_log_response import ToolLogResponseParams
     from .requests.tool_response import ToolResponseParams
-    from .requests.user_response import UserResponseParams
     from .requests.validation_error import ValidationErrorParams
     from .requests.validation_error_loc_item import ValidationErrorLocItemParams
     from .requests.version_deployment_response import VersionDeploymentResponseParams
@@ -563,7 +562,6 @@ _LAZY: typing.Dict[str, str] = {
     "UpdateDatesetAction": ".types.update_dateset_action",
     "UpdateEvaluationStatusRequest": ".types.update_evaluation_status_request",
     "UserResponse": ".types.user_response",
-    "UserResponseParams": ".requests.user_response",
     "Valence": ".types.valence",
     "ValidationError": ".types.validation_error",
     "ValidationErrorLocItem": ".types.validation_error_loc_item",
@@ -866,7 +864,6 @@ __all__ = [
     "UpdateDatesetAction",
     "UpdateEvaluationStatusRequest",
     "UserResponse",
-    "UserResponseParams",
     "Valence",
     "ValidationError",
     "ValidationErrorLocItem",

@@ -117,7 +117,6 @@ if typing.TYPE_CHECKING:
     from .tool_kernel_request import ToolKernelRequestParams
     from .tool_log_response import ToolLogResponseParams
     from .tool_response import ToolResponseParams
-    from .user_response import UserResponseParams
     from .validation_error import ValidationErrorParams
     from .validation_error_loc_item import ValidationErrorLocItemParams
     from .version_deployment_response import VersionDeploymentResponseParams
@@ -231,7 +230,6 @@ _LAZY: typing.Dict[str, str] = {
     "ToolKernelRequestParams": ".tool_kernel_request",
     "ToolLogResponseParams": ".tool_log_response",
     "ToolResponseParams": ".tool_response",
-    "UserResponseParams": ".user_response",
     "ValidationErrorLocItemParams": ".validation_error_loc_item",
     "ValidationErrorParams": ".validation_error",
     "VersionDeploymentResponseFileParams": ".version_deployment_response_file",
@@ -361,7 +359,6 @@ __all__ = [
     "ToolKernelRequestParams",
     "ToolLogResponseParams",
     "ToolResponseParams",
-    "UserResponseParams",
     "ValidationErrorLocItemParams",
     "ValidationErrorParams",
     "VersionDeploymentResponseFileParams",

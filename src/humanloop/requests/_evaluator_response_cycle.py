@@ -9,6 +9,7 @@ from ..types.files_tool_type import FilesToolType
 from ..types.model_endpoints import ModelEndpoints
 from ..types.model_providers import ModelProviders
 from ..types.monitoring_evaluator_state import MonitoringEvaluatorState
+from ..types.user_response import UserResponse
 from ..types.version_status import VersionStatus
 from .dataset_response import DatasetResponseParams
 from .environment_response import EnvironmentResponseParams
@@ -20,7 +21,6 @@ from .prompt_response_stop import PromptResponseStopParams
 from .prompt_response_template import PromptResponseTemplateParams
 from .response_format import ResponseFormatParams
 from .tool_function import ToolFunctionParams
-from .user_response import UserResponseParams
 
 
 class EvaluatorResponseParams(typing_extensions.TypedDict):
@@ -43,7 +43,7 @@ class EvaluatorResponseParams(typing_extensions.TypedDict):
     When it was created.
     """
 
-    created_by: typing_extensions.NotRequired[typing.Optional[UserResponseParams]]
+    created_by: typing_extensions.NotRequired[typing.Optional[UserResponse]]
     """
     The user who created it.
     """
@@ -149,7 +149,7 @@ class FlowResponseParams(typing_extensions.TypedDict):
     When it was created.
     """
 
-    created_by: typing_extensions.NotRequired[typing.Optional[UserResponseParams]]
+    created_by: typing_extensions.NotRequired[typing.Optional[UserResponse]]
     """
     The user who created it.
     """
@@ -271,7 +271,7 @@ class PromptResponseParams(typing_extensions.TypedDict):
     When it was created.
     """
 
-    created_by: typing_extensions.NotRequired[typing.Optional[UserResponseParams]]
+    created_by: typing_extensions.NotRequired[typing.Optional[UserResponse]]
     """
     The user who created it.
     """
@@ -447,7 +447,7 @@ class ToolResponseParams(typing_extensions.TypedDict):
     When it was created.
     """
 
-    created_by: typing_extensions.NotRequired[typing.Optional[UserResponseParams]]
+    created_by: typing_extensions.NotRequired[typing.Optional[UserResponse]]
     """
     The user who created it.
     """

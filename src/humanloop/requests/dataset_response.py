@@ -5,10 +5,10 @@ import typing
 
 import typing_extensions
 
+from ..types.user_response import UserResponse
 from ..types.version_status import VersionStatus
 from .datapoint_response import DatapointResponseParams
 from .environment_response import EnvironmentResponseParams
-from .user_response import UserResponseParams
 
 
 class DatasetResponseParams(typing_extensions.TypedDict):
@@ -31,7 +31,7 @@ class DatasetResponseParams(typing_extensions.TypedDict):
     When it was created.
     """
 
-    created_by: typing_extensions.NotRequired[typing.Optional[UserResponseParams]]
+    created_by: typing_extensions.NotRequired[typing.Optional[UserResponse]]
     """
     The user who created it.
     """

@@ -6,10 +6,10 @@ import typing
 import typing_extensions
 
 from ..types.evaluation_status import EvaluationStatus
+from ..types.user_response import UserResponse
 from .dataset_response import DatasetResponseParams
 from .evaluatee_response import EvaluateeResponseParams
 from .evaluation_evaluator_response import EvaluationEvaluatorResponseParams
-from .user_response import UserResponseParams
 
 
 class EvaluationResponseParams(typing_extensions.TypedDict):
@@ -22,7 +22,7 @@ class EvaluationResponseParams(typing_extensions.TypedDict):
     When it was created.
     """
 
-    created_by: typing_extensions.NotRequired[typing.Optional[UserResponseParams]]
+    created_by: typing_extensions.NotRequired[typing.Optional[UserResponse]]
     """
     The user who created it.
     """

@@ -2,25 +2,4 @@
 
 import typing
 
-from ..core.unchecked_base_model import UncheckedBaseModel
-
-
-class UserResponse(UncheckedBaseModel):
-    """
-    The user who did something.
-    """
-
-    email_address: str
-    """
-    Email address of the user.
-    """
-
-    full_name: typing.Optional[str] = None
-    """
-    Name of the user.
-    """
-
-    id: str
-    """
-    Unique identifier.
-    """
+UserResponse = typing.Optional[typing.Any]
