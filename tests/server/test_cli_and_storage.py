@@ -1,0 +1,115 @@
+"""CLI, migrations and concurrent duplicate requests."""
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+
+from .conftest import Server
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _env(tmp_path: Path) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HUMANLOOP_")}
+    env["PYTHONPATH"] = str(ROOT / "src") + os.pathsep + env.get("PYTHONPATH", "")
+    env["HUMANLOOP_DATA_DIR"] = str(tmp_path / "data")
+    return env
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_cli_create_key_then_serve(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    out = subprocess.run([sys.executable, "-m", "humanloop_server", "create-key", "--org", "acme"],
+                         env=env, capture_output=True, text=True, timeout=120, check=True)
+    key = out.stdout.strip().splitlines()[-1]
+    assert len(key) > 20 and (tmp_path / "data" / "humanloop.db").exists()
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "humanloop_server", "serve", "--port", str(port)],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        assert f"http://127.0.0.1:{port}/v5" in first
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                r = httpx.get(f"http://127.0.0.1:{port}/v5/prompts", headers={"X-API-KEY": key})
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        assert r.status_code == 200 and r.json()["total"] == 0
+        evaluators = httpx.get(f"http://127.0.0.1:{port}/v5/evaluators", headers={"X-API-KEY": key}).json()
+        assert evaluators["total"] == 4
+        assert httpx.get(f"http://127.0.0.1:{port}/v5/prompts", headers={"X-API-KEY": "nope"}).status_code == 401
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_migrations_match_models(tmp_path: Path) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from humanloop_server.db.engine import make_engine, run_migrations
+    from humanloop_server.db.models import Base
+    from humanloop_server.settings import Settings
+
+    engine = make_engine(Settings(data_dir=tmp_path))
+    run_migrations(engine)
+    run_migrations(engine)  # idempotent
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    engine.dispose()
+    assert diff == []
+
+
+def test_concurrent_duplicates_with_one_key_act_once(server: Server, uid: str) -> None:
+    key = str(uuid.uuid4())
+    n = 10
+    barrier = threading.Barrier(n)
+    body = {"path": f"{uid}/dup", "prompt": {"model": "gpt-4o"}, "output": "once"}
+
+    def send(_: int) -> httpx.Response:
+        with server.client() as c:
+            barrier.wait()
+            return c.post("/prompts/log", json=body, headers={"Idempotency-Key": key})
+
+    with ThreadPoolExecutor(n) as pool:
+        responses = list(pool.map(send, range(n)))
+    ok = [r for r in responses if r.status_code == 200]
+    # duplicates wait for the first request and then get its response; none acts again
+    assert len(ok) == n, [r.text for r in responses if r.status_code != 200]
+    assert len({r.json()["id"] for r in ok}) == 1
+    with server.client() as c:
+        assert c.get("/logs", params={"file_id": ok[0].json()["prompt_id"]}).json()["total"] == 1
+
+
+@pytest.mark.parametrize("method", ["patch", "delete"])
+def test_idempotency_covers_patch_and_delete(http: httpx.Client, uid: str, method: str) -> None:
+    p = http.post("/prompts", json={"path": f"{uid}/{method}", "model": "gpt-4o"}).json()
+    key = str(uuid.uuid4())
+    if method == "patch":
+        a = http.patch(f"/prompts/{p['id']}", json={"name": "n2"}, headers={"Idempotency-Key": key})
+        b = http.patch(f"/prompts/{p['id']}", json={"name": "n2"}, headers={"Idempotency-Key": key})
+        assert a.status_code == b.status_code == 200 and a.json() == b.json()
+    else:
+        a = http.delete(f"/prompts/{p['id']}", headers={"Idempotency-Key": key})
+        b = http.delete(f"/prompts/{p['id']}", headers={"Idempotency-Key": key})
+        assert a.status_code == b.status_code == 204  # replayed, not a 404 from acting twice
+        assert http.delete(f"/prompts/{p['id']}").status_code == 404
