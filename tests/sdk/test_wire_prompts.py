@@ -48,7 +48,7 @@ def assert_prompt(result: object, **expected: object) -> None:
     assert result.template[0].role == "system"
     assert result.template[0].content == "You are a helpful coding assistant specialising in {{language}}"
     assert result.environments[0].name == "production"
-    assert result.created_by.email_address == "raza@humanloop.com"
+    assert result.created_by == fx.user()  # UserResponse is plain JSON, as in 0.8.6
     assert result.inputs[0].name == "language"
     assert result.created_at == utc(2024, 5, 1, 9, 12, 44, 381000)
 

@@ -55,7 +55,7 @@ def assert_tool(result: object, **expected: object) -> None:
     assert result.function.parameters["required"] == ["ticker_symbol"]
     assert result.setup_values == {"api_base": "https://quotes.example.com"}
     assert result.environments[0].tag == "default"
-    assert result.created_by.full_name == "Raza Habib"
+    assert result.created_by["full_name"] == "Raza Habib"  # plain JSON, as in 0.8.6
 
 
 async def test_log(mode: str) -> None:
