@@ -201,6 +201,7 @@ DOC: typing.Dict[str, typing.Any] = {
             },
             "src__pkg__ToolType": {"type": "string", "enum": ["function"], "x-fern-type-name": "ChatToolType"},
             "Opaque": {"description": "Any JSON value."},
+            "Legacy": {"type": "object", "properties": {"id": {"type": "string"}}, "x-fern-type": "unknown"},
         }
     },
 }
