@@ -104,16 +104,16 @@ def lazy_init(package: str, exports: typing.Dict[str, str], doc: str) -> str:
         check_lines.append(f"    from . import {', '.join(sorted(modules))}")
     del imports
     names = ",\n    ".join(json.dumps(n) for n in sorted(exports))
+    # ``typing`` is imported for type checkers only: importing the package stays as cheap as possible
     return (
         f"{HEADER}\n"
         f'"""{doc}"""\n\n'
-        "import typing\n"
         "from importlib import import_module\n\n"
-        + ("if typing.TYPE_CHECKING:\n" + "\n".join(check_lines) + "\n\n" if check_lines else "")
-        + "_LAZY: typing.Dict[str, str] = {\n"
-        + "\n".join(table)
-        + "\n}\n\n\n"
-        "def __getattr__(name: str) -> typing.Any:\n"
+        "TYPE_CHECKING = False\n"
+        "if TYPE_CHECKING:\n"
+        "    import typing\n\n" + "\n".join(check_lines) + "\n\n"
+        "_LAZY = {\n" + "\n".join(table) + "\n}\n\n\n"
+        'def __getattr__(name: str) -> "typing.Any":\n'
         "    module_name = _LAZY.get(name)\n"
         "    if module_name is None:\n"
         '        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")\n'
@@ -121,7 +121,7 @@ def lazy_init(package: str, exports: typing.Dict[str, str], doc: str) -> str:
         '    value = module if module_name == "." + name else getattr(module, name)\n'
         "    globals()[name] = value\n"
         "    return value\n\n\n"
-        "def __dir__() -> typing.List[str]:\n"
+        'def __dir__() -> "typing.List[str]":\n'
         "    return sorted(set(globals()) | set(__all__))\n\n\n"
         f"__all__ = [\n    {names},\n]\n"
     )
