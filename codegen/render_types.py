@@ -190,6 +190,9 @@ class TypesRenderer:
     def type_block(self, td: TypeDef, ann: Annotator, imports: Imports) -> str:
         if td.kind == "model":
             return self.model_block(td, ann, imports)
+        return self.alias_block(td, ann, imports) + docstring(td.description, "")
+
+    def alias_block(self, td: TypeDef, ann: Annotator, imports: Imports) -> str:
         imports.std("import typing")
         if td.kind == "enum":
             values = ", ".join(json.dumps(v) for v in td.values)

@@ -3,3 +3,6 @@
 import typing
 
 BaseModelsUserResponse = typing.Optional[typing.Any]
+"""
+A user as an older API version described it; any JSON value.
+"""

@@ -3,3 +3,6 @@
 import typing
 
 ChatRole = typing.Union[typing.Literal["user", "assistant", "system", "tool"], typing.Any]
+"""
+Who wrote a chat message.
+"""

@@ -3,3 +3,6 @@
 import typing
 
 ChatToolType = typing.Literal["function"]
+"""
+Kind of a tool call; only functions exist.
+"""

@@ -3,3 +3,6 @@
 import typing
 
 ConfigToolResponse = typing.Optional[typing.Any]
+"""
+A Tool configuration as an older API version described it; any JSON value.
+"""

@@ -3,3 +3,6 @@
 import typing
 
 EnvironmentTag = typing.Union[typing.Literal["default", "other"], typing.Any]
+"""
+Whether an environment is the organisation's default one.
+"""

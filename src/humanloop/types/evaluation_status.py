@@ -3,3 +3,6 @@
 import typing
 
 EvaluationStatus = typing.Union[typing.Literal["pending", "running", "completed", "cancelled"], typing.Any]
+"""
+Progress of an Evaluation.
+"""

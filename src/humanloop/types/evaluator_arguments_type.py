@@ -3,3 +3,6 @@
 import typing
 
 EvaluatorArgumentsType = typing.Union[typing.Literal["target_free", "target_required"], typing.Any]
+"""
+Whether an Evaluator needs a target to judge against.
+"""

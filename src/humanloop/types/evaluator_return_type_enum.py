@@ -5,3 +5,6 @@ import typing
 EvaluatorReturnTypeEnum = typing.Union[
     typing.Literal["boolean", "number", "select", "multi_select", "text"], typing.Any
 ]
+"""
+Kind of judgment an Evaluator returns.
+"""

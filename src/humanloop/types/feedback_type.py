@@ -3,3 +3,6 @@
 import typing
 
 FeedbackType = typing.Optional[typing.Any]
+"""
+Kind of feedback given on a Log; any JSON value.
+"""

@@ -3,3 +3,6 @@
 import typing
 
 FileType = typing.Union[typing.Literal["prompt", "tool", "dataset", "evaluator", "flow"], typing.Any]
+"""
+Kind of a file.
+"""

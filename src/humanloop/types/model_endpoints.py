@@ -3,3 +3,6 @@
 import typing
 
 ModelEndpoints = typing.Union[typing.Literal["complete", "chat", "edit"], typing.Any]
+"""
+Kind of provider endpoint a Prompt uses.
+"""

@@ -6,3 +6,6 @@ ModelProviders = typing.Union[
     typing.Literal["openai", "openai_azure", "mock", "anthropic", "bedrock", "cohere", "replicate", "google", "groq"],
     typing.Any,
 ]
+"""
+Model provider a Prompt calls.
+"""

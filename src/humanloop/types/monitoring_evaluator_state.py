@@ -3,3 +3,6 @@
 import typing
 
 MonitoringEvaluatorState = typing.Union[typing.Literal["active", "inactive"], typing.Any]
+"""
+Whether a monitoring Evaluator runs on new Logs.
+"""

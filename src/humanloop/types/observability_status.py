@@ -3,3 +3,6 @@
 import typing
 
 ObservabilityStatus = typing.Union[typing.Literal["pending", "running", "completed", "failed"], typing.Any]
+"""
+Progress of the monitoring Evaluators on a Log.
+"""

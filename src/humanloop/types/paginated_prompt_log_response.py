@@ -3,3 +3,6 @@
 import typing
 
 PaginatedPromptLogResponse = typing.Optional[typing.Any]
+"""
+A page of Prompt Logs from an older listing; any JSON value.
+"""

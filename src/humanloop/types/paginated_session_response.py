@@ -3,3 +3,6 @@
 import typing
 
 PaginatedSessionResponse = typing.Optional[typing.Any]
+"""
+A page of sessions from an older listing; any JSON value.
+"""

@@ -3,3 +3,6 @@
 import typing
 
 PlatformAccessEnum = typing.Union[typing.Literal["superadmin", "supportadmin", "user"], typing.Any]
+"""
+Access level of a user on the platform.
+"""

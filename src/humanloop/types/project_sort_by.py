@@ -3,3 +3,6 @@
 import typing
 
 ProjectSortBy = typing.Union[typing.Literal["created_at", "updated_at", "name"], typing.Any]
+"""
+Field that listings sort on.
+"""

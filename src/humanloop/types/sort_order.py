@@ -3,3 +3,6 @@
 import typing
 
 SortOrder = typing.Union[typing.Literal["asc", "desc"], typing.Any]
+"""
+Sort direction.
+"""

@@ -3,3 +3,6 @@
 import typing
 
 TimeUnit = typing.Union[typing.Literal["day", "week", "month"], typing.Any]
+"""
+Granularity of a time series.
+"""

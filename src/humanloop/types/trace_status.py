@@ -3,3 +3,6 @@
 import typing
 
 TraceStatus = typing.Union[typing.Literal["complete", "incomplete"], typing.Any]
+"""
+Whether a trace may still receive Logs.
+"""

@@ -3,3 +3,6 @@
 import typing
 
 UpdateDatesetAction = typing.Union[typing.Literal["set", "add", "remove"], typing.Any]
+"""
+How new Datapoints combine with those of the Dataset's current version.
+"""

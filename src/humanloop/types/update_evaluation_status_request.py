@@ -3,3 +3,6 @@
 import typing
 
 UpdateEvaluationStatusRequest = typing.Optional[typing.Any]
+"""
+Body of a status change of an Evaluation; any JSON value.
+"""

@@ -3,3 +3,6 @@
 import typing
 
 UserResponse = typing.Optional[typing.Any]
+"""
+The user who did something.
+"""

@@ -3,3 +3,6 @@
 import typing
 
 Valence = typing.Union[typing.Literal["positive", "negative", "neutral"], typing.Any]
+"""
+Whether an option counts as good, bad or neither.
+"""

@@ -3,3 +3,6 @@
 import typing
 
 VersionStatus = typing.Union[typing.Literal["uncommitted", "committed", "deleted"], typing.Any]
+"""
+Lifecycle state of a file version.
+"""
