@@ -5,6 +5,7 @@ from typing import Any, Dict, List, Optional
 from fastapi import HTTPException
 from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy import delete as sa_delete
+from sqlalchemy.exc import IntegrityError
 
 from .. import ids
 from ..db.models import File, Log, Version
@@ -158,8 +159,12 @@ def create_log(
         log.trace_status = status
         if log.trace_id is None:
             log.trace_id = log.id
-    ctx.session.add(log)
-    ctx.session.flush()
+    try:
+        with ctx.session.begin_nested():
+            ctx.session.add(log)
+            ctx.session.flush()
+    except IntegrityError:
+        raise conflict(f"A log with id {log_id!r} already exists") from None
     ctx.commit()
     if file_type == "prompt":
         return {"id": log.id, "prompt_id": f.id, "version_id": v.id, "session_id": None}
