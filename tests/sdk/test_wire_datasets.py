@@ -104,8 +104,8 @@ async def test_delete(mode: str) -> None:
 
 async def test_move(mode: str) -> None:
     rec = Recorder(json_reply(fx.dataset(path="Evals/test-questions")))
-    result = await invoke(mode, rec, "datasets", "move", DID, path="Evals/test-questions")
-    assert_request(rec.only, "PATCH", f"/v5/datasets/{DID}", body={"path": "Evals/test-questions"})
+    result = await invoke(mode, rec, "datasets", "move", DID, path="Evals/test-questions", name=None)
+    assert_request(rec.only, "PATCH", f"/v5/datasets/{DID}", body={"path": "Evals/test-questions", "name": None})
     assert_dataset(result, path="Evals/test-questions")
 
 

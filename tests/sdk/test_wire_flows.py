@@ -236,12 +236,13 @@ async def test_update_monitoring(mode: str) -> None:
         "update_monitoring",
         FID,
         activate=[{"evaluator_version_id": fx.EVALUATOR_VERSION_ID}],
+        deactivate=None,
     )
     assert_request(
         rec.only,
         "POST",
         f"/v5/flows/{FID}/evaluators",
-        body={"activate": [{"evaluator_version_id": fx.EVALUATOR_VERSION_ID}]},
+        body={"activate": [{"evaluator_version_id": fx.EVALUATOR_VERSION_ID}], "deactivate": None},
     )
     assert_flow(result)
     assert result.evaluators[0].version.id == fx.EVALUATOR_ID

@@ -244,12 +244,13 @@ async def test_update_monitoring(mode: str) -> None:
         "tools",
         "update_monitoring",
         TID,
+        activate=None,
         deactivate=[{"evaluator_version_id": fx.EVALUATOR_VERSION_ID}],
     )
     assert_request(
         rec.only,
         "POST",
         f"/v5/tools/{TID}/evaluators",
-        body={"deactivate": [{"evaluator_version_id": fx.EVALUATOR_VERSION_ID}]},
+        body={"activate": None, "deactivate": [{"evaluator_version_id": fx.EVALUATOR_VERSION_ID}]},
     )
     assert_tool(result)
