@@ -58,7 +58,12 @@ def make_engine(settings: Settings) -> Engine:
 def make_sessionmakers(engine: Engine) -> "tuple[sessionmaker[Session], sessionmaker[Session]]":
     """(read sessionmaker, write sessionmaker)."""
     read = sessionmaker(bind=engine, expire_on_commit=False)
-    write = sessionmaker(bind=engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False)
+    write = sessionmaker(
+        bind=engine.execution_options(**{WRITE_OPTION: True}),
+        expire_on_commit=False,
+        # after its write is committed a request only reads: Context.commit() rebinds to this
+        info={"read_bind": engine},
+    )
     return read, write
 
 

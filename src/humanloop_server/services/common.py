@@ -20,7 +20,11 @@ class Context:
     org_id: str
 
     def commit(self) -> None:
+        """Commit; later statements of this request are reads, so they need no write lock."""
         self.session.commit()
+        read_bind = self.session.info.get("read_bind")
+        if read_bind is not None:
+            self.session.bind = read_bind
 
 
 # ---------------------------------------------------------------- errors
