@@ -222,3 +222,22 @@ def test_seeded_code_evaluators_work() -> None:
     assert run(specs["Code/Latency"]["code"], {"start_time": "2024-01-01T00:00:00Z",
                                                "end_time": "2024-01-01T00:00:02.5Z"}) == 2.5
     assert run(specs["Code/Latency"]["code"], {"provider_latency": 0.7}) == 0.7
+
+
+def test_monitoring_activation_is_stored(http: httpx.Client, uid: str) -> None:
+    p = http.post("/prompts", json=_prompt(f"{uid}/monitored")).json()
+    # the seeded human rating evaluator is attached to every new prompt
+    attached = {m["version"]["path"]: m["state"] for m in p["evaluators"]}
+    assert attached == {"Example Evaluators/Human/rating": "active"}
+    ev = http.post("/evaluators", json={"path": f"{uid}/judge", "spec": {
+        "evaluator_type": "external", "arguments_type": "target_free", "return_type": "boolean"}}).json()
+    r = http.post(f"/prompts/{p['id']}/evaluators", json={"activate": [{"evaluator_version_id": ev["version_id"]}]})
+    assert r.status_code == 200, r.text
+    states = {m["version_reference"]["version"]["id"]: m["state"] for m in r.json()["evaluators"]
+              if m["version_reference"]["type"] == "version"}
+    assert states[ev["id"]] == "active"
+    r = http.post(f"/prompts/{p['id']}/evaluators", json={"deactivate": [{"evaluator_version_id": ev["version_id"]}]})
+    got = http.get(f"/prompts/{p['id']}").json()
+    assert {m["version"]["id"]: m["state"] for m in got["evaluators"]}[ev["id"]] == "inactive"
+    r = http.post(f"/prompts/{p['id']}/evaluators", json={"activate": [{"evaluator_version_id": "evv_missing"}]})
+    assert r.status_code == 404
