@@ -2,81 +2,37 @@
 
 The extras are the ones the 0.8.6 SDK had: ``client.prompts.populate_template``
 and ``client.evaluations.run``. Clients close their HTTP connections with
-``close()`` / ``aclose()`` or when used as (async) context managers.
+``close()`` / ``aclose()`` or when used as (async) context managers. Building a
+client is cheap: resources (and their types) are imported on first use.
 """
 
 from __future__ import annotations
 
 import typing
 
-import httpx
-
 from .base_client import AsyncBaseHumanloop, BaseHumanloop
 from .environment import HumanloopEnvironment
-from .eval_utils import Dataset, Evaluator, EvaluatorCheck, File, run_eval, run_eval_async
-from .evaluations.client import AsyncEvaluationsClient, EvaluationsClient
-from .prompt_utils import populate_template
-from .prompts.client import AsyncPromptsClient, PromptsClient
 
 if typing.TYPE_CHECKING:
-    from .core.client_wrapper import AsyncClientWrapper, SyncClientWrapper
+    import httpx
+
+    from ._extended import (
+        AsyncExtendedEvalsClient,
+        AsyncExtendedPromptsClient,
+        ExtendedEvalsClient,
+        ExtendedPromptsClient,
+    )
+
+_EXTENDED = ("ExtendedEvalsClient", "ExtendedPromptsClient", "AsyncExtendedEvalsClient", "AsyncExtendedPromptsClient")
 
 
-class ExtendedEvalsClient(EvaluationsClient):
-    """The Evaluations resource plus :meth:`run`."""
+def __getattr__(name: str) -> typing.Any:
+    # ``from humanloop.client import ExtendedEvalsClient`` keeps working, loaded on demand
+    if name in _EXTENDED:
+        from . import _extended
 
-    client: BaseHumanloop
-
-    def __init__(self, *, client_wrapper: SyncClientWrapper, client: BaseHumanloop) -> None:
-        super().__init__(client_wrapper=client_wrapper)
-        self.client = client
-
-    def run(
-        self,
-        file: File,
-        name: typing.Optional[str],
-        dataset: Dataset,
-        evaluators: typing.Optional[typing.Sequence[Evaluator]] = None,
-        workers: int = 4,
-    ) -> typing.List[EvaluatorCheck]:
-        """Evaluate ``file`` (with its callable) on ``dataset`` using ``evaluators``.
-
-        See :mod:`humanloop.eval_utils` for what happens step by step.
-        """
-        return run_eval(self.client, file, name, dataset, evaluators, workers)
-
-
-class AsyncExtendedEvalsClient(AsyncEvaluationsClient):
-    """The async Evaluations resource plus :meth:`run` (callables may be coroutine functions)."""
-
-    def __init__(
-        self, *, client_wrapper: AsyncClientWrapper, make_sync_client: typing.Callable[[], BaseHumanloop]
-    ) -> None:
-        super().__init__(client_wrapper=client_wrapper)
-        self._make_sync_client = make_sync_client
-
-    async def run(
-        self,
-        file: File,
-        name: typing.Optional[str],
-        dataset: Dataset,
-        evaluators: typing.Optional[typing.Sequence[Evaluator]] = None,
-        workers: int = 4,
-    ) -> typing.List[EvaluatorCheck]:
-        """The async twin of :meth:`ExtendedEvalsClient.run`; the event loop stays free while it runs."""
-        return await run_eval_async(self._make_sync_client, file, name, dataset, evaluators, workers)
-
-
-class ExtendedPromptsClient(PromptsClient):
-    """The Prompts resource plus :meth:`populate_template`."""
-
-    populate_template = staticmethod(populate_template)
-
-
-class AsyncExtendedPromptsClient(AsyncPromptsClient):
-    """The async Prompts resource plus :meth:`populate_template`."""
-
-    populate_template = staticmethod(populate_template)
+        return getattr(_extended, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class Humanloop(BaseHumanloop):
@@ -112,6 +68,8 @@ class Humanloop(BaseHumanloop):
     @property  # type: ignore[override]
     def prompts(self) -> ExtendedPromptsClient:
         if self._extended_prompts is None:
+            from ._extended import ExtendedPromptsClient
+
             self._extended_prompts = ExtendedPromptsClient(client_wrapper=self._client_wrapper)
         return self._extended_prompts
 
@@ -122,6 +80,8 @@ class Humanloop(BaseHumanloop):
     @property  # type: ignore[override]
     def evaluations(self) -> ExtendedEvalsClient:
         if self._extended_evaluations is None:
+            from ._extended import ExtendedEvalsClient
+
             self._extended_evaluations = ExtendedEvalsClient(client_wrapper=self._client_wrapper, client=self)
         return self._extended_evaluations
 
@@ -173,6 +133,8 @@ class AsyncHumanloop(AsyncBaseHumanloop):
     @property  # type: ignore[override]
     def prompts(self) -> AsyncExtendedPromptsClient:
         if self._extended_prompts is None:
+            from ._extended import AsyncExtendedPromptsClient
+
             self._extended_prompts = AsyncExtendedPromptsClient(client_wrapper=self._client_wrapper)
         return self._extended_prompts
 
@@ -183,6 +145,8 @@ class AsyncHumanloop(AsyncBaseHumanloop):
     @property  # type: ignore[override]
     def evaluations(self) -> AsyncExtendedEvalsClient:
         if self._extended_evaluations is None:
+            from ._extended import AsyncExtendedEvalsClient
+
             self._extended_evaluations = AsyncExtendedEvalsClient(
                 client_wrapper=self._client_wrapper, make_sync_client=self._sync_twin
             )

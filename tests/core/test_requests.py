@@ -33,7 +33,7 @@ def test_omitted_parameters_are_not_sent_and_none_is_null() -> None:
     )
     request = rec.requests[0]
     assert dict(request.url.params) == {"environment": "staging"}
-    assert json.loads(request.content) == {"path": "p", "error": None, "created_at": "2024-07-19T00:29:35+00:00"}
+    assert json.loads(request.content) == {"path": "p", "error": None, "created_at": "2024-07-19T00:29:35Z"}
     assert request.headers["content-type"] == "application/json"
 
 
@@ -135,3 +135,14 @@ def test_specific_error_class_parses_its_body() -> None:
         sync_wrapper(rec).request("POST", "x", json={}, errors={422: Unprocessable})
     assert isinstance(info.value.body, Detail)
     assert info.value.body.detail[0]["loc"] == ["body", "path"]
+
+
+def test_datetimes_utc_as_z_offsets_kept_naive_made_local() -> None:
+    from humanloop.core.serialization import serialize_datetime
+
+    assert serialize_datetime(dt.datetime(2024, 1, 2, 3, 4, 5, 600000, tzinfo=dt.timezone.utc)) == "2024-01-02T03:04:05.600000Z"
+    plus_two = dt.timezone(dt.timedelta(hours=2))
+    assert serialize_datetime(dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=plus_two)) == "2024-01-02T03:04:05+02:00"
+    naive = dt.datetime(2024, 1, 2, 3, 4, 5)
+    sent = serialize_datetime(naive)
+    assert dt.datetime.fromisoformat(sent.replace("Z", "+00:00")) == naive.astimezone()

@@ -22,12 +22,25 @@ import pydantic
 OMIT: typing.Any = ...
 
 
+def serialize_datetime(value: dt.datetime) -> str:
+    """ISO 8601, with UTC written as ``Z`` (as the original SDK did) and other offsets kept.
+
+    A naive datetime is taken to be in the machine's local time zone, so what is sent
+    always names an unambiguous instant.
+    """
+    if value.tzinfo is None:
+        value = value.astimezone()
+    if value.utcoffset() == dt.timedelta(0):
+        return value.replace(tzinfo=None).isoformat() + "Z"
+    return value.isoformat()
+
+
 def _default(value: typing.Any) -> typing.Any:
     """Fallback for values ``json`` cannot encode itself."""
     if isinstance(value, pydantic.BaseModel):
         return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
     if isinstance(value, dt.datetime):
-        return value.isoformat()
+        return serialize_datetime(value)
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
     if isinstance(value, enum.Enum):
@@ -64,7 +77,9 @@ def encode_query_value(value: typing.Any) -> typing.Any:
     """One query parameter value as httpx expects it (lists stay lists: repeated keys)."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, (dt.datetime, dt.date)):
+    if isinstance(value, dt.datetime):
+        return serialize_datetime(value)
+    if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, enum.Enum):
         return value.value
