@@ -13,8 +13,8 @@ import re
 import typing
 
 if typing.TYPE_CHECKING:
-    from .requests.chat_message import ChatMessageParams
     from .prompts.requests.prompt_request_template import PromptRequestTemplateParams
+    from .requests.chat_message import ChatMessageParams
 
 _VARIABLE = re.compile(r"{{\s?([a-zA-Z_\d\.\[\]]+)\s?}}")
 
