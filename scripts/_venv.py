@@ -20,9 +20,16 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 
 
+def _constraints() -> Path | None:
+    """Pinned versions of every dependency, tested together, for this Python (if we have them)."""
+    path = ROOT / "constraints" / f"py{sys.version_info[0]}{sys.version_info[1]}.txt"
+    return path if path.exists() else None
+
+
 def _stamp(extras: str) -> str:
-    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
-    return digest[:16]
+    pins = _constraints()
+    data = (ROOT / "pyproject.toml").read_bytes() + extras.encode() + (pins.read_bytes() if pins else b"")
+    return hashlib.sha256(data).hexdigest()[:16]
 
 
 def ensure(extras: str) -> Path:
@@ -35,7 +42,8 @@ def ensure(extras: str) -> Path:
         print(f"installing humanloop[{extras}] into {VENV} (first run only)", flush=True)
         pip = [str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
         subprocess.run([*pip, "--upgrade", "pip"], check=True)
-        subprocess.run([*pip, "-e", f"{ROOT}[{extras}]"], check=True)
+        pins = _constraints()
+        subprocess.run([*pip, "-e", f"{ROOT}[{extras}]", *(["-c", str(pins)] if pins else [])], check=True)
         stamp_file.write_text(_stamp(extras))
     return PYTHON
 
