@@ -122,13 +122,23 @@ class AsyncHumanloop(AsyncBaseHumanloop):
             httpx_client=httpx_client,
         )
         self._timeout = timeout
+        self._follow_redirects = follow_redirects
         self._extended_prompts: typing.Optional[AsyncExtendedPromptsClient] = None
         self._extended_evaluations: typing.Optional[AsyncExtendedEvalsClient] = None
 
     def _sync_twin(self) -> Humanloop:
-        """A synchronous client with the same key, URL and timeout (used by ``evaluations.run``)."""
+        """A synchronous client with the same key, URL, timeout and redirect policy (used by ``evaluations.run``).
+
+        Tests replace it (``monkeypatch.setattr(AsyncHumanloop, "_sync_twin", ...)``) to give the twin
+        a mock transport: an ``httpx.AsyncClient``'s transport cannot serve a sync client.
+        """
         wrapper = self._client_wrapper
-        return Humanloop(base_url=wrapper.get_base_url(), api_key=wrapper.api_key, timeout=self._timeout)
+        return Humanloop(
+            base_url=wrapper.get_base_url(),
+            api_key=wrapper.api_key,
+            timeout=self._timeout,
+            follow_redirects=self._follow_redirects,
+        )
 
     @property  # type: ignore[override]
     def prompts(self) -> AsyncExtendedPromptsClient:

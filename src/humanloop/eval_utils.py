@@ -262,19 +262,31 @@ def _upsert_file(client: BaseHumanloop, file: File, file_type: str) -> typing.An
         return client.prompts.upsert(**ident, **version)
     if file_type == "tool":
         return client.tools.upsert(**ident, **version)
-    if file_type == "evaluator":
-        return client.evaluators.upsert(**ident, **version)
-    raise ValueError(f"Cannot evaluate a File of type {file_type!r}: use prompt, tool, flow or evaluator")
+    raise ValueError(f"Cannot evaluate a File of type {file_type!r}: use prompt, tool or flow")
 
 
 def _log_function(client: BaseHumanloop, file_type: str) -> typing.Callable[..., typing.Any]:
+    """The file type's log method, taking the same fields for every type.
+
+    ``tools.log`` has no ``evaluation_id`` parameter (nor had it in 0.8.6, whose
+    ``run`` failed with a ``TypeError`` on Tools): fields a method lacks are sent
+    in the request body all the same, so every Log of the run names its Evaluation.
+    """
     functions: typing.Dict[str, typing.Callable[..., typing.Any]] = {
         "flow": client.flows.log,
         "prompt": client.prompts.log,
         "tool": client.tools.log,
-        "evaluator": client.evaluators.log,
     }
-    return functions[file_type]
+    function = functions[file_type]
+    accepted = inspect.signature(function).parameters
+
+    def log(**kwargs: typing.Any) -> typing.Any:
+        extra = {key: kwargs.pop(key) for key in list(kwargs) if key not in accepted}
+        if extra:
+            kwargs["request_options"] = {"additional_body_parameters": extra}
+        return function(**kwargs)
+
+    return log
 
 
 def _target_of(datapoint: DatapointResponse) -> typing.Any:
@@ -326,6 +338,13 @@ def run_eval(
     if file_type is None:
         logger.warning("No file['type'] given; evaluating it as a 'flow'")
         file_type = "flow"
+    if file_type == "evaluator":
+        # an Evaluator Log needs the Log it judges (``parent_id``): there is none for a datapoint
+        raise ValueError(
+            "An evaluator File cannot be evaluated on a Dataset by evaluations.run: use type 'prompt', 'tool' or 'flow'"
+        )
+    if file_type not in ("flow", "prompt", "tool"):
+        raise ValueError(f"Cannot evaluate a File of type {file_type!r}: use prompt, tool or flow")
     custom_logger = file.get("custom_logger")
 
     hl_file = _upsert_file(client, file, file_type)
@@ -367,7 +386,19 @@ def run_eval(
     batch_id = uuid.uuid4().hex[:10]
     log = _log_function(client, file_type)
 
+    # set when a datapoint fails outside the user's code (a request): the rest are dropped
+    stop = threading.Event()
+
     def process(datapoint: DatapointResponse) -> None:
+        if stop.is_set():
+            return
+        try:
+            process_one(datapoint)
+        except BaseException:
+            stop.set()
+            raise
+
+    def process_one(datapoint: DatapointResponse) -> None:
         inputs = dict(datapoint.inputs or {})
         kwargs: typing.Dict[str, typing.Any] = dict(inputs)
         if datapoint.messages:
@@ -384,23 +415,26 @@ def run_eval(
         }
         if file_type == "flow":
             log_args["trace_status"] = "complete"
+        # Only the user's callable may fail "into" the datapoint's Log (any exception, an
+        # ApiError of a Humanloop call it makes included); a failing request to log it ends the run.
+        error: typing.Optional[str] = None
+        output: typing.Any = None
         try:
             output = _call(loop, function, **kwargs)
-            log_args["end_time"] = dt.datetime.now(dt.timezone.utc)
-            if custom_logger is not None:
-                created = _call(loop, custom_logger, client=client, output=output, **log_args)
-            else:
-                if not isinstance(output, str):
-                    raise TypeError(
-                        f"file['callable'] returned {type(output).__name__}; it must return a str "
-                        "(or give file['custom_logger'] to log other outputs)"
-                    )
-                created = log(**log_args, output=output)
+            if custom_logger is None and not isinstance(output, str):
+                raise TypeError(
+                    f"file['callable'] returned {type(output).__name__}; it must return a str "
+                    "(or give file['custom_logger'] to log other outputs)"
+                )
         except Exception as exc:  # the datapoint's failure is logged, the run goes on
-            if isinstance(exc, ApiError):
-                raise
-            log_args.setdefault("end_time", dt.datetime.now(dt.timezone.utc))
-            created = log(**log_args, error=f"{type(exc).__name__}: {exc}")
+            error = f"{type(exc).__name__}: {exc}"
+        log_args["end_time"] = dt.datetime.now(dt.timezone.utc)
+        if error is not None:
+            created = log(**log_args, error=error)
+        elif custom_logger is not None:
+            created = _call(loop, custom_logger, client=client, output=output, **log_args)
+        else:
+            created = log(**log_args, output=output)
         log_id = getattr(created, "id", None)
         if log_id is None or not local_evaluators:
             return
@@ -411,9 +445,15 @@ def run_eval(
     progress = _Progress(len(datapoints), f"Evaluating {getattr(hl_file, 'path', '')}")
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         futures = [pool.submit(process, dp) for dp in datapoints]
-        for future in concurrent.futures.as_completed(futures):
-            future.result()
-            progress.advance()
+        try:
+            for future in concurrent.futures.as_completed(futures):
+                future.result()
+                progress.advance()
+        except BaseException:
+            stop.set()
+            for future in futures:
+                future.cancel()
+            raise
 
     stats = _wait_for_completion(client, evaluation.id)
     evaluation = client.evaluations.get(id=evaluation.id)
