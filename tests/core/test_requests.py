@@ -140,7 +140,10 @@ def test_specific_error_class_parses_its_body() -> None:
 def test_datetimes_utc_as_z_offsets_kept_naive_made_local() -> None:
     from humanloop.core.serialization import serialize_datetime
 
-    assert serialize_datetime(dt.datetime(2024, 1, 2, 3, 4, 5, 600000, tzinfo=dt.timezone.utc)) == "2024-01-02T03:04:05.600000Z"
+    assert (
+        serialize_datetime(dt.datetime(2024, 1, 2, 3, 4, 5, 600000, tzinfo=dt.timezone.utc))
+        == "2024-01-02T03:04:05.600000Z"
+    )
     plus_two = dt.timezone(dt.timedelta(hours=2))
     assert serialize_datetime(dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=plus_two)) == "2024-01-02T03:04:05+02:00"
     naive = dt.datetime(2024, 1, 2, 3, 4, 5)

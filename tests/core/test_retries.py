@@ -186,3 +186,21 @@ async def test_async_no_retry_on_404() -> None:
     with pytest.raises(NotFoundError):
         await async_wrapper(rec).request("GET", "x")
     assert len(rec.requests) == 1
+
+
+def test_errors_no_retry_can_fix_are_raised_at_once() -> None:
+    rec = Recorder(httpx.UnsupportedProtocol("ftp is not supported"), OK)
+    with pytest.raises(ApiConnectionError):
+        sync_wrapper(rec).request("GET", "x")
+    assert len(rec.requests) == 1
+
+
+def test_body_that_breaks_mid_read_is_retried() -> None:
+    class Broken(httpx.SyncByteStream):
+        def __iter__(self):  # type: ignore[no-untyped-def]
+            yield b'{"ok":'
+            raise httpx.ReadError("connection reset")
+
+    rec = Recorder(lambda request: httpx.Response(200, stream=Broken()), OK)
+    assert sync_wrapper(rec).request("GET", "x", response_type=dict) == {"ok": True}
+    assert len(rec.requests) == 2

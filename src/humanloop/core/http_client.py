@@ -109,6 +109,36 @@ def _connection_error(exc: Exception, request: httpx.Request, attempts: int) -> 
     return ApiConnectionError(f"Could not reach {where}{tries}: {exc!r}", cause=exc)
 
 
+def next_retry_delay(
+    *,
+    response: typing.Optional[httpx.Response],
+    error: typing.Optional[Exception],
+    retries: int,
+    max_retries: int,
+    rand: typing.Callable[[], float],
+) -> typing.Optional[float]:
+    """After an attempt: how long to wait before the next one, or ``None`` to stop here.
+
+    Stops on success, on an answer not worth retrying, on an error no retry can
+    fix (a bad URL scheme, a malformed request), and once ``max_retries`` is used up.
+    """
+    if error is not None:
+        if isinstance(error, _NOT_RETRYABLE_TRANSPORT_ERRORS) or retries >= max_retries:
+            return None
+        return retry_delay(retries, None, rand)
+    assert response is not None
+    if response.status_code < 400 or retries >= max_retries:
+        return None
+    if not should_retry_status(response.status_code, response.headers):
+        return None
+    return retry_delay(retries, response.headers, rand)
+
+
+def _log_retry(request: httpx.Request, response: typing.Optional[httpx.Response], error: object, delay: float) -> None:
+    what = f"answered {response.status_code}" if response is not None else f"failed ({error!r})"
+    logger.debug("humanloop: %s %s %s, retrying in %.2fs", request.method, request.url, what, delay)
+
+
 class HttpClient:
     """Sends requests through an ``httpx.Client``, retrying when it is worth it."""
 
@@ -133,31 +163,24 @@ class HttpClient:
         """
         retries = 0
         while True:
+            response: typing.Optional[httpx.Response] = None
+            error: typing.Optional[httpx.TransportError] = None
             try:
                 response = self.httpx_client.send(request, stream=stream)
-            except _NOT_RETRYABLE_TRANSPORT_ERRORS as exc:
-                raise _connection_error(exc, request, retries + 1) from exc
-            except httpx.TransportError as exc:
-                if retries >= max_retries:
-                    raise _connection_error(exc, request, retries + 1) from exc
-                delay = retry_delay(retries, None, self.rand)
-                logger.debug("humanloop: %s %s failed (%r), retrying in %.2fs", request.method, request.url, exc, delay)
-            else:
-                if response.status_code < 400:
-                    return response
-                if stream:
+                if stream and response.status_code >= 400:
                     response.read()
                     response.close()
-                if retries >= max_retries or not should_retry_status(response.status_code, response.headers):
-                    return response
-                delay = retry_delay(retries, response.headers, self.rand)
-                logger.debug(
-                    "humanloop: %s %s answered %s, retrying in %.2fs",
-                    request.method,
-                    request.url,
-                    response.status_code,
-                    delay,
-                )
+            except httpx.TransportError as exc:
+                error = exc
+            delay = next_retry_delay(
+                response=response, error=error, retries=retries, max_retries=max_retries, rand=self.rand
+            )
+            if delay is None:
+                if error is not None:
+                    raise _connection_error(error, request, retries + 1) from error
+                assert response is not None
+                return response
+            _log_retry(request, response, error, delay)
             self.sleep(delay)
             retries += 1
 
@@ -179,33 +202,26 @@ class AsyncHttpClient:
         self.rand = rand
 
     async def send(self, request: httpx.Request, *, max_retries: int, stream: bool = False) -> httpx.Response:
-        """The async twin of :meth:`HttpClient.send`."""
+        """The async twin of :meth:`HttpClient.send` (the same decisions, awaited I/O)."""
         retries = 0
         while True:
+            response: typing.Optional[httpx.Response] = None
+            error: typing.Optional[httpx.TransportError] = None
             try:
                 response = await self.httpx_client.send(request, stream=stream)
-            except _NOT_RETRYABLE_TRANSPORT_ERRORS as exc:
-                raise _connection_error(exc, request, retries + 1) from exc
-            except httpx.TransportError as exc:
-                if retries >= max_retries:
-                    raise _connection_error(exc, request, retries + 1) from exc
-                delay = retry_delay(retries, None, self.rand)
-                logger.debug("humanloop: %s %s failed (%r), retrying in %.2fs", request.method, request.url, exc, delay)
-            else:
-                if response.status_code < 400:
-                    return response
-                if stream:
+                if stream and response.status_code >= 400:
                     await response.aread()
                     await response.aclose()
-                if retries >= max_retries or not should_retry_status(response.status_code, response.headers):
-                    return response
-                delay = retry_delay(retries, response.headers, self.rand)
-                logger.debug(
-                    "humanloop: %s %s answered %s, retrying in %.2fs",
-                    request.method,
-                    request.url,
-                    response.status_code,
-                    delay,
-                )
+            except httpx.TransportError as exc:
+                error = exc
+            delay = next_retry_delay(
+                response=response, error=error, retries=retries, max_retries=max_retries, rand=self.rand
+            )
+            if delay is None:
+                if error is not None:
+                    raise _connection_error(error, request, retries + 1) from error
+                assert response is not None
+                return response
+            _log_retry(request, response, error, delay)
             await self.sleep(delay)
             retries += 1
