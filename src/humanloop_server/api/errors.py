@@ -11,7 +11,8 @@ class NotImplementedYet(Exception):
 
 
 async def _not_implemented(request: Request, exc: Exception) -> JSONResponse:
-    return JSONResponse(status_code=501, content={"detail": "not implemented yet"})
+    # deterministic: tell clients (the SDK retries 5xx by default) that another attempt cannot help
+    return JSONResponse(status_code=501, content={"detail": "not implemented yet"}, headers={"x-should-retry": "false"})
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -156,7 +156,9 @@ def update_directory(
     # rewrite the paths of everything below
     descendants = (
         ctx.session.execute(
-            select(Directory).where(Directory.org_id == ctx.org_id, Directory.path.startswith(old_path + "/"))
+            select(Directory).where(
+                Directory.org_id == ctx.org_id, Directory.path.startswith(old_path + "/", autoescape=True)
+            )
         )
         .scalars()
         .all()
@@ -164,7 +166,7 @@ def update_directory(
     for sub in descendants:
         sub.path = new_path + sub.path[len(old_path) :]
     for f in ctx.session.execute(
-        select(File).where(File.org_id == ctx.org_id, File.path.startswith(old_path + "/"))
+        select(File).where(File.org_id == ctx.org_id, File.path.startswith(old_path + "/", autoescape=True))
     ).scalars():
         f.path = new_path + f.path[len(old_path) :]
     d.path = new_path

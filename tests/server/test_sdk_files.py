@@ -1,0 +1,97 @@
+"""files.list through the SDK (sync and async), and the endpoints that still answer 501."""
+
+import pytest
+
+from humanloop.core.api_error import ApiError
+
+from . import sdk_lifecycle as lc
+from .sdk_driver import Driver, driver_fixture
+
+hl = driver_fixture()
+
+
+def _make_all(hl: Driver, uid: str) -> dict:
+    return {
+        "prompt": hl.prompts.upsert(path=f"{uid}/kb/{uid}-prompt", model="gpt-4o", template="Q: {{q}}"),
+        "tool": hl.tools.upsert(path=f"{uid}/kb/{uid}-tool", function={"name": "lookup", "description": "kb"}),
+        "dataset": hl.datasets.upsert(path=f"{uid}/kb/{uid}-dataset", datapoints=[{"inputs": {"q": "why"}}]),
+        "evaluator": hl.evaluators.upsert(path=f"{uid}/kb/{uid}-evaluator", spec=lc.PYTHON_SPEC),
+        "flow": hl.flows.upsert(path=f"{uid}/kb/{uid}-flow", attributes={"steps": 2}),
+    }
+
+
+def test_list_type_filter(hl: Driver, uid: str) -> None:
+    made = _make_all(hl, uid)
+    everything = hl.files.list(name=uid, size=100)
+    assert everything.total == 5 and {f.id for f in everything.records} == {m.id for m in made.values()}
+    for kind, f in made.items():
+        only = hl.files.list(name=uid, type=kind)
+        assert [(x.id, x.type) for x in only.records] == [(f.id, kind)] and only.total == 1
+    two = hl.files.list(name=uid, type=["prompt", "flow"], sort_by="name", order="asc")
+    assert [x.type for x in two.records] == ["flow", "prompt"] and two.total == 2
+    assert hl.files.list(name=uid.upper()).total == 5
+    page = hl.files.list(name=uid, size=2, page=3, sort_by="name", order="asc")
+    assert [x.type for x in page.records] == ["tool"] and (page.page, page.size, page.total) == (3, 2, 5)
+    assert hl.files.list(name=uid, size=2, page=4).records == []
+
+
+def test_list_environment_filter(hl: Driver, uid: str) -> None:
+    made = _make_all(hl, uid)
+    assert hl.files.list(name=uid, environment="production").total == 0
+    newer_prompt = hl.prompts.upsert(path=made["prompt"].path, model="gpt-4o", template="Question: {{q}}")
+    prod = next(e for e in hl.prompts.list_environments(id=made["prompt"].id) if e.name == "production")
+    hl.prompts.set_deployment(id=made["prompt"].id, environment_id=prod.id, version_id=made["prompt"].version_id)
+    hl.flows.set_deployment(id=made["flow"].id, environment_id=prod.id, version_id=made["flow"].version_id)
+    deployed = hl.files.list(name=uid, environment="production", size=100)
+    assert deployed.total == 2
+    versions = {x.id: x.version_id for x in deployed.records}
+    # the record shows the version deployed there, not the newest one
+    assert versions == {made["prompt"].id: made["prompt"].version_id, made["flow"].id: made["flow"].version_id}
+    assert newer_prompt.version_id != made["prompt"].version_id
+    assert hl.files.list(name=uid, environment="production", type="flow").total == 1
+    with pytest.raises(ApiError) as err:
+        hl.files.list(name=uid, environment="no-such-environment")
+    assert lc.status(err) == 404
+
+
+def test_unimplemented_endpoints_answer_501(hl: Driver, uid: str) -> None:
+    p = hl.prompts.upsert(path=f"{uid}/gaps/p", model="gpt-4o", provider="mock", template="Say {{x}}")
+    attempts = [
+        lambda: hl.prompts.call(id=p.id, inputs={"x": "hi"}),
+        lambda: hl.evaluations.list(file_id=p.id),
+        lambda: hl.evaluations.create(
+            dataset={"path": f"{uid}/gaps/data"},
+            file={"id": p.id},
+            evaluators=[{"path": "Example Evaluators/Human/rating"}],
+        ),
+        lambda: hl.evaluations.get(id="evr_123"),
+        lambda: hl.evaluations.delete(id="evr_123"),
+        lambda: hl.evaluations.get_stats(id="evr_123"),
+        lambda: hl.evaluations.get_logs(id="evr_123"),
+        lambda: hl.evaluations.update_status(id="evr_123", status="cancelled"),
+    ]
+    for attempt in attempts:
+        before = len(hl.requests)
+        with pytest.raises(ApiError) as err:
+            attempt()
+        assert lc.status(err) == 501
+        assert err.value.body == {"detail": "not implemented yet"}
+        assert err.value.headers.get("x-should-retry") == "false"
+        assert len(hl.requests) - before == 1  # deterministic: the SDK does not retry it
+
+
+def test_call_stream_answers_501(hl: Driver, uid: str) -> None:
+    p = hl.prompts.upsert(path=f"{uid}/gaps/stream", model="gpt-4o", provider="mock", template="Say {{x}}")
+    stream = hl.client.prompts.call_stream(id=p.id, inputs={"x": "hi"})
+    with pytest.raises(ApiError) as err:
+        if hl.mode == "sync":
+            list(stream)
+        else:
+
+            async def drain() -> None:
+                async for _ in stream:
+                    pass
+
+            hl.run(drain())
+    assert lc.status(err) == 501 and len(hl.requests_to("POST", "/prompts/call")) == 1
+    assert err.value.body == {"detail": "not implemented yet"}
