@@ -135,3 +135,21 @@ def test_upload_csv(hl: Driver, uid: str) -> None:
     with pytest.raises(ApiError) as err:
         hl.datasets.upload_csv(id=ds.id, file=("bad.csv", b"\xff\xfe\x00bad", "text/csv"), commit_message="x")
     assert lc.status(err) == 422
+
+
+def test_environment_as_base_version(hl: Driver, uid: str) -> None:
+    ds = hl.datasets.upsert(path=f"{uid}/data/env", datapoints=[{"inputs": {"a": "1"}}, {"inputs": {"a": "2"}}])
+    prod = next(e for e in hl.datasets.list_environments(id=ds.id) if e.name == "production")
+    hl.datasets.set_deployment(id=ds.id, environment_id=prod.id, version_id=ds.version_id)
+    newer = hl.datasets.upsert(id=ds.id, datapoints=[{"inputs": {"a": "9"}}])
+    removed = hl.datasets.upsert(
+        id=ds.id, environment="production", action="remove", datapoints=[{"inputs": {"a": "1"}}]
+    )
+    got = hl.datasets.get(id=ds.id, version_id=removed.version_id, include_datapoints=True).datapoints
+    assert [p.inputs["a"] for p in got] == ["2"]
+    assert [p.inputs["a"] for p in hl.datasets.list_datapoints(id=ds.id, environment="production")] == ["1", "2"]
+    up = hl.datasets.upload_csv(
+        id=ds.id, version_id=newer.version_id, file=("more.csv", b"a\n3\n", "text/csv"), commit_message="more"
+    )
+    got = hl.datasets.get(id=ds.id, version_id=up.version_id, include_datapoints=True).datapoints
+    assert [p.inputs["a"] for p in got] == ["9", "3"]

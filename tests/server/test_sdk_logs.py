@@ -124,3 +124,27 @@ def test_get_and_delete_many(hl: Driver, uid: str) -> None:
     with pytest.raises(ApiError) as err:
         hl.logs.list(file_id="pr_missing")
     assert lc.status(err) == 404
+
+
+def test_search_treats_wildcards_literally(hl: Driver, uid: str) -> None:
+    log = hl.prompts.log(path=f"{uid}/logs/promo", prompt=PROMPT_A, inputs={"review": "50% off_sale"}, output="ok")
+    assert [x.id for x in hl.logs.list(file_id=log.prompt_id, search="50%")] == [log.id]
+    assert [x.id for x in hl.logs.list(file_id=log.prompt_id, search="f_s")] == [log.id]
+    assert list(hl.logs.list(file_id=log.prompt_id, search="fXs")) == []
+
+
+def test_deleting_a_file_deletes_the_judgments_of_its_logs(hl: Driver, uid: str) -> None:
+    """As with logs.delete, a judged Log's evaluator logs go with it when its File is deleted."""
+    answer = hl.prompts.log(path=f"{uid}/logs/doomed", prompt=PROMPT_A, inputs={"review": "meh"}, output="neutral")
+    ev = hl.evaluators.upsert(
+        path=f"{uid}/logs/judge",
+        spec={"arguments_type": "target_free", "return_type": "boolean", "evaluator_type": "external"},
+    )
+    judgment = hl.evaluators.log(parent_id=answer.id, id=ev.id, judgment=True)
+    assert hl.evaluators.get(id=ev.id).total_logs_count == 1
+    hl.prompts.delete(id=answer.prompt_id)
+    with pytest.raises(ApiError) as err:
+        hl.logs.get(id=judgment.id)
+    assert lc.status(err) == 404
+    assert list(hl.logs.list(file_id=ev.id, include_parent=True)) == []
+    assert hl.evaluators.get(id=ev.id).total_logs_count == 0

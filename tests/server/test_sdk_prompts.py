@@ -156,3 +156,28 @@ def test_update_log(hl: Driver, uid: str) -> None:
     with pytest.raises(ApiError) as err:
         hl.prompts.update_log(id=created.prompt_id, log_id="log_missing", output="x")
     assert lc.status(err) == 404
+
+
+def test_log_targets_the_deployed_version(hl: Driver, uid: str) -> None:
+    path = f"{uid}/support/deployed-log"
+    a = hl.prompts.upsert(path=path, **A)
+    b = hl.prompts.upsert(path=path, **B)
+    prod = next(e for e in hl.prompts.list_environments(id=a.id) if e.name == "production")
+    hl.prompts.set_deployment(id=a.id, environment_id=prod.id, version_id=a.version_id)
+    assert hl.prompts.log(path=path, environment="production", output="x").version_id == a.version_id
+    assert hl.prompts.log(path=path, output="x").version_id == a.version_id  # default: deployed
+    assert hl.prompts.log(path=path, version_id=b.version_id, output="x").version_id == b.version_id
+    tool = hl.tools.upsert(path=f"{uid}/support/lookup", function={"name": "lookup", "description": "d"})
+    with pytest.raises(ApiError) as err:  # another file's version
+        hl.tools.log(id=tool.id, version_id=b.version_id, output="x")
+    assert lc.status(err) == 404
+
+
+def test_path_conflicts(hl: Driver, uid: str) -> None:
+    p = hl.prompts.upsert(path=f"{uid}/support/taken", **A)
+    with pytest.raises(ApiError) as err:  # a file of another type lives there
+        hl.tools.upsert(path=p.path, function={"name": "f", "description": "d"})
+    assert lc.status(err) == 409
+    with pytest.raises(ApiError) as err:  # a directory lives there
+        hl.prompts.upsert(path=f"{uid}/support", **A)
+    assert lc.status(err) == 409

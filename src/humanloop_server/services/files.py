@@ -439,6 +439,12 @@ def delete(ctx: Context, file_type: str, file_id: str) -> None:
         )
     )
     s.execute(sa_delete(Deployment).where(Deployment.file_id == f.id))
+    # judgments of this file's logs go with them (as in logs.delete), then the logs themselves
+    s.execute(
+        sa_delete(Log).where(
+            Log.org_id == f.org_id, Log.parent_id.in_(select(Log.id).where(Log.file_id == f.id).scalar_subquery())
+        )
+    )
     s.execute(sa_delete(Log).where(Log.file_id == f.id))
     if f.type == "dataset":
         from ..db.models import Datapoint, DatasetVersionDatapoint
