@@ -5,6 +5,7 @@ Every test session gets a fresh SQLite database in a temporary directory, and, w
 session (dropped afterwards); the whole suite then runs against both.
 """
 
+import contextlib
 import os
 import socket
 import threading
@@ -57,8 +58,9 @@ def _backends() -> List[str]:
     return out
 
 
-@pytest.fixture(scope="session")
-def pg_database_url() -> Iterator[str]:
+@contextlib.contextmanager
+def pg_database() -> Iterator[str]:
+    """A fresh database on the HUMANLOOP_TEST_DATABASE_URL server, dropped afterwards."""
     base = os.environ["HUMANLOOP_TEST_DATABASE_URL"]
     url = make_url(base)
     name = "hl_e2e_" + uuid.uuid4().hex[:12]
@@ -73,19 +75,20 @@ def pg_database_url() -> Iterator[str]:
         admin.dispose()
 
 
-@pytest.fixture(scope="session", params=_backends())
-def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    data_dir = tmp_path_factory.mktemp("hl-data")
-    database_url = None
-    if request.param == "postgresql":
-        database_url = request.getfixturevalue("pg_database_url")
-    settings = Settings(data_dir=data_dir, database_url=database_url, api_key=API_KEY,
-                        default_org_name="e2e-" + request.param)
+@pytest.fixture(scope="session")
+def pg_database_url() -> Iterator[str]:
+    with pg_database() as url:
+        yield url
+
+
+@contextlib.contextmanager
+def serve(settings: Settings, backend: str) -> Iterator[Server]:
+    """Serve ``create_app(settings)`` with uvicorn on a free loopback port, in a thread."""
     app = create_app(settings)
     port = _free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, name=f"uvicorn-{request.param}", daemon=True)
+    thread = threading.Thread(target=srv.run, name=f"uvicorn-{backend}", daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
     while not srv.started:
@@ -93,12 +96,25 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
             raise RuntimeError("the test server did not start")
         time.sleep(0.02)
     with app.state.write_sessions() as session:  # type: ignore[attr-defined]
-        register_key(session, OTHER_KEY, "other-" + request.param)
+        register_key(session, OTHER_KEY, "other-" + backend)
     try:
-        yield Server(f"http://127.0.0.1:{port}/v5", API_KEY, OTHER_KEY, request.param, app)
+        yield Server(f"http://127.0.0.1:{port}/v5", API_KEY, OTHER_KEY, backend, app)
     finally:
         srv.should_exit = True
         thread.join(timeout=30)
+
+
+@pytest.fixture(scope="session", params=_backends())
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    data_dir = tmp_path_factory.mktemp("hl-data")
+    database_url = None
+    if request.param == "postgresql":
+        database_url = request.getfixturevalue("pg_database_url")
+    settings = Settings(
+        data_dir=data_dir, database_url=database_url, api_key=API_KEY, default_org_name="e2e-" + request.param
+    )
+    with serve(settings, request.param) as srv:
+        yield srv
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from fastapi import HTTPException, Request, Security
 from fastapi.security import APIKeyHeader
 from typing_extensions import Annotated
 
-from ..services.common import Context
+from ..services.common import Context, reject_nul
 
 #: The API key header. `scheme_name` is the security scheme's name in the OpenAPI document.
 api_key_header = APIKeyHeader(
@@ -53,6 +53,10 @@ def get_context(
         org_id = org_for_key(probe, api_key)
     if org_id is None:
         raise HTTPException(status_code=401, detail="Invalid API key.", headers={"WWW-Authenticate": "APIKey"})
+    for name, value in request.path_params.items():
+        reject_nul(value, ["path", name])
+    for name, value in request.query_params.multi_items():
+        reject_nul(value, ["query", name])
     factory = state.write_sessions if request.method in WRITE_METHODS else state.read_sessions
     session = factory()
     try:

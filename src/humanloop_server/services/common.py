@@ -50,6 +50,35 @@ def unprocessable(msg: str, loc: Optional[List[Any]] = None) -> HTTPException:
     )
 
 
+def reject_nul(value: Any, loc: List[Any]) -> None:
+    """422 when a string anywhere in ``value`` (keys included) contains U+0000.
+
+    PostgreSQL text cannot hold NUL; rejecting it on every backend keeps them alike and answers a
+    clear 422 instead of a database error.
+    """
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise unprocessable("text must not contain NUL (U+0000) characters", loc)
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            reject_nul(k, loc)
+            reject_nul(v, [*loc, k])
+    elif isinstance(value, (list, tuple)):
+        for i, v in enumerate(value):
+            reject_nul(v, [*loc, i])
+
+
+INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
+
+
+def check_int32(data: Dict[str, Any], fields: List[str], loc: List[Any]) -> None:
+    """422 when one of ``fields`` holds an integer that does not fit the 32-bit INTEGER column storing it."""
+    for name in fields:
+        v = data.get(name)
+        if isinstance(v, int) and not INT32_MIN <= v <= INT32_MAX:
+            raise unprocessable(f"{name} must be between {INT32_MIN} and {INT32_MAX}", [*loc, name])
+
+
 # ---------------------------------------------------------------- paths
 
 
@@ -156,11 +185,14 @@ def paginate(
         raise unprocessable("page must be >= 1", ["query", "page"])
     if size < 0:
         raise unprocessable("size must be >= 0", ["query", "size"])
-    total = session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
+    total = int(session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one())
     rows: List[Any] = []
-    if size > 0:
-        rows = list(session.execute(stmt.limit(size).offset((page - 1) * size)).scalars())
-    return rows, page, size, int(total)
+    offset = (page - 1) * size
+    if size > 0 and offset < total:
+        # bounded by `total`, so huge page/size values never reach the database (SQLite and
+        # PostgreSQL integers are 64-bit; a larger LIMIT/OFFSET is an error there, not an empty page)
+        rows = list(session.execute(stmt.limit(min(size, total - offset)).offset(offset)).scalars())
+    return rows, page, size, total
 
 
 def page_body(records: List[Any], page: int, size: int, total: int) -> Dict[str, Any]:

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from .. import ids
 from ..db.models import Datapoint, DatasetVersionDatapoint, File, Version
 from . import files
-from .common import Context, canonical_json, content_hash, drop_none, page_body, paginate, unprocessable
+from .common import Context, canonical_json, content_hash, drop_none, page_body, paginate, reject_nul, unprocessable
 
 _CHUNK = 500
 
@@ -274,9 +274,11 @@ def upload_csv(
     version_id: Optional[str] = None,
     environment: Optional[str] = None,
 ) -> Dict[str, Any]:
+    reject_nul(commit_message, ["body", "commit_message"])
+    rows = parse_csv(raw)
+    reject_nul(rows, ["body", "file"])
     f = files.get_file(ctx, dataset_id, "dataset")
     base = _base_version(ctx, f, version_id, environment)
-    rows = parse_csv(raw)
     base_pairs = _version_hashes(ctx, base)
     have = {h for h, _ in base_pairs}
     base_contents = _contents(ctx, [i for _, i in base_pairs])

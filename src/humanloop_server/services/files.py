@@ -19,6 +19,7 @@ from .common import (
     now,
     page_body,
     paginate,
+    reject_nul,
     split_path,
     unprocessable,
 )
@@ -472,6 +473,7 @@ def list_versions(
 
 
 def commit(ctx: Context, file_type: str, file_id: str, version_id: str, commit_message: str) -> Dict[str, Any]:
+    reject_nul(commit_message, ["body", "commit_message"])
     f = get_file(ctx, file_id, file_type)
     v = get_version(ctx, f, version_id)
     if v.status == "committed":

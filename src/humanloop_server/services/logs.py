@@ -13,6 +13,7 @@ from . import files, kernels
 from .common import (
     Context,
     bad_request,
+    check_int32,
     conflict,
     iso,
     not_found,
@@ -48,6 +49,7 @@ COMMON_FIELDS = [
     "evaluation_id",
 ]
 PAYLOAD_FIELDS = ["provider_request", "provider_response"]
+INT_FIELDS = ["prompt_tokens", "output_tokens"]  # INTEGER columns (32-bit on PostgreSQL)
 KERNEL_FIELD = {"prompt": "prompt", "tool": "tool", "flow": "flow", "evaluator": "spec"}
 
 
@@ -111,6 +113,7 @@ def create_log(
     version_id: Optional[str] = None,
     environment: Optional[str] = None,
 ) -> Dict[str, Any]:
+    check_int32(data, INT_FIELDS, ["body"])
     f, v = _resolve_file_version(ctx, file_type, data, version_id, environment)
     ts = now()
     log_id = data.get("log_id") if file_type == "flow" else None
@@ -189,6 +192,7 @@ def update_log(ctx: Context, file_type: str, file_id: str, log_id: str, data: Di
 
 
 def _apply(log: Log, data: Dict[str, Any]) -> None:
+    check_int32(data, INT_FIELDS, ["body"])
     for field, value in data.items():
         if field not in UPDATABLE:
             continue

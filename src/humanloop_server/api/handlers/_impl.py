@@ -5,12 +5,16 @@ from typing import Any, Dict, Iterable, List, Optional
 
 from pydantic import BaseModel
 
+from ...services.common import reject_nul
+
 
 def dump(model: Optional[BaseModel], unset: bool = False) -> Dict[str, Any]:
     """A request body as a JSON-like dict (``unset=True``: only the fields the client sent)."""
     if model is None:
         return {}
-    return model.model_dump(mode="json", exclude_unset=unset)
+    data = model.model_dump(mode="json", exclude_unset=unset)
+    reject_nul(data, ["body"])
+    return data
 
 
 def val(value: Any) -> Any:
