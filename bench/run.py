@@ -30,7 +30,16 @@ def published_python(version: str) -> Path:
         print(f"installing humanloop=={version} into {env_dir}", file=sys.stderr)
         venv.EnvBuilder(with_pip=True).create(env_dir)
         subprocess.run(
-            [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", f"humanloop=={version}", "requests"],
+            [
+                str(python),
+                "-m",
+                "pip",
+                "install",
+                "-q",
+                "--disable-pip-version-check",
+                f"humanloop=={version}",
+                "requests",
+            ],
             check=True,
         )
     return python

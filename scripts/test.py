@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _venv  # noqa: E402
 
 ROOT = _venv.ROOT
+SOURCES = ["src", "tests", "codegen", "scripts", "bench", "examples"]
 
 
 def step(title: str, command: list) -> int:
@@ -29,7 +30,8 @@ def main() -> int:
     py = sys.executable
     failed = []
     checks = [
-        ("ruff", [py, "-m", "ruff", "check", "src", "tests", "codegen", "scripts", "bench", "examples"]),
+        ("ruff", [py, "-m", "ruff", "check", *SOURCES]),
+        ("ruff format", [py, "-m", "ruff", "format", "--check", *SOURCES]),
         ("mypy --strict (SDK)", [py, "-m", "mypy", "src/humanloop"]),
         ("generated files are current", [py, "-m", "codegen", "check"]),
     ]

@@ -8,8 +8,7 @@ from .settings import Settings
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    return Settings.from_env(data_dir=getattr(args, "data_dir", None),
-                             database_url=getattr(args, "database_url", None))
+    return Settings.from_env(data_dir=getattr(args, "data_dir", None), database_url=getattr(args, "database_url", None))
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

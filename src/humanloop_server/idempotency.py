@@ -52,9 +52,7 @@ class IdempotencyMiddleware:
             return
         path = scope.get("path", "")
         query = scope.get("query_string", b"")
-        request_hash = hashlib.sha256(
-            b"\n".join([scope["method"].encode(), path.encode(), query, body])
-        ).hexdigest()
+        request_hash = hashlib.sha256(b"\n".join([scope["method"].encode(), path.encode(), query, body])).hexdigest()
         settings = state.settings
         deadline = asyncio.get_running_loop().time() + settings.idempotency_wait_seconds
         while True:
@@ -67,16 +65,25 @@ class IdempotencyMiddleware:
                 await _send(send, status, stored, ctype, replayed=True)
                 return
             if kind == "mismatch":
-                await _send_json(send, 422, {"detail": [{
-                    "loc": ["header", "Idempotency-Key"],
-                    "msg": "This Idempotency-Key was already used for a different request.",
-                    "type": "idempotency_key_reused",
-                }]})
+                await _send_json(
+                    send,
+                    422,
+                    {
+                        "detail": [
+                            {
+                                "loc": ["header", "Idempotency-Key"],
+                                "msg": "This Idempotency-Key was already used for a different request.",
+                                "type": "idempotency_key_reused",
+                            }
+                        ]
+                    },
+                )
                 return
             if kind == "busy":
                 if asyncio.get_running_loop().time() >= deadline:
                     await _send_json(
-                        send, 409,
+                        send,
+                        409,
                         {"detail": "A request with this Idempotency-Key is still being processed; retry later."},
                         extra=[(b"x-should-retry", b"true"), (b"retry-after", b"1")],
                     )
@@ -157,8 +164,14 @@ async def _read_body(receive: Receive) -> Optional[bytes]:
             return None
 
 
-async def _send(send: Send, status: int, body: bytes, ctype: Optional[str], replayed: bool = False,
-                extra: Optional[List[Tuple[bytes, bytes]]] = None) -> None:
+async def _send(
+    send: Send,
+    status: int,
+    body: bytes,
+    ctype: Optional[str],
+    replayed: bool = False,
+    extra: Optional[List[Tuple[bytes, bytes]]] = None,
+) -> None:
     headers = [(b"content-length", str(len(body)).encode())]
     if ctype:
         headers.append((b"content-type", ctype.encode("latin-1")))
@@ -169,8 +182,9 @@ async def _send(send: Send, status: int, body: bytes, ctype: Optional[str], repl
     await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
-async def _send_json(send: Send, status: int, content: Dict[str, Any],
-                     extra: Optional[List[Tuple[bytes, bytes]]] = None) -> None:
+async def _send_json(
+    send: Send, status: int, content: Dict[str, Any], extra: Optional[List[Tuple[bytes, bytes]]] = None
+) -> None:
     await _send(send, status, json.dumps(content).encode(), "application/json", extra=extra)
 
 
@@ -184,12 +198,14 @@ def _org_for_key(state: Any, api_key: str) -> Optional[str]:
         return org_for_key(s, api_key)
 
 
-def _claim(state: Any, org_id: str, key: str, method: str, path: str, request_hash: str,
-           ttl_seconds: int) -> Tuple[Any, ...]:
+def _claim(
+    state: Any, org_id: str, key: str, method: str, path: str, request_hash: str, ttl_seconds: int
+) -> Tuple[Any, ...]:
     for _ in range(5):
         with state.write_sessions() as s:
-            rec = IdempotencyRecord(org_id=org_id, key=key, method=method, path=path,
-                                    request_hash=request_hash, created_at=utcnow())
+            rec = IdempotencyRecord(
+                org_id=org_id, key=key, method=method, path=path, request_hash=request_hash, created_at=utcnow()
+            )
             s.add(rec)
             try:
                 s.commit()

@@ -29,7 +29,10 @@ def test_missing_variables_are_listed_sorted() -> None:
 def test_chat_template_is_copied_and_filled_including_text_parts() -> None:
     template = [
         {"role": "system", "content": "You are {{person}}."},
-        {"role": "user", "content": [{"type": "text", "text": "Ask {{topic}}"}, {"type": "image_url", "image_url": {"url": "u"}}]},
+        {
+            "role": "user",
+            "content": [{"type": "text", "text": "Ask {{topic}}"}, {"type": "image_url", "image_url": {"url": "u"}}],
+        },
     ]
     out = populate_chat_template(template, {"person": "Ada", "topic": "maths"})  # type: ignore[arg-type]
     assert out[0]["content"] == "You are Ada."

@@ -33,13 +33,24 @@ def _free_port() -> int:
 
 def test_cli_create_key_then_serve(tmp_path: Path) -> None:
     env = _env(tmp_path)
-    out = subprocess.run([sys.executable, "-m", "humanloop_server", "create-key", "--org", "acme"],
-                         env=env, capture_output=True, text=True, timeout=120, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "humanloop_server", "create-key", "--org", "acme"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     key = out.stdout.strip().splitlines()[-1]
     assert len(key) > 20 and (tmp_path / "data" / "humanloop.db").exists()
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "humanloop_server", "serve", "--port", str(port)],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "humanloop_server", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         assert proc.stdout is not None
         first = proc.stdout.readline()

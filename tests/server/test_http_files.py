@@ -136,8 +136,9 @@ def test_pagination_totals_and_filters(http: httpx.Client, uid: str) -> None:
     name = "item"  # case-insensitive, and only this test's files contain uid in their path, so filter by name + dir
     pages = []
     for page in (1, 2, 3, 4):
-        body = http.get("/prompts", params={"name": name, "size": 5, "page": page, "sort_by": "name",
-                                            "order": "asc"}).json()
+        body = http.get(
+            "/prompts", params={"name": name, "size": 5, "page": page, "sort_by": "name", "order": "asc"}
+        ).json()
         pages.append(body)
     mine = [r for p in pages for r in p["records"] if r["path"].startswith(f"{uid}/")]
     assert len(mine) == 12
@@ -212,15 +213,19 @@ def test_seeded_code_evaluators_work() -> None:
     def run(code: str, *args: object) -> object:
         ns: dict = {}
         exec(compile(code, "<evaluator>", "exec"), ns)  # noqa: S102 - our own seed code
-        fns = [v for k, v in ns.items() if callable(v) and not k.startswith("_") and getattr(v, "__module__", None) is None]
+        fns = [
+            v for k, v in ns.items() if callable(v) and not k.startswith("_") and getattr(v, "__module__", None) is None
+        ]
         return fns[-1](*args)
 
     specs = dict(EXAMPLE_EVALUATORS)
     assert run(specs["Code/Exact match"]["code"], {"output": " Paris "}, {"target": {"output": "Paris"}}) is True
     assert run(specs["Code/Exact match"]["code"], {"output": "Rome"}, {"target": {"output": "Paris"}}) is False
     assert run(specs["Code/Levenshtein distance"]["code"], {"output": "kitten"}, {"target": {"output": "sitting"}}) == 3
-    assert run(specs["Code/Latency"]["code"], {"start_time": "2024-01-01T00:00:00Z",
-                                               "end_time": "2024-01-01T00:00:02.5Z"}) == 2.5
+    assert (
+        run(specs["Code/Latency"]["code"], {"start_time": "2024-01-01T00:00:00Z", "end_time": "2024-01-01T00:00:02.5Z"})
+        == 2.5
+    )
     assert run(specs["Code/Latency"]["code"], {"provider_latency": 0.7}) == 0.7
 
 
@@ -229,12 +234,20 @@ def test_monitoring_activation_is_stored(http: httpx.Client, uid: str) -> None:
     # the seeded human rating evaluator is attached to every new prompt
     attached = {m["version"]["path"]: m["state"] for m in p["evaluators"]}
     assert attached == {"Example Evaluators/Human/rating": "active"}
-    ev = http.post("/evaluators", json={"path": f"{uid}/judge", "spec": {
-        "evaluator_type": "external", "arguments_type": "target_free", "return_type": "boolean"}}).json()
+    ev = http.post(
+        "/evaluators",
+        json={
+            "path": f"{uid}/judge",
+            "spec": {"evaluator_type": "external", "arguments_type": "target_free", "return_type": "boolean"},
+        },
+    ).json()
     r = http.post(f"/prompts/{p['id']}/evaluators", json={"activate": [{"evaluator_version_id": ev["version_id"]}]})
     assert r.status_code == 200, r.text
-    states = {m["version_reference"]["version"]["id"]: m["state"] for m in r.json()["evaluators"]
-              if m["version_reference"]["type"] == "version"}
+    states = {
+        m["version_reference"]["version"]["id"]: m["state"]
+        for m in r.json()["evaluators"]
+        if m["version_reference"]["type"] == "version"
+    }
     assert states[ev["id"]] == "active"
     r = http.post(f"/prompts/{p['id']}/evaluators", json={"deactivate": [{"evaluator_version_id": ev["version_id"]}]})
     got = http.get(f"/prompts/{p['id']}").json()

@@ -19,24 +19,41 @@ PROMPT = {"model": "gpt-4o", "template": "Say {{word}}"}
 
 def test_trace_nesting_widening_and_completion(http: httpx.Client, uid: str) -> None:
     t0 = dt.datetime(2024, 5, 1, 12, 0, 0, tzinfo=dt.timezone.utc)
-    flow = http.post("/flows/log", json={
-        "path": f"{uid}/flow", "flow": {"attributes": {"v": 1}}, "inputs": {"q": "hi"},
-        "start_time": (t0 + dt.timedelta(seconds=10)).isoformat(),
-        "end_time": (t0 + dt.timedelta(seconds=11)).isoformat(),
-    })
+    flow = http.post(
+        "/flows/log",
+        json={
+            "path": f"{uid}/flow",
+            "flow": {"attributes": {"v": 1}},
+            "inputs": {"q": "hi"},
+            "start_time": (t0 + dt.timedelta(seconds=10)).isoformat(),
+            "end_time": (t0 + dt.timedelta(seconds=11)).isoformat(),
+        },
+    )
     assert flow.status_code == 200, flow.text
     flow = flow.json()
     assert flow["trace_status"] == "incomplete" and flow["flow_id"].startswith("fl_")
-    prompt_log = http.post("/prompts/log", json={
-        "path": f"{uid}/prompt", "prompt": PROMPT, "trace_parent_id": flow["id"], "output": "a",
-        "start_time": t0.isoformat(), "end_time": (t0 + dt.timedelta(seconds=5)).isoformat(),
-    }).json()
-    tool_log = http.post("/tools/log", json={
-        "path": f"{uid}/tool", "tool": {"function": {"name": "lookup", "description": "d"}},
-        "trace_parent_id": prompt_log["id"], "output": "b",
-        "start_time": (t0 + dt.timedelta(seconds=1)).isoformat(),
-        "end_time": (t0 + dt.timedelta(seconds=30)).isoformat(),
-    })
+    prompt_log = http.post(
+        "/prompts/log",
+        json={
+            "path": f"{uid}/prompt",
+            "prompt": PROMPT,
+            "trace_parent_id": flow["id"],
+            "output": "a",
+            "start_time": t0.isoformat(),
+            "end_time": (t0 + dt.timedelta(seconds=5)).isoformat(),
+        },
+    ).json()
+    tool_log = http.post(
+        "/tools/log",
+        json={
+            "path": f"{uid}/tool",
+            "tool": {"function": {"name": "lookup", "description": "d"}},
+            "trace_parent_id": prompt_log["id"],
+            "output": "b",
+            "start_time": (t0 + dt.timedelta(seconds=1)).isoformat(),
+            "end_time": (t0 + dt.timedelta(seconds=30)).isoformat(),
+        },
+    )
     assert tool_log.status_code == 200, tool_log.text
     tool_log = tool_log.json()
     got = http.get(f"/logs/{flow['id']}").json()
@@ -58,8 +75,10 @@ def test_trace_nesting_widening_and_completion(http: httpx.Client, uid: str) -> 
     reopen = http.patch(f"/flows/logs/{flow['id']}", json={"trace_status": "incomplete"})
     assert 400 <= reopen.status_code < 500
     # judgments are still welcome on logs of a completed trace
-    r = http.post("/evaluators/log", json={"path": "Example Evaluators/Human/rating", "parent_id": prompt_log["id"],
-                                           "judgment": "good"})
+    r = http.post(
+        "/evaluators/log",
+        json={"path": "Example Evaluators/Human/rating", "parent_id": prompt_log["id"], "judgment": "good"},
+    )
     assert r.status_code == 200, r.text
     assert http.post("/prompts/log", json={"path": f"{uid}/prompt", "trace_parent_id": "log_nope"}).status_code == 404
 
@@ -74,16 +93,32 @@ def test_client_supplied_flow_log_id(http: httpx.Client, uid: str) -> None:
 def test_evaluator_log_and_logs_listing_filters(http: httpx.Client, uid: str) -> None:
     path = f"{uid}/p"
     v1 = http.post("/prompts", json={"path": path, **PROMPT, "commit_message": "c"}).json()
-    early = http.post("/prompts/log", json={"path": path, "inputs": {"word": "apple"}, "output": "Apple pie",
-                                            "metadata": {"customer": "acme"}, "created_at": "2024-01-01T00:00:00Z"}).json()
+    early = http.post(
+        "/prompts/log",
+        json={
+            "path": path,
+            "inputs": {"word": "apple"},
+            "output": "Apple pie",
+            "metadata": {"customer": "acme"},
+            "created_at": "2024-01-01T00:00:00Z",
+        },
+    ).json()
     v2 = http.post("/prompts", json={"path": path, **PROMPT, "temperature": 0.5}).json()
-    late = http.post("/prompts/log", params={"version_id": v2["version_id"]},
-                     json={"path": path, "inputs": {"word": "pear"}, "output": "Pear",
-                           "metadata": {"customer": "globex"}}).json()
+    late = http.post(
+        "/prompts/log",
+        params={"version_id": v2["version_id"]},
+        json={"path": path, "inputs": {"word": "pear"}, "output": "Pear", "metadata": {"customer": "globex"}},
+    ).json()
     assert early["version_id"] == v1["version_id"] and late["version_id"] == v2["version_id"]
-    judged = http.post("/evaluators/log", json={"path": f"{uid}/ev", "parent_id": early["id"], "judgment": True,
-                                                "spec": {"evaluator_type": "external", "arguments_type": "target_free",
-                                                         "return_type": "boolean"}})
+    judged = http.post(
+        "/evaluators/log",
+        json={
+            "path": f"{uid}/ev",
+            "parent_id": early["id"],
+            "judgment": True,
+            "spec": {"evaluator_type": "external", "arguments_type": "target_free", "return_type": "boolean"},
+        },
+    )
     assert judged.status_code == 200, judged.text
     assert judged.json()["parent_id"] == early["id"] and judged.json()["version_id"].startswith("evv_")
     full = http.get(f"/logs/{early['id']}").json()
@@ -125,29 +160,44 @@ def test_log_to_new_path_creates_file_and_version(http: httpx.Client, uid: str) 
 
 
 def test_dataset_actions_and_dedupe(http: httpx.Client, uid: str) -> None:
-    dp = [{"inputs": {"q": "a"}, "target": {"output": "A"}}, {"inputs": {"q": "b"}}, {"inputs": {"q": "a"},
-                                                                                          "target": {"output": "A"}}]
+    dp = [
+        {"inputs": {"q": "a"}, "target": {"output": "A"}},
+        {"inputs": {"q": "b"}},
+        {"inputs": {"q": "a"}, "target": {"output": "A"}},
+    ]
     d1 = http.post("/datasets", json={"path": f"{uid}/ds", "datapoints": dp}).json()
     assert d1["id"].startswith("ds_") and d1["version_id"].startswith("dsv_")
     assert d1["datapoints_count"] == 2
     same = http.post("/datasets", json={"path": f"{uid}/ds", "datapoints": list(reversed(dp))}).json()
     assert same["version_id"] == d1["version_id"]
-    added = http.post("/datasets", json={"path": f"{uid}/ds", "action": "add",
-                                         "datapoints": [{"inputs": {"q": "b"}}, {"inputs": {"q": "c"}}]}).json()
+    added = http.post(
+        "/datasets",
+        json={"path": f"{uid}/ds", "action": "add", "datapoints": [{"inputs": {"q": "b"}}, {"inputs": {"q": "c"}}]},
+    ).json()
     assert added["datapoints_count"] == 3 and added["version_id"] != d1["version_id"]
-    removed = http.post("/datasets", json={"path": f"{uid}/ds", "action": "remove",
-                                           "datapoints": [{"inputs": {"q": "b"}}]},
-                        params={"version_id": added["version_id"]}).json()
+    removed = http.post(
+        "/datasets",
+        json={"path": f"{uid}/ds", "action": "remove", "datapoints": [{"inputs": {"q": "b"}}]},
+        params={"version_id": added["version_id"]},
+    ).json()
     assert removed["datapoints_count"] == 2
-    dupes = http.post("/datasets", json={"path": f"{uid}/ds", "datapoints": [
-        {"inputs": {"q": "z", "_dedupe_id": "1"}}, {"inputs": {"q": "z", "_dedupe_id": "2"}}]}).json()
+    dupes = http.post(
+        "/datasets",
+        json={
+            "path": f"{uid}/ds",
+            "datapoints": [{"inputs": {"q": "z", "_dedupe_id": "1"}}, {"inputs": {"q": "z", "_dedupe_id": "2"}}],
+        },
+    ).json()
     assert dupes["datapoints_count"] == 2
-    with_dp = http.get(f"/datasets/{d1['id']}", params={"version_id": added["version_id"],
-                                                       "include_datapoints": True}).json()
+    with_dp = http.get(
+        f"/datasets/{d1['id']}", params={"version_id": added["version_id"], "include_datapoints": True}
+    ).json()
     assert [d["inputs"]["q"] for d in with_dp["datapoints"]] == ["a", "b", "c"]
     assert with_dp["datapoints"][0]["target"] == {"output": "A"} and with_dp["datapoints"][0]["id"].startswith("dp_")
-    assert "datapoints" not in http.get(f"/datasets/{d1['id']}").json() or \
-        not http.get(f"/datasets/{d1['id']}").json()["datapoints"]
+    assert (
+        "datapoints" not in http.get(f"/datasets/{d1['id']}").json()
+        or not http.get(f"/datasets/{d1['id']}").json()["datapoints"]
+    )
     committed = http.post("/datasets", json={"path": f"{uid}/ds", "datapoints": dp, "commit_message": "v1"}).json()
     assert committed["version_id"] == d1["version_id"] and committed["status"] == "committed"
 
@@ -161,8 +211,11 @@ def test_datapoint_pagination_and_csv_upload(http: httpx.Client, uid: str) -> No
     assert len(p2["records"]) == 10
     assert http.get(f"/datasets/{ds['id']}/datapoints", params={"page": 3}).json()["records"] == []
     csv_text = 'question,target\nWhat is 2+2?,4\nCapital?,"{""city"": ""Paris""}"\n'
-    r = http.post(f"/datasets/{ds['id']}/datapoints/csv", data={"commit_message": "from csv"},
-                  files={"file": ("rows.csv", csv_text.encode(), "text/csv")})
+    r = http.post(
+        f"/datasets/{ds['id']}/datapoints/csv",
+        data={"commit_message": "from csv"},
+        files={"file": ("rows.csv", csv_text.encode(), "text/csv")},
+    )
     assert r.status_code == 200, r.text
     up = r.json()
     assert up["status"] == "committed" and up["datapoints_count"] == 62 and up["commit_message"] == "from csv"
@@ -200,8 +253,9 @@ def test_idempotency_when_first_response_is_lost(server: Server, http: httpx.Cli
     with socket.create_connection((url.hostname, url.port)) as sock:
         sock.sendall(raw)
         time.sleep(0.3)  # the server acts and answers; we hang up without reading the answer
-    retry = http.post("/prompts/log", content=body, headers={"Idempotency-Key": key,
-                                                              "Content-Type": "application/json"})
+    retry = http.post(
+        "/prompts/log", content=body, headers={"Idempotency-Key": key, "Content-Type": "application/json"}
+    )
     assert retry.status_code == 200, retry.text
     pid = retry.json()["prompt_id"]
     assert http.get("/logs", params={"file_id": pid}).json()["total"] == 1
@@ -217,8 +271,11 @@ def test_concurrent_logs_each_stored_once(server: Server, uid: str) -> None:
         out = []
         with server.client() as c:
             for i in range(per_thread):
-                r = c.post("/prompts/log", json={"path": path, "inputs": {"word": f"{t}-{i}"}, "output": "o"},
-                           headers={"Idempotency-Key": f"{uid}-{t}-{i}"})
+                r = c.post(
+                    "/prompts/log",
+                    json={"path": path, "inputs": {"word": f"{t}-{i}"}, "output": "o"},
+                    headers={"Idempotency-Key": f"{uid}-{t}-{i}"},
+                )
                 assert r.status_code == 200, r.text
                 out.append(r.json()["id"])
         return out

@@ -46,10 +46,19 @@ def test_sdk_versions_commit_and_deployments(hl: Humanloop, uid: str) -> None:
 
 def test_sdk_logs_traces_and_judgments(hl: Humanloop, uid: str) -> None:
     flow = hl.flows.log(path=f"{uid}/sdk/flow", flow={"attributes": {"version": 1}}, inputs={"q": "why"})
-    step = hl.prompts.log(path=f"{uid}/sdk/step", prompt={"model": "gpt-4o", "template": TEMPLATE},
-                          inputs={"topic": "sky"}, output="Rayleigh", trace_parent_id=flow.id)
-    tool = hl.tools.log(path=f"{uid}/sdk/tool", tool={"function": {"name": "search", "description": "s"}},
-                        output="hits", trace_parent_id=step.id)
+    step = hl.prompts.log(
+        path=f"{uid}/sdk/step",
+        prompt={"model": "gpt-4o", "template": TEMPLATE},
+        inputs={"topic": "sky"},
+        output="Rayleigh",
+        trace_parent_id=flow.id,
+    )
+    tool = hl.tools.log(
+        path=f"{uid}/sdk/tool",
+        tool={"function": {"name": "search", "description": "s"}},
+        output="hits",
+        trace_parent_id=step.id,
+    )
     closed = hl.flows.update_log(log_id=flow.id, trace_status="complete", output="because")
     assert closed.trace_status == "complete"
     with pytest.raises(ApiError) as err:
@@ -65,9 +74,14 @@ def test_sdk_logs_traces_and_judgments(hl: Humanloop, uid: str) -> None:
 
 
 def test_sdk_datasets_and_directories(hl: Humanloop, uid: str) -> None:
-    ds = hl.datasets.upsert(path=f"{uid}/sdk/data/qa", datapoints=[
-        {"inputs": {"q": "1"}, "target": {"output": "one"}}, {"inputs": {"q": "1"}, "target": {"output": "one"}},
-        {"inputs": {"q": "2"}}])
+    ds = hl.datasets.upsert(
+        path=f"{uid}/sdk/data/qa",
+        datapoints=[
+            {"inputs": {"q": "1"}, "target": {"output": "one"}},
+            {"inputs": {"q": "1"}, "target": {"output": "one"}},
+            {"inputs": {"q": "2"}},
+        ],
+    )
     assert ds.datapoints_count == 2
     more = hl.datasets.upsert(id=ds.id, action="add", datapoints=[{"inputs": {"q": "3"}}], commit_message="m")
     assert more.datapoints_count == 3 and more.status == "committed"
