@@ -233,3 +233,24 @@ class IdempotencyRecord(Base):
     content_type: Mapped[Optional[str]] = mapped_column(String(255), nullable=True)
     response_body: Mapped[Optional[bytes]] = mapped_column(LargeBinary, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class Job(Base):
+    """A durable background job (see ``workers/``): claimed by one worker, retried with backoff."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (Index("ix_jobs_status_run_after", "status", "run_after"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    org_id: Mapped[Optional[str]] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), nullable=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[Any] = mapped_column(JSON, nullable=True)
+    # pending | running | done | failed
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    run_after: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    claimed_by: Mapped[Optional[str]] = mapped_column(String(128), nullable=True)
+    claimed_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime, nullable=True)
+    last_error: Mapped[Optional[str]] = mapped_column(Text, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # a job with a dedupe key is enqueued at most once (e.g. one monitor_log per log x evaluator version)
+    dedupe_key: Mapped[Optional[str]] = mapped_column(String(255), nullable=True, unique=True)
