@@ -254,3 +254,49 @@ class Job(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     # a job with a dedupe key is enqueued at most once (e.g. one monitor_log per log x evaluator version)
     dedupe_key: Mapped[Optional[str]] = mapped_column(String(255), nullable=True, unique=True)
+
+
+class Evaluation(Base):
+    """An Evaluation (0.8.6 era): a Dataset version, evaluated versions (batches) and Evaluators."""
+
+    __tablename__ = "evaluations"
+    __table_args__ = (
+        UniqueConstraint("file_id", "name", name="uq_evaluations_file_name"),
+        Index("ix_evaluations_file_created", "file_id", "created_at"),
+    )
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    # the evaluated File
+    file_id: Mapped[str] = mapped_column(ForeignKey("files.id", ondelete="CASCADE"))
+    name: Mapped[Optional[str]] = mapped_column(String(255), nullable=True)
+    dataset_file_id: Mapped[str] = mapped_column(ForeignKey("files.id", ondelete="CASCADE"), index=True)
+    dataset_version_id: Mapped[str] = mapped_column(ForeignKey("versions.id", ondelete="CASCADE"), index=True)
+    # pending | running | completed | cancelled
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class EvaluationEvaluator(Base):
+    __tablename__ = "evaluation_evaluators"
+    __table_args__ = (
+        UniqueConstraint("evaluation_id", "evaluator_version_id", name="uq_evaluation_evaluators_version"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    evaluation_id: Mapped[str] = mapped_column(ForeignKey("evaluations.id", ondelete="CASCADE"), index=True)
+    evaluator_version_id: Mapped[str] = mapped_column(ForeignKey("versions.id", ondelete="CASCADE"), index=True)
+    orchestrated: Mapped[bool] = mapped_column(Boolean, default=True)
+    added_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class EvaluationEvaluatee(Base):
+    """An evaluated version and batch: one column of an Evaluation's report."""
+
+    __tablename__ = "evaluation_evaluatees"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    evaluation_id: Mapped[str] = mapped_column(ForeignKey("evaluations.id", ondelete="CASCADE"), index=True)
+    version_id: Mapped[str] = mapped_column(ForeignKey("versions.id", ondelete="CASCADE"), index=True)
+    batch_id: Mapped[Optional[str]] = mapped_column(String(128), nullable=True)
+    orchestrated: Mapped[bool] = mapped_column(Boolean, default=False)
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+    added_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
