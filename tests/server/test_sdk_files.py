@@ -57,7 +57,6 @@ def test_list_environment_filter(hl: Driver, uid: str) -> None:
 def test_unimplemented_endpoints_answer_501(hl: Driver, uid: str) -> None:
     p = hl.prompts.upsert(path=f"{uid}/gaps/p", model="gpt-4o", provider="mock", template="Say {{x}}")
     attempts = [
-        lambda: hl.prompts.call(id=p.id, inputs={"x": "hi"}),
         lambda: hl.evaluations.list(file_id=p.id),
         lambda: hl.evaluations.create(
             dataset={"path": f"{uid}/gaps/data"},
@@ -78,20 +77,3 @@ def test_unimplemented_endpoints_answer_501(hl: Driver, uid: str) -> None:
         assert err.value.body == {"detail": "not implemented yet"}
         assert err.value.headers.get("x-should-retry") == "false"
         assert len(hl.requests) - before == 1  # deterministic: the SDK does not retry it
-
-
-def test_call_stream_answers_501(hl: Driver, uid: str) -> None:
-    p = hl.prompts.upsert(path=f"{uid}/gaps/stream", model="gpt-4o", provider="mock", template="Say {{x}}")
-    stream = hl.client.prompts.call_stream(id=p.id, inputs={"x": "hi"})
-    with pytest.raises(ApiError) as err:
-        if hl.mode == "sync":
-            list(stream)
-        else:
-
-            async def drain() -> None:
-                async for _ in stream:
-                    pass
-
-            hl.run(drain())
-    assert lc.status(err) == 501 and len(hl.requests_to("POST", "/prompts/call")) == 1
-    assert err.value.body == {"detail": "not implemented yet"}

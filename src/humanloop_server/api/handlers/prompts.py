@@ -1,7 +1,7 @@
 """Behaviour behind the /v5/prompts routes.
 
 Each function receives validated inputs and the request context and returns the response model.
-Until implemented, each raises `NotImplementedYet` (HTTP 501).
+`call` lives in `services.prompt_calls` (provider calls, streaming).
 """
 
 from __future__ import annotations
@@ -28,9 +28,8 @@ from ...schemas import (
     UpdatePromptRequest,
     VersionStatus,
 )
-from ...services import datasets, directories, files, logs  # noqa: F401
+from ...services import datasets, directories, files, logs, prompt_calls  # noqa: F401
 from ..deps import RequestContext
-from ..errors import NotImplementedYet
 from ._impl import dump, release_sessions, val, vals  # noqa: F401
 
 
@@ -62,8 +61,8 @@ def call(
     version_id: Optional[str] = None,
     environment: Optional[str] = None,
 ) -> Union[PromptCallResponse, PromptCallStreamResponse]:
-    """prompts call."""
-    raise NotImplementedYet()
+    """prompts call (a StreamingResponse of server-sent events when ``stream`` is set)."""
+    return prompt_calls.call_prompt(ctx, dump(body), version_id=version_id, environment=environment)
 
 
 def list_prompts(

@@ -1,0 +1,509 @@
+"""``prompts.call``: fill the template, send it to the model provider, store the result as Logs.
+
+Two entry points:
+
+- :func:`run_kernel` (no database): a Prompt kernel + chat messages + inputs -> one
+  :class:`~humanloop_server.providers.ProviderResult`, with ``provider_latency`` measured. Used by
+  server-side LLM evaluators and by :func:`call_prompt`.
+- :func:`call_prompt`: the whole ``POST /prompts/call``. Resolves the version (``version_id``,
+  ``environment``, or the inline ``prompt`` kernel -> content-addressed version; a new ``path`` creates
+  the File), fills the template, calls the provider ``num_samples`` times and stores each generation
+  through :func:`humanloop_server.services.logs.create_log` (the function ``prompts.log`` uses, so
+  traces, datapoints, batches, ``save`` and monitoring behave the same).
+
+Order of checks, all answered before anything is stored or sent: unknown File/version (404),
+unsupported provider or endpoint (422), missing template variables (422, one ``detail`` entry per
+missing name, sorted), missing provider key (400, ``detail = {type, message, code, origin}``).
+Provider failures answer ``detail = {type, message, code, origin}`` too (4xx kept, 5xx -> 502);
+nothing is stored for a failed non-streamed call.
+
+The database write lock is not held while the provider works: the version is resolved, the read
+transaction ended, the provider called, and only then the Logs are written.
+
+Streaming (``stream=true``) answers ``text/event-stream``: one ``data: <PromptCallStreamResponse>``
+event per text delta, each with ``output`` (the delta), ``index``, ``id`` (the Log id, chosen up
+front), ``prompt_id`` and ``version_id``; the last event of a sample has ``output=""`` plus
+``finish_reason``, tokens, costs, ``output_message`` and ``provider_latency``. Samples are streamed
+one after another. Each sample's Log is stored when its stream ends; when the provider fails midway
+the Log keeps the partial output with ``error`` set and a final event carrying ``error`` ends the
+stream; when the client disconnects midway the partial output is stored with an ``error`` note.
+Provider keys from the request are used for that request only: they are never stored or logged.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple
+
+import anyio
+from fastapi import HTTPException
+from fastapi.responses import StreamingResponse
+from sqlalchemy.orm import Session
+
+from .. import ids
+from ..db.models import File, Version
+from ..providers import Provider, ProviderError, ProviderRequest, ProviderResult, get_provider
+from ..providers.base import redact
+from ..providers.registry import resolve_api_key
+from . import files, kernels, logs, templates
+from .common import Context, iso, not_found, now, unprocessable
+
+logger = logging.getLogger(__name__)
+
+MAX_SAMPLES = 50
+DISCONNECTED = "The client disconnected before the stream ended; the output is partial."
+
+#: request fields echoed in the response and stored on each Log as given
+ECHO_FIELDS = [
+    "source",
+    "metadata",
+    "source_datapoint_id",
+    "trace_parent_id",
+    "batch_id",
+    "user",
+    "environment",
+    "save",
+]
+
+
+# ---------------------------------------------------------------- kernel -> provider request
+
+
+def _chat_messages(kernel: Dict[str, Any], messages: Optional[List[Dict[str, Any]]], inputs: Dict[str, Any]) -> Any:
+    """Populated template messages followed by the request's messages (chat endpoint).
+
+    A string template on the chat endpoint is sent as one ``user`` message.
+    """
+    template = kernel.get("template")
+    filled = templates.populate(template, inputs)
+    out: List[Dict[str, Any]] = []
+    if isinstance(filled, str):
+        out.append({"role": "user", "content": filled})
+    elif isinstance(filled, list):
+        out.extend(filled)
+    for m in messages or []:
+        out.append({k: v for k, v in dict(m).items() if v is not None})
+    return out
+
+
+def _complete_prompt(kernel: Dict[str, Any], inputs: Dict[str, Any]) -> str:
+    filled = templates.populate(kernel.get("template"), inputs)
+    if isinstance(filled, list):
+        from ..providers.mock import content_text
+
+        return "\n".join(content_text(m.get("content")) for m in filled)
+    return filled or ""
+
+
+def prepare(
+    kernel: Dict[str, Any],
+    messages: Optional[List[Dict[str, Any]]] = None,
+    inputs: Optional[Dict[str, Any]] = None,
+    provider_api_keys: Optional[Mapping[str, Any]] = None,
+    *,
+    tool_choice: Any = None,
+    extra_tools: Optional[List[Dict[str, Any]]] = None,
+    settings: Optional[Mapping[str, str]] = None,
+) -> Tuple[Provider, ProviderRequest]:
+    """Check and build everything a provider call needs; raises HTTPException (422/400) on bad input.
+
+    ``settings``: an environment-like mapping for ``*_API_KEY`` / ``*_BASE_URL`` (default ``os.environ``).
+    """
+    from ..providers.registry import resolve_base_url
+
+    name = str(kernel.get("provider") or "openai")
+    try:
+        provider = get_provider(name)
+    except ProviderError as exc:
+        raise HTTPException(
+            status_code=422, detail=[{"loc": ["body", "prompt", "provider"], "msg": exc.message, "type": exc.type}]
+        ) from None
+    endpoint = str(kernel.get("endpoint") or "chat")
+    if endpoint not in ("chat", "complete"):
+        raise unprocessable(
+            f"Endpoint {endpoint!r} is not supported by this server (use chat or complete)",
+            ["body", "prompt", "endpoint"],
+        )
+    values = dict(inputs or {})
+    if endpoint == "chat":
+        msgs, prompt_text = _chat_messages(kernel, messages, values), None
+    else:
+        msgs, prompt_text = [], _complete_prompt(kernel, values)
+    try:
+        key = resolve_api_key(provider.name, provider_api_keys, settings)
+    except ProviderError as exc:
+        raise exc.to_http() from None
+    tools = [
+        {k: v for k, v in t.items() if k in ("name", "description", "parameters", "strict")}
+        for t in list(kernel.get("tools") or []) + list(extra_tools or [])
+        if isinstance(t, dict) and t.get("name")
+    ]
+    if tool_choice is None and tools:
+        tool_choice = "auto"
+    request = ProviderRequest(
+        model=str(kernel.get("model") or ""),
+        endpoint=endpoint,
+        messages=msgs,
+        prompt=prompt_text,
+        temperature=kernel.get("temperature"),
+        max_tokens=kernel.get("max_tokens"),
+        top_p=kernel.get("top_p"),
+        stop=kernel.get("stop"),
+        presence_penalty=kernel.get("presence_penalty"),
+        frequency_penalty=kernel.get("frequency_penalty"),
+        seed=kernel.get("seed"),
+        response_format=kernel.get("response_format"),
+        tools=tools or None,
+        tool_choice=tool_choice if tools else None,
+        other=dict(kernel.get("other") or {}),
+        api_key=key,
+        base_url=resolve_base_url(provider.name, settings) if provider.name != "mock" else None,
+    )
+    return provider, request
+
+
+def complete(provider: Provider, request: ProviderRequest) -> ProviderResult:
+    """One provider call with ``provider_latency`` measured; failures become HTTPException."""
+    started = time.perf_counter()
+    try:
+        result = provider.complete(request)
+    except ProviderError as exc:
+        raise exc.to_http() from None
+    result.provider_latency = time.perf_counter() - started
+    return result
+
+
+def run_kernel(
+    kernel: Dict[str, Any],
+    messages: Optional[List[Dict[str, Any]]] = None,
+    inputs: Optional[Dict[str, Any]] = None,
+    provider_api_keys: Optional[Mapping[str, Any]] = None,
+    settings: Optional[Mapping[str, str]] = None,
+    *,
+    tool_choice: Any = None,
+) -> ProviderResult:
+    """Fill the kernel's template with ``inputs``, append ``messages``, call its provider once.
+
+    Raises ``HTTPException``: 422 (unsupported provider/endpoint, missing variables), 400 (no key),
+    provider errors as 4xx/502 with ``detail = {type, message, code, origin}``. Catch
+    :class:`~humanloop_server.providers.ProviderError` is not needed: it is converted here.
+    The populated messages sent are in ``result.provider_request`` (and returned by :func:`prepare`).
+    """
+    provider, request = prepare(kernel, messages, inputs, provider_api_keys, tool_choice=tool_choice, settings=settings)
+    return complete(provider, request)
+
+
+# ---------------------------------------------------------------- prompts.call
+
+
+def _resolve(
+    ctx: Context, data: Dict[str, Any], version_id: Optional[str], environment: Optional[str]
+) -> Dict[str, Any]:
+    """Which File/version the call uses, and its kernel (read only; nothing is created here)."""
+    inline = data.get("prompt")
+    f = files.find_file(ctx, "prompt", data.get("id"), data.get("path"))
+    if inline is not None:
+        kernel = kernels.make_kernel("prompt", inline)
+        if f is None and not data.get("path"):
+            raise unprocessable("Provide the path or id of the Prompt", ["body", "path"])
+        return {"file_id": f.id if f is not None else None, "version_id": None, "kernel": kernel}
+    if f is None:
+        if not data.get("path"):
+            raise unprocessable("Provide the path or id of the Prompt", ["body", "path"])
+        raise not_found(f"Prompt at path {data.get('path')!r} (send its details in `prompt` to create it);")
+    v = files.resolve_version(ctx, f, version_id, environment)
+    return {"file_id": f.id, "version_id": v.id, "kernel": dict(v.kernel or {})}
+
+
+def _log_data(data: Dict[str, Any], target: Dict[str, Any], messages: List[Dict[str, Any]]) -> Dict[str, Any]:
+    """The prompts.log body for one generation (without the provider's result)."""
+    out: Dict[str, Any] = {k: data[k] for k in ECHO_FIELDS if k in data}
+    out["inputs"] = dict(data.get("inputs") or {})
+    out["messages"] = messages
+    if data.get("tool_choice") is not None:
+        out["tool_choice"] = data["tool_choice"]
+    if data.get("evaluation_id"):
+        out["evaluation_id"] = data["evaluation_id"]
+    if target["file_id"]:
+        out["id"] = target["file_id"]
+    else:
+        out["path"] = data.get("path")
+    if target["version_id"] is None:
+        out["prompt"] = data.get("prompt")
+    return out
+
+
+def _result_fields(result: ProviderResult) -> Dict[str, Any]:
+    return {
+        "output": result.output,
+        "output_message": result.output_message or None,
+        "prompt_tokens": result.prompt_tokens,
+        "output_tokens": result.output_tokens,
+        "prompt_cost": result.prompt_cost,
+        "output_cost": result.output_cost,
+        "finish_reason": result.finish_reason,
+        "provider_latency": result.provider_latency,
+        "provider_request": redact(result.provider_request),
+        "provider_response": redact(result.provider_response),
+    }
+
+
+def _write_bind(ctx: Context) -> Any:
+    return ctx.session.bind
+
+
+def _store(
+    ctx: Context,
+    write_bind: Any,
+    base: Dict[str, Any],
+    target: Dict[str, Any],
+    fields: Dict[str, Any],
+    preset_id: Optional[str] = None,
+) -> Dict[str, Any]:
+    """Store one Log through logs.create_log (a write transaction of its own)."""
+    if write_bind is not None:
+        ctx.session.bind = write_bind  # create_log's commit rebinds to the read engine
+    data = {**base, **{k: v for k, v in fields.items() if v is not None}}
+    return logs.create_log(ctx, "prompt", data, version_id=target["version_id"], preset_id=preset_id)
+
+
+def _sanitize_inputs(data: Dict[str, Any]) -> None:
+    num = data.get("num_samples")
+    if num is None:
+        data["num_samples"] = 1
+    elif not isinstance(num, int) or num < 1 or num > MAX_SAMPLES:
+        raise unprocessable(f"num_samples must be between 1 and {MAX_SAMPLES}", ["body", "num_samples"])
+    if data.get("inputs") is None:
+        data["inputs"] = {}
+
+
+def call_prompt(
+    ctx: Context,
+    body: Dict[str, Any],
+    version_id: Optional[str] = None,
+    environment: Optional[str] = None,
+) -> Any:
+    """``POST /prompts/call``: a PromptCallResponse dict, or a StreamingResponse when ``stream`` is set."""
+    data = dict(body)
+    provider_api_keys = data.pop("provider_api_keys", None) or {}
+    _sanitize_inputs(data)
+    write_bind = _write_bind(ctx)
+    target = _resolve(ctx, data, version_id, environment)
+    linked = []
+    if target["kernel"].get("linked_tools"):
+        linked = files._linked_tools(ctx, target["kernel"]["linked_tools"])
+    # end the (write) transaction before the provider is called: nothing was written yet
+    ctx.session.rollback()
+    provider, request = prepare(
+        target["kernel"],
+        data.get("messages"),
+        data["inputs"],
+        provider_api_keys,
+        tool_choice=data.get("tool_choice"),
+        extra_tools=linked,
+    )
+    base = _log_data(data, target, request.messages if request.endpoint == "chat" else [])
+    if data.get("stream"):
+        return _stream(ctx, write_bind, data, target, base, provider, request)
+
+    results: List[Tuple[ProviderResult, Any, Any]] = []
+    for _ in range(data["num_samples"]):
+        started = now()
+        result = complete(provider, request)
+        results.append((result, started, now()))
+    created: List[Dict[str, Any]] = []
+    for result, started, ended in results:
+        fields = _result_fields(result)
+        timing = {"start_time": data.get("start_time") or iso(started), "end_time": data.get("end_time") or iso(ended)}
+        created.append(_store(ctx, write_bind, base, target, {**fields, **timing}))
+    first = created[0]
+    f = ctx.session.get(File, first["prompt_id"])
+    v = ctx.session.get(Version, first["version_id"])
+    from ..db.models import Log
+
+    first_log = ctx.session.get(Log, first["id"])
+    response: Dict[str, Any] = {k: data.get(k) for k in ECHO_FIELDS}
+    response.update(
+        {
+            "id": first["id"],
+            "trace_id": first_log.trace_id if first_log is not None else None,
+            "prompt": files.serialize(ctx, f, v),
+            "messages": base["messages"] or None,
+            "tool_choice": data.get("tool_choice"),
+            "inputs": dict(data["inputs"]) if data.get("return_inputs", True) is not False else {},
+            "start_time": data.get("start_time") or iso(results[0][1]),
+            "end_time": data.get("end_time") or iso(results[-1][2]),
+            "logs": [
+                {
+                    "output": result.output,
+                    "created_at": iso(ended),
+                    "error": None,
+                    "provider_latency": result.provider_latency,
+                    "stdout": None,
+                    "output_message": result.output_message or None,
+                    "prompt_tokens": result.prompt_tokens,
+                    "output_tokens": result.output_tokens,
+                    "prompt_cost": result.prompt_cost,
+                    "output_cost": result.output_cost,
+                    "finish_reason": result.finish_reason,
+                    "index": i,
+                }
+                for i, (result, _started, ended) in enumerate(results)
+            ],
+        }
+    )
+    return response
+
+
+# ---------------------------------------------------------------- streaming
+
+_DONE = object()
+
+
+def _next(it: Iterator[Any]) -> Any:
+    try:
+        return next(it)
+    except StopIteration:
+        return _DONE
+
+
+def _event(chunk: Dict[str, Any]) -> str:
+    return "data: " + json.dumps(chunk, separators=(",", ":"), default=str) + "\n\n"
+
+
+class _LogStreamingResponse(StreamingResponse):
+    """Closes the event generator however the response ends, so a partial Log is stored at once."""
+
+    async def stream_response(self, send: Any) -> None:
+        try:
+            await super().stream_response(send)
+        finally:
+            aclose = getattr(self.body_iterator, "aclose", None)
+            if aclose is not None:
+                with anyio.CancelScope(shield=True):
+                    await aclose()
+
+
+def _stream(
+    ctx: Context,
+    write_bind: Any,
+    data: Dict[str, Any],
+    target: Dict[str, Any],
+    base: Dict[str, Any],
+    provider: Provider,
+    request: ProviderRequest,
+) -> StreamingResponse:
+    org_id = ctx.org_id
+    read_bind = ctx.session.info.get("read_bind")
+    num = data["num_samples"]
+    # the File/version the Logs will land on: known now unless the call creates them
+    prompt_id, version = target["file_id"], target["version_id"]
+    if version is None:
+        # inline kernel: create the File/version now, so every chunk can name them
+        ctx.session.bind = write_bind
+        f = files.ensure_file(ctx, "prompt", data.get("id"), data.get("path"))
+        v, _ = files.ensure_version(ctx, f, target["kernel"])
+        ctx.commit()
+        prompt_id, version = f.id, v.id
+        target = {"file_id": f.id, "version_id": v.id, "kernel": target["kernel"]}
+        base = {k: val for k, val in base.items() if k not in ("prompt", "path")}
+        base["id"] = f.id
+
+    def store(log_id: str, fields: Dict[str, Any]) -> None:
+        session = Session(bind=write_bind, expire_on_commit=False, info={"read_bind": read_bind})
+        try:
+            _store(Context(session=session, org_id=org_id), write_bind, base, target, fields, preset_id=log_id)
+        except Exception:  # never lose it silently: say so in the server log
+            logger.exception("could not store the log %s of a streamed prompts.call", log_id)
+        finally:
+            session.close()
+
+    class Sample:
+        """One streamed generation: its Log id, the text so far, and whether its Log is stored."""
+
+        def __init__(self, index: int) -> None:
+            self.log_id = ids.new_id("log")
+            self.head = {"index": index, "id": self.log_id, "prompt_id": prompt_id, "version_id": version}
+            self.parts: List[str] = []
+            self.started = now()
+            self.clock = time.perf_counter()
+            self.stored = False
+            self.it = iter(provider.stream(request))
+
+        def latency(self) -> float:
+            return time.perf_counter() - self.clock
+
+        async def finish(self, fields: Dict[str, Any]) -> None:
+            if self.stored:
+                return
+            self.stored = True
+            fields = {"start_time": data.get("start_time") or iso(self.started), **fields}
+            fields.setdefault("end_time", data.get("end_time") or iso(now()))
+            with anyio.CancelScope(shield=True):
+                close = getattr(self.it, "close", None)
+                if close is not None:
+                    await anyio.to_thread.run_sync(close)
+                await anyio.to_thread.run_sync(store, self.log_id, fields)
+
+    async def events() -> Any:
+        for index in range(num):
+            s = Sample(index)
+            try:
+                while True:
+                    try:
+                        delta = await anyio.to_thread.run_sync(_next, s.it)
+                    except ProviderError as exc:
+                        await s.finish(
+                            {"output": "".join(s.parts) or None, "error": exc.message, "provider_latency": s.latency()}
+                        )
+                        yield _event({**s.head, "output": "", "error": exc.message, "created_at": iso(now())})
+                        return
+                    if delta is _DONE:
+                        break
+                    if delta.result is None:
+                        if delta.output:
+                            s.parts.append(delta.output)
+                            yield _event({**s.head, "output": delta.output})
+                        continue
+                    result: ProviderResult = delta.result
+                    result.provider_latency = s.latency()
+                    if not result.output:
+                        result.output = "".join(s.parts)
+                    await s.finish(_result_fields(result))
+                    yield _event(
+                        {
+                            **s.head,
+                            "output": delta.output or "",
+                            "created_at": iso(now()),
+                            "finish_reason": result.finish_reason,
+                            "prompt_tokens": result.prompt_tokens,
+                            "output_tokens": result.output_tokens,
+                            "prompt_cost": result.prompt_cost,
+                            "output_cost": result.output_cost,
+                            "provider_latency": result.provider_latency,
+                            "output_message": result.output_message or None,
+                        }
+                    )
+                    break
+                if not s.stored:  # the provider ended without its closing delta
+                    message = "The provider ended the stream early."
+                    await s.finish({"output": "".join(s.parts), "error": message, "provider_latency": s.latency()})
+                    yield _event({**s.head, "output": "", "error": message})
+            except Exception as exc:  # a bug: still keep the Log, and tell the client
+                logger.exception("streamed prompts.call failed")
+                message = f"Internal error while streaming: {type(exc).__name__}"
+                await s.finish({"output": "".join(s.parts) or None, "error": message, "provider_latency": s.latency()})
+                yield _event({**s.head, "output": "", "error": message})
+                return
+            except BaseException:
+                # the client went away (task cancelled / generator closed): keep what was produced
+                await s.finish(
+                    {"output": "".join(s.parts) or None, "error": DISCONNECTED, "provider_latency": s.latency()}
+                )
+                raise
+
+    return _LogStreamingResponse(
+        events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+    )
