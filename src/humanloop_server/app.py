@@ -40,6 +40,9 @@ def init_state(app: FastAPI, settings: Settings) -> None:
         with write() as session:
             register_key(session, settings.api_key, settings.default_org_name)
     sweep(app.state, settings.idempotency_ttl_seconds)
+    from .workers import WorkerPool
+
+    app.state.workers = WorkerPool(engine, settings).start()
 
 
 def create_app(settings: Optional[Settings] = None) -> FastAPI:
@@ -56,6 +59,10 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         try:
             yield
         finally:
+            pool = getattr(app.state, "workers", None)
+            if pool is not None:
+                pool.stop()
+                del app.state.workers
             engine = getattr(app.state, "engine", None)
             if engine is not None:
                 engine.dispose()

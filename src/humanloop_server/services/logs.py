@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import ids
 from ..db.models import File, Log, Version
-from . import files, kernels
+from . import files, kernels, monitoring
 from .common import (
     Context,
     bad_request,
@@ -171,6 +171,7 @@ def create_log(
             ctx.session.flush()
     except IntegrityError:
         raise conflict(f"A log with id {log_id!r} already exists") from None
+    monitoring.on_log_created(ctx, log)  # background judgments, queued in this transaction
     ctx.commit()
     if file_type == "prompt":
         return {"id": log.id, "prompt_id": f.id, "version_id": v.id, "session_id": None}
@@ -219,10 +220,13 @@ def update_trace(ctx: Context, log_id: str, data: Dict[str, Any]) -> Dict[str, A
     if log.trace_status == "complete" and status != "complete":
         raise bad_request(f"Trace of log {log.id} is complete and cannot be reopened")
     _apply(log, {k: v for k, v in data.items() if k in ("inputs", "output", "error")})
+    completing = status == "complete" and log.trace_status != "complete"
     if status:
         log.trace_status = status
     if status == "complete" and log.end_time is None:
         log.end_time = now()
+    if completing:
+        monitoring.on_trace_completed(ctx, log)
     ctx.commit()
     return serialize(ctx, log)
 
