@@ -400,16 +400,30 @@ def _stream(
     num = data["num_samples"]
     # the File/version the Logs will land on: known now unless the call creates them
     prompt_id, version = target["file_id"], target["version_id"]
-    if version is None:
-        # inline kernel: create the File/version now, so every chunk can name them
-        ctx.session.bind = write_bind
-        f = files.ensure_file(ctx, "prompt", data.get("id"), data.get("path"))
-        v, _ = files.ensure_version(ctx, f, target["kernel"])
-        ctx.commit()
-        prompt_id, version = f.id, v.id
-        target = {"file_id": f.id, "version_id": v.id, "kernel": target["kernel"]}
-        base = {k: val for k, val in base.items() if k not in ("prompt", "path")}
-        base["id"] = f.id
+    # open the provider stream before answering: a refused key, an unknown model or an unreachable
+    # provider is a plain 4xx/502 JSON answer, not a 200 stream that fails at once
+    first_started, first_clock = now(), time.perf_counter()
+    first_it = iter(provider.stream(request))
+    try:
+        first = _next(first_it)
+    except ProviderError as exc:
+        raise exc.to_http() from None
+    try:
+        if version is None:
+            # inline kernel: create the File/version now, so every chunk can name them
+            ctx.session.bind = write_bind
+            f = files.ensure_file(ctx, "prompt", data.get("id"), data.get("path"))
+            v, _ = files.ensure_version(ctx, f, target["kernel"])
+            ctx.commit()
+            prompt_id, version = f.id, v.id
+            target = {"file_id": f.id, "version_id": v.id, "kernel": target["kernel"]}
+            base = {k: val for k, val in base.items() if k not in ("prompt", "path")}
+            base["id"] = f.id
+    except BaseException:
+        close = getattr(first_it, "close", None)
+        if close is not None:
+            close()
+        raise
 
     def store(log_id: str, fields: Dict[str, Any]) -> None:
         session = Session(bind=write_bind, expire_on_commit=False, info={"read_bind": read_bind})
@@ -427,10 +441,19 @@ def _stream(
             self.log_id = ids.new_id("log")
             self.head = {"index": index, "id": self.log_id, "prompt_id": prompt_id, "version_id": version}
             self.parts: List[str] = []
-            self.started = now()
-            self.clock = time.perf_counter()
             self.stored = False
-            self.it = iter(provider.stream(request))
+            self.pending: Any = None
+            if index == 0:  # opened before the response started
+                self.started, self.clock, self.it, self.pending = first_started, first_clock, first_it, first
+            else:
+                self.started, self.clock = now(), time.perf_counter()
+                self.it = iter(provider.stream(request))
+
+        async def next(self) -> Any:
+            if self.pending is not None:
+                delta, self.pending = self.pending, None
+                return delta
+            return await anyio.to_thread.run_sync(_next, self.it)
 
         def latency(self) -> float:
             return time.perf_counter() - self.clock
@@ -453,7 +476,7 @@ def _stream(
             try:
                 while True:
                     try:
-                        delta = await anyio.to_thread.run_sync(_next, s.it)
+                        delta = await s.next()
                     except ProviderError as exc:
                         await s.finish(
                             {"output": "".join(s.parts) or None, "error": exc.message, "provider_latency": s.latency()}
