@@ -1,4 +1,4 @@
-"""files.list through the SDK (sync and async), and the endpoints that still answer 501."""
+"""files.list through the SDK (sync and async)."""
 
 import pytest
 
@@ -52,28 +52,3 @@ def test_list_environment_filter(hl: Driver, uid: str) -> None:
     with pytest.raises(ApiError) as err:
         hl.files.list(name=uid, environment="no-such-environment")
     assert lc.status(err) == 404
-
-
-def test_unimplemented_endpoints_answer_501(hl: Driver, uid: str) -> None:
-    p = hl.prompts.upsert(path=f"{uid}/gaps/p", model="gpt-4o", provider="mock", template="Say {{x}}")
-    attempts = [
-        lambda: hl.evaluations.list(file_id=p.id),
-        lambda: hl.evaluations.create(
-            dataset={"path": f"{uid}/gaps/data"},
-            file={"id": p.id},
-            evaluators=[{"path": "Example Evaluators/Human/rating"}],
-        ),
-        lambda: hl.evaluations.get(id="evr_123"),
-        lambda: hl.evaluations.delete(id="evr_123"),
-        lambda: hl.evaluations.get_stats(id="evr_123"),
-        lambda: hl.evaluations.get_logs(id="evr_123"),
-        lambda: hl.evaluations.update_status(id="evr_123", status="cancelled"),
-    ]
-    for attempt in attempts:
-        before = len(hl.requests)
-        with pytest.raises(ApiError) as err:
-            attempt()
-        assert lc.status(err) == 501
-        assert err.value.body == {"detail": "not implemented yet"}
-        assert err.value.headers.get("x-should-retry") == "false"
-        assert len(hl.requests) - before == 1  # deterministic: the SDK does not retry it

@@ -171,6 +171,10 @@ def create_log(
             ctx.session.flush()
     except IntegrityError:
         raise conflict(f"A log with id {log_id!r} already exists") from None
+    if log.evaluation_id:
+        from . import evaluations
+
+        evaluations.on_log_created(ctx, log)
     monitoring.on_log_created(ctx, log)  # background judgments, queued in this transaction
     ctx.commit()
     if file_type == "prompt":

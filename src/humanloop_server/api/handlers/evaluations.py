@@ -1,8 +1,4 @@
-"""Behaviour behind the /v5/evaluations routes.
-
-Each function receives validated inputs and the request context and returns the response model.
-Until implemented, each raises `NotImplementedYet` (HTTP 501).
-"""
+"""Behaviour behind the /v5/evaluations routes (see `services.evaluations`)."""
 
 from __future__ import annotations
 
@@ -18,8 +14,9 @@ from ...schemas import (
     PaginatedData,
     UpdateEvaluationRequest,
 )
+from ...services import evaluations
 from ..deps import RequestContext
-from ..errors import NotImplementedYet
+from ._impl import dump, release_sessions, val
 
 
 def list_evaluations(
@@ -30,7 +27,7 @@ def list_evaluations(
     size: Optional[int] = None,
 ) -> PaginatedData[EvaluationResponse]:
     """evaluations list."""
-    raise NotImplementedYet()
+    return evaluations.list_evaluations(ctx, file_id, page=page, size=size)
 
 
 def create(
@@ -38,7 +35,7 @@ def create(
     body: CreateEvaluationRequest,
 ) -> EvaluationResponse:
     """evaluations create."""
-    raise NotImplementedYet()
+    return evaluations.create(ctx, dump(body))
 
 
 def get(
@@ -46,7 +43,7 @@ def get(
     id: str,
 ) -> EvaluationResponse:
     """evaluations get."""
-    raise NotImplementedYet()
+    return evaluations.get(ctx, id)
 
 
 def delete(
@@ -54,7 +51,7 @@ def delete(
     id: str,
 ) -> None:
     """evaluations delete."""
-    raise NotImplementedYet()
+    evaluations.delete(ctx, id)
 
 
 def update_setup(
@@ -63,7 +60,7 @@ def update_setup(
     body: UpdateEvaluationRequest,
 ) -> EvaluationResponse:
     """evaluations update_setup."""
-    raise NotImplementedYet()
+    return evaluations.update_setup(ctx, id, dump(body, unset=True))
 
 
 def update_status(
@@ -72,7 +69,7 @@ def update_status(
     status: EvaluationStatus,
 ) -> EvaluationResponse:
     """evaluations update_status."""
-    raise NotImplementedYet()
+    return evaluations.update_status(ctx, id, val(status))
 
 
 def get_stats(
@@ -80,7 +77,7 @@ def get_stats(
     id: str,
 ) -> EvaluationStats:
     """evaluations get_stats."""
-    raise NotImplementedYet()
+    return evaluations.stats(ctx, id)
 
 
 def get_logs(
@@ -91,7 +88,7 @@ def get_logs(
     size: Optional[int] = None,
 ) -> PaginatedData[EvaluationReportLogResponse]:
     """evaluations get_logs."""
-    raise NotImplementedYet()
+    return evaluations.get_logs(ctx, id, page=page, size=size)
 
 
 def pin_evaluatee(
@@ -100,4 +97,7 @@ def pin_evaluatee(
     body: EvaluateeRequest,
 ) -> EvaluationResponse:
     """evaluations pin_evaluatee."""
-    raise NotImplementedYet()
+    return evaluations.pin_evaluatee(ctx, id, dump(body))
+
+
+release_sessions(globals())

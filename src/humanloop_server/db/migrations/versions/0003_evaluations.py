@@ -30,7 +30,9 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["org_id"], ["organizations.id"], name=op.f("fk_evaluations_org_id_organizations"), ondelete="CASCADE"
         ),
-        sa.ForeignKeyConstraint(["file_id"], ["files.id"], name=op.f("fk_evaluations_file_id_files"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["file_id"], ["files.id"], name=op.f("fk_evaluations_file_id_files"), ondelete="CASCADE"
+        ),
         sa.ForeignKeyConstraint(
             ["dataset_file_id"], ["files.id"], name=op.f("fk_evaluations_dataset_file_id_files"), ondelete="CASCADE"
         ),
