@@ -40,13 +40,15 @@ def drain(server: Server) -> int:
             return total
 
 
-def wait_completed(hl: Driver, server: Server, evaluation_id: str, timeout: float = 60) -> Any:
-    """Drain the queue here (the app's worker threads may run jobs too) until the evaluation completes."""
+def wait_completed(hl: Driver, server: Server, evaluation_id: str, until: Any = None, timeout: float = 60) -> Any:
+    """Drain the queue here (the app's worker threads may run jobs too) until the evaluation completes
+    (or ``until(stats)`` holds); the stats of the last check."""
+    until = until or (lambda stats: stats.status == "completed")
     deadline = time.monotonic() + timeout
     while True:
         drain(server)
         stats = hl.evaluations.get_stats(id=evaluation_id)
-        if stats.status == "completed" or time.monotonic() > deadline:
+        if until(stats) or time.monotonic() > deadline:
             return stats
         time.sleep(0.05)
 
@@ -257,6 +259,30 @@ def test_server_side_evaluator_runs_as_background_job(hl: Driver, server: Server
         from humanloop_server.db.models import Evaluation
 
         assert session.get(Evaluation, ev.id).status == "completed"
+
+
+def test_flow_logs_are_judged_once_complete_and_deleting_the_file(hl: Driver, server: Server, uid: str) -> None:
+    flow, ds = _setup(hl, uid, [])
+    ev = hl.evaluations.create(
+        name="flows", file={"id": flow.id}, dataset={"file_id": ds.id}, evaluators=[{"path": EXACT_MATCH}]
+    )
+    open_log = hl.flows.log(
+        id=flow.id, evaluation_id=ev.id, batch_id="b", source_datapoint_id=ds.datapoints[0].id, inputs={}
+    )
+    for dp in ds.datapoints[1:]:
+        _log(hl, flow, ev.id, "b", dp, dp.target["output"])
+    stats = wait_completed(hl, server, ev.id, until=lambda st: st.progress.startswith("3/3 datapoints logged, 2/3"))
+    time.sleep(0.3)  # nothing else is coming: the open trace is not judged
+    stats = hl.evaluations.get_stats(id=ev.id)
+    assert stats.status == "running" and stats.progress.startswith("3/3 datapoints logged, 2/3 judgments")
+    hl.flows.update_log(log_id=open_log.id, output="Paris", trace_status="complete")
+    stats = wait_completed(hl, server, ev.id)
+    assert stats.status == "completed" and stats.version_stats[0].evaluator_version_stats[0].num_true == 3
+    # the evaluation goes with the evaluated File
+    hl.flows.delete(id=flow.id)
+    with pytest.raises(ApiError) as err:
+        hl.evaluations.get(id=ev.id)
+    assert lc.status(err) == 404
 
 
 # ---------------------------------------------------------------- evaluations.run

@@ -384,6 +384,24 @@ def on_log_created(ctx: Context, log: Log) -> None:
     if ev.status in ("pending", "completed"):
         ev.status = "running"
         ev.updated_at = now()
+    _judge_later(ctx, ev, log)
+
+
+def on_trace_completed(ctx: Context, log: Log) -> None:
+    """A Flow Log of an Evaluation was completed: its server-side judgments can run now."""
+    ev = ctx.session.get(Evaluation, log.evaluation_id)
+    if ev is not None and ev.org_id == ctx.org_id and log.parent_id is None:
+        _judge_later(ctx, ev, log)
+
+
+def _judged_now(log: Log) -> bool:
+    """Flow Logs are judged once their trace is complete (as monitoring does)."""
+    return log.file_type != "flow" or log.trace_status == "complete"
+
+
+def _judge_later(ctx: Context, ev: Evaluation, log: Log) -> None:
+    if ev.status == "cancelled" or not _judged_now(log):
+        return
     if any(_runs_on_server(ctx, e) for e in _evaluators(ctx, ev)):
         _enqueue(ctx, {"evaluation_id": ev.id, "log_id": log.id}, dedupe_key=f"{JOB_KIND}:log:{log.id}")
 
@@ -776,6 +794,7 @@ def _evaluate(spec: Dict[str, Any], log: Dict[str, Any], testcase: Optional[Dict
 def _judge(ctx: Context, ev_id: str, log_id: str, evaluator_version_id: str, settings: Any) -> bool:
     """Run one server-side Evaluator on one Log and store its judgment; False when there is nothing to do."""
     from . import logs as logs_service
+    from . import monitoring
 
     log = ctx.session.get(Log, log_id)
     v = ctx.session.get(Version, evaluator_version_id)
@@ -786,7 +805,9 @@ def _judge(ctx: Context, ev_id: str, log_id: str, evaluator_version_id: str, set
     spec = dict((v.kernel or {}).get("spec") or {})
     dp = ctx.session.get(Datapoint, log.source_datapoint_id) if log.source_datapoint_id else None
     testcase = datasets.serialize_datapoint(dp) if dp is not None else None
-    log_dict = logs_service.serialize(ctx, log)
+    if not _judged_now(log):
+        return False
+    log_dict = monitoring.log_as_dict(ctx, log)
     ctx.session.rollback()  # no transaction is held while the evaluator runs
     start = now()
     stdout = None
@@ -816,6 +837,18 @@ def _judge(ctx: Context, ev_id: str, log_id: str, evaluator_version_id: str, set
     }
     logs_service.create_log(ctx, "evaluator", data, version_id=v.id)
     return True
+
+
+def _has_datapoint_log(ctx: Context, ev_id: str, ee: EvaluationEvaluatee, dp_id: str) -> bool:
+    """Whether the datapoint has a Log in this batch already (another step may have made it meanwhile)."""
+    stmt = select(Log.id).where(
+        Log.evaluation_id == ev_id,
+        Log.parent_id.is_(None),
+        Log.version_id == ee.version_id,
+        Log.source_datapoint_id == dp_id,
+    )
+    stmt = stmt.where(Log.batch_id.is_(None) if ee.batch_id is None else Log.batch_id == ee.batch_id)
+    return ctx.session.execute(stmt.limit(1)).first() is not None
 
 
 def _has_judgment(ctx: Context, log_id: str, evaluator_version_id: str) -> bool:
@@ -873,7 +906,8 @@ def step(ctx: Context, payload: Dict[str, Any], settings: Any = None) -> None:
             return
         v = ctx.session.get(Version, ee.version_id)
         f = ctx.session.get(File, v.file_id) if v is not None else None
-        if v is None or f is None:
+        if v is None or f is None or _has_datapoint_log(ctx, ev_id, ee, dp_id):
+            ctx.session.rollback()
             continue
         try:
             _call_prompt(ctx, f, v, dp, ev, ee.batch_id)
@@ -892,7 +926,7 @@ def step(ctx: Context, payload: Dict[str, Any], settings: Any = None) -> None:
         for logs_ in state.logs.values()
         for log in logs_
         for vid in server_evaluators
-        if (log.id, vid) not in state.judgments
+        if (log.id, vid) not in state.judgments and _judged_now(log)
     ]
     ctx.session.rollback()
     for log_id, vid in pending:
@@ -952,5 +986,6 @@ __all__ = [
     "stats",
     "get_logs",
     "on_log_created",
+    "on_trace_completed",
     "step",
 ]

@@ -231,6 +231,10 @@ def update_trace(ctx: Context, log_id: str, data: Dict[str, Any]) -> Dict[str, A
         log.end_time = now()
     if completing:
         monitoring.on_trace_completed(ctx, log)
+        if log.evaluation_id:
+            from . import evaluations
+
+            evaluations.on_trace_completed(ctx, log)
     ctx.commit()
     return serialize(ctx, log)
 
