@@ -241,3 +241,15 @@ def test_missing_provider_key_is_400(hl: Driver, uid: str, monkeypatch: pytest.M
     with pytest.raises(ApiError) as err2:
         stream(hl, path=f"{uid}/call/nokey", prompt={"model": "gpt-4o", "template": "hi"})
     assert lc.status(err2) == 400
+
+
+def test_bad_trace_parent_is_refused_before_the_call(hl: Driver, uid: str) -> None:
+    flow = hl.flows.log(path=f"{uid}/call/doneflow", inputs={"q": "x"}, output="o", trace_status="complete")
+    for call in (hl.prompts.call, lambda **kw: stream(hl, **kw)):
+        with pytest.raises(ApiError) as err:
+            call(path=f"{uid}/call/late", prompt=mock_kernel(), inputs=INPUTS, trace_parent_id=flow.id)
+        assert lc.status(err) == 400 and "complete" in json.dumps(body_of(err))
+        with pytest.raises(ApiError) as err:
+            call(path=f"{uid}/call/late", prompt=mock_kernel(), inputs=INPUTS, trace_parent_id="log_nope")
+        assert lc.status(err) == 404
+    assert hl.files.list(name=f"{uid}/call/late").total == 0

@@ -48,7 +48,7 @@ from ..providers import Provider, ProviderError, ProviderRequest, ProviderResult
 from ..providers.base import redact
 from ..providers.registry import resolve_api_key
 from . import files, kernels, logs, templates
-from .common import Context, iso, not_found, now, unprocessable
+from .common import Context, bad_request, iso, not_found, now, unprocessable
 
 logger = logging.getLogger(__name__)
 
@@ -269,6 +269,22 @@ def _store(
     return logs.create_log(ctx, "prompt", data, version_id=target["version_id"], preset_id=preset_id)
 
 
+def _check_trace_parent(ctx: Context, data: Dict[str, Any]) -> None:
+    """The checks logs.create_log makes on ``trace_parent_id``, made before the provider is called."""
+    from ..db.models import Log
+
+    parent_id = data.get("trace_parent_id")
+    if not parent_id:
+        return
+    parent = ctx.session.get(Log, parent_id)
+    if parent is None or parent.org_id != ctx.org_id:
+        raise not_found("Trace parent log", parent_id)
+    root = ctx.session.get(Log, parent.trace_id) if parent.trace_id else None
+    for node in (root, parent):
+        if node is not None and node.file_type == "flow" and node.trace_status == "complete":
+            raise bad_request(f"Trace of log {node.id} is complete; no more logs can be added to it")
+
+
 def _sanitize_inputs(data: Dict[str, Any]) -> None:
     num = data.get("num_samples")
     if num is None:
@@ -291,6 +307,7 @@ def call_prompt(
     _sanitize_inputs(data)
     write_bind = _write_bind(ctx)
     target = _resolve(ctx, data, version_id, environment)
+    _check_trace_parent(ctx, data)
     linked = []
     if target["kernel"].get("linked_tools"):
         linked = files._linked_tools(ctx, target["kernel"]["linked_tools"])
@@ -425,12 +442,18 @@ def _stream(
             close()
         raise
 
-    def store(log_id: str, fields: Dict[str, Any]) -> None:
+    def store(log_id: str, fields: Dict[str, Any]) -> Optional[str]:
+        """Store one sample's Log; returns an error text when it could not be stored."""
         session = Session(bind=write_bind, expire_on_commit=False, info={"read_bind": read_bind})
         try:
             _store(Context(session=session, org_id=org_id), write_bind, base, target, fields, preset_id=log_id)
-        except Exception:  # never lose it silently: say so in the server log
+            return None
+        except HTTPException as exc:  # e.g. the trace was completed meanwhile
+            logger.warning("the log %s of a streamed prompts.call was refused: %s", log_id, exc.detail)
+            return f"The Log could not be stored: {exc.detail}"
+        except Exception:  # never lose it silently: say so in the server log and to the client
             logger.exception("could not store the log %s of a streamed prompts.call", log_id)
+            return "The Log could not be stored (server error)."
         finally:
             session.close()
 
@@ -458,9 +481,9 @@ def _stream(
         def latency(self) -> float:
             return time.perf_counter() - self.clock
 
-        async def finish(self, fields: Dict[str, Any]) -> None:
+        async def finish(self, fields: Dict[str, Any]) -> Optional[str]:
             if self.stored:
-                return
+                return None
             self.stored = True
             fields = {"start_time": data.get("start_time") or iso(self.started), **fields}
             fields.setdefault("end_time", data.get("end_time") or iso(now()))
@@ -468,7 +491,7 @@ def _stream(
                 close = getattr(self.it, "close", None)
                 if close is not None:
                     await anyio.to_thread.run_sync(close)
-                await anyio.to_thread.run_sync(store, self.log_id, fields)
+                return await anyio.to_thread.run_sync(store, self.log_id, fields)
 
     async def events() -> Any:
         for index in range(num):
@@ -494,10 +517,11 @@ def _stream(
                     result.provider_latency = s.latency()
                     if not result.output:
                         result.output = "".join(s.parts)
-                    await s.finish(_result_fields(result))
+                    store_error = await s.finish(_result_fields(result))
                     yield _event(
                         {
                             **s.head,
+                            "error": store_error,
                             "output": delta.output or "",
                             "created_at": iso(now()),
                             "finish_reason": result.finish_reason,
