@@ -53,6 +53,20 @@ def wait_completed(hl: Driver, server: Server, evaluation_id: str, until: Any = 
         time.sleep(0.05)
 
 
+def wait_stored_status(server: Server, evaluation_id: str, wanted: str, timeout: float = 30) -> str:
+    """The status stored in the database, once it is ``wanted`` (or the timeout passed)."""
+    from humanloop_server.db.models import Evaluation
+
+    deadline = time.monotonic() + timeout
+    while True:
+        drain(server)
+        with server.app.state.read_sessions() as session:  # type: ignore[attr-defined]
+            status = session.get(Evaluation, evaluation_id).status
+        if status == wanted or time.monotonic() > deadline:
+            return status
+        time.sleep(0.1)
+
+
 @contextlib.contextmanager
 def background_worker(server: Server) -> Iterator[None]:
     """Drain the job queue in a thread while a blocking ``evaluations.run`` polls for completion."""
@@ -173,7 +187,7 @@ def test_unknown_evaluation_on_a_log_is_404(hl: Driver, uid: str) -> None:
 # ---------------------------------------------------------------- stats and completion
 
 
-def test_stats_batches_and_completion(hl: Driver, uid: str) -> None:
+def test_stats_batches_and_completion(hl: Driver, server: Server, uid: str) -> None:
     flow, ds = _setup(hl, uid, [])
     correct = hl.evaluators.upsert(path=f"{uid}/ev/correct", spec=BOOL_SPEC)
     score = hl.evaluators.upsert(path=f"{uid}/ev/score", spec=NUMBER_SPEC)
@@ -203,6 +217,8 @@ def test_stats_batches_and_completion(hl: Driver, uid: str) -> None:
     hl.evaluators.log(parent_id=logs[2], id=score.id, version_id=score.version_id, error="boom")
     stats = hl.evaluations.get_stats(id=ev.id)
     assert stats.status == "completed" and hl.evaluations.get(id=ev.id).status == "completed"
+    # external judgments only: a coalesced background re-check stores the status as well
+    assert wait_stored_status(server, ev.id, "completed") == "completed"
     (entry,) = stats.version_stats
     assert (entry.version_id, entry.batch_id, entry.num_logs) == (flow.version_id, "b1", 3)
     by_version = {s.evaluator_version_id: s for s in entry.evaluator_version_stats}
@@ -255,10 +271,7 @@ def test_server_side_evaluator_runs_as_background_job(hl: Driver, server: Server
     (stat,) = stats.version_stats[0].evaluator_version_stats
     assert (stat.num_true, stat.num_false, stat.total_logs) == (2, 1, 3)
     # the stored status flipped too (not only computed on read)
-    with server.app.state.read_sessions() as session:  # type: ignore[attr-defined]
-        from humanloop_server.db.models import Evaluation
-
-        assert session.get(Evaluation, ev.id).status == "completed"
+    assert wait_stored_status(server, ev.id, "completed") == "completed"
 
 
 def test_flow_logs_are_judged_once_complete_and_deleting_the_file(hl: Driver, server: Server, uid: str) -> None:

@@ -293,6 +293,9 @@ class EvaluationEvaluatee(Base):
     """An evaluated version and batch: one column of an Evaluation's report."""
 
     __tablename__ = "evaluation_evaluatees"
+    __table_args__ = (
+        UniqueConstraint("evaluation_id", "version_id", "batch_id", name="uq_evaluation_evaluatees_version_batch"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     evaluation_id: Mapped[str] = mapped_column(ForeignKey("evaluations.id", ondelete="CASCADE"), index=True)
     version_id: Mapped[str] = mapped_column(ForeignKey("versions.id", ondelete="CASCADE"), index=True)

@@ -16,6 +16,7 @@ evaluatees the server calls the Prompt for each missing datapoint, and it runs o
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import math
 import statistics
@@ -354,16 +355,22 @@ def pin_evaluatee(ctx: Context, evaluation_id: str, data: Dict[str, Any]) -> Dic
 
 
 def on_log_created(ctx: Context, log: Log) -> None:
-    """Called (before the commit) for every new Log that names an ``evaluation_id``.
+    """Called (before the commit) for every new Log that names an ``evaluation_id`` or a ``parent_id``.
 
-    The Log joins the Evaluation: a new (version, batch) pair becomes a new evaluatee, a finished
-    Evaluation runs again, and the server-side Evaluators are scheduled for the Log.
+    A Log of an Evaluation joins it: a new (version, batch) pair becomes a new evaluatee, a finished
+    Evaluation runs again, and the server-side Evaluators are scheduled for the Log. A judgment of
+    such a Log schedules a (coalesced) re-check of completion, so the stored status follows.
     """
+    if log.parent_id is not None:
+        parent = ctx.session.get(Log, log.parent_id)
+        if parent is not None and parent.evaluation_id:
+            _schedule_recheck(ctx, parent.evaluation_id)
+        return
+    if not log.evaluation_id:
+        return
     ev = ctx.session.get(Evaluation, log.evaluation_id)
     if ev is None or ev.org_id != ctx.org_id:
         raise not_found("Evaluation", log.evaluation_id)
-    if log.parent_id is not None:
-        return
     stmt = select(EvaluationEvaluatee.id).where(
         EvaluationEvaluatee.evaluation_id == ev.id, EvaluationEvaluatee.version_id == log.version_id
     )
@@ -371,20 +378,43 @@ def on_log_created(ctx: Context, log: Log) -> None:
         EvaluationEvaluatee.batch_id.is_(None) if log.batch_id is None else EvaluationEvaluatee.batch_id == log.batch_id
     )
     if ctx.session.execute(stmt).first() is None:
-        ctx.session.add(
-            EvaluationEvaluatee(
-                evaluation_id=ev.id,
-                version_id=log.version_id,
-                batch_id=log.batch_id,
-                orchestrated=False,
-                pinned=False,
-                added_at=now(),
-            )
+        row = EvaluationEvaluatee(
+            evaluation_id=ev.id,
+            version_id=log.version_id,
+            batch_id=log.batch_id,
+            orchestrated=False,
+            pinned=False,
+            added_at=now(),
         )
+        try:
+            with ctx.session.begin_nested():  # a concurrent Log of the same batch may have added it
+                ctx.session.add(row)
+                ctx.session.flush()
+        except IntegrityError:
+            pass
     if ev.status in ("pending", "completed"):
         ev.status = "running"
         ev.updated_at = now()
     _judge_later(ctx, ev, log)
+
+
+RECHECK_SECONDS = 1
+
+
+def _schedule_recheck(ctx: Context, evaluation_id: str) -> None:
+    """At most one completion re-check per evaluation and second, run at the end of that second."""
+    ev = ctx.session.get(Evaluation, evaluation_id)
+    if ev is None or ev.org_id != ctx.org_id or ev.status in CLIENT_STATUSES:
+        return
+    ts = now()
+    bucket = int(ts.timestamp()) // RECHECK_SECONDS + 1
+    run_after = dt.datetime.fromtimestamp(bucket * RECHECK_SECONDS, tz=dt.timezone.utc)
+    _enqueue(
+        ctx,
+        {"evaluation_id": ev.id, "recheck": True},
+        dedupe_key=f"{JOB_KIND}:recheck:{ev.id}:{bucket}",
+        run_after=run_after,
+    )
 
 
 def on_trace_completed(ctx: Context, log: Log) -> None:
@@ -463,7 +493,12 @@ class _State:
 def _state(ctx: Context, ev: Evaluation) -> _State:
     evaluators = _evaluators(ctx, ev)
     specs = {e.evaluator_version_id: _spec(ctx, e.evaluator_version_id) for e in evaluators}
-    evaluatees = _evaluatees(ctx, ev)
+    evaluatees = []
+    seen = set()
+    for e in _evaluatees(ctx, ev):  # one column per (version, batch), the first one added
+        if (e.version_id, e.batch_id) not in seen:
+            seen.add((e.version_id, e.batch_id))
+            evaluatees.append(e)
     all_logs = list(
         ctx.session.execute(
             select(Log)
@@ -739,14 +774,13 @@ def get_logs(
 # ---------------------------------------------------------------- orchestration (background jobs)
 
 
-def _enqueue(ctx: Context, payload: Dict[str, Any], dedupe_key: Optional[str] = None) -> None:
+def _enqueue(
+    ctx: Context, payload: Dict[str, Any], dedupe_key: Optional[str] = None, run_after: Optional[dt.datetime] = None
+) -> None:
     """Queue one orchestration step in the caller's transaction."""
     from .. import workers
 
-    kwargs: Dict[str, Any] = {}
-    if dedupe_key is not None:
-        kwargs["dedupe_key"] = dedupe_key
-    workers.enqueue(ctx.session, ctx.org_id, JOB_KIND, payload, **kwargs)
+    workers.enqueue(ctx.session, ctx.org_id, JOB_KIND, payload, dedupe_key=dedupe_key, run_after=run_after)
 
 
 def _schedule(ctx: Context, ev: Evaluation) -> None:
@@ -884,6 +918,9 @@ def step(ctx: Context, payload: Dict[str, Any], settings: Any = None) -> None:
     ev_id = payload["evaluation_id"]
     ev = ctx.session.get(Evaluation, ev_id)
     if ev is None or ev.status == "cancelled":
+        return
+    if payload.get("recheck"):
+        _finish(ctx, ev_id)
         return
     server_evaluators = [e.evaluator_version_id for e in _evaluators(ctx, ev) if _runs_on_server(ctx, e)]
     if payload.get("log_id"):

@@ -171,7 +171,7 @@ def create_log(
             ctx.session.flush()
     except IntegrityError:
         raise conflict(f"A log with id {log_id!r} already exists") from None
-    if log.evaluation_id:
+    if log.evaluation_id or log.parent_id:
         from . import evaluations
 
         evaluations.on_log_created(ctx, log)

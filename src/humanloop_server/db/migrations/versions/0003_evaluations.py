@@ -101,6 +101,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_evaluation_evaluatees")),
+        sa.UniqueConstraint("evaluation_id", "version_id", "batch_id", name="uq_evaluation_evaluatees_version_batch"),
     )
     with op.batch_alter_table("evaluation_evaluatees", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_evaluation_evaluatees_evaluation_id"), ["evaluation_id"], unique=False)
