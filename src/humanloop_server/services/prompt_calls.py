@@ -311,8 +311,9 @@ def call_prompt(
     linked = []
     if target["kernel"].get("linked_tools"):
         linked = files._linked_tools(ctx, target["kernel"]["linked_tools"])
-    # end the (write) transaction before the provider is called: nothing was written yet
-    ctx.session.rollback()
+    # end the transaction before the provider is called, so no write lock is held meanwhile (a
+    # commit, not a rollback: a caller's earlier work in this session is kept, as create_log would)
+    ctx.session.commit()
     provider, request = prepare(
         target["kernel"],
         data.get("messages"),
