@@ -23,6 +23,7 @@ import statistics
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
+from fastapi import HTTPException
 from sqlalchemy import delete as sa_delete
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -869,7 +870,16 @@ def _judge(ctx: Context, ev_id: str, log_id: str, evaluator_version_id: str, set
         "stdout": stdout,
         "source": "evaluation",
     }
-    logs_service.create_log(ctx, "evaluator", data, version_id=v.id)
+    try:
+        # the same deterministic id as monitoring's: one server judgment per (log, evaluator version)
+        logs_service.create_log(
+            ctx, "evaluator", data, version_id=v.id, preset_id=monitoring.judgment_log_id(log_id, v.id)
+        )
+    except HTTPException as exc:
+        ctx.session.rollback()
+        if exc.status_code in (404, 409):  # judged meanwhile, or the judged Log is gone
+            return False
+        raise
     return True
 
 
