@@ -405,6 +405,31 @@ def test_error_mid_stream_ends_with_an_error_event_and_keeps_the_partial_log(hl:
     assert log.output == partial and "overloaded" in log.error
 
 
+def test_a_slow_provider_does_not_block_other_writes(server: Server, uid: str, fake: Fake) -> None:
+    body = {
+        "path": f"{uid}/openai/slow-lock",
+        "prompt": openai_kernel("fake-slow"),
+        "inputs": INPUTS,
+        "stream": True,
+        "provider_api_keys": {"openai": "k"},
+    }
+    with server.client() as c, server.client() as other:
+        with c.stream("POST", "/prompts/call", json=body) as resp:
+            lines = resp.iter_lines()
+            first = json.loads(next(line for line in lines if line.startswith("data:"))[5:])
+            # while the provider is still streaming (4 s in all), writes of other requests go through
+            started = time.monotonic()
+            r = other.post(
+                "/prompts/log", json={"path": f"{uid}/openai/other", "prompt": {"model": "m"}, "output": "x"}
+            )
+            assert r.status_code == 200 and time.monotonic() - started < 2
+            rest = [json.loads(line[5:]) for line in lines if line.startswith("data:")]
+    text = first["output"] + "".join(c["output"] for c in rest)
+    assert text == "".join(f"w{i} " for i in range(40)) and rest[-1]["finish_reason"] == "stop"
+    with server.client() as c:
+        assert c.get(f"/logs/{first['id']}").json()["output"] == text
+
+
 # ---------------------------------------------------------------- Anthropic
 
 
