@@ -63,6 +63,18 @@ child = client.prompts.log(path=f"compat/persona-{suffix}", trace_parent_id=flow
 done = client.flows.update_log(log_id=flow.id, output="ok", trace_status="complete")
 out["trace"] = {"child": child.id, "status": done.trace_status}
 
+# prompts.call with the mock provider ("mock response to: <last user message>"), plain and streamed
+call_prompt = {"model": "mock-1", "provider": "mock", "template": [{"role": "user", "content": "Hi {{name}}"}]}
+called = client.prompts.call(path=f"compat/call-{suffix}", prompt=call_prompt, inputs={"name": "Ann"})
+out["call"] = {"id": called.id, "output": called.logs[0].output, "version_id": called.prompt.version_id}
+chunks = list(client.prompts.call_stream(path=f"compat/call-{suffix}", prompt=call_prompt, inputs={"name": "Bo"}))
+out["call_stream"] = {
+    "text": "".join(c.output or "" for c in chunks),
+    "ids": sorted({c.id for c in chunks}),
+    "version_ids": sorted({c.version_id for c in chunks}),
+    "finish_reason": chunks[-1].finish_reason if chunks else None,
+}
+
 
 async def async_part():
     aclient = AsyncHumanloop(api_key=api_key, base_url=base_url)

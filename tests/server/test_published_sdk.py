@@ -61,6 +61,10 @@ def test_published_sdk_runs_against_our_server(server, published_python: Path) -
     assert out["error"] == {"status_code": 404}
     assert out["dataset"] == {"count": 2, "status": "committed"}
     assert out["trace"]["status"] == "complete"
+    assert out["call"]["output"] == "mock response to: Hi Ann"
+    stream = out["call_stream"]
+    assert stream["text"] == "mock response to: Hi Bo" and stream["finish_reason"] == "stop"
+    assert len(stream["ids"]) == 1 and stream["version_ids"] == [out["call"]["version_id"]]
 
     # what the server stored, read back with plain HTTP
     with httpx.Client(headers={"X-API-KEY": server.api_key}, timeout=30) as http:
@@ -71,6 +75,8 @@ def test_published_sdk_runs_against_our_server(server, published_python: Path) -
         child = http.get(f"{server.base_url}/logs/{out['trace']['child']}").json()
         assert child["trace_parent_id"] is not None
         assert http.get(f"{server.base_url}/logs/{out['async_log']}").status_code == 200
+        streamed = http.get(f"{server.base_url}/logs/{stream['ids'][0]}").json()
+        assert streamed["output"] == "mock response to: Hi Bo" and streamed["inputs"] == {"name": "Bo"}
 
 
 if sys.platform == "win32":  # pragma: no cover - the venv layout above is POSIX
