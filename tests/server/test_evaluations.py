@@ -2,8 +2,12 @@
 
 import asyncio
 import contextlib
+import json
+import subprocess
 import threading
 import time
+import uuid
+from pathlib import Path
 from typing import Any, Iterator, List
 
 import pytest
@@ -16,6 +20,8 @@ from .conftest import Server
 from .sdk_driver import Driver, driver_fixture
 
 hl = driver_fixture()
+
+ROOT = Path(__file__).resolve().parents[2]
 
 EXACT_MATCH = "Example Evaluators/Code/Exact match"
 RATING = "Example Evaluators/Human/rating"
@@ -247,6 +253,24 @@ def test_stats_batches_and_completion(hl: Driver, server: Server, uid: str) -> N
     assert hl.evaluations.get_logs(id=ev.id, size=4, page=2).records.__len__() == 2
 
 
+def test_judgment_by_another_version_of_the_evaluator_counts(hl: Driver, server: Server, uid: str) -> None:
+    flow, ds = _setup(hl, uid, [])
+    v1 = hl.evaluators.upsert(path=f"{uid}/ev/local", spec={**BOOL_SPEC, "attributes": {"code": "v1"}})
+    ev = hl.evaluations.create(
+        name="v", file={"id": flow.id}, dataset={"file_id": ds.id}, evaluators=[{"path": v1.path}]
+    )
+    # the local evaluator's code changed: a new version of the same File judges
+    v2 = hl.evaluators.upsert(path=v1.path, spec={**BOOL_SPEC, "attributes": {"code": "v2"}})
+    assert v2.version_id != v1.version_id
+    for dp in ds.datapoints:
+        log_id = _log(hl, flow, ev.id, "b", dp, "x")
+        hl.evaluators.log(parent_id=log_id, id=v2.id, version_id=v2.version_id, judgment=True)
+    stats = hl.evaluations.get_stats(id=ev.id)
+    assert stats.status == "completed"
+    (stat,) = stats.version_stats[0].evaluator_version_stats
+    assert (stat.evaluator_version_id, stat.num_true) == (v1.version_id, 3)
+
+
 def test_cancelled_stays_cancelled(hl: Driver, uid: str) -> None:
     flow, ds = _setup(hl, uid, [])
     ev = hl.evaluations.create(name="c", file={"id": flow.id}, dataset={"file_id": ds.id}, evaluators=[])
@@ -369,6 +393,33 @@ def test_evaluations_run_async(server: Server, uid: str) -> None:
     with background_worker(server):
         first, second = asyncio.run(main())
     _check_runs(first, second, uid)
+
+
+def test_published_0_8_6_sdk_evaluations_run(server: Server) -> None:
+    """The released 0.8.6 SDK (cached by test_published_sdk.py; skipped when absent) runs unchanged."""
+    python = ROOT / ".cache" / "published-humanloop-0.8.6" / "bin" / "python"
+    if not (python.parent.parent / ".ready").exists():
+        pytest.skip("the published SDK environment is not built (see test_published_sdk.py)")
+    suffix = uuid.uuid4().hex[:8]
+    script = Path(__file__).with_name("published_eval_script.py")
+    with background_worker(server):
+        done = subprocess.run(
+            [str(python), str(script), server.base_url, server.api_key, suffix],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd="/",
+        )
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    first = {c["path"]: c for c in out["first"]}
+    second = {c["path"]: c for c in out["second"]}
+    # 0.8.6 reports score 0 on a first run; its threshold check uses the real score (2/3 >= 0.5)
+    assert first[EXACT_MATCH]["score"] == 0 and first[EXACT_MATCH]["threshold_check"] is True
+    assert second[EXACT_MATCH]["score"] == 1.0 and second[EXACT_MATCH]["delta"] == 0.33
+    assert second[EXACT_MATCH]["improvement_check"] is True
+    answered = second[f"published-{suffix}/answered"]
+    assert answered["score"] == 1.0 and answered["threshold_check"] is True
 
 
 # ---------------------------------------------------------------- orchestrated Prompt evaluation

@@ -517,18 +517,34 @@ def _state(ctx: Context, ev: Evaluation) -> _State:
         logs[eid].append(log)
         if log.source_datapoint_id:
             current[eid][log.source_datapoint_id] = log  # the newest log of a datapoint counts
+    # Judgments count for the Evaluation's Evaluator version; a judgment by another version of the
+    # same Evaluator File stands in when that version has none (a local evaluator whose code changed
+    # between two runs of one Evaluation is a new version of the same File).
     judgments: Dict[Tuple[str, str], Log] = {}
+    exact: set = set()
     log_ids = [log.id for log in all_logs]
-    evaluator_versions = [e.evaluator_version_id for e in evaluators]
+    evaluator_versions = {e.evaluator_version_id for e in evaluators}
+    version_of_file: Dict[str, str] = {}
+    for e in evaluators:
+        v = ctx.session.get(Version, e.evaluator_version_id)
+        if v is not None:
+            version_of_file.setdefault(v.file_id, e.evaluator_version_id)
     for i in range(0, len(log_ids), 500):
         chunk = log_ids[i : i + 500]
         rows = ctx.session.execute(
             select(Log)
-            .where(Log.parent_id.in_(chunk), Log.version_id.in_(evaluator_versions))
+            .where(Log.parent_id.in_(chunk), Log.file_id.in_(list(version_of_file)))
             .order_by(Log.received_at, Log.id)
         ).scalars()
         for j in rows:
-            judgments[(j.parent_id, j.version_id)] = j  # type: ignore[index]
+            if j.version_id in evaluator_versions:
+                key = (j.parent_id, j.version_id)
+                exact.add(key)
+                judgments[key] = j  # type: ignore[index]
+            else:
+                key = (j.parent_id, version_of_file[j.file_id])
+                if key not in exact:
+                    judgments[key] = j  # type: ignore[index]
     return _State(
         ev=ev,
         datapoints=_dataset_datapoints(ctx, ev.dataset_version_id),
