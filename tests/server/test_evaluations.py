@@ -282,6 +282,20 @@ def test_cancelled_stays_cancelled(hl: Driver, uid: str) -> None:
     assert hl.evaluations.get(id=ev.id).status == "cancelled"
 
 
+def test_cancelled_evaluation_is_not_orchestrated(hl: Driver, server: Server, uid: str) -> None:
+    prompt = hl.prompts.upsert(path=f"{uid}/ev/mock", model="mock-1", provider="mock", template="{{q}}")
+    ds = hl.datasets.upsert(path=f"{uid}/ev/data", datapoints=DATAPOINTS)
+    ev = hl.evaluations.create(name="c", file={"id": prompt.id}, dataset={"file_id": ds.id}, evaluators=[])
+    hl.evaluations.update_status(id=ev.id, status="cancelled")
+    changed = hl.evaluations.update_setup(id=ev.id, evaluatees=[{"version_id": prompt.version_id, "batch_id": "x"}])
+    assert changed.status == "cancelled" and changed.evaluatees[0].orchestrated is True
+    drain(server)
+    time.sleep(0.3)
+    stats = hl.evaluations.get_stats(id=ev.id)
+    assert stats.status == "cancelled" and stats.overall_stats.total_logs == 0
+    assert [r.log for r in hl.evaluations.get_logs(id=ev.id).records] == [None, None, None]
+
+
 def test_server_side_evaluator_runs_as_background_job(hl: Driver, server: Server, uid: str) -> None:
     flow, ds = _setup(hl, uid, [])
     ev = hl.evaluations.create(
