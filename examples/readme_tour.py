@@ -59,6 +59,21 @@ def sync_part(client: Humanloop) -> str:
 
     client.prompts.get(id=log.prompt_id, request_options={"max_retries": 1, "timeout_in_seconds": 5})
     print("5. request_options       -> max_retries=1, timeout_in_seconds=5 accepted")
+
+    # the server's "mock" provider answers deterministically, without any model or network
+    words = []
+    for chunk in client.prompts.call_stream(
+        path="persona-live",
+        prompt={
+            "model": "mock-1",
+            "provider": "mock",
+            "template": [{"role": "system", "content": "You are {{person}}."}],
+        },
+        inputs={"person": "a pirate"},
+        messages=[{"role": "user", "content": "Where is the treasure?"}],
+    ):
+        words.append(chunk.output or "")
+    print(f"6. prompts.call_stream   -> {len(words)} events: {''.join(words)!r}")
     return log.prompt_id
 
 
@@ -67,7 +82,7 @@ async def async_part(prompt_id: str) -> None:
         created = await client.prompts.log(path="persona", inputs={"person": "async guest"}, output="async answer")
         pager = await client.logs.list(file_id=prompt_id, size=100)
         count = len([item async for item in pager])
-        print(f"6. AsyncHumanloop        -> logged {created.id}; the prompt now has {count} logs")
+        print(f"7. AsyncHumanloop        -> logged {created.id}; the prompt now has {count} logs")
 
 
 def main() -> None:
