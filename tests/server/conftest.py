@@ -8,10 +8,13 @@ session (dropped afterwards); the whole suite then runs against both.
 import contextlib
 import os
 import socket
+import subprocess
 import threading
 import time
 import uuid
+import venv
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterator, List
 
 import httpx
@@ -127,3 +130,30 @@ def http(server: Server) -> Iterator[httpx.Client]:
 def uid() -> str:
     """A unique name fragment, so tests sharing one server never see each other's files."""
     return uuid.uuid4().hex[:10]
+
+
+PUBLISHED_SDK_VERSION = "0.8.6"
+
+
+@pytest.fixture(scope="session")
+def published_python() -> Path:
+    """The published SDK in its own virtual environment (built once, cached in .cache/)."""
+    env_dir = Path(__file__).resolve().parents[2] / ".cache" / f"published-humanloop-{PUBLISHED_SDK_VERSION}"
+    python = env_dir / "bin" / "python"
+    marker = env_dir / ".ready"
+    if not marker.exists():
+        venv.EnvBuilder(with_pip=True, clear=True).create(env_dir)
+        subprocess.run(
+            [
+                str(python),
+                "-m",
+                "pip",
+                "install",
+                "-q",
+                "--disable-pip-version-check",
+                f"humanloop=={PUBLISHED_SDK_VERSION}",
+            ],
+            check=True,
+        )
+        marker.write_text(PUBLISHED_SDK_VERSION)
+    return python

@@ -21,7 +21,6 @@ from .sdk_driver import Driver, driver_fixture
 
 hl = driver_fixture()
 
-ROOT = Path(__file__).resolve().parents[2]
 
 EXACT_MATCH = "Example Evaluators/Code/Exact match"
 RATING = "Example Evaluators/Human/rating"
@@ -409,11 +408,9 @@ def test_evaluations_run_async(server: Server, uid: str) -> None:
     _check_runs(first, second, uid)
 
 
-def test_published_0_8_6_sdk_evaluations_run(server: Server) -> None:
-    """The released 0.8.6 SDK (cached by test_published_sdk.py; skipped when absent) runs unchanged."""
-    python = ROOT / ".cache" / "published-humanloop-0.8.6" / "bin" / "python"
-    if not (python.parent.parent / ".ready").exists():
-        pytest.skip("the published SDK environment is not built (see test_published_sdk.py)")
+def test_published_0_8_6_sdk_evaluations_run(server: Server, published_python: Path) -> None:
+    """The released 0.8.6 SDK, in its own virtual environment, runs ``evaluations.run`` unchanged."""
+    python = published_python
     suffix = uuid.uuid4().hex[:8]
     script = Path(__file__).with_name("published_eval_script.py")
     with background_worker(server):

@@ -10,29 +10,10 @@ import json
 import subprocess
 import sys
 import uuid
-import venv
 from pathlib import Path
 
 import httpx
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-VERSION = "0.8.6"
-
-
-@pytest.fixture(scope="session")
-def published_python() -> Path:
-    env_dir = ROOT / ".cache" / f"published-humanloop-{VERSION}"
-    python = env_dir / "bin" / "python"
-    marker = env_dir / ".ready"
-    if not marker.exists():
-        venv.EnvBuilder(with_pip=True, clear=True).create(env_dir)
-        subprocess.run(
-            [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", f"humanloop=={VERSION}"],
-            check=True,
-        )
-        marker.write_text(VERSION)
-    return python
 
 
 def test_published_sdk_runs_against_our_server(server, published_python: Path) -> None:  # type: ignore[no-untyped-def]
