@@ -12,7 +12,7 @@ CREATED = "2024-05-01T09:12:44.381000Z"
 UPDATED = "2024-07-18T16:03:27.905000Z"
 LAST_USED = "2024-07-19T00:29:35.178000Z"
 
-PROMPT_ID = "pr_3usCu3dAkgrXTlufrvPs7"
+PROMPT_ID = "pr_sVDEOEnj8oXVKyI2D0HAQ"
 PROMPT_VERSION_ID = "prv_7ZlQREDHcRuUd8VAGDNZm"
 TOOL_ID = "tl_789ghi3JkLmN0pQrStUv"
 TOOL_VERSION_ID = "tv_012jklMnOpQrStUvWxYz"
@@ -20,12 +20,12 @@ DATASET_ID = "ds_b0baF1ca7652"
 DATASET_VERSION_ID = "dsv_6L78pqrdFi2xa"
 EVALUATOR_ID = "ev_890bcd2EfGhIjKlMn"
 EVALUATOR_VERSION_ID = "evv_012def4GhIjKlMnOp"
-FLOW_ID = "fl_6o701g4jmcanPVHxdqD0O"
+FLOW_ID = "fl_hSlXA8Bef1pVkSaR23t2k"
 FLOW_VERSION_ID = "flv_4hX2kYm9TqPz1LcRwB7sa"
 EVALUATION_ID = "evr_8aNg3qQnX0sJ2Hd5Tz1Wc"
 DIRECTORY_ID = "dir_3rEq9sVbHm2wKc8XpYt1L"
-ENVIRONMENT_ID = "env_ffSVxEBzJcBZ1H5jcNMVj"
-USER_ID = "usr_01RJO1k2spBVqNUt1ASef"
+ENVIRONMENT_ID = "env_dgHh8o3CQ0O8j1lhGfqyJ"
+USER_ID = "usr_xUkPdgCaCnrKi5CXjDeKO"
 
 
 def user() -> dict:
@@ -85,7 +85,7 @@ def prompt(**overrides: typing.Any) -> dict:
 def tool_function() -> dict:
     return {
         "name": "get_stock_price",
-        "description": "Get current stock price",
+        "description": "Look up the latest price of a stock",
         "parameters": {
             "type": "object",
             "properties": {"ticker_symbol": {"type": "string", "name": "Ticker Symbol", "description": "Ticker"}},
@@ -247,7 +247,7 @@ def chat_message(role: str, content: str) -> dict:
 
 def prompt_log(**overrides: typing.Any) -> dict:
     body = {
-        "id": "data_fIfEb1SoKZooqeFbi9IFs",
+        "id": "data_7cQm2Lk9VxR4tNpW0aEjs",
         "prompt": prompt(),
         "output_message": chat_message("assistant", "Use a list comprehension: [x * 2 for x in xs]"),
         "prompt_tokens": 42,
@@ -319,7 +319,7 @@ def evaluator_log(**overrides: typing.Any) -> dict:
     body = {
         "id": "data_Ev4lLogQp7Zr2Yx9Wm1Kd",
         "evaluator": evaluator(),
-        "parent_id": "data_fIfEb1SoKZooqeFbi9IFs",
+        "parent_id": "data_7cQm2Lk9VxR4tNpW0aEjs",
         "judgment": 4,
         "output": "4",
         "created_at": LAST_USED,

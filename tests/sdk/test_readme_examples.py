@@ -30,16 +30,12 @@ from . import fixtures as fx
 from .wire import BASE_URL, Recorder, json_reply, parse_ts, sse_reply
 
 ANSWER = (
-    "Well, you know, there is so much secrecy involved in government, folks, it's unbelievable. They don't want "
-    "to tell you everything. They don't tell me everything! But about Roswell, it\u2019s a very popular question. "
-    "I know, I just know, that something very, very peculiar happened there. Was it a weather balloon? Maybe. Was "
-    "it something extraterrestrial? Could be. I'd love to go down and open up all the classified documents, believe "
-    "me, I would. But they don't let that happen. The Deep State, folks, the Deep State. They\u2019re unbelievable. "
-    "They want to keep everything a secret. But whatever the truth is, I can tell you this: it\u2019s something big, "
-    "very very big. Tremendous, in fact."
+    "Nobody outside a few hangars knows for sure. The official story changed twice, the debris went to a "
+    "base nobody could visit, and the people who saw it told different tales. My answer: a balloon, "
+    "and a very good story built around it."
 )
 
-LOG_RESPONSE = {"id": "data_fIfEb1SoKZooqeFbi9IFs", "prompt_id": fx.PROMPT_ID, "version_id": fx.PROMPT_VERSION_ID}
+LOG_RESPONSE = {"id": "data_7cQm2Lk9VxR4tNpW0aEjs", "prompt_id": fx.PROMPT_ID, "version_id": fx.PROMPT_VERSION_ID}
 
 # The body of the README's `log` call, except `created_at` (checked as a timestamp: see test_wire_prompts).
 LOG_BODY = {
@@ -124,7 +120,7 @@ def test_usage_log() -> None:
     result = readme_log(client)
     assert_log_request(rec.only)
     assert isinstance(result, CreatePromptLogResponse)
-    assert result.id == "data_fIfEb1SoKZooqeFbi9IFs"
+    assert result.id == "data_7cQm2Lk9VxR4tNpW0aEjs"
     assert result.prompt_id == fx.PROMPT_ID
 
 

@@ -169,7 +169,7 @@ async def test_get_logs(mode: str) -> None:
     assert row.log.output == "Use a list comprehension: [x * 2 for x in xs]"
     assert [type(e) for e in row.evaluator_logs] == [EvaluatorLogResponse]
     assert row.evaluator_logs[0].judgment == 4
-    assert row.evaluator_logs[0].parent_id == "data_fIfEb1SoKZooqeFbi9IFs"
+    assert row.evaluator_logs[0].parent_id == "data_7cQm2Lk9VxR4tNpW0aEjs"
 
 
 async def test_pin_evaluatee(mode: str) -> None:

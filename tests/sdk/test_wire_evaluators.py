@@ -44,7 +44,7 @@ def assert_evaluator(result: object, **expected: object) -> None:
 
 
 async def test_log(mode: str) -> None:
-    parent = "data_fIfEb1SoKZooqeFbi9IFs"
+    parent = "data_7cQm2Lk9VxR4tNpW0aEjs"
     rec = Recorder(json_reply({"id": "data_Ev4lLogQp7Zr2Yx9Wm1Kd", "parent_id": parent, "version_id": VID}))
     result = await invoke(
         mode,

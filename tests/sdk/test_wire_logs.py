@@ -96,7 +96,7 @@ async def test_list_sends_utc_dates_as_z(mode: str) -> None:
 
 
 async def test_delete(mode: str) -> None:
-    ids = ["data_fIfEb1SoKZooqeFbi9IFs", "data_T0oLlOg9aXc1Vbn2Mq3Re"]
+    ids = ["data_7cQm2Lk9VxR4tNpW0aEjs", "data_T0oLlOg9aXc1Vbn2Mq3Re"]
     rec = Recorder(empty_reply(204))
     assert await invoke(mode, rec, "logs", "delete", id=ids) is None
     assert_request(rec.only, "DELETE", "/v5/logs", query={"id": ids})
@@ -104,16 +104,16 @@ async def test_delete(mode: str) -> None:
 
 async def test_delete_one(mode: str) -> None:
     rec = Recorder(empty_reply(204))
-    assert await invoke(mode, rec, "logs", "delete", id="data_fIfEb1SoKZooqeFbi9IFs") is None
-    assert_request(rec.only, "DELETE", "/v5/logs", query={"id": "data_fIfEb1SoKZooqeFbi9IFs"})
+    assert await invoke(mode, rec, "logs", "delete", id="data_7cQm2Lk9VxR4tNpW0aEjs") is None
+    assert_request(rec.only, "DELETE", "/v5/logs", query={"id": "data_7cQm2Lk9VxR4tNpW0aEjs"})
 
 
 async def test_get(mode: str) -> None:
     rec = Recorder(json_reply(fx.prompt_log()))
-    result = await invoke(mode, rec, "logs", "get", "data_fIfEb1SoKZooqeFbi9IFs")
-    assert_request(rec.only, "GET", "/v5/logs/data_fIfEb1SoKZooqeFbi9IFs")
+    result = await invoke(mode, rec, "logs", "get", "data_7cQm2Lk9VxR4tNpW0aEjs")
+    assert_request(rec.only, "GET", "/v5/logs/data_7cQm2Lk9VxR4tNpW0aEjs")
     assert isinstance(result, PromptLogResponse)
-    assert result.id == "data_fIfEb1SoKZooqeFbi9IFs"
+    assert result.id == "data_7cQm2Lk9VxR4tNpW0aEjs"
     assert result.prompt.version_id == fx.PROMPT_VERSION_ID
     assert result.output_message.role == "assistant"
     assert (result.prompt_tokens, result.output_tokens) == (42, 13)

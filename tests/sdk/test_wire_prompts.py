@@ -55,7 +55,7 @@ def assert_prompt(result: object, **expected: object) -> None:
 
 async def test_log(mode: str) -> None:
     rec = Recorder(
-        json_reply({"id": "data_fIfEb1SoKZooqeFbi9IFs", "prompt_id": PID, "version_id": VID, "session_id": None})
+        json_reply({"id": "data_7cQm2Lk9VxR4tNpW0aEjs", "prompt_id": PID, "version_id": VID, "session_id": None})
     )
     result = await invoke(
         mode,
@@ -138,7 +138,7 @@ async def test_log(mode: str) -> None:
         },
     )
     assert isinstance(result, CreatePromptLogResponse)
-    assert result.id == "data_fIfEb1SoKZooqeFbi9IFs"
+    assert result.id == "data_7cQm2Lk9VxR4tNpW0aEjs"
     assert result.prompt_id == PID
     assert result.version_id == VID
     assert result.session_id is None
@@ -157,7 +157,7 @@ async def test_log_sends_utc_datetimes_as_z(mode: str) -> None:
 
 
 async def test_update_log(mode: str) -> None:
-    log_id = "data_fIfEb1SoKZooqeFbi9IFs"
+    log_id = "data_7cQm2Lk9VxR4tNpW0aEjs"
     rec = Recorder(json_reply(fx.prompt_log()))
     result = await invoke(
         mode,
@@ -335,7 +335,7 @@ async def test_upsert(mode: str) -> None:
         tools=[
             {
                 "name": "get_stock_price",
-                "description": "Get current stock price",
+                "description": "Look up the latest price of a stock",
                 "parameters": {"type": "object", "properties": {"ticker_symbol": {"type": "string"}}},
             }
         ],
@@ -364,7 +364,7 @@ async def test_upsert(mode: str) -> None:
             "tools": [
                 {
                     "name": "get_stock_price",
-                    "description": "Get current stock price",
+                    "description": "Look up the latest price of a stock",
                     "parameters": {"type": "object", "properties": {"ticker_symbol": {"type": "string"}}},
                 }
             ],

@@ -35,7 +35,7 @@ VID = fx.TOOL_VERSION_ID
 
 FUNCTION = {
     "name": "get_stock_price",
-    "description": "Get current stock price",
+    "description": "Look up the latest price of a stock",
     "parameters": {
         "type": "object",
         "properties": {"ticker_symbol": {"type": "string", "name": "Ticker Symbol", "description": "Ticker"}},
