@@ -521,8 +521,8 @@ def test_missing_variables_match_the_sdk() -> None:
     with pytest.raises(templates.MissingVariables) as ours:
         templates.populate_template(template, {})
     assert ours.value.missing == sdk.value.missing_variables == ["a", "b", "c"]
-    http = ours.value.to_http()
-    assert http.status_code == 422 and [d["loc"][-1] for d in http.detail] == ["a", "b", "c"]
+    err = ours.value.to_error()
+    assert err.status == 422 and [d["loc"][-1] for d in err.detail] == ["a", "b", "c"]
 
 
 def test_mock_provider_contract() -> None:

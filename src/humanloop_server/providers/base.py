@@ -5,8 +5,8 @@ A provider turns a :class:`ProviderRequest` (a populated Prompt kernel plus cred
 whose last item carries the assembled result in ``result``.
 
 Providers never raise anything but :class:`ProviderError` for expected failures (missing key,
-provider HTTP error, unreachable provider, unparsable answer); ``to_http()`` turns one into the
-HTTP error the API answers, with ``detail = {type, message, code, origin}``.
+provider HTTP error, unreachable provider, unparsable answer); ``to_error()`` turns one into the
+service error the API answers, with ``detail = {type, message, code, origin}``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import abc
 import dataclasses
 from typing import Any, Dict, Iterator, List, Optional, Union
 
-from fastapi import HTTPException
+from ..services.errors import ProviderFailed
 
 #: request keys that carry credentials and must never reach a stored Log
 SECRET_KEYS = frozenset({"api_key", "api-key", "authorization", "x-api-key", "provider_api_keys"})
@@ -92,12 +92,9 @@ class ProviderError(Exception):
     def detail(self) -> Dict[str, Any]:
         return {"type": self.type, "message": self.message, "code": self.code, "origin": self.origin}
 
-    def to_http(self) -> HTTPException:
-        return HTTPException(
-            status_code=self.status_code,
-            detail=self.detail,
-            headers={"x-should-retry": "true" if self.retry else "false"},
-        )
+    def to_error(self) -> ProviderFailed:
+        """The service error a caller raises for this failure."""
+        return ProviderFailed(self.status_code, self.detail, retry=self.retry)
 
 
 class Provider(abc.ABC):

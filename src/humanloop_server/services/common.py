@@ -6,10 +6,11 @@ import hashlib
 import json
 from typing import Any, Callable, Dict, List, Optional, Tuple, TypeVar
 
-from fastapi import HTTPException
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+
+from .errors import BadRequest, Conflict, Invalid, NotFound
 
 T = TypeVar("T")
 
@@ -30,24 +31,20 @@ class Context:
 # ---------------------------------------------------------------- errors
 
 
-def not_found(what: str, ident: Optional[str] = None) -> HTTPException:
-    msg = f"{what} not found" if ident is None else f"{what} with id or path {ident!r} not found"
-    return HTTPException(status_code=404, detail=msg)
+def not_found(what: str, ident: Optional[str] = None) -> NotFound:
+    return NotFound.of(what, ident)
 
 
-def bad_request(msg: str) -> HTTPException:
-    return HTTPException(status_code=400, detail=msg)
+def bad_request(msg: str) -> BadRequest:
+    return BadRequest(msg)
 
 
-def conflict(msg: str) -> HTTPException:
-    return HTTPException(status_code=409, detail=msg)
+def conflict(msg: str) -> Conflict:
+    return Conflict(msg)
 
 
-def unprocessable(msg: str, loc: Optional[List[Any]] = None) -> HTTPException:
-    return HTTPException(
-        status_code=422,
-        detail=[{"loc": loc or ["body"], "msg": msg, "type": "value_error"}],
-    )
+def unprocessable(msg: str, loc: Optional[List[Any]] = None) -> Invalid:
+    return Invalid(msg, loc)
 
 
 def reject_nul(value: Any, loc: List[Any]) -> None:

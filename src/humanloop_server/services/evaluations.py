@@ -23,7 +23,6 @@ import statistics
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from fastapi import HTTPException
 from sqlalchemy import delete as sa_delete
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -41,6 +40,7 @@ from ..db.models import (
 )
 from . import datasets, files
 from .common import Context, conflict, iso, not_found, now, page_body, unprocessable
+from .errors import Conflict, NotFound
 
 logger = logging.getLogger(__name__)
 
@@ -891,11 +891,9 @@ def _judge(ctx: Context, ev_id: str, log_id: str, evaluator_version_id: str, set
         logs_service.create_log(
             ctx, "evaluator", data, version_id=v.id, preset_id=monitoring.judgment_log_id(log_id, v.id)
         )
-    except HTTPException as exc:
+    except (NotFound, Conflict):  # judged meanwhile, or the judged Log is gone
         ctx.session.rollback()
-        if exc.status_code in (404, 409):  # judged meanwhile, or the judged Log is gone
-            return False
-        raise
+        return False
     return True
 
 

@@ -23,6 +23,7 @@ from .common import (
     split_path,
     unprocessable,
 )
+from .errors import Refused
 
 FILE_TYPES = ("prompt", "tool", "dataset", "evaluator", "flow")
 LABELS = {"prompt": "Prompt", "tool": "Tool", "dataset": "Dataset", "evaluator": "Evaluator", "flow": "Flow"}
@@ -477,16 +478,7 @@ def commit(ctx: Context, file_type: str, file_id: str, version_id: str, commit_m
     f = get_file(ctx, file_id, file_type)
     v = get_version(ctx, f, version_id)
     if v.status == "committed":
-        from fastapi import HTTPException
-
-        raise HTTPException(
-            status_code=422,
-            detail={
-                "code": "version_already_committed",
-                "description": f"Version {v.id} has already been committed.",
-                "msg": f"Version {v.id} has already been committed.",
-            },
-        )
+        raise Refused("version_already_committed", f"Version {v.id} has already been committed.")
     v.status = "committed"
     v.commit_message = commit_message
     v.committed_at = now()

@@ -2,7 +2,6 @@
 
 from typing import Any, Dict, List, Optional
 
-from fastapi import HTTPException
 from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy import delete as sa_delete
 from sqlalchemy.exc import IntegrityError
@@ -387,4 +386,4 @@ def delete_logs(ctx: Context, log_ids: Optional[List[str]]) -> None:
     ctx.commit()
 
 
-__all__ = ["create_log", "update_log", "update_trace", "get", "list_logs", "delete_logs", "serialize", "HTTPException"]
+__all__ = ["create_log", "update_log", "update_trace", "get", "list_logs", "delete_logs", "serialize"]

@@ -17,13 +17,13 @@ import hashlib
 import string
 from typing import Any, Dict, List, Optional
 
-from fastapi import HTTPException
 from sqlalchemy import select
 
 from .. import workers
 from ..db.models import Datapoint, Environment, File, Log, MonitoringActivation, Version
 from . import evaluator_runtime
 from .common import Context, iso
+from .errors import Conflict, NotFound
 
 KIND = "monitor_log"
 EXECUTED_TYPES = ("python", "llm")
@@ -152,11 +152,9 @@ def store_outcome(
         created = logs.create_log(
             ctx, "evaluator", data, version_id=version.id, preset_id=judgment_log_id(log_id, version.id)
         )
-    except HTTPException as exc:
+    except (NotFound, Conflict):  # judged log deleted meanwhile / already judged
         ctx.session.rollback()
-        if exc.status_code in (404, 409):  # judged log deleted meanwhile / already judged
-            return None
-        raise
+        return None
     return str(created["id"])
 
 

@@ -38,7 +38,6 @@ import time
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple
 
 import anyio
-from fastapi import HTTPException
 from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session
 
@@ -49,6 +48,7 @@ from ..providers.base import redact
 from ..providers.registry import resolve_api_key
 from . import files, kernels, logs, templates
 from .common import Context, bad_request, iso, not_found, now, unprocessable
+from .errors import Invalid, ServiceError
 
 logger = logging.getLogger(__name__)
 
@@ -107,7 +107,7 @@ def prepare(
     extra_tools: Optional[List[Dict[str, Any]]] = None,
     settings: Optional[Mapping[str, str]] = None,
 ) -> Tuple[Provider, ProviderRequest]:
-    """Check and build everything a provider call needs; raises HTTPException (422/400) on bad input.
+    """Check and build everything a provider call needs; raises ``Invalid`` (422) or ``ProviderFailed`` (400) on bad input.
 
     ``settings``: an environment-like mapping for ``*_API_KEY`` / ``*_BASE_URL`` (default ``os.environ``).
     """
@@ -117,9 +117,7 @@ def prepare(
     try:
         provider = get_provider(name)
     except ProviderError as exc:
-        raise HTTPException(
-            status_code=422, detail=[{"loc": ["body", "prompt", "provider"], "msg": exc.message, "type": exc.type}]
-        ) from None
+        raise Invalid(exc.message, ["body", "prompt", "provider"], type=exc.type) from None
     endpoint = str(kernel.get("endpoint") or "chat")
     if endpoint not in ("chat", "complete"):
         raise unprocessable(
@@ -134,7 +132,7 @@ def prepare(
     try:
         key = resolve_api_key(provider.name, provider_api_keys, settings)
     except ProviderError as exc:
-        raise exc.to_http() from None
+        raise exc.to_error() from None
     tools = [
         {k: v for k, v in t.items() if k in ("name", "description", "parameters", "strict")}
         for t in list(kernel.get("tools") or []) + list(extra_tools or [])
@@ -165,12 +163,12 @@ def prepare(
 
 
 def complete(provider: Provider, request: ProviderRequest) -> ProviderResult:
-    """One provider call with ``provider_latency`` measured; failures become HTTPException."""
+    """One provider call with ``provider_latency`` measured; failures become ``ProviderFailed``."""
     started = time.perf_counter()
     try:
         result = provider.complete(request)
     except ProviderError as exc:
-        raise exc.to_http() from None
+        raise exc.to_error() from None
     result.provider_latency = time.perf_counter() - started
     return result
 
@@ -186,7 +184,7 @@ def run_kernel(
 ) -> ProviderResult:
     """Fill the kernel's template with ``inputs``, append ``messages``, call its provider once.
 
-    Raises ``HTTPException``: 422 (unsupported provider/endpoint, missing variables), 400 (no key),
+    Raises ``Invalid``/``ProviderFailed``: 422 (unsupported provider/endpoint, missing variables), 400 (no key),
     provider errors as 4xx/502 with ``detail = {type, message, code, origin}``. Catch
     :class:`~humanloop_server.providers.ProviderError` is not needed: it is converted here.
     The populated messages sent are in ``result.provider_request`` (and returned by :func:`prepare`).
@@ -425,7 +423,7 @@ def _stream(
     try:
         first = _next(first_it)
     except ProviderError as exc:
-        raise exc.to_http() from None
+        raise exc.to_error() from None
     try:
         if version is None:
             # inline kernel: create the File/version now, so every chunk can name them
@@ -449,7 +447,7 @@ def _stream(
         try:
             _store(Context(session=session, org_id=org_id), write_bind, base, target, fields, preset_id=log_id)
             return None
-        except HTTPException as exc:  # e.g. the trace was completed meanwhile
+        except ServiceError as exc:  # e.g. the trace was completed meanwhile
             logger.warning("the log %s of a streamed prompts.call was refused: %s", log_id, exc.detail)
             return f"The Log could not be stored: {exc.detail}"
         except Exception:  # never lose it silently: say so in the server log and to the client

@@ -15,7 +15,7 @@ import copy
 import re
 from typing import Any, Dict, List, Optional, Set, Union
 
-from fastapi import HTTPException
+from .errors import Invalid
 
 _VARIABLE = re.compile(r"{{\s?([a-zA-Z_\d\.\[\]]+)\s?}}")
 
@@ -27,10 +27,9 @@ class MissingVariables(ValueError):
         self.missing: List[str] = sorted(set(missing))
         super().__init__("The prompt template needs these inputs, which were not given: " + ", ".join(self.missing))
 
-    def to_http(self) -> HTTPException:
-        return HTTPException(
-            status_code=422,
-            detail=[
+    def to_error(self) -> Invalid:
+        return Invalid.many(
+            [
                 {
                     "loc": ["body", "inputs", name],
                     "msg": f"Missing input for template variable {name!r} (missing: {', '.join(self.missing)})",
@@ -100,4 +99,4 @@ def populate(template: Union[str, List[Dict[str, Any]], None], inputs: Optional[
     try:
         return populate_template(template, inputs)
     except MissingVariables as exc:
-        raise exc.to_http() from None
+        raise exc.to_error() from None
