@@ -10,8 +10,12 @@ from fastapi import FastAPI
 
 from .api import build_api_router
 from .api.errors import install_error_handlers
-from .idempotency import IdempotencyMiddleware
+from .api.idempotency import IdempotencyMiddleware
+from .services import idempotency, keys
+from .services.context import Runtime
 from .settings import Settings
+from .wiring import JOB_HANDLERS, build_runtime
+from .workers.pool import WorkerPool
 
 logger = logging.getLogger("humanloop_server")
 
@@ -23,26 +27,26 @@ DESCRIPTION = (
 )
 
 
-def init_state(app: FastAPI, settings: Settings) -> None:
-    """Create the engine, migrate the database, register the start-up API key."""
-    from .db.engine import make_engine, make_sessionmakers, run_migrations
-    from .idempotency import sweep
-    from .services.seed import register_key
-
-    engine = make_engine(settings)
-    run_migrations(engine)
-    read, write = make_sessionmakers(engine)
-    app.state.settings = settings
-    app.state.engine = engine
-    app.state.read_sessions = read
-    app.state.write_sessions = write
+def start(app: FastAPI, settings: Settings) -> Runtime:
+    """Open and migrate the database, register the start-up API key, start the workers."""
+    rt = build_runtime(settings)
     if settings.api_key:
-        with write() as session:
-            register_key(session, settings.api_key, settings.default_org_name)
-    sweep(app.state, settings.idempotency_ttl_seconds)
-    from .workers import WorkerPool
+        keys.register_key(rt, settings.api_key, settings.default_org_name)
+    idempotency.sweep(rt.db, settings.idempotency_ttl_seconds)
+    app.state.runtime = rt
+    app.state.workers = WorkerPool(rt, JOB_HANDLERS).start()
+    return rt
 
-    app.state.workers = WorkerPool(engine, settings).start()
+
+def stop(app: FastAPI) -> None:
+    pool: Optional[WorkerPool] = getattr(app.state, "workers", None)
+    if pool is not None:
+        pool.stop()
+        del app.state.workers
+    rt: Optional[Runtime] = getattr(app.state, "runtime", None)
+    if rt is not None:
+        rt.db.dispose()
+        del app.state.runtime
 
 
 def create_app(settings: Optional[Settings] = None) -> FastAPI:
@@ -54,19 +58,12 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if not hasattr(app.state, "engine"):
-            init_state(app, settings or Settings.from_env())
+        if not hasattr(app.state, "runtime"):
+            start(app, settings or Settings.from_env())
         try:
             yield
         finally:
-            pool = getattr(app.state, "workers", None)
-            if pool is not None:
-                pool.stop()
-                del app.state.workers
-            engine = getattr(app.state, "engine", None)
-            if engine is not None:
-                engine.dispose()
-                del app.state.engine
+            stop(app)
 
     app = FastAPI(
         title=TITLE,

@@ -28,18 +28,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_create_key(args: argparse.Namespace) -> int:
-    from .db.engine import make_engine, make_sessionmakers, run_migrations
-    from .services.seed import create_key
+    from .services.keys import create_key
+    from .wiring import build_runtime
 
     settings = _settings(args)
-    engine = make_engine(settings)
+    rt = build_runtime(settings)
     try:
-        run_migrations(engine)
-        _, write = make_sessionmakers(engine)
-        with write() as session:
-            key = create_key(session, args.org or settings.default_org_name)
+        key = create_key(rt, args.org or settings.default_org_name)
     finally:
-        engine.dispose()
+        rt.db.dispose()
     print(key)
     print("Store this key now: it is not shown again.", file=sys.stderr)
     return 0

@@ -1,24 +1,16 @@
-"""Server configuration, read from environment variables.
+"""Server configuration: every setting, its environment variable and its default, in one table.
 
-| variable                  | meaning                                                        |
-|---------------------------|----------------------------------------------------------------|
-| HUMANLOOP_DATA_DIR        | directory for the SQLite database (default ``./.data``, or     |
-|                           | ``~/.humanloop-server`` when the working directory is not      |
-|                           | writable)                                                      |
-| HUMANLOOP_DATABASE_URL    | SQLAlchemy URL; ``postgresql+psycopg://user:pw@host/db`` for    |
-|                           | PostgreSQL. Default: ``sqlite:///<data dir>/humanloop.db``     |
-| HUMANLOOP_API_KEY         | registered at start-up for the default organisation            |
-| HUMANLOOP_DEFAULT_ORG     | name of that organisation (default ``default``)                |
-| HUMANLOOP_SQLITE_BUSY_TIMEOUT_MS | how long a SQLite writer waits for the lock (default 30000) |
-| HUMANLOOP_WORKERS         | background worker threads (default 2; 0: none start)           |
-| HUMANLOOP_EVALUATOR_TIMEOUT | wall-clock seconds a Python evaluator may run (default 10)   |
-| HUMANLOOP_EVALUATOR_MEMORY_MB | address-space limit of a Python evaluator (default 512)    |
+``Settings.from_env()`` reads exactly the variables of :data:`VARIABLES`; nothing else in the
+server reads the environment for its own configuration (model providers' ``*_API_KEY`` and
+``*_BASE_URL`` are read by ``providers/`` at call time, as those SDKs do).
 """
+
+from __future__ import annotations
 
 import dataclasses
 import os
 from pathlib import Path
-from typing import Mapping, Optional
+from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 
 
 def _default_data_dir() -> Path:
@@ -48,26 +40,17 @@ class Settings:
     job_poll_seconds: float = 1.0
 
     @classmethod
-    def from_env(cls, environ: Optional[Mapping[str, str]] = None, **overrides: object) -> "Settings":
+    def from_env(cls, environ: Optional[Mapping[str, str]] = None, **overrides: Any) -> Settings:
+        """Settings from ``environ`` (default ``os.environ``); keyword ``overrides`` that are not None win."""
         env = os.environ if environ is None else environ
-        kwargs: dict = {}
-        if env.get("HUMANLOOP_DATA_DIR"):
-            kwargs["data_dir"] = Path(env["HUMANLOOP_DATA_DIR"]).expanduser()
-        if env.get("HUMANLOOP_DATABASE_URL"):
-            kwargs["database_url"] = env["HUMANLOOP_DATABASE_URL"]
-        if env.get("HUMANLOOP_API_KEY"):
-            kwargs["api_key"] = env["HUMANLOOP_API_KEY"]
-        if env.get("HUMANLOOP_DEFAULT_ORG"):
-            kwargs["default_org_name"] = env["HUMANLOOP_DEFAULT_ORG"]
-        if env.get("HUMANLOOP_SQLITE_BUSY_TIMEOUT_MS"):
-            kwargs["sqlite_busy_timeout_ms"] = int(env["HUMANLOOP_SQLITE_BUSY_TIMEOUT_MS"])
-        for var, name, cast in (
-            ("HUMANLOOP_WORKERS", "workers", int),
-            ("HUMANLOOP_EVALUATOR_TIMEOUT", "evaluator_timeout_seconds", float),
-            ("HUMANLOOP_EVALUATOR_MEMORY_MB", "evaluator_memory_mb", int),
-        ):
-            if env.get(var):
-                kwargs[name] = cast(env[var])
+        kwargs: Dict[str, Any] = {}
+        for var, (name, cast, _help) in VARIABLES.items():
+            raw = env.get(var)
+            if raw:
+                try:
+                    kwargs[name] = cast(raw)
+                except ValueError:
+                    raise ValueError(f"{var}={raw!r} is not a valid value ({_help})") from None
         kwargs.update({k: v for k, v in overrides.items() if v is not None})
         if "data_dir" in kwargs:
             kwargs["data_dir"] = Path(str(kwargs["data_dir"])).expanduser()
@@ -82,3 +65,32 @@ class Settings:
     @property
     def is_sqlite(self) -> bool:
         return self.resolved_database_url.startswith("sqlite")
+
+
+def _path(raw: str) -> Path:
+    return Path(raw).expanduser()
+
+
+#: environment variable -> (Settings field, parser, what it means)
+VARIABLES: Dict[str, Tuple[str, Callable[[str], Any], str]] = {
+    "HUMANLOOP_DATA_DIR": ("data_dir", _path, "directory of the SQLite database (default ./.data)"),
+    "HUMANLOOP_DATABASE_URL": (
+        "database_url",
+        str,
+        "SQLAlchemy URL, e.g. postgresql+psycopg://user:pw@host/db (default: SQLite in the data directory)",
+    ),
+    "HUMANLOOP_API_KEY": ("api_key", str, "an API key registered at start-up for the default organisation"),
+    "HUMANLOOP_DEFAULT_ORG": ("default_org_name", str, "name of that organisation (default 'default')"),
+    "HUMANLOOP_SQLITE_BUSY_TIMEOUT_MS": ("sqlite_busy_timeout_ms", int, "how long a SQLite writer waits for the lock"),
+    "HUMANLOOP_IDEMPOTENCY_TTL_SECONDS": ("idempotency_ttl_seconds", int, "how long an Idempotency-Key is remembered"),
+    "HUMANLOOP_WORKERS": ("workers", int, "background worker threads (0: none start)"),
+    "HUMANLOOP_EVALUATOR_TIMEOUT": (
+        "evaluator_timeout_seconds",
+        float,
+        "wall-clock seconds a Python evaluator may run",
+    ),
+    "HUMANLOOP_EVALUATOR_MEMORY_MB": ("evaluator_memory_mb", int, "memory limit of a Python evaluator, in MiB"),
+    "HUMANLOOP_JOB_MAX_ATTEMPTS": ("job_max_attempts", int, "attempts of a background job before it fails"),
+    "HUMANLOOP_JOB_STALE_SECONDS": ("job_stale_seconds", float, "after this, a job whose worker vanished runs again"),
+    "HUMANLOOP_JOB_POLL_SECONDS": ("job_poll_seconds", float, "how often idle workers look for jobs"),
+}

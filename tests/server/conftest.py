@@ -15,21 +15,18 @@ import uuid
 import venv
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, List
+from typing import Any, Iterator, List
 
 import httpx
 import pytest
+import uvicorn
+from sqlalchemy import create_engine
+from sqlalchemy.engine import make_url
 
-pytest.importorskip("uvicorn")
-pytest.importorskip("sqlalchemy")
-
-import uvicorn  # noqa: E402
-from sqlalchemy import create_engine  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
-
-from humanloop_server.app import create_app  # noqa: E402
-from humanloop_server.services.seed import register_key  # noqa: E402
-from humanloop_server.settings import Settings  # noqa: E402
+from humanloop_server.app import create_app
+from humanloop_server.services.context import Runtime
+from humanloop_server.services.keys import register_key
+from humanloop_server.settings import Settings
 
 API_KEY = "hl_test_key_" + uuid.uuid4().hex
 OTHER_KEY = "hl_other_key_" + uuid.uuid4().hex
@@ -41,7 +38,13 @@ class Server:
     api_key: str
     other_key: str
     backend: str
-    app: object
+    app: Any
+
+    @property
+    def runtime(self) -> Runtime:
+        """The server's runtime (database, settings, hooks), for tests that look underneath the API."""
+        rt: Runtime = self.app.state.runtime
+        return rt
 
     def client(self, key: "str | None" = None, **kw: object) -> httpx.Client:
         headers = {"X-API-KEY": key or self.api_key}
@@ -98,8 +101,7 @@ def serve(settings: Settings, backend: str) -> Iterator[Server]:
         if not thread.is_alive() or time.monotonic() > deadline:
             raise RuntimeError("the test server did not start")
         time.sleep(0.02)
-    with app.state.write_sessions() as session:  # type: ignore[attr-defined]
-        register_key(session, OTHER_KEY, "other-" + backend)
+    register_key(app.state.runtime, OTHER_KEY, "other-" + backend)
     try:
         yield Server(f"http://127.0.0.1:{port}/v5", API_KEY, OTHER_KEY, backend, app)
     finally:

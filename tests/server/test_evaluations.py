@@ -14,6 +14,8 @@ import pytest
 
 from humanloop import AsyncHumanloop, Humanloop
 from humanloop.core.api_error import ApiError
+from humanloop_server.wiring import JOB_HANDLERS
+from humanloop_server.workers.pool import run_pending
 
 from . import sdk_lifecycle as lc
 from .conftest import Server
@@ -35,11 +37,9 @@ DATAPOINTS = [
 
 def drain(server: Server) -> int:
     """Run every due background job now, in this thread."""
-    from humanloop_server.workers import run_pending
-
     total = 0
     while True:
-        n = run_pending(server.app.state.engine, 100, getattr(server.app.state, "settings", None))  # type: ignore[attr-defined]
+        n = run_pending(server.runtime, JOB_HANDLERS, 100)
         total += n
         if n == 0:
             return total
@@ -65,7 +65,7 @@ def wait_stored_status(server: Server, evaluation_id: str, wanted: str, timeout:
     deadline = time.monotonic() + timeout
     while True:
         drain(server)
-        with server.app.state.read_sessions() as session:  # type: ignore[attr-defined]
+        with server.runtime.db.read() as session:
             status = session.get(Evaluation, evaluation_id).status
         if status == wanted or time.monotonic() > deadline:
             return status
@@ -437,7 +437,6 @@ def test_published_0_8_6_sdk_evaluations_run(server: Server, published_python: P
 
 
 def test_orchestrated_prompt_evaluation_with_mock_provider(hl: Driver, server: Server, uid: str) -> None:
-    pytest.importorskip("humanloop_server.services.prompt_calls")
     prompt = hl.prompts.upsert(
         path=f"{uid}/orch/echo",
         model="mock-1",

@@ -1,17 +1,15 @@
 """services.evaluator_runtime: Python evaluators in a limited child process; LLM verdict parsing."""
 
 import time
-import types
 from typing import Any, Optional
 
 import pytest
 
-pytest.importorskip("sqlalchemy")
+from humanloop_server.services import evaluator_runtime as rt
+from humanloop_server.services import seed
+from humanloop_server.settings import Settings
 
-from humanloop_server.services import evaluator_runtime as rt  # noqa: E402
-from humanloop_server.services import seed  # noqa: E402
-
-FAST = types.SimpleNamespace(evaluator_timeout_seconds=2.0, evaluator_memory_mb=256)
+FAST = Settings(evaluator_timeout_seconds=2.0, evaluator_memory_mb=256)
 
 
 def spec(code: str, return_type: str = "boolean", arguments_type: str = "target_free", **kw: Any) -> dict:
@@ -184,7 +182,6 @@ def test_llm_inputs_and_verdicts() -> None:
 
 
 def test_llm_evaluator_with_the_mock_provider() -> None:
-    pytest.importorskip("humanloop_server.services.prompt_calls")
     s = {
         "evaluator_type": "llm",
         "return_type": "text",

@@ -4,24 +4,23 @@ import datetime as dt
 import os
 import threading
 import time
-import types
 from pathlib import Path
 from typing import Any, Iterator, List
 
 import pytest
+from sqlalchemy import select, update
 
-pytest.importorskip("sqlalchemy")
+from humanloop import Humanloop
+from humanloop_server.db.database import Database
+from humanloop_server.db.models import Job
+from humanloop_server.services import judgments
+from humanloop_server.services.context import Runtime
+from humanloop_server.settings import Settings
+from humanloop_server.wiring import JOB_HANDLERS
+from humanloop_server.workers import queue
+from humanloop_server.workers.pool import WorkerPool, run_pending
 
-from sqlalchemy import Engine, select, update  # noqa: E402
-
-from humanloop import Humanloop  # noqa: E402
-from humanloop_server import workers  # noqa: E402
-from humanloop_server.db.engine import make_engine, run_migrations  # noqa: E402
-from humanloop_server.db.models import Job  # noqa: E402
-from humanloop_server.services import monitoring  # noqa: E402
-from humanloop_server.settings import Settings  # noqa: E402
-
-from .conftest import Server, pg_database  # noqa: E402
+from .conftest import Server, pg_database
 
 # ---------------------------------------------------------------- the queue
 
@@ -30,39 +29,39 @@ def _queue_backends() -> List[str]:
     return ["sqlite"] + (["postgresql"] if os.environ.get("HUMANLOOP_TEST_DATABASE_URL") else [])
 
 
+def _runtime(settings: Settings) -> Runtime:
+    return Runtime(db=Database.open(settings), settings=settings)
+
+
 @pytest.fixture(params=_queue_backends())
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+def rt(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Runtime]:
+    """A runtime on a fresh database, with quick settings for the queue."""
+    settings = Settings(data_dir=tmp_path, job_max_attempts=2, job_poll_seconds=0.05)
     if request.param == "postgresql":
         with pg_database() as url:
-            eng = make_engine(Settings(data_dir=tmp_path, database_url=url))
-            run_migrations(eng)
-            yield eng
-            eng.dispose()
+            settings.database_url = url
+            runtime = _runtime(settings)
+            yield runtime
+            runtime.db.dispose()
         return
-    eng = make_engine(Settings(data_dir=tmp_path))
-    run_migrations(eng)
-    yield eng
-    eng.dispose()
+    runtime = _runtime(settings)
+    yield runtime
+    runtime.db.dispose()
 
 
-def _enqueue(engine: Engine, kind: str, n: int = 1, **kw: Any) -> List[int]:
-    from sqlalchemy.orm import Session
-
-    with Session(engine) as s:
-        jobs = [workers.enqueue(s, None, kind, {"i": i}, **kw) for i in range(n)]
-        s.commit()
-        return [j.id for j in jobs if j is not None]
+def _enqueue(rt: Runtime, kind: str, n: int = 1, **kw: Any) -> List[int]:
+    with rt.db.write() as s:
+        jobs = [queue.enqueue(s, None, kind, {"i": i}, **kw) for i in range(n)]
+    return [j.id for j in jobs if j is not None]
 
 
-def _job(engine: Engine, job_id: int) -> Any:
-    from sqlalchemy.orm import Session
-
-    with Session(engine) as s:
+def _job(rt: Runtime, job_id: int) -> Any:
+    with rt.db.read() as s:
         return s.get(Job, job_id)
 
 
-def test_concurrent_claimers_take_each_job_exactly_once(engine: Engine) -> None:
-    ids = _enqueue(engine, "test_claim_once", 60)
+def test_concurrent_claimers_take_each_job_exactly_once(rt: Runtime) -> None:
+    ids = _enqueue(rt, "test_claim_once", 60)
     claimed: List[int] = []
     lock = threading.Lock()
     start = threading.Barrier(8)
@@ -70,7 +69,7 @@ def test_concurrent_claimers_take_each_job_exactly_once(engine: Engine) -> None:
     def claimer(i: int) -> None:
         start.wait()
         while True:
-            job = workers.claim(engine, f"w{i}")
+            job = queue.claim(rt.db, f"w{i}")
             if job is None:
                 return
             with lock:
@@ -82,80 +81,79 @@ def test_concurrent_claimers_take_each_job_exactly_once(engine: Engine) -> None:
     for t in threads:
         t.join(timeout=60)
     assert sorted(claimed) == sorted(ids)  # every job once, none twice
-    with engine.connect() as c:
+    with rt.db.read() as c:
         rows = c.execute(select(Job.status, Job.attempts).where(Job.id.in_(ids))).all()
     assert {(r.status, r.attempts) for r in rows} == {("running", 1)}
 
 
-def test_dedupe_key_enqueues_once(engine: Engine) -> None:
-    assert len(_enqueue(engine, "test_dedupe", dedupe_key="same")) == 1
-    assert _enqueue(engine, "test_dedupe", dedupe_key="same") == []
+def test_dedupe_key_enqueues_once(rt: Runtime) -> None:
+    assert len(_enqueue(rt, "test_dedupe", dedupe_key="same")) == 1
+    assert _enqueue(rt, "test_dedupe", dedupe_key="same") == []
 
 
-def test_retry_with_backoff_then_failed(engine: Engine) -> None:
+def test_retry_with_backoff_then_failed(rt: Runtime) -> None:
     calls: List[int] = []
 
-    def flaky(job: workers.JobInfo, rt: workers.Runtime) -> None:
+    def flaky(job: queue.JobInfo, rt: Runtime) -> None:
         calls.append(job.attempts)
         raise RuntimeError(f"boom {job.attempts}")
 
-    workers.register("test_flaky", flaky)
-    settings = types.SimpleNamespace(job_max_attempts=2, job_stale_seconds=300.0)
-    (job_id,) = _enqueue(engine, "test_flaky")
+    handlers = {"test_flaky": flaky}
+    (job_id,) = _enqueue(rt, "test_flaky")
     before = dt.datetime.now(dt.timezone.utc)
-    assert workers.run_pending(engine, settings=settings) == 1
-    row = _job(engine, job_id)
+    assert run_pending(rt, handlers) == 1
+    row = _job(rt, job_id)
     assert row.status == "pending" and row.attempts == 1 and "boom 1" in row.last_error
-    assert row.run_after >= before + dt.timedelta(seconds=workers.BACKOFF_BASE_SECONDS - 0.5)
-    assert workers.run_pending(engine, settings=settings) == 0  # not due yet: backing off
-    with engine.begin() as c:
+    assert row.run_after >= before + dt.timedelta(seconds=queue.BACKOFF_BASE_SECONDS - 0.5)
+    assert run_pending(rt, handlers) == 0  # not due yet: backing off
+    with rt.db.write() as c:
         c.execute(update(Job).where(Job.id == job_id).values(run_after=before - dt.timedelta(seconds=1)))
-    assert workers.run_pending(engine, settings=settings) == 1
-    row = _job(engine, job_id)
+    assert run_pending(rt, handlers) == 1
+    row = _job(rt, job_id)
     assert row.status == "failed" and row.attempts == 2 and "boom 2" in row.last_error
     assert calls == [1, 2]
-    assert workers.QueueConfig().backoff(1) < workers.QueueConfig().backoff(3)
+    assert queue.QueueConfig().backoff(1) < queue.QueueConfig().backoff(3)
 
 
-def test_success_and_stale_claims_are_reclaimed(engine: Engine) -> None:
+def test_success_and_stale_claims_are_reclaimed(rt: Runtime) -> None:
     done: List[int] = []
-    workers.register("test_ok", lambda job, rt: done.append(job.id))
-    (job_id,) = _enqueue(engine, "test_ok")
-    lost = workers.claim(engine, "crashed-worker")  # claims, then "dies"
+    handlers = {"test_ok": lambda job, rt: done.append(job.id)}
+    (job_id,) = _enqueue(rt, "test_ok")
+    lost = queue.claim(rt.db, "crashed-worker")  # claims, then "dies"
     assert lost is not None and lost.id == job_id
-    assert workers.claim(engine, "other", workers.QueueConfig(stale_seconds=300)) is None
-    again = workers.claim(engine, "other", workers.QueueConfig(stale_seconds=0))
+    assert queue.claim(rt.db, "other", queue.QueueConfig(stale_seconds=300)) is None
+    again = queue.claim(rt.db, "other", queue.QueueConfig(stale_seconds=0))
     assert again is not None and again.id == job_id and again.attempts == 2
-    assert workers.execute(engine, again) == "done"
-    assert done == [job_id] and _job(engine, job_id).status == "done"
+    assert queue.execute(rt, again, handlers) == "done"
+    assert done == [job_id] and _job(rt, job_id).status == "done"
     # the dead worker's late report does not overwrite the outcome
-    assert workers._finish(engine, lost, "failed", error="late") is False
-    assert _job(engine, job_id).status == "done"
+    assert queue.finish(rt.db, lost, "failed", error="late") is False
+    assert _job(rt, job_id).status == "done"
     # too many lost claims: given up
-    (job2,) = _enqueue(engine, "test_ok")
-    cfg = workers.QueueConfig(stale_seconds=0, max_attempts=1)
-    assert workers.claim(engine, "a", cfg) is not None
-    assert workers.claim(engine, "b", cfg) is None
-    assert _job(engine, job2).status == "failed"
+    (job2,) = _enqueue(rt, "test_ok")
+    cfg = queue.QueueConfig(stale_seconds=0, max_attempts=1)
+    assert queue.claim(rt.db, "a", cfg) is not None
+    assert queue.claim(rt.db, "b", cfg) is None
+    assert _job(rt, job2).status == "failed"
 
 
-def test_unknown_kind_fails(engine: Engine) -> None:
-    (job_id,) = _enqueue(engine, "test_no_such_handler")
-    workers.run_pending(engine)
-    assert _job(engine, job_id).status == "failed"
+def test_unknown_kind_fails(rt: Runtime) -> None:
+    (job_id,) = _enqueue(rt, "test_no_such_handler")
+    run_pending(rt, JOB_HANDLERS)
+    row = _job(rt, job_id)
+    assert row.status == "failed" and "no handler" in row.last_error
 
 
-def test_worker_pool_runs_jobs_and_stops(engine: Engine) -> None:
+def test_worker_pool_runs_jobs_and_stops(rt: Runtime) -> None:
     seen = threading.Event()
-    workers.register("test_pool", lambda job, rt: seen.set())
-    pool = workers.WorkerPool(engine, types.SimpleNamespace(workers=2, job_poll_seconds=0.05)).start()
+    pool = WorkerPool(rt, {"test_pool": lambda job, rt: seen.set()}).start()
     try:
-        _enqueue(engine, "test_pool")
+        _enqueue(rt, "test_pool")
         assert seen.wait(10)
     finally:
         pool.stop()
     assert pool._threads == []
-    assert workers.WorkerPool(engine, types.SimpleNamespace(workers=0)).start()._threads == []
+    assert WorkerPool(rt, JOB_HANDLERS, n=0).start()._threads == []
 
 
 # ---------------------------------------------------------------- monitoring end to end
@@ -167,8 +165,7 @@ def hl(server: Server) -> Humanloop:
 
 
 def _drain(server: Server) -> None:
-    app: Any = server.app
-    workers.run_pending(app.state.engine, settings=app.state.settings)
+    run_pending(server.runtime, JOB_HANDLERS)
 
 
 def _judgments(hl: Humanloop, log_id: str, evaluator_id: str) -> List[Any]:
@@ -189,11 +186,10 @@ def _wait_judged(server: Server, hl: Humanloop, log_id: str, evaluator_id: str, 
 
 def _settled(server: Server, log_id: str) -> None:
     """No monitoring job of this log is pending or running."""
-    app: Any = server.app
     deadline = time.monotonic() + 20
     while True:
         _drain(server)
-        with app.state.engine.connect() as c:
+        with server.runtime.db.read() as c:
             busy = c.execute(
                 select(Job.id).where(
                     Job.dedupe_key.like(f"monitor_log:{log_id}:%"), Job.status.in_(["pending", "running"])
@@ -226,10 +222,10 @@ def test_prompt_logs_are_judged_once(server: Server, hl: Humanloop, uid: str) ->
     assert j.evaluator.version_id == ev.version_id and "judging all ok" in (j.stdout or "")
     assert _wait_judged(server, hl, bad.id, ev.id).judgment is False
     # re-running the job (a retry, or a second claim) stores nothing new
-    app: Any = server.app
-    rt = workers.Runtime(engine=app.state.engine, settings=app.state.settings)
-    org_id = app.state.engine.connect().execute(select(Job.org_id).where(Job.dedupe_key.like(f"%{good.id}%"))).scalar()
-    assert monitoring.judge(rt, org_id, good.id, ev.version_id) is None
+    rt = server.runtime
+    with rt.db.read() as c:
+        org_id = c.execute(select(Job.org_id).where(Job.dedupe_key.like(f"%{good.id}%"))).scalar()
+    assert judgments.judge(rt, org_id, good.id, ev.version_id, source="monitoring") is None
     assert len(_judgments(hl, good.id, ev.id)) == 1
     # the human rating evaluator attached to every prompt is not executed
     assert [e.evaluator.path for e in hl.logs.get(id=good.id).evaluator_logs] == [f"{uid}/mon/ok"]
@@ -276,7 +272,6 @@ def test_flows_are_judged_only_when_complete(server: Server, hl: Humanloop, uid:
 
 
 def test_prompt_calls_are_judged(server: Server, hl: Humanloop, uid: str) -> None:
-    pytest.importorskip("humanloop_server.services.prompt_calls")
     ev = _evaluator(hl, f"{uid}/mon/call", "def mocked(log):\n    return log['output'].startswith('mock')\n")
     p = hl.prompts.upsert(
         path=f"{uid}/mon/call-p", model="mock-1", provider="mock", template=[{"role": "user", "content": "hi {{x}}"}]

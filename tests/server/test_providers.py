@@ -233,7 +233,7 @@ def stream(hl: Driver, **kwargs: Any) -> List[Any]:
 
 def stored_text(server: Server) -> str:
     """Every stored Log, all columns, as one string (to look for leaked secrets)."""
-    with server.app.state.read_sessions() as session:  # type: ignore[attr-defined]
+    with server.runtime.db.read() as session:
         rows = session.execute(select(Log)).scalars().all()
         return json.dumps([{c.name: getattr(r, c.key, None) for c in Log.__table__.columns} for r in rows], default=str)
 

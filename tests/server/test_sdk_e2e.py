@@ -5,13 +5,11 @@ from typing import Any, List
 import httpx
 import pytest
 
-humanloop = pytest.importorskip("humanloop")
+from humanloop import AsyncHumanloop, Humanloop
+from humanloop.core.api_error import ApiError
+from humanloop.errors import UnprocessableEntityError
 
-from humanloop import AsyncHumanloop, Humanloop  # noqa: E402
-from humanloop.core.api_error import ApiError  # noqa: E402
-from humanloop.errors import UnprocessableEntityError  # noqa: E402
-
-from .conftest import Server  # noqa: E402
+from .conftest import Server
 
 TEMPLATE = [{"role": "system", "content": "You answer {{topic}} questions."}]
 

@@ -1,11 +1,10 @@
-"""Engine creation and migrations."""
+"""Engine creation (SQLite pragmas, the write-transaction option) and migrations."""
 
 import logging
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.orm import Session, sessionmaker
 
 from ..settings import Settings
 
@@ -53,18 +52,6 @@ def make_engine(settings: Settings) -> Engine:
 
         return engine
     return create_engine(url, pool_size=20, max_overflow=40, pool_pre_ping=True)
-
-
-def make_sessionmakers(engine: Engine) -> "tuple[sessionmaker[Session], sessionmaker[Session]]":
-    """(read sessionmaker, write sessionmaker)."""
-    read = sessionmaker(bind=engine, expire_on_commit=False)
-    write = sessionmaker(
-        bind=engine.execution_options(**{WRITE_OPTION: True}),
-        expire_on_commit=False,
-        # after its write is committed a request only reads: Context.commit() rebinds to this
-        info={"read_bind": engine},
-    )
-    return read, write
 
 
 def run_migrations(engine: Engine) -> None:

@@ -21,6 +21,7 @@ import httpx
 
 from . import _http
 from .base import Provider, ProviderDelta, ProviderError, ProviderRequest, ProviderResult, redact
+from .config import resolve_base_url
 from .mock import content_text
 
 LABEL = "Anthropic"
@@ -126,8 +127,6 @@ class AnthropicProvider(Provider):
     requires_key = True
 
     def _url(self, request: ProviderRequest) -> str:
-        from .registry import resolve_base_url
-
         return (request.base_url or resolve_base_url("anthropic")).rstrip("/") + "/v1/messages"
 
     def _headers(self, request: ProviderRequest) -> Dict[str, str]:

@@ -18,6 +18,7 @@ import httpx
 
 from . import _http
 from .base import Provider, ProviderDelta, ProviderError, ProviderRequest, ProviderResult, redact
+from .config import resolve_base_url
 
 LABEL = "OpenAI"
 PUBLIC = "https://api.openai.com/v1"
@@ -92,8 +93,6 @@ class OpenAIProvider(Provider):
     requires_key = True
 
     def _target(self, request: ProviderRequest) -> str:
-        from .registry import resolve_base_url
-
         base = (request.base_url or resolve_base_url("openai")).rstrip("/")
         return base + ("/completions" if request.endpoint == "complete" else "/chat/completions")
 

@@ -13,13 +13,14 @@ from __future__ import annotations
 import os
 from typing import Any, Dict, Mapping, Optional
 
+from .anthropic import AnthropicProvider
 from .base import Provider, ProviderError
+from .config import KEY_ENV, resolve_base_url
+from .mock import MockProvider
+from .openai import OpenAIProvider
 
-#: environment variable holding the server-side default key of each provider
-KEY_ENV = {"openai": "OPENAI_API_KEY", "anthropic": "ANTHROPIC_API_KEY"}
-BASE_URL_ENV = {"openai": "OPENAI_BASE_URL", "anthropic": "ANTHROPIC_BASE_URL"}
-DEFAULT_BASE_URL = {"openai": "https://api.openai.com/v1", "anthropic": "https://api.anthropic.com"}
-LABEL = {"openai": "OpenAI", "anthropic": "Anthropic", "mock": "Mock"}
+__all__ = ["SUPPORTED", "get_provider", "resolve_api_key", "resolve_base_url"]
+
 
 SUPPORTED = ("anthropic", "mock", "openai")
 
@@ -28,16 +29,10 @@ _instances: Dict[str, Provider] = {}
 
 def _make(name: str) -> Provider:
     if name == "mock":
-        from .mock import MockProvider
-
         return MockProvider()
     if name == "openai":
-        from .openai import OpenAIProvider
-
         return OpenAIProvider()
     if name == "anthropic":
-        from .anthropic import AnthropicProvider
-
         return AnthropicProvider()
     raise KeyError(name)
 
@@ -76,10 +71,3 @@ def resolve_api_key(
         f"or set {var} in the server's environment",
         type="missing_provider_key",
     )
-
-
-def resolve_base_url(name: str, environ: Optional[Mapping[str, str]] = None) -> str:
-    env = os.environ if environ is None else environ
-    var = BASE_URL_ENV.get(name)
-    url = (env.get(var) if var else None) or DEFAULT_BASE_URL.get(name, "")
-    return url.rstrip("/")

@@ -1,6 +1,5 @@
-"""Shared helpers: request context, errors, paths, hashing, pagination."""
+"""Shared helpers: errors, paths, hashing, time, pagination."""
 
-import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -13,19 +12,6 @@ from sqlalchemy.orm import Session
 from .errors import BadRequest, Conflict, Invalid, NotFound
 
 T = TypeVar("T")
-
-
-@dataclasses.dataclass
-class Context:
-    session: Session
-    org_id: str
-
-    def commit(self) -> None:
-        """Commit; later statements of this request are reads, so they need no write lock."""
-        self.session.commit()
-        read_bind = self.session.info.get("read_bind")
-        if read_bind is not None:
-            self.session.bind = read_bind
 
 
 # ---------------------------------------------------------------- errors

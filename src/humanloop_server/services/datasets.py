@@ -5,12 +5,14 @@ import io
 import json
 from typing import Any, Dict, List, Optional, Tuple
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from .. import ids
 from ..db.models import Datapoint, DatasetVersionDatapoint, File, Version
 from . import files
-from .common import Context, canonical_json, content_hash, drop_none, page_body, paginate, reject_nul, unprocessable
+from .common import canonical_json, content_hash, drop_none, page_body, paginate, reject_nul, unprocessable
+from .context import Context
+from .datapoints import serialize_datapoint
 
 _CHUNK = 500
 
@@ -23,10 +25,6 @@ def _datapoint_content(dp: Dict[str, Any]) -> Dict[str, Any]:
             "target": dp.get("target") or None,
         }
     )
-
-
-def serialize_datapoint(dp: Datapoint) -> Dict[str, Any]:
-    return {"id": dp.id, "inputs": dp.inputs or {}, "messages": dp.messages, "target": dp.target}
 
 
 def _kernel(hashes: List[str], attributes: Optional[Dict[str, Any]]) -> Dict[str, Any]:
@@ -178,26 +176,6 @@ def _contents(ctx: Context, dp_ids: List[str]) -> Dict[str, Dict[str, Any]]:
     return out
 
 
-def version_fields(ctx: Context, f: File, v: Version, include_datapoints: bool) -> Dict[str, Any]:
-    count = ctx.session.execute(
-        select(func.count()).select_from(DatasetVersionDatapoint).where(DatasetVersionDatapoint.version_id == v.id)
-    ).scalar_one()
-    body: Dict[str, Any] = {
-        "datapoints_count": int(count),
-        "attributes": (v.kernel or {}).get("attributes"),
-        "last_used_at": files.iso(v.created_at),
-    }
-    if include_datapoints:
-        rows = ctx.session.execute(
-            select(Datapoint)
-            .join(DatasetVersionDatapoint, DatasetVersionDatapoint.datapoint_id == Datapoint.id)
-            .where(DatasetVersionDatapoint.version_id == v.id)
-            .order_by(DatasetVersionDatapoint.position)
-        ).scalars()
-        body["datapoints"] = [serialize_datapoint(d) for d in rows]
-    return body
-
-
 def list_datapoints(
     ctx: Context,
     dataset_id: str,
@@ -293,4 +271,4 @@ def upload_csv(
     return files.serialize(ctx, f, v)
 
 
-__all__ = ["upsert", "list_datapoints", "upload_csv", "version_fields", "parse_csv", "canonical_json"]
+__all__ = ["upsert", "list_datapoints", "upload_csv", "parse_csv", "canonical_json"]

@@ -6,17 +6,9 @@ from sqlalchemy import select, update
 
 from .. import ids
 from ..db.models import Directory, File
-from .common import (
-    Context,
-    conflict,
-    insert_or_get,
-    iso,
-    normalise_path,
-    not_found,
-    now,
-    split_path,
-    unprocessable,
-)
+from .common import conflict, insert_or_get, iso, normalise_path, now, split_path, unprocessable
+from .context import Context
+from .tenancy import get_owned
 
 
 def serialize(d: Directory) -> Dict[str, Any]:
@@ -37,10 +29,7 @@ def _by_path(ctx: Context, path: str) -> Optional[Directory]:
 
 
 def get_directory(ctx: Context, directory_id: str) -> Directory:
-    d = ctx.session.get(Directory, directory_id)
-    if d is None or d.org_id != ctx.org_id:
-        raise not_found("Directory", directory_id)
-    return d
+    return get_owned(ctx, Directory, directory_id, "Directory")
 
 
 def ensure_path(ctx: Context, path: Optional[str]) -> Optional[Directory]:
@@ -92,31 +81,6 @@ def list_all(ctx: Context) -> List[Dict[str, Any]]:
         select(Directory).where(Directory.org_id == ctx.org_id).order_by(Directory.path)
     ).scalars()
     return [serialize(d) for d in rows]
-
-
-def get(ctx: Context, directory_id: str) -> Dict[str, Any]:
-    from . import files as files_svc
-
-    d = get_directory(ctx, directory_id)
-    parents: List[Dict[str, Any]] = []
-    cur = d
-    while cur.parent_id:
-        cur = ctx.session.get(Directory, cur.parent_id)
-        if cur is None:
-            break
-        parents.append(serialize(cur))
-    parents.reverse()
-    subdirs = ctx.session.execute(
-        select(Directory).where(Directory.parent_id == d.id).order_by(Directory.name)
-    ).scalars()
-    file_rows = ctx.session.execute(
-        select(File).where(File.org_id == ctx.org_id, File.directory_id == d.id).order_by(File.name)
-    ).scalars()
-    body = serialize(d)
-    body["parents"] = parents
-    body["subdirectories"] = [serialize(s) for s in subdirs]
-    body["files"] = [files_svc.serialize_default(ctx, f) for f in file_rows]
-    return body
 
 
 def _is_within(path: str, prefix: str) -> bool:

@@ -6,7 +6,10 @@ from sqlalchemy import select
 
 from .. import ids
 from ..db.models import Environment
-from .common import Context, iso, not_found
+from .common import iso, not_found
+from .context import Context
+from .errors import NotFound
+from .tenancy import find_owned
 
 DEFAULT_ENVIRONMENT = "production"
 
@@ -25,12 +28,12 @@ def by_name(ctx: Context, name: str) -> Environment:
 
 
 def by_id(ctx: Context, env_id: str) -> Environment:
-    env = ctx.session.get(Environment, env_id)
-    if env is None or env.org_id != ctx.org_id:
+    env = find_owned(ctx, Environment, env_id)
+    if env is None:
         # environments are addressed by id in paths; accept the name as a convenience
         try:
             return by_name(ctx, env_id)
-        except Exception:
+        except NotFound:
             raise not_found("Environment", env_id) from None
     return env
 

@@ -33,10 +33,11 @@ import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
+from ..settings import Settings
+from . import prompt_calls
+
 RUNNER = Path(__file__).resolve().parent / "evaluator_runner.py"
 
-DEFAULT_TIMEOUT_SECONDS = 10.0
-DEFAULT_MEMORY_MB = 512
 STDOUT_LIMIT_CHARS = 10_000  # returned (and stored) stdout
 FILE_LIMIT_BYTES = 8 * 1024 * 1024  # what the child may write to stdout/stderr at all
 
@@ -54,26 +55,6 @@ class EvaluationOutcome:
     @property
     def ok(self) -> bool:
         return self.error is None
-
-
-def _setting(settings: Any, name: str, env: str, default: Any, cast: Any) -> Any:
-    value = getattr(settings, name, None) if settings is not None else None
-    if value is None and os.environ.get(env):
-        try:
-            value = cast(os.environ[env])
-        except ValueError:
-            value = None
-    return default if value is None else cast(value)
-
-
-def timeout_seconds(settings: Any) -> float:
-    return _setting(
-        settings, "evaluator_timeout_seconds", "HUMANLOOP_EVALUATOR_TIMEOUT", DEFAULT_TIMEOUT_SECONDS, float
-    )
-
-
-def memory_mb(settings: Any) -> int:
-    return _setting(settings, "evaluator_memory_mb", "HUMANLOOP_EVALUATOR_MEMORY_MB", DEFAULT_MEMORY_MB, int)
 
 
 def clean_env(environ: Optional[Dict[str, str]] = None) -> Dict[str, str]:
@@ -156,9 +137,9 @@ def _kill_group(proc: subprocess.Popen) -> None:
 
 
 def run_python(
-    spec: Dict[str, Any], log: Dict[str, Any], testcase: Optional[Dict[str, Any]], settings: Any = None
+    spec: Dict[str, Any], log: Dict[str, Any], testcase: Optional[Dict[str, Any]], settings: Settings
 ) -> EvaluationOutcome:
-    timeout = timeout_seconds(settings)
+    timeout = settings.evaluator_timeout_seconds
     marker = "@@HL-RESULT-" + secrets.token_hex(16) + "@@"
     request = {
         "code": spec.get("code"),
@@ -167,7 +148,7 @@ def run_python(
         "testcase": testcase,
         "marker": marker,
         "limits": {
-            "memory_bytes": memory_mb(settings) * 1024 * 1024,
+            "memory_bytes": settings.evaluator_memory_mb * 1024 * 1024,
             "cpu_seconds": int(math.ceil(timeout)) + 1,
             "file_bytes": FILE_LIMIT_BYTES,
         },
@@ -339,22 +320,15 @@ def parse_verdict(spec: Dict[str, Any], output: Optional[str]) -> tuple[Any, Opt
 
 
 def run_llm(
-    spec: Dict[str, Any], log: Dict[str, Any], testcase: Optional[Dict[str, Any]], settings: Any = None
+    spec: Dict[str, Any], log: Dict[str, Any], testcase: Optional[Dict[str, Any]], settings: Settings
 ) -> EvaluationOutcome:
     kernel = spec.get("prompt")
     if not isinstance(kernel, dict):
         return EvaluationOutcome(error="the LLM evaluator has no prompt")
-    try:
-        from . import prompt_calls
-    except ImportError:
-        return EvaluationOutcome(error="LLM evaluators cannot run: provider calls are not available on this server")
-    run_kernel = getattr(prompt_calls, "run_kernel", None)
-    if run_kernel is None:
-        return EvaluationOutcome(error="LLM evaluators cannot run: provider calls are not available on this server")
     started = time.monotonic()
     try:
         # provider keys come from the server environment (run_kernel's default), never from the log
-        result = run_kernel(kernel, None, flatten_inputs(log, testcase))
+        result = prompt_calls.run_kernel(kernel, None, flatten_inputs(log, testcase))
     except Exception as exc:  # noqa: BLE001 - a failed provider call is this evaluator's error
         detail = getattr(exc, "detail", None) or str(exc) or type(exc).__name__
         return EvaluationOutcome(error=f"the LLM evaluator call failed: {detail}", latency=time.monotonic() - started)
@@ -370,7 +344,7 @@ def run_llm(
 
 
 def evaluate(
-    spec: Dict[str, Any], log: Dict[str, Any], testcase: Optional[Dict[str, Any]], settings: Any = None
+    spec: Dict[str, Any], log: Dict[str, Any], testcase: Optional[Dict[str, Any]], settings: Settings
 ) -> Optional[EvaluationOutcome]:
     """Run a server-side evaluator on ``log``; None for evaluators the server does not execute."""
     kind = spec.get("evaluator_type")

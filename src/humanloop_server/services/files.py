@@ -5,11 +5,19 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence
 from sqlalchemy import delete as sa_delete
 from sqlalchemy import func, select
 
-from .. import ids
-from ..db.models import Deployment, Environment, File, Log, MonitoringActivation, Version
-from . import directories, environments, kernels
+from ..db.models import (
+    Datapoint,
+    DatasetVersionDatapoint,
+    Deployment,
+    Directory,
+    Environment,
+    File,
+    Log,
+    MonitoringActivation,
+    Version,
+)
+from . import datapoints, directories, environments, kernels, kinds
 from .common import (
-    Context,
     conflict,
     content_hash,
     insert_or_get,
@@ -23,19 +31,22 @@ from .common import (
     split_path,
     unprocessable,
 )
+from .context import Context
 from .errors import Refused
+from .tenancy import find_owned, get_owned
 
-FILE_TYPES = ("prompt", "tool", "dataset", "evaluator", "flow")
-LABELS = {"prompt": "Prompt", "tool": "Tool", "dataset": "Dataset", "evaluator": "Evaluator", "flow": "Flow"}
+#: the human rating Evaluator of every organisation (``seed``); it monitors every new Prompt
+RATING_PATH = "Example Evaluators/Human/rating"
 
 
 # ---------------------------------------------------------------- lookup
 
 
-def get_file(ctx: Context, file_id: str, file_type: Optional[str] = None) -> File:
-    f = ctx.session.get(File, file_id)
-    if f is None or f.org_id != ctx.org_id or (file_type is not None and f.type != file_type):
-        raise not_found(LABELS.get(file_type or "", "File"), file_id)
+def get_file(ctx: Context, file_id: Optional[str], file_type: Optional[str] = None) -> File:
+    """The caller's File ``file_id`` (of ``file_type`` when given); NotFound otherwise."""
+    f = find_owned(ctx, File, file_id)
+    if f is None or (file_type is not None and f.type != file_type):
+        raise not_found(kinds.label(file_type), file_id)
     return f
 
 
@@ -61,17 +72,15 @@ def ensure_file(ctx: Context, file_type: str, file_id: Optional[str], path: Opti
     if f is not None:
         return f
     if not path:
-        raise unprocessable(f"Provide the path or id of the {LABELS[file_type]}", ["body", "path"])
+        raise unprocessable(f"Provide the path or id of the {kinds.label(file_type)}", ["body", "path"])
     full = normalise_path(path)
     parent_path, name = split_path(full)
-    from ..db.models import Directory
-
     if ctx.session.execute(select(Directory.id).where(Directory.org_id == ctx.org_id, Directory.path == full)).first():
         raise conflict(f"A directory already exists at path {full!r}")
     parent = directories.ensure_path(ctx, parent_path)
     ts = now()
     new = File(
-        id=ids.file_id(file_type),
+        id=kinds.kind(file_type).new_file_id(),
         org_id=ctx.org_id,
         type=file_type,
         path=full,
@@ -90,8 +99,6 @@ def ensure_file(ctx: Context, file_type: str, file_id: Optional[str], path: Opti
 
 def _attach_default_monitors(ctx: Context, f: File) -> None:
     """The seeded human ``rating`` evaluator is attached to every new Prompt."""
-    from .seed import RATING_PATH
-
     rating = file_by_path(ctx, RATING_PATH)
     if rating is None or rating.type != "evaluator":
         return
@@ -122,7 +129,7 @@ def ensure_version(
     if existing is None:
         ts = now()
         v = Version(
-            id=ids.version_id(f.type),
+            id=kinds.kind(f.type).new_version_id(),
             file_id=f.id,
             kernel=kernel,
             kernel_hash=khash,
@@ -188,7 +195,7 @@ def resolve_version(
         return v
     v = default_version(ctx, f)
     if v is None:
-        raise not_found(f"{LABELS[f.type]} {f.path!r} has no version; version")
+        raise not_found(f"{kinds.label(f.type)} {f.path!r} has no version; version")
     return v
 
 
@@ -259,8 +266,8 @@ def _monitors(ctx: Context, f: File) -> List[Dict[str, Any]]:
 def _linked_tools(ctx: Context, tool_ids: Sequence[str]) -> List[Dict[str, Any]]:
     out = []
     for tid in tool_ids:
-        tool = ctx.session.get(File, tid)
-        if tool is None or tool.org_id != ctx.org_id or tool.type != "tool":
+        tool = find_owned(ctx, File, tid)
+        if tool is None or tool.type != "tool":
             continue
         v = default_version(ctx, tool)
         fn = (v.kernel or {}).get("function") if v else None
@@ -299,9 +306,7 @@ def serialize(
         "commit_message": v.commit_message,
     }
     if f.type == "dataset":
-        from . import datasets
-
-        body.update(datasets.version_fields(ctx, f, v, include_datapoints))
+        body.update(datapoints.version_fields(ctx, v, include_datapoints))
         return body
     body.update(_log_stats(ctx, f, v))
     body["evaluator_aggregates"] = None
@@ -335,7 +340,7 @@ def serialize_default(ctx: Context, f: File) -> Optional[Dict[str, Any]]:
 
 def upsert(ctx: Context, file_type: str, data: Dict[str, Any]) -> Dict[str, Any]:
     """Create the File (at ``path``) or add a version; the same kernel gives the same version."""
-    kernel = kernels.make_kernel(file_type, data)
+    kernel = kinds.kind(file_type).kernel(data)
     if file_type == "prompt" and kernel.get("linked_tools"):
         for tid in kernel["linked_tools"]:
             get_file(ctx, tid, "tool")
@@ -415,8 +420,6 @@ def move(
         other = file_by_path(ctx, new_path)
         if other is not None:
             raise conflict(f"A file already exists at path {new_path!r}")
-        from ..db.models import Directory
-
         if ctx.session.execute(
             select(Directory.id).where(Directory.org_id == ctx.org_id, Directory.path == new_path)
         ).first():
@@ -449,8 +452,6 @@ def delete(ctx: Context, file_type: str, file_id: str) -> None:
     )
     s.execute(sa_delete(Log).where(Log.file_id == f.id))
     if f.type == "dataset":
-        from ..db.models import Datapoint, DatasetVersionDatapoint
-
         s.execute(
             sa_delete(DatasetVersionDatapoint).where(
                 DatasetVersionDatapoint.version_id.in_(select(Version.id).where(Version.file_id == f.id))
@@ -537,9 +538,9 @@ def list_environments(ctx: Context, file_type: str, file_id: str) -> List[Dict[s
 
 def _activation_target(ctx: Context, item: Dict[str, Any]) -> "tuple[File, Optional[str], Optional[str]]":
     if item.get("evaluator_version_id"):
-        v = ctx.session.get(Version, item["evaluator_version_id"])
-        ev = ctx.session.get(File, v.file_id) if v is not None else None
-        if v is None or ev is None or ev.org_id != ctx.org_id or ev.type != "evaluator":
+        v = get_owned(ctx, Version, item["evaluator_version_id"], "Evaluator version")
+        ev = ctx.session.get(File, v.file_id)
+        if ev is None or ev.type != "evaluator":
             raise not_found("Evaluator version", item["evaluator_version_id"])
         return ev, v.id, None
     if item.get("evaluator_id"):

@@ -101,18 +101,6 @@ def flow_kernel(data: Dict[str, Any]) -> Dict[str, Any]:
     return {"attributes": _strip(attrs) if isinstance(attrs, dict) else {}}
 
 
-def make_kernel(file_type: str, data: Dict[str, Any]) -> Dict[str, Any]:
-    if file_type == "prompt":
-        return prompt_kernel(data)
-    if file_type == "tool":
-        return tool_kernel(data)
-    if file_type == "evaluator":
-        return evaluator_kernel(data)
-    if file_type == "flow":
-        return flow_kernel(data)
-    raise ValueError(file_type)
-
-
 def template_variables(template: Any) -> List[str]:
     """Names of the ``{{variables}}`` in a string or chat template, in first-seen order."""
     texts: List[str] = []

@@ -8,9 +8,8 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import ids
 from ..db.models import File, Log, Version
-from . import files, kernels, monitoring
+from . import files, kinds
 from .common import (
-    Context,
     bad_request,
     check_int32,
     conflict,
@@ -22,6 +21,8 @@ from .common import (
     parse_dt,
     unprocessable,
 )
+from .context import Context
+from .tenancy import get_owned
 
 COMMON_FIELDS = [
     "inputs",
@@ -49,14 +50,10 @@ COMMON_FIELDS = [
 ]
 PAYLOAD_FIELDS = ["provider_request", "provider_response"]
 INT_FIELDS = ["prompt_tokens", "output_tokens"]  # INTEGER columns (32-bit on PostgreSQL)
-KERNEL_FIELD = {"prompt": "prompt", "tool": "tool", "flow": "flow", "evaluator": "spec"}
 
 
 def _get_log(ctx: Context, log_id: str) -> Log:
-    log = ctx.session.get(Log, log_id)
-    if log is None or log.org_id != ctx.org_id:
-        raise not_found("Log", log_id)
-    return log
+    return get_owned(ctx, Log, log_id, "Log")
 
 
 def _trace_root(ctx: Context, log: Log) -> Optional[Log]:
@@ -70,21 +67,20 @@ def _trace_root(ctx: Context, log: Log) -> Optional[Log]:
 def _resolve_file_version(
     ctx: Context, file_type: str, data: Dict[str, Any], version_id: Optional[str], environment: Optional[str]
 ) -> "tuple[File, Version]":
-    kernel_data = data.get(KERNEL_FIELD[file_type])
-    if file_type == "evaluator" and kernel_data is not None:
-        kernel_data = {"spec": kernel_data}
-    if kernel_data is not None:
-        kernel = kernels.make_kernel(file_type, kernel_data)
+    kind = kinds.kind(file_type)
+    details = kind.details_in_log(data) if kind.details_in_log is not None else None
+    if details is not None:
+        kernel = kind.kernel(details)
         f = files.ensure_file(ctx, file_type, data.get("id"), data.get("path"))
         v, _ = files.ensure_version(ctx, f, kernel)
         return f, v
     f_or_none = files.find_file(ctx, file_type, data.get("id"), data.get("path"))
     if f_or_none is None:
-        if file_type in ("flow", "tool") and data.get("path"):
+        if kind.created_by_log and data.get("path"):
             f = files.ensure_file(ctx, file_type, None, data.get("path"))
-            v, _ = files.ensure_version(ctx, f, kernels.make_kernel(file_type, {}))
+            v, _ = files.ensure_version(ctx, f, kind.kernel({}))
             return f, v
-        label = files.LABELS[file_type]
+        label = kind.label
         if not data.get("path"):
             raise unprocessable(f"Provide the path or id of the {label}", ["body", "path"])
         raise not_found(f"{label} at path {data.get('path')!r} (send its details to create it);")
@@ -146,9 +142,7 @@ def create_log(
         log.parent_id = parent.id
     trace_parent_id = data.get("trace_parent_id")
     if trace_parent_id:
-        tparent = ctx.session.get(Log, trace_parent_id)
-        if tparent is None or tparent.org_id != ctx.org_id:
-            raise not_found("Trace parent log", trace_parent_id)
+        tparent = get_owned(ctx, Log, trace_parent_id, "Trace parent log")
         root = _trace_root(ctx, tparent) or tparent
         if root.file_type == "flow" and root.trace_status == "complete":
             raise bad_request(f"Trace {root.id} is complete; no more logs can be added to it")
@@ -170,11 +164,8 @@ def create_log(
             ctx.session.flush()
     except IntegrityError:
         raise conflict(f"A log with id {log_id!r} already exists") from None
-    if log.evaluation_id or log.parent_id:
-        from . import evaluations
-
-        evaluations.on_log_created(ctx, log)
-    monitoring.on_log_created(ctx, log)  # background judgments, queued in this transaction
+    for hook in ctx.rt.hooks.created:  # evaluations, monitoring: their jobs join this transaction
+        hook(ctx, log)
     ctx.commit()
     if file_type == "prompt":
         return {"id": log.id, "prompt_id": f.id, "version_id": v.id, "session_id": None}
@@ -229,11 +220,8 @@ def update_trace(ctx: Context, log_id: str, data: Dict[str, Any]) -> Dict[str, A
     if status == "complete" and log.end_time is None:
         log.end_time = now()
     if completing:
-        monitoring.on_trace_completed(ctx, log)
-        if log.evaluation_id:
-            from . import evaluations
-
-            evaluations.on_trace_completed(ctx, log)
+        for hook in ctx.rt.hooks.trace_completed:
+            hook(ctx, log)
     ctx.commit()
     return serialize(ctx, log)
 

@@ -20,8 +20,8 @@ nothing is stored for a failed non-streamed call.
 The database write lock is not held while the provider works: the version is resolved, the read
 transaction ended, the provider called, and only then the Logs are written.
 
-Streaming (``stream=true``) answers ``text/event-stream``: one ``data: <PromptCallStreamResponse>``
-event per text delta, each with ``output`` (the delta), ``index``, ``id`` (the Log id, chosen up
+Streaming (``stream=true``) returns a :class:`CallStream` whose events the API sends as
+server-sent events: one PromptCallStreamResponse per text delta, each with ``output`` (the delta), ``index``, ``id`` (the Log id, chosen up
 front), ``prompt_id`` and ``version_id``; the last event of a sample has ``output=""`` plus
 ``finish_reason``, tokens, costs, ``output_message`` and ``provider_latency``. Samples are streamed
 one after another. Each sample's Log is stored when its stream ends; when the provider fails midway
@@ -32,23 +32,24 @@ Provider keys from the request are used for that request only: they are never st
 
 from __future__ import annotations
 
-import json
+import dataclasses
 import logging
 import time
-from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple
+from typing import Any, AsyncGenerator, Dict, Iterator, List, Mapping, Optional, Tuple
 
 import anyio
-from fastapi.responses import StreamingResponse
-from sqlalchemy.orm import Session
 
 from .. import ids
-from ..db.models import File, Version
+from ..db.models import File, Log, Version
 from ..providers import Provider, ProviderError, ProviderRequest, ProviderResult, get_provider
 from ..providers.base import redact
-from ..providers.registry import resolve_api_key
-from . import files, kernels, logs, templates
-from .common import Context, bad_request, iso, not_found, now, unprocessable
+from ..providers.mock import content_text
+from ..providers.registry import resolve_api_key, resolve_base_url
+from . import files, kinds, logs, templates
+from .common import bad_request, iso, not_found, now, unprocessable
+from .context import Context
 from .errors import Invalid, ServiceError
+from .tenancy import get_owned
 
 logger = logging.getLogger(__name__)
 
@@ -91,8 +92,6 @@ def _chat_messages(kernel: Dict[str, Any], messages: Optional[List[Dict[str, Any
 def _complete_prompt(kernel: Dict[str, Any], inputs: Dict[str, Any]) -> str:
     filled = templates.populate(kernel.get("template"), inputs)
     if isinstance(filled, list):
-        from ..providers.mock import content_text
-
         return "\n".join(content_text(m.get("content")) for m in filled)
     return filled or ""
 
@@ -111,8 +110,6 @@ def prepare(
 
     ``settings``: an environment-like mapping for ``*_API_KEY`` / ``*_BASE_URL`` (default ``os.environ``).
     """
-    from ..providers.registry import resolve_base_url
-
     name = str(kernel.get("provider") or "openai")
     try:
         provider = get_provider(name)
@@ -203,7 +200,7 @@ def _resolve(
     inline = data.get("prompt")
     f = files.find_file(ctx, "prompt", data.get("id"), data.get("path"))
     if inline is not None:
-        kernel = kernels.make_kernel("prompt", inline)
+        kernel = kinds.PROMPT.kernel(inline)
         if f is None and not data.get("path"):
             raise unprocessable("Provide the path or id of the Prompt", ["body", "path"])
         return {"file_id": f.id if f is not None else None, "version_id": None, "kernel": kernel}
@@ -248,35 +245,27 @@ def _result_fields(result: ProviderResult) -> Dict[str, Any]:
     }
 
 
-def _write_bind(ctx: Context) -> Any:
-    return ctx.session.bind
-
-
 def _store(
     ctx: Context,
-    write_bind: Any,
     base: Dict[str, Any],
     target: Dict[str, Any],
     fields: Dict[str, Any],
     preset_id: Optional[str] = None,
 ) -> Dict[str, Any]:
-    """Store one Log through logs.create_log (a write transaction of its own)."""
-    if write_bind is not None:
-        ctx.session.bind = write_bind  # create_log's commit rebinds to the read engine
+    """Store one Log through logs.create_log, in a write transaction of its own."""
     data = {**base, **{k: v for k, v in fields.items() if v is not None}}
-    return logs.create_log(ctx, "prompt", data, version_id=target["version_id"], preset_id=preset_id)
+    with ctx.rt.db.write() as session:
+        return logs.create_log(
+            ctx.with_session(session), "prompt", data, version_id=target["version_id"], preset_id=preset_id
+        )
 
 
 def _check_trace_parent(ctx: Context, data: Dict[str, Any]) -> None:
     """The checks logs.create_log makes on ``trace_parent_id``, made before the provider is called."""
-    from ..db.models import Log
-
     parent_id = data.get("trace_parent_id")
     if not parent_id:
         return
-    parent = ctx.session.get(Log, parent_id)
-    if parent is None or parent.org_id != ctx.org_id:
-        raise not_found("Trace parent log", parent_id)
+    parent = get_owned(ctx, Log, parent_id, "Trace parent log")
     root = ctx.session.get(Log, parent.trace_id) if parent.trace_id else None
     for node in (root, parent):
         if node is not None and node.file_type == "flow" and node.trace_status == "complete":
@@ -299,11 +288,14 @@ def call_prompt(
     version_id: Optional[str] = None,
     environment: Optional[str] = None,
 ) -> Any:
-    """``POST /prompts/call``: a PromptCallResponse dict, or a StreamingResponse when ``stream`` is set."""
+    """``POST /prompts/call``: a PromptCallResponse dict, or a :class:`CallStream` when ``stream`` is set.
+
+    ``ctx.session`` is used for reads only (its transaction is ended before the provider is
+    called); each Log is stored in a write transaction of its own.
+    """
     data = dict(body)
     provider_api_keys = data.pop("provider_api_keys", None) or {}
     _sanitize_inputs(data)
-    write_bind = _write_bind(ctx)
     target = _resolve(ctx, data, version_id, environment)
     _check_trace_parent(ctx, data)
     linked = []
@@ -322,7 +314,7 @@ def call_prompt(
     )
     base = _log_data(data, target, request.messages if request.endpoint == "chat" else [])
     if data.get("stream"):
-        return _stream(ctx, write_bind, data, target, base, provider, request)
+        return _stream(ctx, data, target, base, provider, request)
 
     results: List[Tuple[ProviderResult, Any, Any]] = []
     for _ in range(data["num_samples"]):
@@ -333,12 +325,10 @@ def call_prompt(
     for result, started, ended in results:
         fields = _result_fields(result)
         timing = {"start_time": data.get("start_time") or iso(started), "end_time": data.get("end_time") or iso(ended)}
-        created.append(_store(ctx, write_bind, base, target, {**fields, **timing}))
+        created.append(_store(ctx, base, target, {**fields, **timing}))
     first = created[0]
     f = ctx.session.get(File, first["prompt_id"])
     v = ctx.session.get(Version, first["version_id"])
-    from ..db.models import Log
-
     first_log = ctx.session.get(Log, first["id"])
     response: Dict[str, Any] = {k: data.get(k) for k in ECHO_FIELDS}
     response.update(
@@ -385,34 +375,25 @@ def _next(it: Iterator[Any]) -> Any:
         return _DONE
 
 
-def _event(chunk: Dict[str, Any]) -> str:
-    return "data: " + json.dumps(chunk, separators=(",", ":"), default=str) + "\n\n"
+@dataclasses.dataclass
+class CallStream:
+    """A streamed ``prompts.call``: ``events`` yields one PromptCallStreamResponse dict per delta.
 
+    Whoever sends the events must close ``events`` (``aclose()``) however the sending ends: that
+    is when the Log of an interrupted generation is stored with its partial output.
+    """
 
-class _LogStreamingResponse(StreamingResponse):
-    """Closes the event generator however the response ends, so a partial Log is stored at once."""
-
-    async def stream_response(self, send: Any) -> None:
-        try:
-            await super().stream_response(send)
-        finally:
-            aclose = getattr(self.body_iterator, "aclose", None)
-            if aclose is not None:
-                with anyio.CancelScope(shield=True):
-                    await aclose()
+    events: AsyncGenerator[Dict[str, Any], None]
 
 
 def _stream(
     ctx: Context,
-    write_bind: Any,
     data: Dict[str, Any],
     target: Dict[str, Any],
     base: Dict[str, Any],
     provider: Provider,
     request: ProviderRequest,
-) -> StreamingResponse:
-    org_id = ctx.org_id
-    read_bind = ctx.session.info.get("read_bind")
+) -> CallStream:
     num = data["num_samples"]
     # the File/version the Logs will land on: known now unless the call creates them
     prompt_id, version = target["file_id"], target["version_id"]
@@ -427,11 +408,11 @@ def _stream(
     try:
         if version is None:
             # inline kernel: create the File/version now, so every chunk can name them
-            ctx.session.bind = write_bind
-            f = files.ensure_file(ctx, "prompt", data.get("id"), data.get("path"))
-            v, _ = files.ensure_version(ctx, f, target["kernel"])
-            ctx.commit()
-            prompt_id, version = f.id, v.id
+            with ctx.rt.db.write() as session:
+                wctx = ctx.with_session(session)
+                f = files.ensure_file(wctx, "prompt", data.get("id"), data.get("path"))
+                v, _ = files.ensure_version(wctx, f, target["kernel"])
+                prompt_id, version = f.id, v.id
             target = {"file_id": f.id, "version_id": v.id, "kernel": target["kernel"]}
             base = {k: val for k, val in base.items() if k not in ("prompt", "path")}
             base["id"] = f.id
@@ -443,9 +424,8 @@ def _stream(
 
     def store(log_id: str, fields: Dict[str, Any]) -> Optional[str]:
         """Store one sample's Log; returns an error text when it could not be stored."""
-        session = Session(bind=write_bind, expire_on_commit=False, info={"read_bind": read_bind})
         try:
-            _store(Context(session=session, org_id=org_id), write_bind, base, target, fields, preset_id=log_id)
+            _store(ctx, base, target, fields, preset_id=log_id)
             return None
         except ServiceError as exc:  # e.g. the trace was completed meanwhile
             logger.warning("the log %s of a streamed prompts.call was refused: %s", log_id, exc.detail)
@@ -453,8 +433,6 @@ def _stream(
         except Exception:  # never lose it silently: say so in the server log and to the client
             logger.exception("could not store the log %s of a streamed prompts.call", log_id)
             return "The Log could not be stored (server error)."
-        finally:
-            session.close()
 
     class Sample:
         """One streamed generation: its Log id, the text so far, and whether its Log is stored."""
@@ -503,21 +481,21 @@ def _stream(
                         await s.finish(
                             {"output": "".join(s.parts) or None, "error": exc.message, "provider_latency": s.latency()}
                         )
-                        yield _event({**s.head, "output": "", "error": exc.message, "created_at": iso(now())})
+                        yield ({**s.head, "output": "", "error": exc.message, "created_at": iso(now())})
                         return
                     if delta is _DONE:
                         break
                     if delta.result is None:
                         if delta.output:
                             s.parts.append(delta.output)
-                            yield _event({**s.head, "output": delta.output})
+                            yield ({**s.head, "output": delta.output})
                         continue
                     result: ProviderResult = delta.result
                     result.provider_latency = s.latency()
                     if not result.output:
                         result.output = "".join(s.parts)
                     store_error = await s.finish(_result_fields(result))
-                    yield _event(
+                    yield (
                         {
                             **s.head,
                             "error": store_error,
@@ -536,12 +514,12 @@ def _stream(
                 if not s.stored:  # the provider ended without its closing delta
                     message = "The provider ended the stream early."
                     await s.finish({"output": "".join(s.parts), "error": message, "provider_latency": s.latency()})
-                    yield _event({**s.head, "output": "", "error": message})
+                    yield ({**s.head, "output": "", "error": message})
             except Exception as exc:  # a bug: still keep the Log, and tell the client
                 logger.exception("streamed prompts.call failed")
                 message = f"Internal error while streaming: {type(exc).__name__}"
                 await s.finish({"output": "".join(s.parts) or None, "error": message, "provider_latency": s.latency()})
-                yield _event({**s.head, "output": "", "error": message})
+                yield ({**s.head, "output": "", "error": message})
                 return
             except BaseException:
                 # the client went away (task cancelled / generator closed): keep what was produced
@@ -550,6 +528,4 @@ def _stream(
                 )
                 raise
 
-    return _LogStreamingResponse(
-        events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
-    )
+    return CallStream(events=events())

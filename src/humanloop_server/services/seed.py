@@ -1,18 +1,17 @@
-"""Organisations, API keys, and the starter content every new organisation gets."""
+"""Organisations and the starter content every new organisation gets."""
 
-import hashlib
-import secrets
-from typing import Optional, Tuple
+from typing import Tuple
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from .. import ids
-from ..db.models import ApiKey, Organization
-from . import environments, files, kernels
-from .common import Context
+from ..db.models import Organization
+from . import environments, files, kinds
+from .context import Context, Runtime
 
 EXAMPLES_DIR = "Example Evaluators"
-RATING_PATH = f"{EXAMPLES_DIR}/Human/rating"
+RATING_PATH = files.RATING_PATH  # EXAMPLES_DIR + "/Human/rating", seeded below
 
 EXACT_MATCH = '''\
 def exact_match(log, testcase):
@@ -104,57 +103,22 @@ EXAMPLE_EVALUATORS = [
 ]
 
 
-def hash_key(key: str) -> str:
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
-
-
-def new_key() -> str:
-    return "hl_sk_" + secrets.token_hex(24)
-
-
 def seed_organization(ctx: Context) -> None:
     """Default environment and example evaluators (no commit)."""
     if environments.default_env(ctx) is None:
         environments.create(ctx, environments.DEFAULT_ENVIRONMENT, tag="default")
     for rel, spec in EXAMPLE_EVALUATORS:
         f = files.ensure_file(ctx, "evaluator", None, f"{EXAMPLES_DIR}/{rel}")
-        files.ensure_version(ctx, f, kernels.make_kernel("evaluator", {"spec": spec}), "Example evaluator")
+        files.ensure_version(ctx, f, kinds.EVALUATOR.kernel({"spec": spec}), "Example evaluator")
 
 
-def get_or_create_org(session, name: str) -> Tuple[Organization, bool]:  # type: ignore[no-untyped-def]
+def get_or_create_org(session: Session, rt: Runtime, name: str) -> Tuple[Organization, bool]:
+    """The organisation called ``name``; a new one is created with its starter content (no commit)."""
     org = session.execute(select(Organization).where(Organization.name == name)).scalar_one_or_none()
     if org is not None:
         return org, False
     org = Organization(id=ids.new_id("org"), name=name)
     session.add(org)
     session.flush()
-    seed_organization(Context(session=session, org_id=org.id))
+    seed_organization(Context(session=session, org_id=org.id, rt=rt))
     return org, True
-
-
-def register_key(session, key: str, org_name: str) -> Organization:  # type: ignore[no-untyped-def]
-    """Make ``key`` valid for organisation ``org_name`` (created and seeded when new); commits."""
-    org, _ = get_or_create_org(session, org_name)
-    h = hash_key(key)
-    existing = session.execute(select(ApiKey).where(ApiKey.key_hash == h)).scalar_one_or_none()
-    if existing is None:
-        session.add(ApiKey(id=ids.new_id("key"), org_id=org.id, key_hash=h, prefix=key[:10]))
-    elif existing.org_id != org.id:
-        raise ValueError("this API key already belongs to another organisation")
-    session.commit()
-    return org
-
-
-def create_key(session, org_name: str) -> str:  # type: ignore[no-untyped-def]
-    key = new_key()
-    register_key(session, key, org_name)
-    return key
-
-
-def org_for_key(session, key: Optional[str]) -> Optional[str]:  # type: ignore[no-untyped-def]
-    if not key:
-        return None
-    row = session.execute(
-        select(ApiKey.org_id).where(ApiKey.key_hash == hash_key(key), ApiKey.revoked_at.is_(None))
-    ).first()
-    return row[0] if row else None

@@ -40,7 +40,9 @@ def get(
     id: str,
 ) -> DirectoryWithParentsAndChildrenResponse:
     """directories get."""
-    return directories.get(ctx, id)
+    from ...services import tree
+
+    return tree.get(ctx, id)
 
 
 def delete(

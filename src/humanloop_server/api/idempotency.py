@@ -1,4 +1,4 @@
-"""`Idempotency-Key` support for POST, PATCH and DELETE.
+"""`Idempotency-Key` support for POST, PATCH and DELETE (the HTTP side; records: `services.idempotency`).
 
 The first request with a key (per organisation) claims it by inserting a row (a unique index makes
 the claim atomic across threads and server processes), runs, and stores its status and body before
@@ -8,22 +8,21 @@ waits for it, and after a while gets 409 with `x-should-retry: true`. A key reus
 request gets 422. Server errors (5xx) and streamed responses are not stored.
 """
 
+from __future__ import annotations
+
 import asyncio
-import datetime as dt
 import hashlib
 import json
 from typing import Any, Dict, List, Optional, Tuple
 
-from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .db.models import IdempotencyRecord, utcnow
+from ..services import idempotency as records
+from ..services.context import Runtime
+from ..services.keys import org_for_key
 
 METHODS = frozenset({"POST", "PATCH", "DELETE"})
-#: a claim older than this without a stored response belongs to a request that died
-STALE_AFTER = dt.timedelta(minutes=5)
 
 
 class IdempotencyMiddleware:
@@ -37,12 +36,12 @@ class IdempotencyMiddleware:
         headers = {k.lower(): v for k, v in scope.get("headers") or []}
         raw_key = headers.get(b"idempotency-key")
         api_key = headers.get(b"x-api-key")
-        state = scope["app"].state
-        if not raw_key or not api_key or not hasattr(state, "write_sessions"):
+        rt: Optional[Runtime] = getattr(scope["app"].state, "runtime", None)
+        if not raw_key or not api_key or rt is None:
             await self.app(scope, receive, send)
             return
         key = raw_key.decode("latin-1")[:255]
-        org_id = await run_in_threadpool(_org_for_key, state, api_key.decode("latin-1"))
+        org_id = await run_in_threadpool(org_for_key, rt.db, api_key.decode("latin-1"))
         if org_id is None:  # the route answers 401
             await self.app(scope, receive, send)
             return
@@ -53,11 +52,11 @@ class IdempotencyMiddleware:
         path = scope.get("path", "")
         query = scope.get("query_string", b"")
         request_hash = hashlib.sha256(b"\n".join([scope["method"].encode(), path.encode(), query, body])).hexdigest()
-        settings = state.settings
+        settings = rt.settings
         deadline = asyncio.get_running_loop().time() + settings.idempotency_wait_seconds
         while True:
             outcome = await run_in_threadpool(
-                _claim, state, org_id, key, scope["method"], path, request_hash, settings.idempotency_ttl_seconds
+                records.claim, rt.db, org_id, key, scope["method"], path, request_hash, settings.idempotency_ttl_seconds
             )
             kind = outcome[0]
             if kind == "replay":
@@ -92,9 +91,9 @@ class IdempotencyMiddleware:
                 continue
             break
         record_id = outcome[1]
-        await self._run_and_store(scope, body, send, state, record_id)
+        await self._run_and_store(scope, body, send, rt, record_id)
 
-    async def _run_and_store(self, scope: Scope, body: bytes, send: Send, state: Any, record_id: int) -> None:
+    async def _run_and_store(self, scope: Scope, body: bytes, send: Send, rt: Runtime, record_id: int) -> None:
         sent_body = False
 
         async def replay_receive() -> Message:
@@ -116,7 +115,7 @@ class IdempotencyMiddleware:
                 ctype = _header(message, b"content-type") or b""
                 if ctype.startswith(b"text/event-stream"):
                     streaming = True
-                    await run_in_threadpool(_release, state, record_id)
+                    await run_in_threadpool(records.release, rt.db, record_id)
                     await send(message)
                 return
             if message["type"] == "http.response.body":
@@ -130,9 +129,9 @@ class IdempotencyMiddleware:
                     status = int(start["status"])
                     ctype = (_header(start, b"content-type") or b"").decode("latin-1") or None
                     if status >= 500:
-                        await run_in_threadpool(_release, state, record_id)
+                        await run_in_threadpool(records.release, rt.db, record_id)
                     else:
-                        await run_in_threadpool(_store, state, record_id, status, ctype, payload)
+                        await run_in_threadpool(records.store, rt.db, record_id, status, ctype, payload)
                     await send(start)
                     await send({"type": "http.response.body", "body": payload, "more_body": False})
                 return
@@ -141,7 +140,7 @@ class IdempotencyMiddleware:
         try:
             await self.app(scope, replay_receive, capture)
         except BaseException:
-            await run_in_threadpool(_release, state, record_id)
+            await run_in_threadpool(records.release, rt.db, record_id)
             raise
 
 
@@ -186,72 +185,3 @@ async def _send_json(
     send: Send, status: int, content: Dict[str, Any], extra: Optional[List[Tuple[bytes, bytes]]] = None
 ) -> None:
     await _send(send, status, json.dumps(content).encode(), "application/json", extra=extra)
-
-
-# ------------------------------------------------------------------ database side (threads)
-
-
-def _org_for_key(state: Any, api_key: str) -> Optional[str]:
-    from .services.seed import org_for_key
-
-    with state.read_sessions() as s:
-        return org_for_key(s, api_key)
-
-
-def _claim(
-    state: Any, org_id: str, key: str, method: str, path: str, request_hash: str, ttl_seconds: int
-) -> Tuple[Any, ...]:
-    for _ in range(5):
-        with state.write_sessions() as s:
-            rec = IdempotencyRecord(
-                org_id=org_id, key=key, method=method, path=path, request_hash=request_hash, created_at=utcnow()
-            )
-            s.add(rec)
-            try:
-                s.commit()
-                return ("new", rec.id)
-            except IntegrityError:
-                s.rollback()
-            existing = s.execute(
-                select(IdempotencyRecord).where(IdempotencyRecord.org_id == org_id, IdempotencyRecord.key == key)
-            ).scalar_one_or_none()
-            if existing is None:
-                continue  # released meanwhile: claim again
-            age = utcnow() - existing.created_at
-            expired = age > dt.timedelta(seconds=ttl_seconds)
-            abandoned = existing.status_code is None and age > STALE_AFTER
-            if expired or abandoned:
-                s.execute(delete(IdempotencyRecord).where(IdempotencyRecord.id == existing.id))
-                s.commit()
-                continue
-            if existing.request_hash != request_hash:
-                return ("mismatch",)
-            if existing.status_code is None:
-                return ("busy",)
-            return ("replay", existing.status_code, existing.content_type, existing.response_body or b"")
-    return ("busy",)
-
-
-def _store(state: Any, record_id: int, status: int, ctype: Optional[str], body: bytes) -> None:
-    with state.write_sessions() as s:
-        rec = s.get(IdempotencyRecord, record_id)
-        if rec is not None:
-            rec.status_code = status
-            rec.content_type = ctype
-            rec.response_body = body
-            s.commit()
-
-
-def _release(state: Any, record_id: int) -> None:
-    with state.write_sessions() as s:
-        s.execute(delete(IdempotencyRecord).where(IdempotencyRecord.id == record_id))
-        s.commit()
-
-
-def sweep(state: Any, ttl_seconds: int) -> int:
-    """Forget keys older than the TTL; returns how many."""
-    cutoff = utcnow() - dt.timedelta(seconds=ttl_seconds)
-    with state.write_sessions() as s:
-        res = s.execute(delete(IdempotencyRecord).where(IdempotencyRecord.created_at < cutoff))
-        s.commit()
-        return int(res.rowcount or 0)

@@ -1,0 +1,122 @@
+"""Finding the parts of an Evaluation: the Evaluation itself, the versions it names, its rows."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+from sqlalchemy import select
+
+from ...db.models import (
+    Datapoint,
+    DatasetVersionDatapoint,
+    Evaluation,
+    EvaluationEvaluatee,
+    EvaluationEvaluator,
+    File,
+    Version,
+)
+from .. import files, kinds
+from ..common import conflict, not_found, unprocessable
+from ..context import Context
+from ..judgments import EXECUTED_TYPES
+from ..tenancy import get_owned
+
+JOB_KIND = "evaluation_step"
+#: statuses only a client sets; the server never changes them
+CLIENT_STATUSES = ("completed", "cancelled")
+#: kinds of File an Evaluation can evaluate
+EVALUATED_TYPES = ("prompt", "tool", "flow", "evaluator")
+
+
+def get_evaluation(ctx: Context, evaluation_id: Optional[str]) -> Evaluation:
+    return get_owned(ctx, Evaluation, evaluation_id, "Evaluation")
+
+
+def file_by_ref(ctx: Context, file_id: Optional[str], path: Optional[str]) -> Optional[File]:
+    if file_id:
+        return get_owned(ctx, File, file_id, "File")
+    if path:
+        f = files.file_by_path(ctx, files.normalise_path(path))
+        if f is None:
+            raise not_found("File", path)
+        return f
+    return None
+
+
+def resolve_version(ctx: Context, ref: Dict[str, Any], allowed: Sequence[str], loc: List[Any]) -> Tuple[File, Version]:
+    """A version named by ``{version_id | path | file_id [, environment]}`` of a File of an allowed type."""
+    label = " or ".join(kinds.label(t) for t in allowed)
+    version_id = ref.get("version_id")
+    if version_id:
+        v = get_owned(ctx, Version, version_id, "Version")
+        f = get_owned(ctx, File, v.file_id, "Version")
+        named = file_by_ref(ctx, ref.get("file_id"), ref.get("path"))
+        if named is not None and named.id != f.id:
+            raise unprocessable(f"version {version_id!r} is not a version of {named.path!r}", loc)
+    else:
+        if not ref.get("file_id") and not ref.get("path"):
+            raise unprocessable(f"give the version_id, path or file_id of the {label}", loc)
+        f = file_by_ref(ctx, ref.get("file_id"), ref.get("path"))
+        assert f is not None
+        v = None
+    if f.type not in allowed:
+        raise unprocessable(f"{f.path!r} is a {kinds.label(f.type)}, not a {label}", loc)
+    if v is None:
+        v = files.resolve_version(ctx, f, None, ref.get("environment"))
+    return f, v
+
+
+def dataset_datapoints(ctx: Context, dataset_version_id: str) -> List[Datapoint]:
+    return list(
+        ctx.session.execute(
+            select(Datapoint)
+            .join(DatasetVersionDatapoint, DatasetVersionDatapoint.datapoint_id == Datapoint.id)
+            .where(DatasetVersionDatapoint.version_id == dataset_version_id)
+            .order_by(DatasetVersionDatapoint.position)
+        ).scalars()
+    )
+
+
+def evaluators_of(ctx: Context, ev: Evaluation) -> List[EvaluationEvaluator]:
+    return list(
+        ctx.session.execute(
+            select(EvaluationEvaluator)
+            .where(EvaluationEvaluator.evaluation_id == ev.id)
+            .order_by(EvaluationEvaluator.added_at, EvaluationEvaluator.id)
+        ).scalars()
+    )
+
+
+def evaluatees_of(ctx: Context, ev: Evaluation) -> List[EvaluationEvaluatee]:
+    return list(
+        ctx.session.execute(
+            select(EvaluationEvaluatee)
+            .where(EvaluationEvaluatee.evaluation_id == ev.id)
+            .order_by(EvaluationEvaluatee.added_at, EvaluationEvaluatee.id)
+        ).scalars()
+    )
+
+
+def spec_of(ctx: Context, version_id: str) -> Dict[str, Any]:
+    v = ctx.session.get(Version, version_id)
+    return dict(((v.kernel or {}).get("spec") or {}) if v is not None else {})
+
+
+def check_name(ctx: Context, file_id: str, name: Optional[str], exclude: Optional[str] = None) -> None:
+    if name is None:
+        return
+    stmt = select(Evaluation.id).where(Evaluation.file_id == file_id, Evaluation.name == name)
+    if exclude:
+        stmt = stmt.where(Evaluation.id != exclude)
+    if ctx.session.execute(stmt).first() is not None:
+        raise conflict(f"An Evaluation named {name!r} already exists for this file")
+
+
+def runs_on_server(ctx: Context, e: EvaluationEvaluator) -> bool:
+    return bool(e.orchestrated) and spec_of(ctx, e.evaluator_version_id).get("evaluator_type") in EXECUTED_TYPES
+
+
+def is_prompt_version(ctx: Context, version_id: str) -> bool:
+    v = ctx.session.get(Version, version_id)
+    f = ctx.session.get(File, v.file_id) if v is not None else None
+    return f is not None and f.type == "prompt"

@@ -1,0 +1,177 @@
+"""The server's share of an Evaluation, run as ``evaluation_step`` background jobs.
+
+For orchestrated Prompt evaluatees the server calls the Prompt for each datapoint that has no Log
+yet (``prompts.call`` on the server; a failed call is still stored, as that datapoint's Log with
+its error, so completion stays reachable). Orchestrated ``python`` / ``llm`` Evaluators judge every
+Log of the Evaluation through ``judgments.judge``. Each step ends by storing the computed status.
+
+A job's payload is one of:
+
+- ``{"evaluation_id"}``: everything outstanding;
+- ``{"evaluation_id", "log_id"}``: the server-side Evaluators of one new Log;
+- ``{"evaluation_id", "recheck": true}``: only re-compute and store the status.
+
+No transaction stays open while a provider or an evaluator works: each read and each write is a
+transaction of its own, and a cancelled Evaluation is noticed between any two of them.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Optional, Tuple
+
+from sqlalchemy import select
+
+from ...db.models import Datapoint, Evaluation, EvaluationEvaluatee, File, Log, Version
+from ...workers.queue import JobInfo
+from .. import judgments, logs, prompt_calls
+from ..common import now
+from ..context import Context, Runtime
+from ..errors import ServiceError
+from ..tenancy import find_owned
+from .lookup import CLIENT_STATUSES, evaluators_of, is_prompt_version, runs_on_server
+from .state import load_state
+
+logger = logging.getLogger(__name__)
+
+
+def _active(ctx: Context, ev_id: str) -> Optional[Evaluation]:
+    ev = find_owned(ctx, Evaluation, ev_id)
+    return ev if ev is not None and ev.status != "cancelled" else None
+
+
+def _still_active(ev_id: str) -> Any:
+    def check(ctx: Context) -> bool:
+        return _active(ctx, ev_id) is not None
+
+    return check
+
+
+def _server_evaluators(ctx: Context, ev: Evaluation) -> List[str]:
+    return [e.evaluator_version_id for e in evaluators_of(ctx, ev) if runs_on_server(ctx, e)]
+
+
+def _judge_all(rt: Runtime, org_id: str, ev_id: str, pairs: List[Tuple[str, str]]) -> None:
+    for log_id, evaluator_version_id in pairs:
+        with rt.db.read() as session:
+            if _active(Context(session, org_id, rt), ev_id) is None:
+                return
+        judgments.judge(
+            rt, org_id, log_id, evaluator_version_id, source="evaluation", still_wanted=_still_active(ev_id)
+        )
+
+
+def _has_datapoint_log(ctx: Context, ev_id: str, ee: EvaluationEvaluatee, dp_id: str) -> bool:
+    """Whether the datapoint has a Log in this batch already (another step may have made it meanwhile)."""
+    stmt = select(Log.id).where(
+        Log.evaluation_id == ev_id,
+        Log.parent_id.is_(None),
+        Log.version_id == ee.version_id,
+        Log.source_datapoint_id == dp_id,
+    )
+    stmt = stmt.where(Log.batch_id.is_(None) if ee.batch_id is None else Log.batch_id == ee.batch_id)
+    return ctx.session.execute(stmt.limit(1)).first() is not None
+
+
+def _generate(rt: Runtime, org_id: str, ev_id: str, ee_id: int, dp_id: str) -> bool:
+    """Call the evaluated Prompt version on one datapoint; False when the Evaluation was cancelled."""
+    with rt.db.read() as session:
+        ctx = Context(session, org_id, rt)
+        ee = session.get(EvaluationEvaluatee, ee_id)
+        dp = session.get(Datapoint, dp_id)
+        if _active(ctx, ev_id) is None or ee is None or dp is None:
+            return False
+        v = session.get(Version, ee.version_id)
+        f = session.get(File, v.file_id) if v is not None else None
+        if v is None or f is None or _has_datapoint_log(ctx, ev_id, ee, dp_id):
+            return True
+        body: Dict[str, Any] = {
+            "id": f.id,
+            "inputs": dict(dp.inputs or {}),
+            "evaluation_id": ev_id,
+            "batch_id": ee.batch_id,
+            "source_datapoint_id": dp.id,
+            "source": "evaluation",
+            "stream": False,
+        }
+        if dp.messages:
+            body["messages"] = dp.messages
+        try:
+            prompt_calls.call_prompt(ctx, body, version_id=v.id)
+            return True
+        except Exception as exc:  # noqa: BLE001 - any failure becomes the datapoint's Log
+            logger.warning("evaluation %s: prompt call failed for datapoint %s: %s", ev_id, dp_id, exc)
+            error = str(exc.detail) if isinstance(exc, ServiceError) else f"{type(exc).__name__}: {exc}"
+    failed = {
+        "id": f.id,
+        "inputs": body["inputs"],
+        "messages": dp.messages,
+        "error": error,
+        "evaluation_id": ev_id,
+        "batch_id": body["batch_id"],
+        "source_datapoint_id": dp_id,
+        "source": "evaluation",
+    }
+    with rt.db.write() as session:
+        logs.create_log(Context(session, org_id, rt), "prompt", failed, version_id=v.id)
+    return True
+
+
+def finish(rt: Runtime, org_id: str, ev_id: str) -> None:
+    """Store the computed status (pending/running/completed) unless a client set one."""
+    with rt.db.write() as session:
+        ev = session.get(Evaluation, ev_id)
+        if ev is None or ev.status in CLIENT_STATUSES:
+            return
+        status = load_state(Context(session, org_id, rt), ev).status()
+        if status != ev.status:
+            ev.status = status
+            ev.updated_at = now()
+
+
+def step(rt: Runtime, org_id: str, payload: Dict[str, Any]) -> None:
+    """One orchestration job (see the module docstring for the payloads)."""
+    ev_id = payload["evaluation_id"]
+    with rt.db.read() as session:
+        ctx = Context(session, org_id, rt)
+        ev = _active(ctx, ev_id)
+        if ev is None:
+            return
+        server_evaluators = _server_evaluators(ctx, ev)
+        todo: List[Tuple[int, str]] = []
+        if not payload.get("recheck") and not payload.get("log_id"):
+            state = load_state(ctx, ev)
+            for ee in state.evaluatees:
+                if ee.orchestrated and is_prompt_version(ctx, ee.version_id):
+                    todo.extend((ee.id, dp.id) for dp in state.datapoints if dp.id not in state.current[ee.id])
+    if payload.get("recheck"):
+        finish(rt, org_id, ev_id)
+        return
+    if payload.get("log_id"):
+        _judge_all(rt, org_id, ev_id, [(payload["log_id"], vid) for vid in server_evaluators])
+        finish(rt, org_id, ev_id)
+        return
+    for ee_id, dp_id in todo:
+        if not _generate(rt, org_id, ev_id, ee_id, dp_id):
+            return
+    # judge every Log still lacking a server-side judgment
+    with rt.db.read() as session:
+        ctx = Context(session, org_id, rt)
+        ev = _active(ctx, ev_id)
+        if ev is None:
+            return
+        state = load_state(ctx, ev)
+        pending = [
+            (log.id, vid)
+            for logs_ in state.logs.values()
+            for log in logs_
+            for vid in server_evaluators
+            if (log.id, vid) not in state.judgments and judgments.ready(log)
+        ]
+    _judge_all(rt, org_id, ev_id, pending)
+    finish(rt, org_id, ev_id)
+
+
+def run_job(job: JobInfo, rt: Runtime) -> None:
+    """Handler of ``evaluation_step`` jobs."""
+    step(rt, str(job.org_id), dict(job.payload or {}))
