@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import copy
 import json
-from typing import Any, Dict, List, Optional, Type
+from typing import Any, Dict, List, Literal, Optional, Type
 
 from fastapi import FastAPI
 from pydantic import BaseModel, TypeAdapter
@@ -54,8 +54,9 @@ SDK_TYPE_NAMES: Dict[str, str] = {
 SECURITY_SCHEME_EXTRA: Dict[str, Any] = {"x-fern-header": {"env": "HUMANLOOP_API_KEY"}}
 
 
-def _model_schemas(models: List[Type[Any]]) -> Dict[str, Any]:
-    inputs = [(m, "validation", TypeAdapter(m)) for m in models]
+def _model_schemas(models: List[Type[BaseModel]]) -> Dict[str, Any]:
+    mode: Literal["validation"] = "validation"
+    inputs = [(m, mode, TypeAdapter(m)) for m in models]
     by_type, top = TypeAdapter.json_schemas(inputs, ref_template=REF_TEMPLATE)
     defs: Dict[str, Any] = dict(top.get("$defs", {}))
     for (model, _), schema in by_type.items():

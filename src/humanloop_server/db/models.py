@@ -32,7 +32,7 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-class UTCDateTime(TypeDecorator):
+class UTCDateTime(TypeDecorator[dt.datetime]):
     """Stores naive UTC, hands out aware UTC datetimes (SQLite has no time zones)."""
 
     impl = DateTime

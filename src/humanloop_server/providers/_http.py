@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from typing import Any, Dict, Iterator, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 from urllib.parse import urlsplit
 
 import httpx
@@ -88,7 +88,7 @@ def parse_json(response: httpx.Response, label: str) -> Dict[str, Any]:
 def sse_events(response: httpx.Response) -> Iterator[Tuple[Optional[str], str]]:
     """(event name, data) of each server-sent event; comments and keep-alives are skipped."""
     event: Optional[str] = None
-    data: list = []
+    data: List[str] = []
     for line in response.iter_lines():
         if line == "":
             if data:

@@ -24,12 +24,9 @@ from .logs import *  # noqa: F403
 from .prompts import *  # noqa: F403
 from .tools import *  # noqa: F403
 
-# Names defined in two modules. The package-level name is the upsert body of the resource (and the
-# kind of a Tool); the other one is reachable through its module (`common.ToolType`,
-# `evaluations.DatasetRequest`, `evaluations.EvaluatorRequest`).
-DatasetRequest = datasets.DatasetRequest
-EvaluatorRequest = evaluators.EvaluatorRequest
-ToolType = tools.ToolType
+# Names defined in two modules: the package exports the upsert body of the resource (and the kind of
+# a Tool); the other one is left out of its module's `__all__` and is reachable through the module
+# (`common.ToolType`, `evaluations.DatasetRequest`, `evaluations.EvaluatorRequest`).
 
 AREA_MODULES = (common, prompts, tools, datasets, evaluators, flows, files, directories, evaluations, logs)
 

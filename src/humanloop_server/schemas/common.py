@@ -324,3 +324,45 @@ class PaginatedData(BaseModel, Generic[T]):
     page: int = Field(description="Number of this page, starting at 1.")
     size: int = Field(description="Maximum number of items on a page.")
     total: int = Field(description="Number of items across all pages.")
+
+
+# What `from .common import *` exports. `ToolType` here is the kind of a linked tool; the package exports `tools.ToolType`
+# (reach this one as `common.ToolType`)
+__all__ = [
+    "ChatMessage",
+    "ChatRole",
+    "CommitRequest",
+    "DashboardConfiguration",
+    "EnvironmentResponse",
+    "EnvironmentTag",
+    "FileRequest",
+    "FileType",
+    "FunctionTool",
+    "FunctionToolChoice",
+    "HTTPValidationError",
+    "ImageChatContent",
+    "ImageUrl",
+    "InputResponse",
+    "LinkedToolResponse",
+    "ModelEndpoints",
+    "ModelProviders",
+    "ObservabilityStatus",
+    "PaginatedData",
+    "PlatformAccessEnum",
+    "ProjectSortBy",
+    "ProviderApiKeys",
+    "ResponseFormat",
+    "SortOrder",
+    "T",
+    "TextChatContent",
+    "TimeUnit",
+    "ToolCall",
+    "ToolChoice",
+    "ToolFunction",
+    "TraceStatus",
+    "UserResponse",
+    "Valence",
+    "ValidationError",
+    "VersionStatus",
+    "fern_type_name",
+]

@@ -216,3 +216,25 @@ class EvaluationReportLogResponse(BaseModel):
     datapoint: DatapointResponse = Field(description="The Datapoint.")
     log: Optional[LogResponse] = Field(None, description="The Log.")
     evaluator_logs: List[LogResponse] = Field(description="Judgments of Evaluators on this Log.")
+
+
+# What `from .evaluations import *` exports. `DatasetRequest` and `EvaluatorRequest` here are the references an Evaluation takes; the package
+# exports the upsert bodies of those resources under the same names (reach these as `evaluations.X`)
+__all__ = [
+    "BooleanEvaluatorStatsResponse",
+    "CreateEvaluationRequest",
+    "EvaluatedVersionResponse",
+    "EvaluateeRequest",
+    "EvaluateeResponse",
+    "EvaluationEvaluatorResponse",
+    "EvaluationReportLogResponse",
+    "EvaluationResponse",
+    "EvaluationStats",
+    "EvaluationStatus",
+    "NumericEvaluatorStatsResponse",
+    "OverallStats",
+    "SelectEvaluatorStatsResponse",
+    "TextEvaluatorStatsResponse",
+    "UpdateEvaluationRequest",
+    "VersionStatsResponse",
+]

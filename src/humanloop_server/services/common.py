@@ -159,7 +159,7 @@ def insert_or_get(session: Session, obj: T, lookup: Callable[[], Optional[T]]) -
 
 
 def paginate(
-    session: Session, stmt: Select, page: Optional[int], size: Optional[int]
+    session: Session, stmt: "Select[Any]", page: Optional[int], size: Optional[int]
 ) -> Tuple[List[Any], int, int, int]:
     """Run ``stmt`` for one page; returns (rows, page, size, total). Pages past the end are empty."""
     page = page or 1

@@ -1,6 +1,7 @@
 """Datasets: versions are sets of datapoints; identical datapoints are stored once per Dataset."""
 
 import csv
+import functools
 import io
 import json
 from typing import Any, Dict, List, Optional, Tuple
@@ -10,7 +11,17 @@ from sqlalchemy import select
 from .. import ids
 from ..db.models import Datapoint, DatasetVersionDatapoint, File, Version
 from . import files
-from .common import canonical_json, content_hash, drop_none, page_body, paginate, reject_nul, unprocessable
+from .common import (
+    canonical_json,
+    content_hash,
+    drop_none,
+    insert_or_get,
+    not_found,
+    page_body,
+    paginate,
+    reject_nul,
+    unprocessable,
+)
 from .context import Context
 from .datapoints import serialize_datapoint
 
@@ -50,6 +61,12 @@ def _version_hashes(ctx: Context, v: Optional[Version]) -> List[Tuple[str, str]]
     return [(h, i) for h, i in rows]
 
 
+def _datapoint_by_hash(ctx: Context, file_id: str, content: str) -> Optional[Datapoint]:
+    return ctx.session.execute(
+        select(Datapoint).where(Datapoint.file_id == file_id, Datapoint.content_hash == content)
+    ).scalar_one_or_none()
+
+
 def _ensure_datapoints(ctx: Context, f: File, contents: Dict[str, Dict[str, Any]]) -> Dict[str, str]:
     """content hash -> datapoint id, inserting the new ones."""
     wanted = list(contents)
@@ -73,12 +90,10 @@ def _ensure_datapoints(ctx: Context, f: File, contents: Dict[str, Dict[str, Any]
             messages=c.get("messages"),
             target=c.get("target"),
         )
-        row, _ = files.insert_or_get(
+        row, _ = insert_or_get(
             ctx.session,
             dp,
-            lambda h=h: ctx.session.execute(
-                select(Datapoint).where(Datapoint.file_id == f.id, Datapoint.content_hash == h)
-            ).scalar_one_or_none(),
+            functools.partial(_datapoint_by_hash, ctx, f.id, h),
         )
         found[h] = row.id
     return found
@@ -116,7 +131,7 @@ def _base_version(
 ) -> Optional[Version]:
     if f is None:
         if version_id or environment:
-            raise files.not_found("Dataset")
+            raise not_found("Dataset")
         return None
     if version_id or environment:
         return files.resolve_version(ctx, f, version_id, environment)

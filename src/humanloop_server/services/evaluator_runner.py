@@ -14,9 +14,10 @@ import json
 import os
 import sys
 import traceback
+from typing import Any, Dict
 
 
-def _set_limits(limits: dict) -> None:
+def _set_limits(limits: Dict[str, Any]) -> None:
     import resource
 
     def lower(which: int, value: int) -> None:
@@ -50,7 +51,7 @@ def _describe(exc: BaseException) -> str:
     return last or type(exc).__name__
 
 
-def _run(request: dict) -> dict:
+def _run(request: Dict[str, Any]) -> Dict[str, Any]:
     code = request.get("code")
     if not isinstance(code, str) or not code.strip():
         return {"ok": False, "error": "the evaluator has no code"}
@@ -60,7 +61,7 @@ def _run(request: dict) -> dict:
         return {"ok": False, "error": _describe(exc)}
     if name is None:
         return {"ok": False, "error": "the evaluator code defines no top-level function"}
-    namespace: dict = {"__name__": "__evaluator__", "__builtins__": __builtins__}
+    namespace: Dict[str, Any] = {"__name__": "__evaluator__", "__builtins__": __builtins__}
     try:
         exec(compile(code, "<evaluator>", "exec"), namespace)
         fn = namespace[name]

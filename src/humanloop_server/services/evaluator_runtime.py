@@ -129,7 +129,7 @@ def _truncate(text: str) -> str:
     return text[:STDOUT_LIMIT_CHARS] + f"\n... [truncated, {len(text)} characters]"
 
 
-def _kill_group(proc: subprocess.Popen) -> None:
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
     try:
         os.killpg(proc.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError, OSError):

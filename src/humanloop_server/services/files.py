@@ -124,9 +124,11 @@ def ensure_version(
 ) -> "tuple[Version, bool]":
     """The version of ``f`` with this kernel; created when new. A commit message commits it."""
     khash = khash or content_hash(kernel)
-    existing = _version_by_hash(ctx, f.id, khash)
+    found = _version_by_hash(ctx, f.id, khash)
     created = False
-    if existing is None:
+    if found is not None:
+        existing = found
+    else:
         ts = now()
         v = Version(
             id=kinds.kind(f.type).new_version_id(),
@@ -425,10 +427,10 @@ def move(
         ).first():
             raise conflict(f"A directory already exists at path {new_path!r}")
         parent_path, new_name = split_path(new_path)
-        parent = directories.ensure_path(ctx, parent_path)
+        new_parent = directories.ensure_path(ctx, parent_path)
         f.path = new_path
         f.name = new_name
-        f.directory_id = parent.id if parent else None
+        f.directory_id = new_parent.id if new_parent else None
         f.updated_at = now()
         ctx.commit()
     return serialize(ctx, f, resolve_version(ctx, f))
@@ -497,7 +499,7 @@ def set_deployment(ctx: Context, file_type: str, file_id: str, environment_id: s
     ).scalar_one_or_none()
     if dep is None:
         new = Deployment(file_id=f.id, environment_id=env.id, version_id=v.id, created_at=now())
-        dep, created = insert_or_get(
+        row, created = insert_or_get(
             ctx.session,
             new,
             lambda: ctx.session.execute(
@@ -505,7 +507,7 @@ def set_deployment(ctx: Context, file_type: str, file_id: str, environment_id: s
             ).scalar_one_or_none(),
         )
         if not created:
-            dep.version_id = v.id
+            row.version_id = v.id
     else:
         dep.version_id = v.id
         dep.created_at = now()
@@ -520,7 +522,7 @@ def remove_deployment(ctx: Context, file_type: str, file_id: str, environment_id
     res = ctx.session.execute(
         sa_delete(Deployment).where(Deployment.file_id == f.id, Deployment.environment_id == env.id)
     )
-    if not res.rowcount:
+    if not getattr(res, "rowcount", 0):
         raise not_found(f"Deployment of {f.path!r} to environment {env.name!r}")
     ctx.commit()
 

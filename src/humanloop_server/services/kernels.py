@@ -40,6 +40,12 @@ EVALUATOR_SPEC_DEFAULTS = {"attributes": None}
 _VARIABLE = re.compile(r"{{\s?([a-zA-Z_\d\.\[\]]+)\s?}}")
 
 
+def _strip_dict(value: Dict[str, Any]) -> Dict[str, Any]:
+    """A copy of ``value`` without None values, at every depth."""
+    stripped: Dict[str, Any] = _strip(value)
+    return stripped
+
+
 def _strip(value: Any) -> Any:
     """Drop None recursively from dicts."""
     if isinstance(value, dict):
@@ -59,7 +65,7 @@ def prompt_kernel(data: Dict[str, Any]) -> Dict[str, Any]:
     for f in ("tools", "linked_tools"):
         if not k.get(f):
             k[f] = None
-    return _strip(drop_none(k))
+    return _strip_dict(drop_none(k))
 
 
 def tool_kernel(data: Dict[str, Any]) -> Dict[str, Any]:
@@ -71,7 +77,7 @@ def tool_kernel(data: Dict[str, Any]) -> Dict[str, Any]:
         fn = dict(fn)
         fn["strict"] = False
         k["function"] = fn
-    return _strip(drop_none(k))
+    return _strip_dict(drop_none(k))
 
 
 def evaluator_kernel(data: Dict[str, Any]) -> Dict[str, Any]:

@@ -40,7 +40,7 @@ from typing import Any, AsyncGenerator, Dict, Iterator, List, Mapping, Optional,
 import anyio
 
 from .. import ids
-from ..db.models import File, Log, Version
+from ..db.models import Log
 from ..providers import Provider, ProviderError, ProviderRequest, ProviderResult, get_provider
 from ..providers.base import redact
 from ..providers.mock import content_text
@@ -327,8 +327,8 @@ def call_prompt(
         timing = {"start_time": data.get("start_time") or iso(started), "end_time": data.get("end_time") or iso(ended)}
         created.append(_store(ctx, base, target, {**fields, **timing}))
     first = created[0]
-    f = ctx.session.get(File, first["prompt_id"])
-    v = ctx.session.get(Version, first["version_id"])
+    f = files.get_file(ctx, first["prompt_id"], "prompt")
+    v = files.get_version(ctx, f, first["version_id"])
     first_log = ctx.session.get(Log, first["id"])
     response: Dict[str, Any] = {k: data.get(k) for k in ECHO_FIELDS}
     response.update(
@@ -468,9 +468,10 @@ def _stream(
                 close = getattr(self.it, "close", None)
                 if close is not None:
                     await anyio.to_thread.run_sync(close)
-                return await anyio.to_thread.run_sync(store, self.log_id, fields)
+                stored: Optional[str] = await anyio.to_thread.run_sync(store, self.log_id, fields)
+            return stored
 
-    async def events() -> Any:
+    async def events() -> AsyncGenerator[Dict[str, Any], None]:
         for index in range(num):
             s = Sample(index)
             try:

@@ -18,12 +18,13 @@ from .context import Context
 def get(ctx: Context, directory_id: str) -> Dict[str, Any]:
     d = directories.get_directory(ctx, directory_id)
     parents: List[Dict[str, Any]] = []
-    cur = d
-    while cur.parent_id:
-        cur = ctx.session.get(Directory, cur.parent_id)
-        if cur is None:
+    parent_id = d.parent_id
+    while parent_id:
+        parent = ctx.session.get(Directory, parent_id)
+        if parent is None:
             break
-        parents.append(directories.serialize(cur))
+        parents.append(directories.serialize(parent))
+        parent_id = parent.parent_id
     parents.reverse()
     subdirs = ctx.session.execute(
         select(Directory).where(Directory.parent_id == d.id).order_by(Directory.name)

@@ -16,7 +16,7 @@ from ...db.models import (
     Version,
 )
 from .. import files, kinds
-from ..common import conflict, not_found, unprocessable
+from ..common import conflict, normalise_path, not_found, unprocessable
 from ..context import Context
 from ..judgments import EXECUTED_TYPES
 from ..tenancy import get_owned
@@ -36,7 +36,7 @@ def file_by_ref(ctx: Context, file_id: Optional[str], path: Optional[str]) -> Op
     if file_id:
         return get_owned(ctx, File, file_id, "File")
     if path:
-        f = files.file_by_path(ctx, files.normalise_path(path))
+        f = files.file_by_path(ctx, normalise_path(path))
         if f is None:
             raise not_found("File", path)
         return f
@@ -56,8 +56,9 @@ def resolve_version(ctx: Context, ref: Dict[str, Any], allowed: Sequence[str], l
     else:
         if not ref.get("file_id") and not ref.get("path"):
             raise unprocessable(f"give the version_id, path or file_id of the {label}", loc)
-        f = file_by_ref(ctx, ref.get("file_id"), ref.get("path"))
-        assert f is not None
+        found = file_by_ref(ctx, ref.get("file_id"), ref.get("path"))
+        assert found is not None  # a file_id or a path was given, and file_by_ref raises when unknown
+        f = found
         v = None
     if f.type not in allowed:
         raise unprocessable(f"{f.path!r} is a {kinds.label(f.type)}, not a {label}", loc)

@@ -55,11 +55,12 @@ def _evaluator_stats(return_type: str, version_id: str, judgments: List[Optional
     given = [j.judgment for j in judgments if j is not None and not j.error and j.judgment is not None]
     body: Dict[str, Any] = {"evaluator_version_id": version_id, "total_logs": total, "num_errors": errors}
     if return_type == "boolean":
-        values = [b for b in (_as_bool(v) for v in given) if b is not None]
-        body.update(num_true=sum(1 for b in values if b), num_false=sum(1 for b in values if not b))
+        flags = [b for b in (_as_bool(v) for v in given) if b is not None]
+        values: List[Any] = list(flags)
+        body.update(num_true=sum(1 for b in flags if b), num_false=sum(1 for b in flags if not b))
     elif return_type == "number":
         values_f = [n for n in (_as_number(v) for v in given) if n is not None]
-        values = values_f
+        values = list(values_f)
         body.update(
             mean=statistics.fmean(values_f) if values_f else None,
             std=statistics.pstdev(values_f) if values_f else None,
@@ -67,7 +68,7 @@ def _evaluator_stats(return_type: str, version_id: str, judgments: List[Optional
         )
     elif return_type in ("select", "multi_select"):
         counts: Dict[str, int] = {}
-        values = []
+        values = []  # every judgment given, one per log
         for v in given:
             options = v if isinstance(v, list) else [v]
             values.append(v)
@@ -108,10 +109,10 @@ def stats(ctx: Context, evaluation_id: str) -> Dict[str, Any]:
         per_evaluator = []
         for e in state.evaluators:
             vid = e.evaluator_version_id
-            judged = [state.judgments.get((log.id, vid)) for log in batch_logs]
-            total_judgments += sum(1 for j in judged if j is not None)
+            found = [state.judgments.get((log.id, vid)) for log in batch_logs]
+            total_judgments += sum(1 for j in found if j is not None)
             return_type = state.specs[vid].get("return_type") or "boolean"
-            per_evaluator.append(_evaluator_stats(return_type, vid, judged))
+            per_evaluator.append(_evaluator_stats(return_type, vid, found))
         version_stats.append(
             {
                 "version_id": ee.version_id,

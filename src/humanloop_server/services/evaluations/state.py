@@ -100,10 +100,10 @@ def load_state(ctx: Context, ev: Evaluation) -> EvaluationState:
     log_ids = [log.id for log in all_logs]
     evaluator_versions = {e.evaluator_version_id for e in evaluators}
     version_of_file: Dict[str, str] = {}
-    for e in evaluators:
-        v = ctx.session.get(Version, e.evaluator_version_id)
+    for evaluator in evaluators:
+        v = ctx.session.get(Version, evaluator.evaluator_version_id)
         if v is not None:
-            version_of_file.setdefault(v.file_id, e.evaluator_version_id)
+            version_of_file.setdefault(v.file_id, evaluator.evaluator_version_id)
     for i in range(0, len(log_ids), 500):
         chunk = log_ids[i : i + 500]
         rows = ctx.session.execute(
