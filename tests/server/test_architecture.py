@@ -125,7 +125,6 @@ def cycles(graph: Dict[str, Set[str]]) -> List[List[str]]:
             if len(component) > 1:
                 found.append(sorted(component))
 
-    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10000))
     for v in sorted(graph):
         if v not in index:
             visit(v)

@@ -317,15 +317,15 @@ def serialize(
         body.update(kernel)
         body.setdefault("tools", [])
         body["linked_tools"] = _linked_tools(ctx, kernel.get("linked_tools") or [])
-        body["inputs"] = kernels.kernel_inputs("prompt", kernel)
+        body["inputs"] = kernels.prompt_inputs(kernel)
     elif f.type == "tool":
         body.update(kernel)
-        body["inputs"] = kernels.kernel_inputs("tool", kernel)
+        body["inputs"] = kernels.tool_inputs(kernel)
         body["signature"] = kernels.tool_signature(kernel)
     elif f.type == "evaluator":
         body["spec"] = kernel.get("spec")
         body["attributes"] = (kernel.get("spec") or {}).get("attributes")
-        body["inputs"] = kernels.kernel_inputs("evaluator", kernel)
+        body["inputs"] = kernels.evaluator_inputs(kernel)
     elif f.type == "flow":
         body["attributes"] = kernel.get("attributes") or {}
         body.pop("total_logs_count", None)

@@ -129,20 +129,27 @@ def template_variables(template: Any) -> List[str]:
     return seen
 
 
-def kernel_inputs(file_type: str, kernel: Dict[str, Any]) -> List[Dict[str, str]]:
-    names: List[str] = []
-    if file_type == "prompt":
-        names = template_variables(kernel.get("template"))
-    elif file_type == "tool":
-        params = (kernel.get("function") or {}).get("parameters") or {}
-        props = params.get("properties") if isinstance(params, dict) else None
-        if isinstance(props, dict):
-            names = list(props)
-    elif file_type == "evaluator":
-        spec = kernel.get("spec") or {}
-        if isinstance(spec.get("prompt"), dict):
-            names = template_variables(spec["prompt"].get("template"))
+def _inputs(names: List[str]) -> List[Dict[str, str]]:
     return [{"name": n} for n in names]
+
+
+def prompt_inputs(kernel: Dict[str, Any]) -> List[Dict[str, str]]:
+    """The inputs a Prompt version takes: the variables of its template."""
+    return _inputs(template_variables(kernel.get("template")))
+
+
+def tool_inputs(kernel: Dict[str, Any]) -> List[Dict[str, str]]:
+    """The inputs a Tool version takes: the properties of its function's parameters."""
+    params = (kernel.get("function") or {}).get("parameters") or {}
+    props = params.get("properties") if isinstance(params, dict) else None
+    return _inputs(list(props) if isinstance(props, dict) else [])
+
+
+def evaluator_inputs(kernel: Dict[str, Any]) -> List[Dict[str, str]]:
+    """The inputs an LLM Evaluator's prompt takes (other Evaluators take none)."""
+    spec = kernel.get("spec") or {}
+    prompt = spec.get("prompt")
+    return _inputs(template_variables(prompt.get("template")) if isinstance(prompt, dict) else [])
 
 
 def tool_signature(kernel: Dict[str, Any]) -> Optional[str]:

@@ -167,13 +167,14 @@ def create_log(
     for hook in ctx.rt.hooks.created:  # evaluations, monitoring: their jobs join this transaction
         hook(ctx, log)
     ctx.commit()
-    if file_type == "prompt":
-        return {"id": log.id, "prompt_id": f.id, "version_id": v.id, "session_id": None}
-    if file_type == "tool":
-        return {"id": log.id, "tool_id": f.id, "version_id": v.id, "session_id": None}
+    if file_type == "evaluator":  # a judgment names the judged Log rather than its File
+        return {"id": log.id, "parent_id": log.parent_id, "version_id": v.id, "session_id": None}
+    created: Dict[str, Any] = {"id": log.id, f"{file_type}_id": f.id, "version_id": v.id}
     if file_type == "flow":
-        return {"id": log.id, "flow_id": f.id, "version_id": v.id, "trace_status": log.trace_status}
-    return {"id": log.id, "parent_id": log.parent_id, "version_id": v.id, "session_id": None}
+        created["trace_status"] = log.trace_status
+    else:
+        created["session_id"] = None
+    return created
 
 
 UPDATABLE = COMMON_FIELDS + ["metadata", "start_time", "end_time", "created_at"]
