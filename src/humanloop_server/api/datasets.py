@@ -32,7 +32,7 @@ def _sdk(method: str, **kwargs: object) -> dict:
 DATASETS = FileKind(
     group="datasets",
     noun="Dataset",
-    handlers=handlers,
+    file_type="dataset",
     response=DatasetResponse,
     request=DatasetRequest,
     update_request=UpdateDatasetRequest,

@@ -31,7 +31,7 @@ def _sdk(method: str, **kwargs: object) -> dict:
 EVALUATORS = FileKind(
     group="evaluators",
     noun="Evaluator",
-    handlers=handlers,
+    file_type="evaluator",
     response=EvaluatorResponse,
     request=EvaluatorRequest,
     update_request=UpdateEvaluatorRequest,

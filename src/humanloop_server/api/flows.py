@@ -33,7 +33,7 @@ def _sdk(method: str, **kwargs: object) -> dict:
 FLOWS = FileKind(
     group="flows",
     noun="Flow",
-    handlers=handlers,
+    file_type="flow",
     response=FlowResponse,
     request=FlowRequest,
     update_request=UpdateFlowRequest,

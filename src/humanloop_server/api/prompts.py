@@ -36,7 +36,7 @@ def _sdk(method: str, **kwargs: object) -> dict:
 PROMPTS = FileKind(
     group="prompts",
     noun="Prompt",
-    handlers=handlers,
+    file_type="prompt",
     response=PromptResponse,
     request=PromptRequest,
     update_request=UpdatePromptRequest,

@@ -33,7 +33,7 @@ def _sdk(method: str, **kwargs: object) -> dict:
 TOOLS = FileKind(
     group="tools",
     noun="Tool",
-    handlers=handlers,
+    file_type="tool",
     response=ToolResponse,
     request=ToolRequest,
     update_request=UpdateToolRequest,
