@@ -1,8 +1,8 @@
-"""HTTP routes of /v5/directories: see the summaries below; behaviour lives in `handlers.directories`."""
+"""HTTP routes of /v5/directories: see the summaries below; behaviour lives in `services.directories`."""
 
 from __future__ import annotations
 
-from typing import List
+from typing import Any, Dict, List
 
 from fastapi import APIRouter, Depends, Path, Response
 from typing_extensions import Annotated
@@ -13,14 +13,15 @@ from ..schemas import (
     DirectoryWithParentsAndChildrenResponse,
     UpdateDirectoryRequest,
 )
+from ..services import directories
+from .bodies import dump
 from .deps import RequestContext, get_context
-from .handlers import directories as handlers
 from .routing import sdk_extra
 
 router = APIRouter(prefix="/directories", tags=["Directories"])
 
 
-def _sdk(method: str, **kwargs: object) -> dict:
+def _sdk(method: str, **kwargs: Any) -> Dict[str, Any]:
     return sdk_extra("directories", method, **kwargs)
 
 
@@ -34,8 +35,8 @@ def _sdk(method: str, **kwargs: object) -> dict:
 )
 def list_directories(
     ctx: Annotated[RequestContext, Depends(get_context)],
-) -> List[DirectoryResponse]:
-    return handlers.list_directories(ctx)
+) -> List[Dict[str, Any]]:
+    return directories.list_all(ctx)
 
 
 @router.post(
@@ -50,8 +51,9 @@ def list_directories(
 def create(
     body: CreateDirectoryRequest,
     ctx: Annotated[RequestContext, Depends(get_context)],
-) -> DirectoryResponse:
-    return handlers.create(ctx, body)
+) -> Dict[str, Any]:
+    data = dump(body, unset=True)
+    return directories.create(ctx, name=data.get("name"), parent_id=data.get("parent_id"), path=data.get("path"))
 
 
 @router.get(
@@ -65,8 +67,8 @@ def create(
 def get(
     id: Annotated[str, Path(description="ID of the directory.")],
     ctx: Annotated[RequestContext, Depends(get_context)],
-) -> DirectoryWithParentsAndChildrenResponse:
-    return handlers.get(ctx, id)
+) -> Dict[str, Any]:
+    return directories.get(ctx, id)
 
 
 @router.delete(
@@ -82,7 +84,7 @@ def delete(
     id: Annotated[str, Path(description="ID of the directory.")],
     ctx: Annotated[RequestContext, Depends(get_context)],
 ) -> Response:
-    handlers.delete(ctx, id)
+    directories.delete(ctx, id)
     return Response(status_code=204)
 
 
@@ -98,5 +100,8 @@ def update(
     id: Annotated[str, Path(description="ID of the directory.")],
     body: UpdateDirectoryRequest,
     ctx: Annotated[RequestContext, Depends(get_context)],
-) -> DirectoryResponse:
-    return handlers.update(ctx, id, body)
+) -> Dict[str, Any]:
+    data = dump(body, unset=True)
+    return directories.update_directory(
+        ctx, id, name=data.get("name"), parent_id=data.get("parent_id"), path=data.get("path")
+    )

@@ -1,9 +1,9 @@
 """HTTP routes of /v5/evaluators: the routes every file kind shares come from `file_routes`, the ones
-specific to Evaluators are written out below; behaviour lives in `handlers.evaluators`."""
+specific to Evaluators are written out below; behaviour lives in `services` (`files`, `logs`)."""
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Dict, Optional
 
 from fastapi import APIRouter, Depends, Query
 from typing_extensions import Annotated
@@ -16,15 +16,16 @@ from ..schemas import (
     UpdateEvaluatorRequest,
 )
 from ..schemas.evaluators import EvaluatorRequest
+from ..services import logs
+from .bodies import dump
 from .deps import RequestContext, get_context
 from .file_routes import FileKind, add_file_routes
-from .handlers import evaluators as handlers
 from .routing import sdk_extra
 
 router = APIRouter(prefix="/evaluators", tags=["Evaluators"])
 
 
-def _sdk(method: str, **kwargs: object) -> dict:
+def _sdk(method: str, **kwargs: Any) -> Dict[str, Any]:
     return sdk_extra("evaluators", method, **kwargs)
 
 
@@ -69,5 +70,5 @@ def log(
     ctx: Annotated[RequestContext, Depends(get_context)],
     version_id: Annotated[Optional[str], Query(description="ID of the Evaluator version to log to.")] = None,
     environment: Annotated[Optional[str], Query(description="Environment whose deployed version to log to.")] = None,
-) -> CreateEvaluatorLogResponse:
-    return handlers.log(ctx, body, version_id=version_id, environment=environment)
+) -> Dict[str, Any]:
+    return logs.create_log(ctx, "evaluator", dump(body, unset=True), version_id=version_id, environment=environment)

@@ -1,9 +1,9 @@
 """HTTP routes of /v5/prompts: the routes every file kind shares come from `file_routes`, the ones
-specific to Prompts are written out below; behaviour lives in `handlers.prompts`."""
+specific to Prompts are written out below; behaviour lives in `services` (`files`, `logs`, `prompt_calls`)."""
 
 from __future__ import annotations
 
-from typing import Optional, Union
+from typing import Any, Dict, Optional, Union
 
 from fastapi import APIRouter, Depends, Path, Query
 from typing_extensions import Annotated
@@ -21,15 +21,16 @@ from ..schemas import (
     PromptResponse,
     UpdatePromptRequest,
 )
+from ..services import logs, prompt_calls
+from .bodies import dump
 from .deps import RequestContext, get_context
 from .file_routes import FileKind, add_file_routes
-from .handlers import prompts as handlers
 from .routing import STREAMING, sdk_extra
 
 router = APIRouter(prefix="/prompts", tags=["Prompts"])
 
 
-def _sdk(method: str, **kwargs: object) -> dict:
+def _sdk(method: str, **kwargs: Any) -> Dict[str, Any]:
     return sdk_extra("prompts", method, **kwargs)
 
 
@@ -75,8 +76,8 @@ def log(
     ctx: Annotated[RequestContext, Depends(get_context)],
     version_id: Annotated[Optional[str], Query(description="ID of the Prompt version to log to.")] = None,
     environment: Annotated[Optional[str], Query(description="Environment whose deployed version to log to.")] = None,
-) -> CreatePromptLogResponse:
-    return handlers.log(ctx, body, version_id=version_id, environment=environment)
+) -> Dict[str, Any]:
+    return logs.create_log(ctx, "prompt", dump(body, unset=True), version_id=version_id, environment=environment)
 
 
 @router.patch(
@@ -92,8 +93,8 @@ def update_log(
     log_id: Annotated[str, Path(description="ID of the Log.")],
     body: PromptLogUpdateRequest,
     ctx: Annotated[RequestContext, Depends(get_context)],
-) -> LogResponse:
-    return handlers.update_log(ctx, id, log_id, body)
+) -> Dict[str, Any]:
+    return logs.update_log(ctx, "prompt", id, log_id, dump(body, unset=True))
 
 
 @router.post(
@@ -109,5 +110,6 @@ def call(
     ctx: Annotated[RequestContext, Depends(get_context)],
     version_id: Annotated[Optional[str], Query(description="ID of a version.")] = None,
     environment: Annotated[Optional[str], Query(description="Name of an environment.")] = None,
-) -> Union[PromptCallResponse, PromptCallStreamResponse]:
-    return handlers.call(ctx, body, version_id=version_id, environment=environment)
+) -> Any:
+    # A PromptCallResponse dict, or a StreamingResponse of server-sent events when `stream` is set.
+    return prompt_calls.call_prompt(ctx, dump(body), version_id=version_id, environment=environment)

@@ -1,9 +1,9 @@
 """HTTP routes of /v5/tools: the routes every file kind shares come from `file_routes`, the ones
-specific to Tools are written out below; behaviour lives in `handlers.tools`."""
+specific to Tools are written out below; behaviour lives in `services` (`files`, `logs`)."""
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Dict, Optional
 
 from fastapi import APIRouter, Depends, Path, Query
 from typing_extensions import Annotated
@@ -18,15 +18,16 @@ from ..schemas import (
     ToolResponse,
     UpdateToolRequest,
 )
+from ..services import logs
+from .bodies import dump
 from .deps import RequestContext, get_context
 from .file_routes import FileKind, add_file_routes
-from .handlers import tools as handlers
 from .routing import sdk_extra
 
 router = APIRouter(prefix="/tools", tags=["Tools"])
 
 
-def _sdk(method: str, **kwargs: object) -> dict:
+def _sdk(method: str, **kwargs: Any) -> Dict[str, Any]:
     return sdk_extra("tools", method, **kwargs)
 
 
@@ -71,8 +72,8 @@ def log(
     ctx: Annotated[RequestContext, Depends(get_context)],
     version_id: Annotated[Optional[str], Query(description="ID of the Tool version to log to.")] = None,
     environment: Annotated[Optional[str], Query(description="Environment whose deployed version to log to.")] = None,
-) -> CreateToolLogResponse:
-    return handlers.log(ctx, body, version_id=version_id, environment=environment)
+) -> Dict[str, Any]:
+    return logs.create_log(ctx, "tool", dump(body, unset=True), version_id=version_id, environment=environment)
 
 
 @router.patch(
@@ -88,5 +89,5 @@ def update(
     log_id: Annotated[str, Path(description="ID of the Log.")],
     body: ToolLogUpdateRequest,
     ctx: Annotated[RequestContext, Depends(get_context)],
-) -> LogResponse:
-    return handlers.update(ctx, id, log_id, body)
+) -> Dict[str, Any]:
+    return logs.update_log(ctx, "tool", id, log_id, dump(body, unset=True))
