@@ -33,6 +33,7 @@ def main() -> int:
         ("ruff", [py, "-m", "ruff", "check", *SOURCES]),
         ("ruff format", [py, "-m", "ruff", "format", "--check", *SOURCES]),
         ("mypy --strict (SDK)", [py, "-m", "mypy", "src/humanloop"]),
+        ("mypy --strict (server)", [py, "-m", "mypy", "src/humanloop_server"]),
         ("generated files are current", [py, "-m", "codegen", "check"]),
     ]
     for title, command in checks:

@@ -11,8 +11,7 @@ services and the database instead of stopping at a 404.
 
 Checks, for every response:
 
-- no 5xx. The exceptions: 501 from the operations that are knowingly not implemented yet
-  (``KNOWN_501``), and 502 ``provider_unreachable`` from ``prompts.call`` (providers point at a
+- no 5xx. The exception: 502 ``provider_unreachable`` from ``prompts.call`` (providers point at a
   refusing loopback port, see ``no_providers``).
 - ``content_type_conformance`` and ``response_schema_conformance``: a response whose status code is
   documented (200/201/204 and 422) has the documented media type and body schema.
@@ -20,7 +19,7 @@ Checks, for every response:
 ``status_code_conformance`` is not run: the contract (like the reference API's) documents only the
 success code and 422 per operation, while the server legitimately answers 400 (bad trace state),
 401 (no/unknown key), 404 (unknown or other organisation's id), 409 (non-empty directory, duplicate
-path, idempotency race) and 501 (above); every one of those would be reported.
+path, idempotency race); every one of those would be reported.
 
 Bounds: ``MAX_EXAMPLES`` generated requests per operation (fuzzing phase only; no shrinking), a
 fixed seed and ``derandomize=True`` so CI is deterministic. The whole run takes about a minute on
@@ -32,7 +31,7 @@ import json
 import os
 import uuid
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Set, Tuple
+from typing import Any, Dict, Iterator, List
 
 import httpx
 import pytest
@@ -52,10 +51,6 @@ MAX_EXAMPLES = int(os.environ.get("HUMANLOOP_FUZZ_EXAMPLES", "20"))
 SEED = int(os.environ.get("HUMANLOOP_FUZZ_SEED", "20240501"))
 MODE = os.environ.get("HUMANLOOP_FUZZ_MODE", "positive")
 COVERAGE = os.environ.get("HUMANLOOP_FUZZ_COVERAGE") == "1"
-
-# Operations that answer 501 today (handlers raise NotImplementedYet). 501 is accepted from these
-# only; when one gets implemented its 5xx become failures again without touching this list.
-KNOWN_501: Set[Tuple[str, str]] = set()
 
 schema = schemathesis.openapi.from_path(
     OPENAPI,
@@ -289,14 +284,11 @@ def test_fuzz(case: Any, fuzz_server: Server, fuzz_session: Any) -> None:
     assert root.startswith("http://127.0.0.1:")
     response = case.call(base_url=root, session=fuzz_session, timeout=30)
     status = response.status_code
-    allowed_501 = status == 501 and (case.method.upper(), case.operation.path) in KNOWN_501
     if _provider_unreachable(case, response):  # see `no_providers`: deliberate, and the answer says so
         return
-    assert status < 500 or allowed_501, (
+    assert status < 500, (
         f"{case.method} {case.formatted_path} -> {status}\n{response.text[:2000]}\n\n{case.as_curl_command()}"
     )
-    if status == 501:
-        return
     if status == 200 and _check_call_stream(case, response):
         return
     if status == 422 and _already_committed(response):

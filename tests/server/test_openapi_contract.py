@@ -1,7 +1,7 @@
 """Contract of the server's OpenAPI document and of the routing layer.
 
 These tests build the app with `create_app()` and never touch a database: the request context is
-replaced by a stub, and handlers are swapped where a test needs a known outcome.
+replaced by a stub, and service functions are swapped where a test needs a known outcome.
 """
 
 from __future__ import annotations
@@ -11,16 +11,13 @@ from pathlib import Path
 from typing import Any, Dict, Iterator, List, Tuple
 
 import pytest
+from fastapi.testclient import TestClient
 
-pytest.importorskip("fastapi")
-
-from fastapi.testclient import TestClient  # noqa: E402
-
-from humanloop_server.api import handlers  # noqa: E402
-from humanloop_server.api.deps import RequestContext, get_context  # noqa: E402
-from humanloop_server.api.errors import NotImplementedYet  # noqa: E402
-from humanloop_server.app import create_app  # noqa: E402
-from humanloop_server.openapi import build_openapi, dump_openapi  # noqa: E402
+from humanloop_server.api.deps import RequestContext, get_context
+from humanloop_server.app import create_app
+from humanloop_server.openapi import build_openapi, dump_openapi
+from humanloop_server.services import evaluations, files
+from humanloop_server.services.errors import Invalid, NotFound, ProviderFailed, ServiceError
 
 ROOT = Path(__file__).resolve().parents[2]
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -186,28 +183,56 @@ def test_document_is_deterministic_and_committed() -> None:
 # ------------------------------------------------------------------------------------- routing
 
 
-def test_unimplemented_handler_answers_501_json(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    def not_yet(*args: Any, **kwargs: Any) -> Any:
-        raise NotImplementedYet()
+@pytest.mark.parametrize(
+    "error, status, detail, headers",
+    [
+        (NotFound("Evaluation ev_1 not found"), 404, "Evaluation ev_1 not found", {}),
+        (
+            Invalid("bad", ["body", "x"]),
+            422,
+            [{"loc": ["body", "x"], "msg": "bad", "type": "value_error"}],
+            {},
+        ),
+        (
+            ProviderFailed(502, {"code": "provider_unreachable", "message": "down"}, retry=False),
+            502,
+            {"code": "provider_unreachable", "message": "down"},
+            {"x-should-retry": "false"},
+        ),
+    ],
+)
+def test_service_error_answers_its_status_json_and_headers(
+    client: TestClient,
+    monkeypatch: pytest.MonkeyPatch,
+    error: ServiceError,
+    status: int,
+    detail: Any,
+    headers: Dict[str, str],
+) -> None:
+    def fail(*args: Any, **kwargs: Any) -> Any:
+        raise error
 
-    monkeypatch.setattr(handlers.evaluations, "get_stats", not_yet)
+    monkeypatch.setattr(evaluations, "stats", fail)
     response = client.get("/v5/evaluations/ev_1/stats")
-    assert response.status_code == 501
+    assert response.status_code == status
     assert response.headers["content-type"].startswith("application/json")
-    assert response.json() == {"detail": "not implemented yet"}
+    assert response.json() == {"detail": detail}
+    for name, value in headers.items():
+        assert response.headers[name] == value
 
 
-def test_handler_receives_validated_inputs(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_service_receives_validated_inputs(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
     seen: Dict[str, Any] = {}
 
-    def capture(ctx: Any, id: str, *, version_id: Any = None, environment: Any = None) -> Any:
-        seen.update(ctx=ctx, id=id, version_id=version_id, environment=environment)
-        raise NotImplementedYet()
+    def capture(ctx: Any, *args: Any, **kwargs: Any) -> Any:
+        seen.update(ctx=ctx, args=args, kwargs=kwargs)
+        raise NotFound("seen")
 
-    monkeypatch.setattr(handlers.prompts, "get", capture)
+    monkeypatch.setattr(files, "get", capture)
     response = client.get("/v5/prompts/pr_1", params={"environment": "production"})
-    assert response.status_code == 501
-    assert seen["id"] == "pr_1" and seen["environment"] == "production" and seen["version_id"] is None
+    assert response.status_code == 404 and response.json() == {"detail": "seen"}
+    assert seen["args"] == ("prompt", "pr_1")
+    assert seen["kwargs"] == {"version_id": None, "environment": "production"}
     assert isinstance(seen["ctx"], RequestContext) and seen["ctx"].org_id == "org_test"
 
 
@@ -244,11 +269,13 @@ def test_discriminated_spec_rejects_unknown_evaluator_type(client: TestClient) -
 def test_unknown_body_fields_are_ignored(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
     seen: Dict[str, Any] = {}
 
-    def capture(ctx: Any, body: Any) -> Any:
-        seen["body"] = body
-        raise NotImplementedYet()
+    def capture(ctx: Any, file_type: str, data: Dict[str, Any]) -> Any:
+        seen.update(file_type=file_type, data=data)
+        raise NotFound("seen")
 
-    monkeypatch.setattr(handlers.prompts, "upsert", capture)
+    monkeypatch.setattr(files, "upsert", capture)
     response = client.post("/v5/prompts", json={"path": "a/b", "model": "gpt-4o", "brand_new_field": 1})
-    assert response.status_code == 501
-    assert seen["body"].model == "gpt-4o" and not hasattr(seen["body"], "brand_new_field")
+    assert response.status_code == 404 and response.json() == {"detail": "seen"}
+    assert seen["file_type"] == "prompt"
+    assert seen["data"]["path"] == "a/b" and seen["data"]["model"] == "gpt-4o"
+    assert "brand_new_field" not in seen["data"]

@@ -357,7 +357,7 @@ class EvaluatorsClient:
         request_options: typing.Optional[RequestOptions] = None,
     ) -> EvaluatorResponse:
         """
-        Returns one version of a Evaluator: the one given by `version_id`, the one deployed to `environment`, or the default deployment.
+        Returns one version of an Evaluator: the one given by `version_id`, the one deployed to `environment`, or the default deployment.
 
         Parameters
         ----------
@@ -405,7 +405,7 @@ class EvaluatorsClient:
         request_options: typing.Optional[RequestOptions] = None,
     ) -> EvaluatorResponse:
         """
-        Changes the name or the path of a Evaluator.
+        Changes the name or the path of an Evaluator.
 
         Parameters
         ----------
@@ -484,7 +484,7 @@ class EvaluatorsClient:
         self, id: str, environment_id: str, *, request_options: typing.Optional[RequestOptions] = None
     ) -> None:
         """
-        Removes whatever version of a Evaluator is deployed to an environment.
+        Removes whatever version of an Evaluator is deployed to an environment.
 
         Parameters
         ----------
@@ -516,7 +516,7 @@ class EvaluatorsClient:
         self, id: str, environment_id: str, *, version_id: str, request_options: typing.Optional[RequestOptions] = None
     ) -> EvaluatorResponse:
         """
-        Deploys a version of a Evaluator to an environment, replacing the version deployed there.
+        Deploys a version of an Evaluator to an environment, replacing the version deployed there.
 
         Parameters
         ----------
@@ -612,7 +612,7 @@ class EvaluatorsClient:
         request_options: typing.Optional[RequestOptions] = None,
     ) -> ListEvaluators:
         """
-        Returns every version of a Evaluator, optionally filtered by status.
+        Returns every version of an Evaluator, optionally filtered by status.
 
         Parameters
         ----------
@@ -655,7 +655,7 @@ class EvaluatorsClient:
         self, id: str, version_id: str, *, commit_message: str, request_options: typing.Optional[RequestOptions] = None
     ) -> EvaluatorResponse:
         """
-        Marks a version of a Evaluator as committed, with a message describing it.
+        Marks a version of an Evaluator as committed, with a message describing it.
 
         Parameters
         ----------
@@ -1052,7 +1052,7 @@ class AsyncEvaluatorsClient:
         request_options: typing.Optional[RequestOptions] = None,
     ) -> EvaluatorResponse:
         """
-        Returns one version of a Evaluator: the one given by `version_id`, the one deployed to `environment`, or the default deployment.
+        Returns one version of an Evaluator: the one given by `version_id`, the one deployed to `environment`, or the default deployment.
 
         Parameters
         ----------
@@ -1108,7 +1108,7 @@ class AsyncEvaluatorsClient:
         request_options: typing.Optional[RequestOptions] = None,
     ) -> EvaluatorResponse:
         """
-        Changes the name or the path of a Evaluator.
+        Changes the name or the path of an Evaluator.
 
         Parameters
         ----------
@@ -1203,7 +1203,7 @@ class AsyncEvaluatorsClient:
         self, id: str, environment_id: str, *, request_options: typing.Optional[RequestOptions] = None
     ) -> None:
         """
-        Removes whatever version of a Evaluator is deployed to an environment.
+        Removes whatever version of an Evaluator is deployed to an environment.
 
         Parameters
         ----------
@@ -1243,7 +1243,7 @@ class AsyncEvaluatorsClient:
         self, id: str, environment_id: str, *, version_id: str, request_options: typing.Optional[RequestOptions] = None
     ) -> EvaluatorResponse:
         """
-        Deploys a version of a Evaluator to an environment, replacing the version deployed there.
+        Deploys a version of an Evaluator to an environment, replacing the version deployed there.
 
         Parameters
         ----------
@@ -1355,7 +1355,7 @@ class AsyncEvaluatorsClient:
         request_options: typing.Optional[RequestOptions] = None,
     ) -> ListEvaluators:
         """
-        Returns every version of a Evaluator, optionally filtered by status.
+        Returns every version of an Evaluator, optionally filtered by status.
 
         Parameters
         ----------
@@ -1406,7 +1406,7 @@ class AsyncEvaluatorsClient:
         self, id: str, version_id: str, *, commit_message: str, request_options: typing.Optional[RequestOptions] = None
     ) -> EvaluatorResponse:
         """
-        Marks a version of a Evaluator as committed, with a message describing it.
+        Marks a version of an Evaluator as committed, with a message describing it.
 
         Parameters
         ----------

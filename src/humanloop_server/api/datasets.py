@@ -1,11 +1,11 @@
 """HTTP routes of /v5/datasets: the routes every file kind shares come from `file_routes`, the ones
-specific to Datasets are written out below; behaviour lives in `handlers.datasets`."""
+specific to Datasets are written out below; behaviour lives in `services` (`files`, `datasets`)."""
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Dict, Optional
 
-from fastapi import APIRouter, Depends, File, Form, Path, Query, UploadFile
+from fastapi import APIRouter, File, Form, Path, Query, UploadFile
 from typing_extensions import Annotated
 
 from ..schemas import (
@@ -17,22 +17,22 @@ from ..schemas import (
     VersionStatus,
 )
 from ..schemas.datasets import DatasetRequest
-from .deps import RequestContext, get_context
+from ..services import datasets, files
+from .bodies import dump, val
+from .deps import ContextDep
 from .file_routes import FileKind, add_file_routes
-from .handlers import datasets as handlers
 from .routing import sdk_extra
 
 router = APIRouter(prefix="/datasets", tags=["Datasets"])
 
 
-def _sdk(method: str, **kwargs: object) -> dict:
+def _sdk(method: str, **kwargs: Any) -> Dict[str, Any]:
     return sdk_extra("datasets", method, **kwargs)
 
 
 DATASETS = FileKind(
     group="datasets",
-    noun="Dataset",
-    handlers=handlers,
+    file_type="dataset",
     response=DatasetResponse,
     request=DatasetRequest,
     update_request=UpdateDatasetRequest,
@@ -65,11 +65,11 @@ add_file_routes(
 )
 def upsert(
     body: DatasetRequest,
-    ctx: Annotated[RequestContext, Depends(get_context)],
+    ctx: ContextDep,
     version_id: Annotated[Optional[str], Query(description="ID of a version.")] = None,
     environment: Annotated[Optional[str], Query(description="Name of an environment.")] = None,
-) -> DatasetResponse:
-    return handlers.upsert(ctx, body, version_id=version_id, environment=environment)
+) -> Dict[str, Any]:
+    return datasets.upsert(ctx, dump(body), version_id=version_id, environment=environment)
 
 
 @router.get(
@@ -82,14 +82,16 @@ def upsert(
 )
 def get(
     id: Annotated[str, Path(description="ID of the Dataset.")],
-    ctx: Annotated[RequestContext, Depends(get_context)],
+    ctx: ContextDep,
     version_id: Annotated[Optional[str], Query(description="ID of the Dataset version to return.")] = None,
     environment: Annotated[Optional[str], Query(description="Environment whose deployed version to return.")] = None,
     include_datapoints: Annotated[
         Optional[bool], Query(description="Whether to include the Datapoints in the response.")
     ] = None,
-) -> DatasetResponse:
-    return handlers.get(ctx, id, version_id=version_id, environment=environment, include_datapoints=include_datapoints)
+) -> Dict[str, Any]:
+    return files.get(
+        ctx, "dataset", id, version_id=version_id, environment=environment, include_datapoints=bool(include_datapoints)
+    )
 
 
 @router.get(
@@ -102,13 +104,13 @@ def get(
 )
 def list_datapoints(
     id: Annotated[str, Path(description="ID of the Dataset.")],
-    ctx: Annotated[RequestContext, Depends(get_context)],
+    ctx: ContextDep,
     version_id: Annotated[Optional[str], Query(description="ID of a version.")] = None,
     environment: Annotated[Optional[str], Query(description="Name of an environment.")] = None,
     page: Annotated[Optional[int], Query(description="Page number, starting at 1.", ge=1)] = None,
     size: Annotated[Optional[int], Query(description="Number of items per page.", ge=0)] = None,
-) -> PaginatedData[DatapointResponse]:
-    return handlers.list_datapoints(ctx, id, version_id=version_id, environment=environment, page=page, size=size)
+) -> Dict[str, Any]:
+    return datasets.list_datapoints(ctx, id, version_id=version_id, environment=environment, page=page, size=size)
 
 
 @router.get(
@@ -121,10 +123,10 @@ def list_datapoints(
 )
 def list_versions(
     id: Annotated[str, Path(description="ID of the Dataset.")],
-    ctx: Annotated[RequestContext, Depends(get_context)],
+    ctx: ContextDep,
     status: Annotated[Optional[VersionStatus], Query(description="Only versions with this status.")] = None,
-) -> ListDatasets:
-    return handlers.list_versions(ctx, id, status=status)
+) -> Dict[str, Any]:
+    return files.list_versions(ctx, "dataset", id, status=val(status))
 
 
 @router.post(
@@ -139,8 +141,9 @@ def upload_csv(
     id: Annotated[str, Path(description="ID of the Dataset.")],
     file: Annotated[UploadFile, File(description="CSV file with one Datapoint per row.")],
     commit_message: Annotated[str, Form(description="Message that describes the new Dataset version.")],
-    ctx: Annotated[RequestContext, Depends(get_context)],
+    ctx: ContextDep,
     version_id: Annotated[Optional[str], Query(description="ID of a version.")] = None,
     environment: Annotated[Optional[str], Query(description="Name of an environment.")] = None,
-) -> DatasetResponse:
-    return handlers.upload_csv(ctx, id, file, commit_message, version_id=version_id, environment=environment)
+) -> Dict[str, Any]:
+    raw = file.file.read()
+    return datasets.upload_csv(ctx, id, raw, commit_message, version_id=version_id, environment=environment)

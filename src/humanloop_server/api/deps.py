@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator, Optional
 
-from fastapi import Request, Security
+from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader
 from typing_extensions import Annotated
 
@@ -61,3 +61,9 @@ def get_context(
     transaction = rt.db.write() if request.method in WRITE_METHODS else rt.db.read()
     with transaction as session:
         yield RequestContext(session=session, org_id=org_id, rt=rt, api_key=api_key)
+
+
+#: What a route declares to get its caller's context. ``scope="function"``: the transaction ends
+#: when the route function returns, before the response is sent (and before the Idempotency-Key
+#: layer stores it), not after the whole response went out.
+ContextDep = Annotated[RequestContext, Depends(get_context, scope="function")]

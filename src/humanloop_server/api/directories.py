@@ -1,10 +1,10 @@
-"""HTTP routes of /v5/directories: see the summaries below; behaviour lives in `handlers.directories`."""
+"""HTTP routes of /v5/directories: see the summaries below; behaviour lives in `services.directories`."""
 
 from __future__ import annotations
 
-from typing import List
+from typing import Any, Dict, List
 
-from fastapi import APIRouter, Depends, Path, Response
+from fastapi import APIRouter, Path, Response
 from typing_extensions import Annotated
 
 from ..schemas import (
@@ -13,14 +13,15 @@ from ..schemas import (
     DirectoryWithParentsAndChildrenResponse,
     UpdateDirectoryRequest,
 )
-from .deps import RequestContext, get_context
-from .handlers import directories as handlers
+from ..services import directories, tree
+from .bodies import dump
+from .deps import ContextDep
 from .routing import sdk_extra
 
 router = APIRouter(prefix="/directories", tags=["Directories"])
 
 
-def _sdk(method: str, **kwargs: object) -> dict:
+def _sdk(method: str, **kwargs: Any) -> Dict[str, Any]:
     return sdk_extra("directories", method, **kwargs)
 
 
@@ -33,9 +34,9 @@ def _sdk(method: str, **kwargs: object) -> dict:
     openapi_extra=_sdk("list"),
 )
 def list_directories(
-    ctx: Annotated[RequestContext, Depends(get_context)],
-) -> List[DirectoryResponse]:
-    return handlers.list_directories(ctx)
+    ctx: ContextDep,
+) -> List[Dict[str, Any]]:
+    return directories.list_all(ctx)
 
 
 @router.post(
@@ -49,9 +50,10 @@ def list_directories(
 )
 def create(
     body: CreateDirectoryRequest,
-    ctx: Annotated[RequestContext, Depends(get_context)],
-) -> DirectoryResponse:
-    return handlers.create(ctx, body)
+    ctx: ContextDep,
+) -> Dict[str, Any]:
+    data = dump(body, unset=True)
+    return directories.create(ctx, name=data.get("name"), parent_id=data.get("parent_id"), path=data.get("path"))
 
 
 @router.get(
@@ -64,9 +66,9 @@ def create(
 )
 def get(
     id: Annotated[str, Path(description="ID of the directory.")],
-    ctx: Annotated[RequestContext, Depends(get_context)],
-) -> DirectoryWithParentsAndChildrenResponse:
-    return handlers.get(ctx, id)
+    ctx: ContextDep,
+) -> Dict[str, Any]:
+    return tree.get(ctx, id)
 
 
 @router.delete(
@@ -80,9 +82,9 @@ def get(
 )
 def delete(
     id: Annotated[str, Path(description="ID of the directory.")],
-    ctx: Annotated[RequestContext, Depends(get_context)],
+    ctx: ContextDep,
 ) -> Response:
-    handlers.delete(ctx, id)
+    directories.delete(ctx, id)
     return Response(status_code=204)
 
 
@@ -97,6 +99,9 @@ def delete(
 def update(
     id: Annotated[str, Path(description="ID of the directory.")],
     body: UpdateDirectoryRequest,
-    ctx: Annotated[RequestContext, Depends(get_context)],
-) -> DirectoryResponse:
-    return handlers.update(ctx, id, body)
+    ctx: ContextDep,
+) -> Dict[str, Any]:
+    data = dump(body, unset=True)
+    return directories.update_directory(
+        ctx, id, name=data.get("name"), parent_id=data.get("parent_id"), path=data.get("path")
+    )

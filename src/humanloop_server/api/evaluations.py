@@ -1,10 +1,10 @@
-"""HTTP routes of /v5/evaluations: see the summaries below; behaviour lives in `handlers.evaluations`."""
+"""HTTP routes of /v5/evaluations: see the summaries below; behaviour lives in `services.evaluations`."""
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Dict, Optional
 
-from fastapi import APIRouter, Body, Depends, Path, Query, Response
+from fastapi import APIRouter, Body, Path, Query, Response
 from typing_extensions import Annotated
 
 from ..schemas import (
@@ -17,14 +17,15 @@ from ..schemas import (
     PaginatedData,
     UpdateEvaluationRequest,
 )
-from .deps import RequestContext, get_context
-from .handlers import evaluations as handlers
+from ..services import evaluations
+from .bodies import dump, val
+from .deps import ContextDep
 from .routing import sdk_extra
 
 router = APIRouter(prefix="/evaluations", tags=["Evaluations"])
 
 
-def _sdk(method: str, **kwargs: object) -> dict:
+def _sdk(method: str, **kwargs: Any) -> Dict[str, Any]:
     return sdk_extra("evaluations", method, **kwargs)
 
 
@@ -38,11 +39,11 @@ def _sdk(method: str, **kwargs: object) -> dict:
 )
 def list_evaluations(
     file_id: Annotated[str, Query(description="ID of the file.")],
-    ctx: Annotated[RequestContext, Depends(get_context)],
+    ctx: ContextDep,
     page: Annotated[Optional[int], Query(description="Page number, starting at 1.", ge=1)] = None,
     size: Annotated[Optional[int], Query(description="Number of items per page.", ge=0)] = None,
-) -> PaginatedData[EvaluationResponse]:
-    return handlers.list_evaluations(ctx, file_id=file_id, page=page, size=size)
+) -> Dict[str, Any]:
+    return evaluations.list_evaluations(ctx, file_id, page=page, size=size)
 
 
 @router.post(
@@ -56,9 +57,9 @@ def list_evaluations(
 )
 def create(
     body: CreateEvaluationRequest,
-    ctx: Annotated[RequestContext, Depends(get_context)],
-) -> EvaluationResponse:
-    return handlers.create(ctx, body)
+    ctx: ContextDep,
+) -> Dict[str, Any]:
+    return evaluations.create(ctx, dump(body))
 
 
 @router.get(
@@ -71,9 +72,9 @@ def create(
 )
 def get(
     id: Annotated[str, Path(description="ID of the Evaluation.")],
-    ctx: Annotated[RequestContext, Depends(get_context)],
-) -> EvaluationResponse:
-    return handlers.get(ctx, id)
+    ctx: ContextDep,
+) -> Dict[str, Any]:
+    return evaluations.get(ctx, id)
 
 
 @router.delete(
@@ -87,9 +88,9 @@ def get(
 )
 def delete(
     id: Annotated[str, Path(description="ID of the Evaluation.")],
-    ctx: Annotated[RequestContext, Depends(get_context)],
+    ctx: ContextDep,
 ) -> Response:
-    handlers.delete(ctx, id)
+    evaluations.delete(ctx, id)
     return Response(status_code=204)
 
 
@@ -104,9 +105,9 @@ def delete(
 def update_setup(
     id: Annotated[str, Path(description="ID of the Evaluation.")],
     body: UpdateEvaluationRequest,
-    ctx: Annotated[RequestContext, Depends(get_context)],
-) -> EvaluationResponse:
-    return handlers.update_setup(ctx, id, body)
+    ctx: ContextDep,
+) -> Dict[str, Any]:
+    return evaluations.update_setup(ctx, id, dump(body, unset=True))
 
 
 @router.patch(
@@ -120,9 +121,9 @@ def update_setup(
 def update_status(
     id: Annotated[str, Path(description="ID of the Evaluation.")],
     status: Annotated[EvaluationStatus, Body(description="New status of the Evaluation.", embed=True)],
-    ctx: Annotated[RequestContext, Depends(get_context)],
-) -> EvaluationResponse:
-    return handlers.update_status(ctx, id, status)
+    ctx: ContextDep,
+) -> Dict[str, Any]:
+    return evaluations.update_status(ctx, id, val(status))
 
 
 @router.get(
@@ -135,9 +136,9 @@ def update_status(
 )
 def get_stats(
     id: Annotated[str, Path(description="ID of the Evaluation.")],
-    ctx: Annotated[RequestContext, Depends(get_context)],
-) -> EvaluationStats:
-    return handlers.get_stats(ctx, id)
+    ctx: ContextDep,
+) -> Dict[str, Any]:
+    return evaluations.stats(ctx, id)
 
 
 @router.get(
@@ -150,11 +151,11 @@ def get_stats(
 )
 def get_logs(
     id: Annotated[str, Path(description="ID of the Evaluation.")],
-    ctx: Annotated[RequestContext, Depends(get_context)],
+    ctx: ContextDep,
     page: Annotated[Optional[int], Query(description="Page number, starting at 1.", ge=1)] = None,
     size: Annotated[Optional[int], Query(description="Number of items per page.", ge=0)] = None,
-) -> PaginatedData[EvaluationReportLogResponse]:
-    return handlers.get_logs(ctx, id, page=page, size=size)
+) -> Dict[str, Any]:
+    return evaluations.get_logs(ctx, id, page=page, size=size)
 
 
 @router.post(
@@ -168,6 +169,6 @@ def get_logs(
 def pin_evaluatee(
     id: Annotated[str, Path(description="ID of the Evaluation.")],
     body: EvaluateeRequest,
-    ctx: Annotated[RequestContext, Depends(get_context)],
-) -> EvaluationResponse:
-    return handlers.pin_evaluatee(ctx, id, body)
+    ctx: ContextDep,
+) -> Dict[str, Any]:
+    return evaluations.pin_evaluatee(ctx, id, dump(body))

@@ -1,11 +1,11 @@
 """HTTP routes of /v5/evaluators: the routes every file kind shares come from `file_routes`, the ones
-specific to Evaluators are written out below; behaviour lives in `handlers.evaluators`."""
+specific to Evaluators are written out below; behaviour lives in `services` (`files`, `logs`)."""
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Dict, Optional
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from typing_extensions import Annotated
 
 from ..schemas import (
@@ -16,22 +16,22 @@ from ..schemas import (
     UpdateEvaluatorRequest,
 )
 from ..schemas.evaluators import EvaluatorRequest
-from .deps import RequestContext, get_context
+from ..services import logs
+from .bodies import dump
+from .deps import ContextDep
 from .file_routes import FileKind, add_file_routes
-from .handlers import evaluators as handlers
 from .routing import sdk_extra
 
 router = APIRouter(prefix="/evaluators", tags=["Evaluators"])
 
 
-def _sdk(method: str, **kwargs: object) -> dict:
+def _sdk(method: str, **kwargs: Any) -> Dict[str, Any]:
     return sdk_extra("evaluators", method, **kwargs)
 
 
 EVALUATORS = FileKind(
     group="evaluators",
-    noun="Evaluator",
-    handlers=handlers,
+    file_type="evaluator",
     response=EvaluatorResponse,
     request=EvaluatorRequest,
     update_request=UpdateEvaluatorRequest,
@@ -60,14 +60,14 @@ add_file_routes(
     "/log",
     response_model=CreateEvaluatorLogResponse,
     operation_id="log_evaluators_log_post",
-    summary="Log to a Evaluator",
+    summary="Log to an Evaluator",
     description="Records a Log against a version of the Evaluator: chosen by `version_id` or `environment`, or by the Evaluator details in the body (a new version is created when none matches).",
     openapi_extra=_sdk("log"),
 )
 def log(
     body: CreateEvaluatorLogRequest,
-    ctx: Annotated[RequestContext, Depends(get_context)],
+    ctx: ContextDep,
     version_id: Annotated[Optional[str], Query(description="ID of the Evaluator version to log to.")] = None,
     environment: Annotated[Optional[str], Query(description="Environment whose deployed version to log to.")] = None,
-) -> CreateEvaluatorLogResponse:
-    return handlers.log(ctx, body, version_id=version_id, environment=environment)
+) -> Dict[str, Any]:
+    return logs.create_log(ctx, "evaluator", dump(body, unset=True), version_id=version_id, environment=environment)

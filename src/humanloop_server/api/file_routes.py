@@ -1,25 +1,28 @@
 """The routes every versioned file kind shares (list, upsert, get, delete, move, versions, deployments ...).
 
 Prompts, Tools, Datasets, Evaluators and Flows offer the same family of operations, differing only
-in their models, their handler module and the noun in their descriptions. A resource module
+in their models, their file type and the noun in their descriptions. A resource module
 describes its kind with a `FileKind` and names the shared routes it has:
 
     add_file_routes(router, TOOLS, "list", "upsert", "get", ...)
 
-Each route below is registered exactly as it used to be written by hand in every module; the
-operation ids follow FastAPI's `<method>_<group><path>_<http method>` scheme of the reference
-contract. Routes that differ for a kind (log routes, `prompts.call`, the Datapoint routes, the
-Dataset `get`/`upsert`/`list_versions` with their own query parameters) stay in the resource module.
+Each route below is registered exactly as it used to be written by hand in every module, and calls
+`services.files` with the kind's `file_type`. The operation ids follow FastAPI's
+`<method>_<group><path>_<http method>` scheme of the reference contract. Routes that differ for a
+kind (log routes, `prompts.call`, the Datapoint routes, the Dataset `get`/`upsert`/`list_versions`
+with their own query parameters) stay in the resource module.
 
 No `from __future__ import annotations` here: the endpoint annotations refer to the kind's models,
-so FastAPI must see them evaluated.
+so FastAPI must see them evaluated. mypy cannot read a model chosen at run time as a type: the few
+places that name one (`kind.request`, `kind.update_request`, `PaginatedData[kind.response]`) carry
+a `type: ignore[name-defined]`, and the parameters typed so are `Any` to mypy.
 """
 
 from dataclasses import dataclass
-from types import ModuleType
-from typing import Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Type
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Response
+from pydantic import BaseModel
 from typing_extensions import Annotated
 
 from ..schemas import (
@@ -31,10 +34,12 @@ from ..schemas import (
     SortOrder,
     VersionStatus,
 )
-from .deps import RequestContext, get_context
+from ..services import files, kinds
+from .bodies import dump, val
+from .deps import ContextDep
 from .routing import sdk_extra
 
-Context = Annotated[RequestContext, Depends(get_context)]
+Context = ContextDep
 
 
 @dataclass(frozen=True)
@@ -43,28 +48,37 @@ class FileKind:
 
     #: URL segment and SDK resource name, e.g. `"tools"`; also part of every operation id.
     group: str
-    #: Singular noun used in summaries and descriptions, e.g. `"Tool"`.
-    noun: str
-    #: `api.handlers.<group>`: provides `list_<group>`, `upsert`, `get`, `delete`, `move`, ...
-    handlers: ModuleType
+    #: The file type the services know the kind by, e.g. `"tool"`.
+    file_type: str
     #: A version of the file, e.g. `ToolResponse`.
-    response: type
+    response: Type[BaseModel]
     #: Body of `upsert`, e.g. `ToolRequest`.
-    request: type
+    request: Type[BaseModel]
     #: Body of `move`, e.g. `UpdateToolRequest`.
-    update_request: type
+    update_request: Type[BaseModel]
     #: Response of `list_versions`, e.g. `ListTools`.
-    versions_response: type
+    versions_response: Type[BaseModel]
     #: Minimum of the `size` query parameter of `list` (the reference contract gives some kinds
     #: `ge=0`, others no bound).
     page_size_minimum: Optional[int] = None
 
 
-def _sdk(kind: FileKind, method: str, **kwargs: object) -> dict:
+    @property
+    def noun(self) -> str:
+        """Singular noun used in summaries and descriptions, e.g. `"Tool"` (from `services.kinds`)."""
+        return kinds.kind(self.file_type).label
+
+    @property
+    def a_noun(self) -> str:
+        """The noun with its article: "a Tool", "an Evaluator"."""
+        return kinds.kind(self.file_type).a_label
+
+
+def _sdk(kind: FileKind, method: str, **kwargs: Any) -> Dict[str, Any]:
     return sdk_extra(kind.group, method, **kwargs)
 
 
-def _file_id(kind: FileKind) -> object:
+def _file_id(kind: FileKind) -> Any:
     return Path(description=f"ID of the {kind.noun}.")
 
 
@@ -73,7 +87,7 @@ def _list(router: APIRouter, kind: FileKind) -> None:
 
     @router.get(
         "",
-        response_model=PaginatedData[kind.response],
+        response_model=PaginatedData[kind.response],  # type: ignore[name-defined]
         operation_id=f"list__{g}_get",
         summary=f"List {nouns}",
         description=f"Returns one page of the organisation's {nouns}, optionally filtered by name or creator and sorted.",
@@ -94,9 +108,17 @@ def _list(router: APIRouter, kind: FileKind) -> None:
         ] = None,
         sort_by: Annotated[Optional[ProjectSortBy], Query(description="Field to sort by.")] = None,
         order: Annotated[Optional[SortOrder], Query(description="Sort direction.")] = None,
-    ):
-        list_handler = getattr(kind.handlers, f"list_{g}")
-        return list_handler(ctx, page=page, size=size, name=name, user_filter=user_filter, sort_by=sort_by, order=order)
+    ) -> Dict[str, Any]:
+        return files.list_files(
+            ctx,
+            [kind.file_type],
+            page=page,
+            size=size,
+            name=name,
+            user_filter=user_filter,
+            sort_by=val(sort_by),
+            order=val(order),
+        )
 
 
 def _upsert(router: APIRouter, kind: FileKind) -> None:
@@ -104,12 +126,15 @@ def _upsert(router: APIRouter, kind: FileKind) -> None:
         "",
         response_model=kind.response,
         operation_id=f"upsert_{kind.group}_post",
-        summary=f"Create or find a {kind.noun} version",
+        summary=f"Create or find {kind.a_noun} version",
         description=f"Creates the {kind.noun} (found by `path` or `id`) and a new version of it, unless a version with the same settings exists; returns that version.",
         openapi_extra=_sdk(kind, "upsert"),
     )
-    def upsert(body: kind.request, ctx: Context):
-        return kind.handlers.upsert(ctx, body)
+    def upsert(
+        body: kind.request,  # type: ignore[name-defined]
+        ctx: Context,
+    ) -> Dict[str, Any]:
+        return files.upsert(ctx, kind.file_type, dump(body))
 
 
 def _get(router: APIRouter, kind: FileKind) -> None:
@@ -117,8 +142,8 @@ def _get(router: APIRouter, kind: FileKind) -> None:
         "/{id}",
         response_model=kind.response,
         operation_id=f"get_{kind.group}__id__get",
-        summary=f"Get a {kind.noun}",
-        description=f"Returns one version of a {kind.noun}: the one given by `version_id`, the one deployed to `environment`, or the default deployment.",
+        summary=f"Get {kind.a_noun}",
+        description=f"Returns one version of {kind.a_noun}: the one given by `version_id`, the one deployed to `environment`, or the default deployment.",
         openapi_extra=_sdk(kind, "get"),
     )
     def get(
@@ -128,8 +153,8 @@ def _get(router: APIRouter, kind: FileKind) -> None:
         environment: Annotated[
             Optional[str], Query(description="Environment whose deployed version to return.")
         ] = None,
-    ):
-        return kind.handlers.get(ctx, id, version_id=version_id, environment=environment)
+    ) -> Dict[str, Any]:
+        return files.get(ctx, kind.file_type, id, version_id=version_id, environment=environment)
 
 
 def _delete(router: APIRouter, kind: FileKind) -> None:
@@ -138,12 +163,12 @@ def _delete(router: APIRouter, kind: FileKind) -> None:
         status_code=204,
         response_class=Response,
         operation_id=f"delete_{kind.group}__id__delete",
-        summary=f"Delete a {kind.noun}",
+        summary=f"Delete {kind.a_noun}",
         description=f"Deletes the {kind.noun} with all its versions.",
         openapi_extra=_sdk(kind, "delete"),
     )
     def delete(id: Annotated[str, _file_id(kind)], ctx: Context) -> Response:
-        kind.handlers.delete(ctx, id)
+        files.delete(ctx, kind.file_type, id)
         return Response(status_code=204)
 
 
@@ -152,12 +177,17 @@ def _move(router: APIRouter, kind: FileKind) -> None:
         "/{id}",
         response_model=kind.response,
         operation_id=f"move_{kind.group}__id__patch",
-        summary=f"Rename or move a {kind.noun}",
-        description=f"Changes the name or the path of a {kind.noun}.",
+        summary=f"Rename or move {kind.a_noun}",
+        description=f"Changes the name or the path of {kind.a_noun}.",
         openapi_extra=_sdk(kind, "move"),
     )
-    def move(id: Annotated[str, _file_id(kind)], body: kind.update_request, ctx: Context):
-        return kind.handlers.move(ctx, id, body)
+    def move(
+        id: Annotated[str, _file_id(kind)],
+        body: kind.update_request,  # type: ignore[name-defined]
+        ctx: Context,
+    ) -> Dict[str, Any]:
+        data = dump(body, unset=True)
+        return files.move(ctx, kind.file_type, id, path=data.get("path"), name=data.get("name"))
 
 
 def _list_versions(router: APIRouter, kind: FileKind) -> None:
@@ -165,8 +195,8 @@ def _list_versions(router: APIRouter, kind: FileKind) -> None:
         "/{id}/versions",
         response_model=kind.versions_response,
         operation_id=f"list_versions_{kind.group}__id__versions_get",
-        summary=f"List versions of a {kind.noun}",
-        description=f"Returns every version of a {kind.noun}, optionally filtered by status.",
+        summary=f"List versions of {kind.a_noun}",
+        description=f"Returns every version of {kind.a_noun}, optionally filtered by status.",
         openapi_extra=_sdk(kind, "list_versions"),
     )
     def list_versions(
@@ -176,8 +206,9 @@ def _list_versions(router: APIRouter, kind: FileKind) -> None:
         evaluator_aggregates: Annotated[
             Optional[bool], Query(description="Whether to include the aggregated judgments of Evaluators.")
         ] = None,
-    ):
-        return kind.handlers.list_versions(ctx, id, status=status, evaluator_aggregates=evaluator_aggregates)
+    ) -> Dict[str, Any]:
+        # `evaluator_aggregates` is part of the contract but changes nothing here.
+        return files.list_versions(ctx, kind.file_type, id, status=val(status))
 
 
 def _commit(router: APIRouter, kind: FileKind) -> None:
@@ -185,8 +216,8 @@ def _commit(router: APIRouter, kind: FileKind) -> None:
         "/{id}/versions/{version_id}/commit",
         response_model=kind.response,
         operation_id=f"commit_{kind.group}__id__versions__version_id__commit_post",
-        summary=f"Commit a {kind.noun} version",
-        description=f"Marks a version of a {kind.noun} as committed, with a message describing it.",
+        summary=f"Commit {kind.a_noun} version",
+        description=f"Marks a version of {kind.a_noun} as committed, with a message describing it.",
         openapi_extra=_sdk(kind, "commit"),
     )
     def commit(
@@ -194,8 +225,8 @@ def _commit(router: APIRouter, kind: FileKind) -> None:
         version_id: Annotated[str, Path(description="ID of a version.")],
         body: CommitRequest,
         ctx: Context,
-    ):
-        return kind.handlers.commit(ctx, id, version_id, body)
+    ) -> Dict[str, Any]:
+        return files.commit(ctx, kind.file_type, id, version_id, body.commit_message)
 
 
 def _set_deployment(router: APIRouter, kind: FileKind) -> None:
@@ -203,8 +234,8 @@ def _set_deployment(router: APIRouter, kind: FileKind) -> None:
         "/{id}/environments/{environment_id}",
         response_model=kind.response,
         operation_id=f"set_deployment_{kind.group}__id__environments__environment_id__post",
-        summary=f"Deploy a {kind.noun} version",
-        description=f"Deploys a version of a {kind.noun} to an environment, replacing the version deployed there.",
+        summary=f"Deploy {kind.a_noun} version",
+        description=f"Deploys a version of {kind.a_noun} to an environment, replacing the version deployed there.",
         openapi_extra=_sdk(kind, "set_deployment"),
     )
     def set_deployment(
@@ -212,8 +243,8 @@ def _set_deployment(router: APIRouter, kind: FileKind) -> None:
         environment_id: Annotated[str, Path(description="ID of the environment.")],
         version_id: Annotated[str, Query(description="ID of a version.")],
         ctx: Context,
-    ):
-        return kind.handlers.set_deployment(ctx, id, environment_id, version_id=version_id)
+    ) -> Dict[str, Any]:
+        return files.set_deployment(ctx, kind.file_type, id, environment_id, version_id)
 
 
 def _remove_deployment(router: APIRouter, kind: FileKind) -> None:
@@ -222,8 +253,8 @@ def _remove_deployment(router: APIRouter, kind: FileKind) -> None:
         status_code=204,
         response_class=Response,
         operation_id=f"remove_deployment_{kind.group}__id__environments__environment_id__delete",
-        summary=f"Remove a {kind.noun} deployment",
-        description=f"Removes whatever version of a {kind.noun} is deployed to an environment.",
+        summary=f"Remove {kind.a_noun} deployment",
+        description=f"Removes whatever version of {kind.a_noun} is deployed to an environment.",
         openapi_extra=_sdk(kind, "remove_deployment"),
     )
     def remove_deployment(
@@ -231,7 +262,7 @@ def _remove_deployment(router: APIRouter, kind: FileKind) -> None:
         environment_id: Annotated[str, Path(description="ID of the environment.")],
         ctx: Context,
     ) -> Response:
-        kind.handlers.remove_deployment(ctx, id, environment_id)
+        files.remove_deployment(ctx, kind.file_type, id, environment_id)
         return Response(status_code=204)
 
 
@@ -240,12 +271,12 @@ def _list_environments(router: APIRouter, kind: FileKind) -> None:
         "/{id}/environments",
         response_model=List[FileEnvironmentResponse],
         operation_id=f"list_environments_{kind.group}__id__environments_get",
-        summary=f"List environments of a {kind.noun}",
+        summary=f"List environments of {kind.a_noun}",
         description=f"Returns every environment with the version of the {kind.noun} deployed to it, if any.",
         openapi_extra=_sdk(kind, "list_environments"),
     )
-    def list_environments(id: Annotated[str, _file_id(kind)], ctx: Context):
-        return kind.handlers.list_environments(ctx, id)
+    def list_environments(id: Annotated[str, _file_id(kind)], ctx: Context) -> List[Dict[str, Any]]:
+        return files.list_environments(ctx, kind.file_type, id)
 
 
 def _update_monitoring(router: APIRouter, kind: FileKind) -> None:
@@ -253,7 +284,7 @@ def _update_monitoring(router: APIRouter, kind: FileKind) -> None:
         "/{id}/evaluators",
         response_model=kind.response,
         operation_id=f"update_monitoring_{kind.group}__id__evaluators_post",
-        summary=f"Change monitoring of a {kind.noun}",
+        summary=f"Change monitoring of {kind.a_noun}",
         description=f"Turns Evaluators on or off for judging new Logs of the {kind.noun}.",
         openapi_extra=_sdk(kind, "update_monitoring"),
     )
@@ -261,8 +292,9 @@ def _update_monitoring(router: APIRouter, kind: FileKind) -> None:
         id: Annotated[str, _file_id(kind)],
         body: EvaluatorActivationDeactivationRequest,
         ctx: Context,
-    ):
-        return kind.handlers.update_monitoring(ctx, id, body)
+    ) -> Dict[str, Any]:
+        data = dump(body, unset=True)
+        return files.update_monitoring(ctx, kind.file_type, id, data.get("activate"), data.get("deactivate"))
 
 
 #: The shared routes by SDK method name.

@@ -1,10 +1,10 @@
-"""HTTP routes of /v5/files: see the summaries below; behaviour lives in `handlers.files`."""
+"""HTTP routes of /v5/files: see the summaries below; behaviour lives in `services.files`."""
 
 from __future__ import annotations
 
-from typing import List, Optional, Union
+from typing import Any, Dict, List, Optional, Union
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from typing_extensions import Annotated
 
 from ..schemas import (
@@ -18,14 +18,15 @@ from ..schemas import (
     SortOrder,
     ToolResponse,
 )
-from .deps import RequestContext, get_context
-from .handlers import files as handlers
+from ..services import files
+from .bodies import val, vals
+from .deps import ContextDep
 from .routing import sdk_extra
 
 router = APIRouter(prefix="/files", tags=["Files"])
 
 
-def _sdk(method: str, **kwargs: object) -> dict:
+def _sdk(method: str, **kwargs: Any) -> Dict[str, Any]:
     return sdk_extra("files", method, **kwargs)
 
 
@@ -38,7 +39,7 @@ def _sdk(method: str, **kwargs: object) -> dict:
     openapi_extra=_sdk("list"),
 )
 def list_files(
-    ctx: Annotated[RequestContext, Depends(get_context)],
+    ctx: ContextDep,
     page: Annotated[Optional[int], Query(description="Page number, starting at 1.", ge=1)] = None,
     size: Annotated[Optional[int], Query(description="Number of items per page.", ge=0)] = None,
     name: Annotated[
@@ -50,7 +51,14 @@ def list_files(
     ] = None,
     sort_by: Annotated[Optional[ProjectSortBy], Query(description="Field to sort by.")] = None,
     order: Annotated[Optional[SortOrder], Query(description="Sort direction.")] = None,
-) -> PaginatedData[Union[PromptResponse, ToolResponse, DatasetResponse, EvaluatorResponse, FlowResponse]]:
-    return handlers.list_files(
-        ctx, page=page, size=size, name=name, type=type, environment=environment, sort_by=sort_by, order=order
+) -> Dict[str, Any]:
+    return files.list_files(
+        ctx,
+        vals(type),
+        page=page,
+        size=size,
+        name=name,
+        sort_by=val(sort_by),
+        order=val(order),
+        environment=environment,
     )

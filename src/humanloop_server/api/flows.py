@@ -1,11 +1,11 @@
 """HTTP routes of /v5/flows: the routes every file kind shares come from `file_routes`, the ones
-specific to Flows are written out below; behaviour lives in `handlers.flows`."""
+specific to Flows are written out below; behaviour lives in `services` (`files`, `logs`)."""
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Dict, Optional
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Path, Query
 from typing_extensions import Annotated
 
 from ..schemas import (
@@ -18,22 +18,22 @@ from ..schemas import (
     UpdateFlowRequest,
     UpdateTraceRequest,
 )
-from .deps import RequestContext, get_context
+from ..services import logs
+from .bodies import dump
+from .deps import ContextDep
 from .file_routes import FileKind, add_file_routes
-from .handlers import flows as handlers
 from .routing import sdk_extra
 
 router = APIRouter(prefix="/flows", tags=["Flows"])
 
 
-def _sdk(method: str, **kwargs: object) -> dict:
+def _sdk(method: str, **kwargs: Any) -> Dict[str, Any]:
     return sdk_extra("flows", method, **kwargs)
 
 
 FLOWS = FileKind(
     group="flows",
-    noun="Flow",
-    handlers=handlers,
+    file_type="flow",
     response=FlowResponse,
     request=FlowRequest,
     update_request=UpdateFlowRequest,
@@ -69,11 +69,11 @@ add_file_routes(
 )
 def log(
     body: FlowLogRequest,
-    ctx: Annotated[RequestContext, Depends(get_context)],
+    ctx: ContextDep,
     version_id: Annotated[Optional[str], Query(description="ID of the Flow version to log to.")] = None,
     environment: Annotated[Optional[str], Query(description="Environment whose deployed version to log to.")] = None,
-) -> CreateFlowLogResponse:
-    return handlers.log(ctx, body, version_id=version_id, environment=environment)
+) -> Dict[str, Any]:
+    return logs.create_log(ctx, "flow", dump(body, unset=True), version_id=version_id, environment=environment)
 
 
 @router.patch(
@@ -87,6 +87,6 @@ def log(
 def update_log(
     log_id: Annotated[str, Path(description="ID of the Log.")],
     body: UpdateTraceRequest,
-    ctx: Annotated[RequestContext, Depends(get_context)],
-) -> FlowLogResponse:
-    return handlers.update_log(ctx, log_id, body)
+    ctx: ContextDep,
+) -> Dict[str, Any]:
+    return logs.update_trace(ctx, log_id, dump(body, unset=True))

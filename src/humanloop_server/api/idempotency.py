@@ -58,12 +58,10 @@ class IdempotencyMiddleware:
             outcome = await run_in_threadpool(
                 records.claim, rt.db, org_id, key, scope["method"], path, request_hash, settings.idempotency_ttl_seconds
             )
-            kind = outcome[0]
-            if kind == "replay":
-                _, status, ctype, stored = outcome
-                await _send(send, status, stored, ctype, replayed=True)
+            if outcome.outcome == "replay":
+                await _send(send, outcome.status, outcome.body, outcome.content_type, replayed=True)
                 return
-            if kind == "mismatch":
+            if outcome.outcome == "mismatch":
                 await _send_json(
                     send,
                     422,
@@ -78,7 +76,7 @@ class IdempotencyMiddleware:
                     },
                 )
                 return
-            if kind == "busy":
+            if outcome.outcome == "busy":
                 if asyncio.get_running_loop().time() >= deadline:
                     await _send_json(
                         send,
@@ -90,8 +88,7 @@ class IdempotencyMiddleware:
                 await asyncio.sleep(0.05)
                 continue
             break
-        record_id = outcome[1]
-        await self._run_and_store(scope, body, send, rt, record_id)
+        await self._run_and_store(scope, body, send, rt, outcome.record_id)
 
     async def _run_and_store(self, scope: Scope, body: bytes, send: Send, rt: Runtime, record_id: int) -> None:
         sent_body = False
@@ -127,11 +124,11 @@ class IdempotencyMiddleware:
                     assert start is not None
                     payload = b"".join(chunks)
                     status = int(start["status"])
-                    ctype = (_header(start, b"content-type") or b"").decode("latin-1") or None
+                    content_type = (_header(start, b"content-type") or b"").decode("latin-1") or None
                     if status >= 500:
                         await run_in_threadpool(records.release, rt.db, record_id)
                     else:
-                        await run_in_threadpool(records.store, rt.db, record_id, status, ctype, payload)
+                        await run_in_threadpool(records.store, rt.db, record_id, status, content_type, payload)
                     await send(start)
                     await send({"type": "http.response.body", "body": payload, "more_body": False})
                 return
@@ -147,7 +144,7 @@ class IdempotencyMiddleware:
 def _header(message: Message, name: bytes) -> Optional[bytes]:
     for k, v in message.get("headers") or []:
         if k.lower() == name:
-            return v
+            return bytes(v)
     return None
 
 

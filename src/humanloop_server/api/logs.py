@@ -1,22 +1,23 @@
-"""HTTP routes of /v5/logs: see the summaries below; behaviour lives in `handlers.logs`."""
+"""HTTP routes of /v5/logs: see the summaries below; behaviour lives in `services.logs`."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import List, Optional
+from typing import Any, Dict, List, Optional
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 from typing_extensions import Annotated
 
 from ..schemas import LogResponse, PaginatedData, VersionStatus
-from .deps import RequestContext, get_context
-from .handlers import logs as handlers
+from ..services import logs
+from .bodies import val
+from .deps import ContextDep
 from .routing import sdk_extra
 
 router = APIRouter(prefix="/logs", tags=["Logs"])
 
 
-def _sdk(method: str, **kwargs: object) -> dict:
+def _sdk(method: str, **kwargs: Any) -> Dict[str, Any]:
     return sdk_extra("logs", method, **kwargs)
 
 
@@ -30,7 +31,7 @@ def _sdk(method: str, **kwargs: object) -> dict:
 )
 def list_logs(
     file_id: Annotated[str, Query(description="ID of the file.")],
-    ctx: Annotated[RequestContext, Depends(get_context)],
+    ctx: ContextDep,
     page: Annotated[Optional[int], Query(description="Page number, starting at 1.", ge=1)] = None,
     size: Annotated[Optional[int], Query(description="Number of items per page.", ge=0)] = None,
     version_id: Annotated[Optional[str], Query(description="Only Logs of this version.")] = None,
@@ -47,14 +48,14 @@ def list_logs(
     in_trace_filter: Annotated[
         Optional[List[bool]], Query(description="Only Logs that are (true) or are not (false) part of a trace.")
     ] = None,
-) -> PaginatedData[LogResponse]:
-    return handlers.list_logs(
+) -> Dict[str, Any]:
+    return logs.list_logs(
         ctx,
-        file_id=file_id,
+        file_id,
         page=page,
         size=size,
         version_id=version_id,
-        version_status=version_status,
+        version_status=val(version_status),
         search=search,
         metadata_search=metadata_search,
         start_date=start_date,
@@ -75,9 +76,9 @@ def list_logs(
 )
 def delete(
     id: Annotated[List[str], Query(description="IDs of the Logs to delete.")],
-    ctx: Annotated[RequestContext, Depends(get_context)],
+    ctx: ContextDep,
 ) -> Response:
-    handlers.delete(ctx, id=id)
+    logs.delete_logs(ctx, id)
     return Response(status_code=204)
 
 
@@ -91,6 +92,6 @@ def delete(
 )
 def get(
     id: Annotated[str, Path(description="ID of the Log.")],
-    ctx: Annotated[RequestContext, Depends(get_context)],
-) -> LogResponse:
-    return handlers.get(ctx, id)
+    ctx: ContextDep,
+) -> Dict[str, Any]:
+    return logs.get(ctx, id)

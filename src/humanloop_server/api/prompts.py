@@ -1,11 +1,11 @@
 """HTTP routes of /v5/prompts: the routes every file kind shares come from `file_routes`, the ones
-specific to Prompts are written out below; behaviour lives in `handlers.prompts`."""
+specific to Prompts are written out below; behaviour lives in `services` (`files`, `logs`, `prompt_calls`)."""
 
 from __future__ import annotations
 
-from typing import Optional, Union
+from typing import Any, Dict, Optional, Union
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Path, Query
 from typing_extensions import Annotated
 
 from ..schemas import (
@@ -21,22 +21,23 @@ from ..schemas import (
     PromptResponse,
     UpdatePromptRequest,
 )
-from .deps import RequestContext, get_context
+from ..services import logs, prompt_calls
+from .bodies import dump
+from .deps import ContextDep
 from .file_routes import FileKind, add_file_routes
-from .handlers import prompts as handlers
 from .routing import STREAMING, sdk_extra
+from .sse import EventStreamResponse
 
 router = APIRouter(prefix="/prompts", tags=["Prompts"])
 
 
-def _sdk(method: str, **kwargs: object) -> dict:
+def _sdk(method: str, **kwargs: Any) -> Dict[str, Any]:
     return sdk_extra("prompts", method, **kwargs)
 
 
 PROMPTS = FileKind(
     group="prompts",
-    noun="Prompt",
-    handlers=handlers,
+    file_type="prompt",
     response=PromptResponse,
     request=PromptRequest,
     update_request=UpdatePromptRequest,
@@ -72,11 +73,11 @@ add_file_routes(
 )
 def log(
     body: PromptLogRequest,
-    ctx: Annotated[RequestContext, Depends(get_context)],
+    ctx: ContextDep,
     version_id: Annotated[Optional[str], Query(description="ID of the Prompt version to log to.")] = None,
     environment: Annotated[Optional[str], Query(description="Environment whose deployed version to log to.")] = None,
-) -> CreatePromptLogResponse:
-    return handlers.log(ctx, body, version_id=version_id, environment=environment)
+) -> Dict[str, Any]:
+    return logs.create_log(ctx, "prompt", dump(body, unset=True), version_id=version_id, environment=environment)
 
 
 @router.patch(
@@ -91,9 +92,9 @@ def update_log(
     id: Annotated[str, Path(description="ID of the Prompt.")],
     log_id: Annotated[str, Path(description="ID of the Log.")],
     body: PromptLogUpdateRequest,
-    ctx: Annotated[RequestContext, Depends(get_context)],
-) -> LogResponse:
-    return handlers.update_log(ctx, id, log_id, body)
+    ctx: ContextDep,
+) -> Dict[str, Any]:
+    return logs.update_log(ctx, "prompt", id, log_id, dump(body, unset=True))
 
 
 @router.post(
@@ -106,8 +107,11 @@ def update_log(
 )
 def call(
     body: PromptCallRequest,
-    ctx: Annotated[RequestContext, Depends(get_context)],
+    ctx: ContextDep,
     version_id: Annotated[Optional[str], Query(description="ID of a version.")] = None,
     environment: Annotated[Optional[str], Query(description="Name of an environment.")] = None,
-) -> Union[PromptCallResponse, PromptCallStreamResponse]:
-    return handlers.call(ctx, body, version_id=version_id, environment=environment)
+) -> Union[Dict[str, Any], EventStreamResponse]:
+    result = prompt_calls.call_prompt(ctx, dump(body), version_id=version_id, environment=environment)
+    if isinstance(result, prompt_calls.CallStream):
+        return EventStreamResponse(result.events)
+    return result

@@ -1,11 +1,11 @@
 """HTTP routes of /v5/tools: the routes every file kind shares come from `file_routes`, the ones
-specific to Tools are written out below; behaviour lives in `handlers.tools`."""
+specific to Tools are written out below; behaviour lives in `services` (`files`, `logs`)."""
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Dict, Optional
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Path, Query
 from typing_extensions import Annotated
 
 from ..schemas import (
@@ -18,22 +18,22 @@ from ..schemas import (
     ToolResponse,
     UpdateToolRequest,
 )
-from .deps import RequestContext, get_context
+from ..services import logs
+from .bodies import dump
+from .deps import ContextDep
 from .file_routes import FileKind, add_file_routes
-from .handlers import tools as handlers
 from .routing import sdk_extra
 
 router = APIRouter(prefix="/tools", tags=["Tools"])
 
 
-def _sdk(method: str, **kwargs: object) -> dict:
+def _sdk(method: str, **kwargs: Any) -> Dict[str, Any]:
     return sdk_extra("tools", method, **kwargs)
 
 
 TOOLS = FileKind(
     group="tools",
-    noun="Tool",
-    handlers=handlers,
+    file_type="tool",
     response=ToolResponse,
     request=ToolRequest,
     update_request=UpdateToolRequest,
@@ -68,11 +68,11 @@ add_file_routes(
 )
 def log(
     body: ToolLogRequest,
-    ctx: Annotated[RequestContext, Depends(get_context)],
+    ctx: ContextDep,
     version_id: Annotated[Optional[str], Query(description="ID of the Tool version to log to.")] = None,
     environment: Annotated[Optional[str], Query(description="Environment whose deployed version to log to.")] = None,
-) -> CreateToolLogResponse:
-    return handlers.log(ctx, body, version_id=version_id, environment=environment)
+) -> Dict[str, Any]:
+    return logs.create_log(ctx, "tool", dump(body, unset=True), version_id=version_id, environment=environment)
 
 
 @router.patch(
@@ -87,6 +87,6 @@ def update(
     id: Annotated[str, Path(description="ID of the Tool.")],
     log_id: Annotated[str, Path(description="ID of the Log.")],
     body: ToolLogUpdateRequest,
-    ctx: Annotated[RequestContext, Depends(get_context)],
-) -> LogResponse:
-    return handlers.update(ctx, id, log_id, body)
+    ctx: ContextDep,
+) -> Dict[str, Any]:
+    return logs.update_log(ctx, "tool", id, log_id, dump(body, unset=True))

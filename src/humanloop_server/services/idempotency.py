@@ -8,8 +8,9 @@ repeat within the time to live gets the same answer without acting again. The HT
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from typing import Optional, Tuple, Union
+from typing import Literal, Optional
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -20,8 +21,18 @@ from ..db.models import IdempotencyRecord, utcnow
 #: a claim older than this without a stored response belongs to a request that died
 STALE_AFTER = dt.timedelta(minutes=5)
 
-#: ("new", record id) | ("replay", status, content type, body) | ("mismatch",) | ("busy",)
-Claim = Union[Tuple[str, int], Tuple[str, int, Optional[str], bytes], Tuple[str]]
+
+@dataclasses.dataclass(frozen=True)
+class Claim:
+    """What a request with a key may do: run (``new``, holding ``record_id``), answer with the stored
+    response (``replay``), or not run: the key belongs to another request (``mismatch``) or its
+    first request is still running (``busy``)."""
+
+    outcome: Literal["new", "replay", "mismatch", "busy"]
+    record_id: int = 0
+    status: int = 0
+    content_type: Optional[str] = None
+    body: bytes = b""
 
 
 def claim(db: Database, org_id: str, key: str, method: str, path: str, request_hash: str, ttl_seconds: int) -> Claim:
@@ -32,7 +43,7 @@ def claim(db: Database, org_id: str, key: str, method: str, path: str, request_h
                     org_id=org_id, key=key, method=method, path=path, request_hash=request_hash, created_at=utcnow()
                 )
                 s.add(rec)
-            return ("new", rec.id)
+            return Claim("new", record_id=rec.id)
         except IntegrityError:
             pass
         with db.write() as s:
@@ -48,11 +59,16 @@ def claim(db: Database, org_id: str, key: str, method: str, path: str, request_h
                 s.execute(delete(IdempotencyRecord).where(IdempotencyRecord.id == existing.id))
                 continue
             if existing.request_hash != request_hash:
-                return ("mismatch",)
+                return Claim("mismatch")
             if existing.status_code is None:
-                return ("busy",)
-            return ("replay", existing.status_code, existing.content_type, existing.response_body or b"")
-    return ("busy",)
+                return Claim("busy")
+            return Claim(
+                "replay",
+                status=existing.status_code,
+                content_type=existing.content_type,
+                body=existing.response_body or b"",
+            )
+    return Claim("busy")
 
 
 def store(db: Database, record_id: int, status: int, ctype: Optional[str], body: bytes) -> None:

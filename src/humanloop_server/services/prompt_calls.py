@@ -35,7 +35,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
-from typing import Any, AsyncGenerator, Dict, Iterator, List, Mapping, Optional, Tuple
+from typing import Any, AsyncGenerator, Dict, Iterator, List, Mapping, Optional, Tuple, Union
 
 import anyio
 
@@ -287,7 +287,7 @@ def call_prompt(
     body: Dict[str, Any],
     version_id: Optional[str] = None,
     environment: Optional[str] = None,
-) -> Any:
+) -> Union[Dict[str, Any], CallStream]:
     """``POST /prompts/call``: a PromptCallResponse dict, or a :class:`CallStream` when ``stream`` is set.
 
     ``ctx.session`` is used for reads only (its transaction is ended before the provider is

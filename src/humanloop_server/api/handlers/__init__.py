@@ -1,1 +1,0 @@
-"""Behaviour behind the routes, one module per resource (same function names as the routes)."""
