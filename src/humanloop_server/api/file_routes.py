@@ -62,7 +62,6 @@ class FileKind:
     #: `ge=0`, others no bound).
     page_size_minimum: Optional[int] = None
 
-
     @property
     def noun(self) -> str:
         """Singular noun used in summaries and descriptions, e.g. `"Tool"` (from `services.kinds`)."""
