@@ -54,7 +54,9 @@ def resolve(doc: Dict[str, Any], schema: Dict[str, Any]) -> Dict[str, Any]:
 def client() -> Iterator[TestClient]:
     """A client of an app whose request context needs neither a database nor an API key."""
     app = create_app()
-    app.dependency_overrides[get_context] = lambda: RequestContext(session=None, org_id="org_test", api_key="k")
+    app.dependency_overrides[get_context] = lambda: RequestContext(
+        session=None, org_id="org_test", rt=None, api_key="k"
+    )  # type: ignore[arg-type]
     yield TestClient(app, raise_server_exceptions=True)  # no `with`: the lifespan (database) does not run
 
 
