@@ -1,5 +1,6 @@
 """CLI, migrations and concurrent duplicate requests."""
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -13,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from .conftest import Server
+from .conftest import Server, _backends, pg_database
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -73,7 +74,9 @@ def test_cli_create_key_then_serve(tmp_path: Path) -> None:
         proc.wait(timeout=30)
 
 
-def test_migrations_match_models(tmp_path: Path) -> None:
+@pytest.mark.parametrize("backend", _backends())
+def test_migrations_match_models(tmp_path: Path, backend: str) -> None:
+    """Running every migration gives exactly the tables, columns, keys and indexes of the models."""
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
@@ -81,12 +84,14 @@ def test_migrations_match_models(tmp_path: Path) -> None:
     from humanloop_server.db.models import Base
     from humanloop_server.settings import Settings
 
-    engine = make_engine(Settings(data_dir=tmp_path))
-    run_migrations(engine)
-    run_migrations(engine)  # idempotent
-    with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
-    engine.dispose()
+    with contextlib.ExitStack() as stack:
+        url = stack.enter_context(pg_database()) if backend == "postgresql" else None
+        engine = make_engine(Settings(data_dir=tmp_path, database_url=url))
+        run_migrations(engine)
+        run_migrations(engine)  # idempotent
+        with engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        engine.dispose()
     assert diff == []
 
 

@@ -178,8 +178,9 @@ class Log(Base):
         Index("ix_logs_file_created", "file_id", "created_at"),
         Index("ix_logs_org_created", "org_id", "created_at"),
     )
+    # ids are unique per organisation (a client may choose one); every query of Logs names the organisation
+    org_id: Mapped[str] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True)
     id: Mapped[str] = mapped_column(String(128), primary_key=True)
-    org_id: Mapped[str] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
     file_id: Mapped[str] = mapped_column(ForeignKey("files.id", ondelete="CASCADE"))
     file_type: Mapped[str] = mapped_column(String(16))
     version_id: Mapped[str] = mapped_column(ForeignKey("versions.id", ondelete="CASCADE"), index=True)

@@ -33,6 +33,7 @@ from .common import (
 )
 from .context import Context
 from .errors import Refused
+from .log_removal import remove_logs_of_file
 from .tenancy import find_owned, get_owned
 
 #: the human rating Evaluator of every organisation (``seed``); it monitors every new Prompt
@@ -446,13 +447,8 @@ def delete(ctx: Context, file_type: str, file_id: str) -> None:
         )
     )
     s.execute(sa_delete(Deployment).where(Deployment.file_id == f.id))
-    # judgments of this file's logs go with them (as in logs.delete), then the logs themselves
-    s.execute(
-        sa_delete(Log).where(
-            Log.org_id == f.org_id, Log.parent_id.in_(select(Log.id).where(Log.file_id == f.id).scalar_subquery())
-        )
-    )
-    s.execute(sa_delete(Log).where(Log.file_id == f.id))
+    # the file's logs with their judgments and trace descendants, as logs.delete does
+    remove_logs_of_file(ctx, f.id)
     if f.type == "dataset":
         s.execute(
             sa_delete(DatasetVersionDatapoint).where(

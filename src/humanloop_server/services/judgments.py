@@ -65,7 +65,10 @@ def ready(log: Log) -> bool:
 
 
 def has_judgment(ctx: Context, log_id: str, evaluator_version_id: str) -> bool:
-    stmt = select(Log.id).where(Log.parent_id == log_id, Log.version_id == evaluator_version_id).limit(1)
+    stmt = select(Log.id).where(
+        Log.org_id == ctx.org_id, Log.parent_id == log_id, Log.version_id == evaluator_version_id
+    )
+    stmt = stmt.limit(1)
     return ctx.session.execute(stmt).first() is not None
 
 

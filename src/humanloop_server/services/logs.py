@@ -3,7 +3,6 @@
 from typing import Any, Dict, List, Optional
 
 from sqlalchemy import String, cast, func, or_, select
-from sqlalchemy import delete as sa_delete
 from sqlalchemy.exc import IntegrityError
 
 from .. import ids
@@ -22,7 +21,8 @@ from .common import (
     unprocessable,
 )
 from .context import Context
-from .tenancy import get_owned
+from .log_removal import remove_logs
+from .tenancy import find_owned, get_owned
 
 COMMON_FIELDS = [
     "inputs",
@@ -58,7 +58,7 @@ def _get_log(ctx: Context, log_id: str) -> Log:
 
 def _trace_root(ctx: Context, log: Log) -> Optional[Log]:
     if log.trace_id:
-        root = ctx.session.get(Log, log.trace_id)
+        root = find_owned(ctx, Log, log.trace_id)
         if root is not None:
             return root
     return None
@@ -97,7 +97,7 @@ def _widen_flows(ctx: Context, parent: Log, start: Any, end: Any) -> None:
                 cur.start_time = start
             if end is not None and (cur.end_time is None or end > cur.end_time):
                 cur.end_time = end
-        cur = ctx.session.get(Log, cur.trace_parent_id) if cur.trace_parent_id else None
+        cur = find_owned(ctx, Log, cur.trace_parent_id)
         depth += 1
 
 
@@ -116,7 +116,7 @@ def create_log(
     ts = now()
     log_id = preset_id or (data.get("log_id") if file_type == "flow" else None)
     if log_id:
-        if ctx.session.get(Log, log_id) is not None:
+        if find_owned(ctx, Log, log_id) is not None:
             raise conflict(f"A log with id {log_id!r} already exists")
     else:
         log_id = ids.new_id("log")
@@ -283,17 +283,23 @@ def serialize(ctx: Context, log: Log, depth: int = 0, include_parent: bool = Tru
         body["evaluator"] = file_body
         body["judgment"] = log.judgment
         body["parent_id"] = log.parent_id
-        parent = ctx.session.get(Log, log.parent_id) if log.parent_id and include_parent and depth < 2 else None
+        parent = find_owned(ctx, Log, log.parent_id) if include_parent and depth < 2 else None
         body["parent"] = serialize(ctx, parent, depth + 1, include_parent=False) if parent is not None else None
     if depth < 5:
         evals = (
-            ctx.session.execute(select(Log).where(Log.parent_id == log.id).order_by(Log.received_at, Log.id))
+            ctx.session.execute(
+                select(Log).where(Log.org_id == log.org_id, Log.parent_id == log.id).order_by(Log.received_at, Log.id)
+            )
             .scalars()
             .all()
         )
         body["evaluator_logs"] = [serialize(ctx, e, depth + 1, include_parent=False) for e in evals]
         children = (
-            ctx.session.execute(select(Log).where(Log.trace_parent_id == log.id).order_by(Log.received_at, Log.id))
+            ctx.session.execute(
+                select(Log)
+                .where(Log.org_id == log.org_id, Log.trace_parent_id == log.id)
+                .order_by(Log.received_at, Log.id)
+            )
             .scalars()
             .all()
         )
@@ -369,9 +375,7 @@ def delete_logs(ctx: Context, log_ids: Optional[List[str]]) -> None:
     own = list(ctx.session.execute(select(Log.id).where(Log.org_id == ctx.org_id, Log.id.in_(ids_))).scalars())
     if not own:
         raise not_found("Log", ids_[0])
-    # evaluator judgments of the deleted logs go with them
-    ctx.session.execute(sa_delete(Log).where(Log.org_id == ctx.org_id, Log.parent_id.in_(own)))
-    ctx.session.execute(sa_delete(Log).where(Log.org_id == ctx.org_id, Log.id.in_(own)))
+    remove_logs(ctx, own)  # with their judgments and trace descendants
     ctx.commit()
 
 

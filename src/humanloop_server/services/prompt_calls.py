@@ -49,7 +49,7 @@ from . import files, kinds, logs, templates
 from .common import bad_request, iso, not_found, now, unprocessable
 from .context import Context
 from .errors import Invalid, ServiceError
-from .tenancy import get_owned
+from .tenancy import find_owned, get_owned
 
 logger = logging.getLogger(__name__)
 
@@ -266,7 +266,7 @@ def _check_trace_parent(ctx: Context, data: Dict[str, Any]) -> None:
     if not parent_id:
         return
     parent = get_owned(ctx, Log, parent_id, "Trace parent log")
-    root = ctx.session.get(Log, parent.trace_id) if parent.trace_id else None
+    root = find_owned(ctx, Log, parent.trace_id)
     for node in (root, parent):
         if node is not None and node.file_type == "flow" and node.trace_status == "complete":
             raise bad_request(f"Trace of log {node.id} is complete; no more logs can be added to it")
@@ -329,7 +329,7 @@ def call_prompt(
     first = created[0]
     f = files.get_file(ctx, first["prompt_id"], "prompt")
     v = files.get_version(ctx, f, first["version_id"])
-    first_log = ctx.session.get(Log, first["id"])
+    first_log = find_owned(ctx, Log, first["id"])
     response: Dict[str, Any] = {k: data.get(k) for k in ECHO_FIELDS}
     response.update(
         {

@@ -5,11 +5,15 @@ but in another organisation" and "does not exist" are the same answer (404) ever
 service compares organisation ids by hand.
 
 Rows without an ``org_id`` column belong to the organisation of their File (versions, datapoints).
+Logs have an id space per organisation (their primary key is ``(org_id, id)``): they are looked up
+by both, so another organisation's Log with the same id is never even loaded.
 """
 
 from __future__ import annotations
 
 from typing import Any, Optional, Type, TypeVar
+
+from sqlalchemy import inspect
 
 from ..db.models import Datapoint, File, Version
 from .context import Context
@@ -35,7 +39,8 @@ def find_owned(ctx: Context, model: Type[M], ident: Optional[str]) -> Optional[M
     """The row of ``model`` with primary key ``ident`` if the caller's organisation owns it, else None."""
     if not ident:
         return None
-    row = ctx.session.get(model, ident)
+    keys = {column.key for column in inspect(model).primary_key}
+    row = ctx.session.get(model, {"org_id": ctx.org_id, "id": ident} if "org_id" in keys else ident)
     return row if row is not None and is_owned(ctx, row) else None
 
 

@@ -38,7 +38,7 @@ def on_log_created(ctx: Context, log: Log) -> None:
     such a Log schedules a (coalesced) re-check of completion, so the stored status follows.
     """
     if log.parent_id is not None:
-        parent = ctx.session.get(Log, log.parent_id)
+        parent = find_owned(ctx, Log, log.parent_id)
         if parent is not None and parent.evaluation_id:
             _schedule_recheck(ctx, parent.evaluation_id)
         return

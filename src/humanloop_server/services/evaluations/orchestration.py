@@ -64,6 +64,7 @@ def _judge_all(rt: Runtime, org_id: str, ev_id: str, pairs: List[Tuple[str, str]
 def _has_datapoint_log(ctx: Context, ev_id: str, ee: EvaluationEvaluatee, dp_id: str) -> bool:
     """Whether the datapoint has a Log in this batch already (another step may have made it meanwhile)."""
     stmt = select(Log.id).where(
+        Log.org_id == ctx.org_id,
         Log.evaluation_id == ev_id,
         Log.parent_id.is_(None),
         Log.version_id == ee.version_id,

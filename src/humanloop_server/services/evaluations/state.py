@@ -108,7 +108,7 @@ def load_state(ctx: Context, ev: Evaluation) -> EvaluationState:
         chunk = log_ids[i : i + 500]
         rows = ctx.session.execute(
             select(Log)
-            .where(Log.parent_id.in_(chunk), Log.file_id.in_(list(version_of_file)))
+            .where(Log.org_id == ev.org_id, Log.parent_id.in_(chunk), Log.file_id.in_(list(version_of_file)))
             .order_by(Log.received_at, Log.id)
         ).scalars()
         for j in rows:
