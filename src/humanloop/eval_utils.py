@@ -19,6 +19,7 @@ import concurrent.futures
 import datetime as dt
 import inspect
 import logging
+import os
 import sys
 import threading
 import time
@@ -61,6 +62,14 @@ CYAN = "\033[96m"
 GREEN = "\033[92m"
 RED = "\033[91m"
 RESET = "\033[0m"
+
+
+def _coloured(text: str, colour: str) -> str:
+    """``text`` in ``colour`` when standard output is a terminal and NO_COLOR is not set
+    (https://no-color.org); plain otherwise, so logs and pipes get no escape codes."""
+    if "NO_COLOR" in os.environ or not sys.stdout.isatty():
+        return text
+    return f"{colour}{text}{RESET}"
 
 
 class Identifiers(TypedDict):
@@ -558,7 +567,7 @@ def _checks(
         threshold = evaluator.get("threshold")
         threshold_check = None if threshold is None else score >= threshold
         colour = GREEN if (threshold_check is not False and improved) else RED
-        print(f"{colour}{path}: score {score}, change {delta:+}{RESET}")
+        print(_coloured(f"{path}: score {score}, change {delta:+}", colour))
         checks.append(
             EvaluatorCheck(
                 path=path,

@@ -31,7 +31,7 @@ def start(app: FastAPI, settings: Settings) -> Runtime:
     """Open and migrate the database, register the start-up API key, start the workers."""
     rt = build_runtime(settings)
     if settings.api_key:
-        keys.register_key(rt, settings.api_key, settings.default_org_name)
+        keys.register_startup_key(rt, settings.api_key, settings.default_org_name)
     idempotency.sweep(rt.db, settings.idempotency_ttl_seconds)
     app.state.runtime = rt
     app.state.workers = WorkerPool(rt, JOB_HANDLERS).start()

@@ -5,8 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from . import datasets, directories, evaluations, evaluators, files, flows, logs, prompts, tools
-
-API_PREFIX = "/v5"
+from .routing import API_PREFIX
 
 #: Routers in the order their operations appear in the OpenAPI document.
 ROUTERS = (

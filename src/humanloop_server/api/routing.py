@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Dict
 
+#: Every operation of the API is under this path.
+API_PREFIX = "/v5"
+
 #: `x-fern-pagination` of paginated list operations: the page number is the `page` query
 #: parameter, the items are the `records` of the response.
 PAGINATION: Dict[str, str] = {"offset": "$request.page", "results": "$response.records"}

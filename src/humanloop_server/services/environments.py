@@ -2,13 +2,14 @@
 
 from typing import Any, Dict, List, Optional
 
+from sqlalchemy import delete as sa_delete
 from sqlalchemy import select
 
 from .. import ids
-from ..db.models import Environment
+from ..db.models import Deployment, Environment, MonitoringActivation
 from .common import iso, not_found
 from .context import Context
-from .errors import NotFound
+from .errors import Conflict, Invalid, NotFound
 from .tenancy import find_owned
 
 DEFAULT_ENVIRONMENT = "production"
@@ -60,3 +61,56 @@ def create(ctx: Context, name: str, tag: str = "other") -> Environment:
     ctx.session.add(env)
     ctx.session.flush()
     return env
+
+
+def _check_name(ctx: Context, name: str) -> str:
+    name = name.strip()
+    if not name or "/" in name or len(name) > 255:
+        raise Invalid("an environment name is 1 to 255 characters, without '/'", ["body", "name"])
+    taken = ctx.session.execute(
+        select(Environment.id).where(Environment.org_id == ctx.org_id, Environment.name == name)
+    ).first()
+    if taken is not None:
+        raise Conflict(f"an environment named {name!r} exists already")
+    return name
+
+
+def add(ctx: Context, name: str, default: bool = False) -> Environment:
+    """A new environment (the organisation's default one when ``default``); commits."""
+    env = create(ctx, _check_name(ctx, name))
+    if default:
+        _make_default(ctx, env)
+    ctx.commit()
+    return env
+
+
+def rename(ctx: Context, name: str, new_name: str) -> Environment:
+    env = by_name(ctx, name)
+    env.name = _check_name(ctx, new_name)
+    ctx.commit()
+    return env
+
+
+def _make_default(ctx: Context, env: Environment) -> None:
+    for other in list_all(ctx):
+        other.tag = "default" if other.id == env.id else "other"
+    ctx.session.flush()
+
+
+def set_default(ctx: Context, name: str) -> Environment:
+    """Make ``name`` the environment whose deployments are used when a request names none."""
+    env = by_name(ctx, name)
+    _make_default(ctx, env)
+    ctx.commit()
+    return env
+
+
+def remove(ctx: Context, name: str) -> None:
+    """Delete an environment and what is deployed to it; the default one cannot be deleted."""
+    env = by_name(ctx, name)
+    if env.tag == "default":
+        raise Conflict(f"{name!r} is the default environment: make another one the default first")
+    ctx.session.execute(sa_delete(Deployment).where(Deployment.environment_id == env.id))
+    ctx.session.execute(sa_delete(MonitoringActivation).where(MonitoringActivation.environment_id == env.id))
+    ctx.session.delete(env)
+    ctx.commit()

@@ -1,18 +1,47 @@
-"""API keys: stored as SHA-256 hashes, each belonging to one organisation."""
+"""API keys: stored as SHA-256 hashes, each belonging to one organisation.
+
+The key given to the server in ``HUMANLOOP_API_KEY`` is registered at start-up under the name
+``startup``; a different value at a later start-up replaces it: the organisation's earlier
+``startup`` keys are revoked. Other keys are made and revoked with ``humanloop-server keys``.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import hashlib
+import logging
 import secrets
-from typing import Optional
+import threading
+import time
+from typing import Dict, List, Optional
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from .. import ids
 from ..db.database import Database
 from ..db.models import ApiKey, Organization
 from .context import Runtime
 from .seed import get_or_create_org
+
+logger = logging.getLogger(__name__)
+
+STARTUP = "startup"
+#: how often the last use of a key is written (authenticating must stay a read)
+TOUCH_EVERY_SECONDS = 60.0
+
+
+@dataclasses.dataclass(frozen=True)
+class KeyInfo:
+    """What may be shown about a key: never the key itself."""
+
+    id: str
+    organization: str
+    name: Optional[str]
+    prefix: str
+    created_at: dt.datetime
+    last_used_at: Optional[dt.datetime]
+    revoked_at: Optional[dt.datetime]
 
 
 def hash_key(key: str) -> str:
@@ -23,34 +52,127 @@ def new_key() -> str:
     return "hl_sk_" + secrets.token_hex(24)
 
 
-def register_key(rt: Runtime, key: str, org_name: str) -> Organization:
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def register_key(rt: Runtime, key: str, org_name: str, name: Optional[str] = None) -> Organization:
     """Make ``key`` valid for organisation ``org_name`` (created and seeded when new)."""
     with rt.db.write() as session:
         org, _ = get_or_create_org(session, rt, org_name)
         h = hash_key(key)
         existing = session.execute(select(ApiKey).where(ApiKey.key_hash == h)).scalar_one_or_none()
         if existing is None:
-            session.add(ApiKey(id=ids.new_id("key"), org_id=org.id, key_hash=h, prefix=key[:10]))
+            session.add(ApiKey(id=ids.new_id("key"), org_id=org.id, key_hash=h, prefix=key[:10], name=name))
         elif existing.org_id == org.id:
-            pass  # registered before (a restart with the same HUMANLOOP_API_KEY)
+            existing.revoked_at = None  # registered again on purpose
         else:
             raise ValueError("this API key already belongs to another organisation")
+        if name == STARTUP:
+            session.execute(
+                update(ApiKey)
+                .where(
+                    ApiKey.org_id == org.id,
+                    ApiKey.name == STARTUP,
+                    ApiKey.key_hash != h,
+                    ApiKey.revoked_at.is_(None),
+                )
+                .values(revoked_at=_now())
+            )
     return org
 
 
-def create_key(rt: Runtime, org_name: str) -> str:
+def register_startup_key(rt: Runtime, key: str, org_name: str) -> Organization:
+    """Register ``HUMANLOOP_API_KEY``; an earlier start-up key of the organisation stops working."""
+    return register_key(rt, key, org_name, name=STARTUP)
+
+
+def create_key(rt: Runtime, org_name: str, name: Optional[str] = None) -> str:
     """A new key for ``org_name``, returned once (only its hash is kept)."""
     key = new_key()
-    register_key(rt, key, org_name)
+    register_key(rt, key, org_name, name=name)
     return key
 
 
+def _info(row: ApiKey, org_name: str) -> KeyInfo:
+    return KeyInfo(
+        id=row.id,
+        organization=org_name,
+        name=row.name,
+        prefix=row.prefix,
+        created_at=row.created_at,
+        last_used_at=row.last_used_at,
+        revoked_at=row.revoked_at,
+    )
+
+
+def list_keys(db: Database, org_name: Optional[str] = None, include_revoked: bool = False) -> List[KeyInfo]:
+    """The keys (of one organisation, or of all), oldest first."""
+    with db.read() as session:
+        stmt = select(ApiKey, Organization.name).join(Organization, Organization.id == ApiKey.org_id)
+        if org_name is not None:
+            stmt = stmt.where(Organization.name == org_name)
+        if not include_revoked:
+            stmt = stmt.where(ApiKey.revoked_at.is_(None))
+        rows = session.execute(stmt.order_by(ApiKey.created_at, ApiKey.id)).all()
+        return [_info(row, name) for row, name in rows]
+
+
+def revoke_key(db: Database, ident: str) -> KeyInfo:
+    """Revoke the key whose id, or whose shown prefix, is ``ident``.
+
+    Raises ``LookupError`` when no key, or more than one, matches.
+    """
+    with db.write() as session:
+        rows = session.execute(
+            select(ApiKey, Organization.name)
+            .join(Organization, Organization.id == ApiKey.org_id)
+            .where((ApiKey.id == ident) | (ApiKey.prefix == ident))
+        ).all()
+        if not rows:
+            raise LookupError(f"no key has the id or prefix {ident!r} (see `humanloop-server keys list`)")
+        if len(rows) > 1:
+            raise LookupError(f"{len(rows)} keys have the prefix {ident!r}: give the key's id instead")
+        row, org_name = rows[0]
+        if row.revoked_at is None:
+            row.revoked_at = _now()
+        return _info(row, org_name)
+
+
+_touched: Dict[str, float] = {}
+_touched_lock = threading.Lock()
+
+
+def _write_last_use(db: Database, key_hash: str, when: dt.datetime) -> None:
+    try:
+        with db.write() as session:
+            session.execute(update(ApiKey).where(ApiKey.key_hash == key_hash).values(last_used_at=when))
+    except Exception:  # noqa: BLE001 - bookkeeping only: never fail or slow a request for it
+        logger.debug("could not record the last use of a key", exc_info=True)
+
+
+def _touch(db: Database, key_hash: str) -> None:
+    """Record that a key was used, at most once a minute per key and process, off the request's path
+    (a request must not wait for the write lock to note it)."""
+    now = time.monotonic()
+    with _touched_lock:
+        last = _touched.get(key_hash)
+        if last is not None and now - last < TOUCH_EVERY_SECONDS:
+            return
+        _touched[key_hash] = now
+    threading.Thread(target=_write_last_use, args=(db, key_hash, _now()), name="hl-key-use", daemon=True).start()
+
+
 def org_for_key(db: Database, key: Optional[str]) -> Optional[str]:
-    """The organisation of a valid key, else None."""
+    """The organisation of a valid (not revoked) key, else None."""
     if not key:
         return None
+    key_hash = hash_key(key)
     with db.read() as session:
         row = session.execute(
-            select(ApiKey.org_id).where(ApiKey.key_hash == hash_key(key), ApiKey.revoked_at.is_(None))
+            select(ApiKey.org_id).where(ApiKey.key_hash == key_hash, ApiKey.revoked_at.is_(None))
         ).first()
-    return str(row[0]) if row else None
+    if row is None:
+        return None
+    _touch(db, key_hash)
+    return str(row[0])

@@ -1,6 +1,6 @@
 """Organisations and the starter content every new organisation gets."""
 
-from typing import Tuple
+from typing import Optional, Tuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -112,9 +112,13 @@ def seed_organization(ctx: Context) -> None:
         files.ensure_version(ctx, f, kinds.EVALUATOR.kernel({"spec": spec}), "Example evaluator")
 
 
+def find_org(session: Session, name: str) -> Optional[Organization]:
+    return session.execute(select(Organization).where(Organization.name == name)).scalar_one_or_none()
+
+
 def get_or_create_org(session: Session, rt: Runtime, name: str) -> Tuple[Organization, bool]:
     """The organisation called ``name``; a new one is created with its starter content (no commit)."""
-    org = session.execute(select(Organization).where(Organization.name == name)).scalar_one_or_none()
+    org = find_org(session, name)
     if org is not None:
         return org, False
     org = Organization(id=ids.new_id("org"), name=name)
