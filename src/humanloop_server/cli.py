@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import importlib
 import os
 import socket
 import sys
@@ -71,14 +72,16 @@ def shown_url(settings: Settings) -> str:
         return "<the configured database URL>"
 
 
+#: what the `server` extra installs that the server cannot run without
+SERVER_MODULES = ("alembic", "fastapi", "sqlalchemy", "uvicorn")
+
+
 def _require_server_extra() -> None:
-    try:
-        import alembic  # noqa: F401
-        import fastapi  # noqa: F401
-        import sqlalchemy  # noqa: F401
-        import uvicorn  # noqa: F401
-    except ImportError as exc:
-        raise CliError(f"{SERVER_EXTRA_HINT} (missing module: {exc.name})") from None
+    for name in SERVER_MODULES:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            raise CliError(f"{SERVER_EXTRA_HINT} (missing module: {name})") from None
 
 
 def _runtime(settings: Settings) -> Any:
