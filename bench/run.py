@@ -2,6 +2,9 @@
 
     python bench/run.py                 # ours and published 0.8.6
     python bench/run.py --versions 0.8.6 0.8.38 --repeat 50
+    python bench/run.py --versions --repeat 3      # ours only, quick
+
+Needs only Python and pip: the project's .venv is created on first use (as by scripts/demo.py).
 
 For each operation it prints seconds (median) and the ratio SDK / raw (raw httpx +
 json.loads on the same request and body, measured in the same process). Published
@@ -21,6 +24,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+import _venv  # noqa: E402  (the project's own virtual environment, made on first use like demo.py does)
 
 
 def published_python(version: str) -> Path:
@@ -67,7 +72,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30)
     args = parser.parse_args()
 
-    ours_python = ROOT / ".venv" / "bin" / "python"
+    ours_python = _venv.ensure("server")
     subjects = [("ours", ours_python)] + [(f"published {v}", published_python(v)) for v in args.versions]
     results = {name: run_bench(python, args.repeat) for name, python in subjects}
     imports = {name: import_time(python) for name, python in subjects}

@@ -10,7 +10,7 @@ import typing
 
 from .base_client import BaseHumanloop
 from .core.client_wrapper import AsyncClientWrapper, SyncClientWrapper
-from .eval_utils import Dataset, Evaluator, EvaluatorCheck, File, run_eval, run_eval_async
+from .eval_utils import DEFAULT_STALL_TIMEOUT, Dataset, Evaluator, EvaluatorCheck, File, run_eval, run_eval_async
 from .evaluations.client import AsyncEvaluationsClient, EvaluationsClient
 from .prompt_utils import populate_template
 from .prompts.client import AsyncPromptsClient, PromptsClient
@@ -32,12 +32,16 @@ class ExtendedEvalsClient(EvaluationsClient):
         dataset: Dataset,
         evaluators: typing.Optional[typing.Sequence[Evaluator]] = None,
         workers: int = 4,
+        *,
+        stall_timeout: float = DEFAULT_STALL_TIMEOUT,
     ) -> typing.List[EvaluatorCheck]:
         """Evaluate ``file`` (with its callable) on ``dataset`` using ``evaluators``.
 
-        See :mod:`humanloop.eval_utils` for what happens step by step.
+        See :mod:`humanloop.eval_utils` for what happens step by step. The wait for the server's
+        judgments gives up with ``EvaluationStalledError`` after ``stall_timeout`` seconds without
+        progress, saying what is missing.
         """
-        return run_eval(self.client, file, name, dataset, evaluators, workers)
+        return run_eval(self.client, file, name, dataset, evaluators, workers, stall_timeout=stall_timeout)
 
 
 class AsyncExtendedEvalsClient(AsyncEvaluationsClient):
@@ -56,9 +60,13 @@ class AsyncExtendedEvalsClient(AsyncEvaluationsClient):
         dataset: Dataset,
         evaluators: typing.Optional[typing.Sequence[Evaluator]] = None,
         workers: int = 4,
+        *,
+        stall_timeout: float = DEFAULT_STALL_TIMEOUT,
     ) -> typing.List[EvaluatorCheck]:
         """The async twin of :meth:`ExtendedEvalsClient.run`; the event loop stays free while it runs."""
-        return await run_eval_async(self._make_sync_client, file, name, dataset, evaluators, workers)
+        return await run_eval_async(
+            self._make_sync_client, file, name, dataset, evaluators, workers, stall_timeout=stall_timeout
+        )
 
 
 class ExtendedPromptsClient(PromptsClient):

@@ -18,6 +18,7 @@ import asyncio
 import concurrent.futures
 import datetime as dt
 import inspect
+import json
 import logging
 import os
 import sys
@@ -34,6 +35,7 @@ from .core.api_error import ApiError
 if typing.TYPE_CHECKING:
     from .base_client import BaseHumanloop
     from .requests.create_datapoint_request import CreateDatapointRequestParams as DatapointDict
+    from .requests.evaluations_dataset_request import EvaluationsDatasetRequestParams
     from .types.boolean_evaluator_stats_response import BooleanEvaluatorStatsResponse as BooleanStats
     from .types.datapoint_response import DatapointResponse
     from .types.evaluation_response import EvaluationResponse
@@ -106,7 +108,14 @@ class Evaluator(Identifiers):
 
 
 class EvaluatorCheck(pydantic.BaseModel):
-    """How one Evaluator scored this run, and whether that passes."""
+    """How one Evaluator scored this run, and whether that passes.
+
+    Beyond the fields of the 0.8.6 SDK, a check says what went wrong: ``num_errors`` judgments
+    of this Evaluator failed (raised, timed out, returned the wrong type), ``num_failed_logs``
+    datapoints failed in the File's callable, out of ``num_logs``; ``errors`` holds the first few
+    error texts. A check whose Evaluator failed on every Log, or whose callable failed on every
+    datapoint, is neither an improvement nor above its threshold.
+    """
 
     path: str
     improvement_check: bool
@@ -114,6 +123,19 @@ class EvaluatorCheck(pydantic.BaseModel):
     delta: float
     threshold: typing.Optional[float] = None
     threshold_check: typing.Optional[bool] = None
+    num_logs: int = 0
+    num_errors: int = 0
+    num_failed_logs: int = 0
+    errors: typing.List[str] = []
+
+    @property
+    def failed(self) -> bool:
+        """Whether nothing was really judged: every judgment or every datapoint failed."""
+        return self.num_logs > 0 and (self.num_errors >= self.num_logs or self.num_failed_logs >= self.num_logs)
+
+
+class EvaluationStalledError(RuntimeError):
+    """The Evaluation made no progress for longer than ``stall_timeout``; the message says what is missing."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -263,7 +285,24 @@ def _identifiers(spec: typing.Mapping[str, typing.Any]) -> typing.Dict[str, typi
 
 def _upsert_file(client: BaseHumanloop, file: File, file_type: str) -> typing.Any:
     ident = _identifiers(file)
+    if not ident:
+        raise ValueError("file needs a 'path' (or the 'id' of an existing File) to log the run under")
     version = dict(file.get("version") or {})
+    if file_type == "prompt" and not version.get("model"):
+        if "id" in ident and not version:
+            return client.prompts.get(id=ident["id"])  # evaluate the Prompt's current version
+        raise ValueError(
+            "file['version'] must describe the Prompt version that file['callable'] runs, with at least its "
+            "'model', e.g. file={'path': 'qa/answer', 'type': 'prompt', 'version': {'model': 'gpt-4o', "
+            "'template': [...]}, 'callable': answer} (or give the 'id' of an existing Prompt and no version)"
+        )
+    if file_type == "tool" and not version:
+        if "id" in ident:
+            return client.tools.get(id=ident["id"])
+        raise ValueError(
+            "file['version'] must describe the Tool version that file['callable'] runs, e.g. "
+            "{'function': {'name': 'lookup', 'parameters': {...}}} (or give the 'id' of an existing Tool)"
+        )
     if file_type == "flow":
         attributes = version.get("attributes", version)
         return client.flows.upsert(**ident, attributes=attributes)
@@ -298,6 +337,20 @@ def _log_function(client: BaseHumanloop, file_type: str) -> typing.Callable[...,
     return log
 
 
+def _check_datapoints(dataset: Dataset) -> None:
+    """Refuse, before any request, datapoints the server would refuse: inputs are strings."""
+    if not isinstance(dataset, typing.Mapping) or not ("path" in dataset or "id" in dataset):
+        raise ValueError("dataset must be a dict with a 'path' (or 'id') and its 'datapoints'")
+    for index, datapoint in enumerate(dataset.get("datapoints") or []):
+        inputs = datapoint.get("inputs") if isinstance(datapoint, typing.Mapping) else None
+        for key, value in (inputs or {}).items():
+            if not isinstance(value, str):
+                raise ValueError(
+                    f"dataset['datapoints'][{index}]['inputs'][{key!r}] is {value!r} ({type(value).__name__}): "
+                    f"Dataset inputs are strings; pass {json.dumps(str(value))} instead"
+                )
+
+
 def _target_of(datapoint: DatapointResponse) -> typing.Any:
     target = datapoint.target
     if target is None:
@@ -326,6 +379,10 @@ async def _await(awaitable: typing.Awaitable[typing.Any]) -> typing.Any:
     return await awaitable
 
 
+#: how long the wait for the server may see no progress before the run gives up (seconds)
+DEFAULT_STALL_TIMEOUT = 300.0
+
+
 def run_eval(
     client: BaseHumanloop,
     file: File,
@@ -334,10 +391,12 @@ def run_eval(
     evaluators: typing.Optional[typing.Sequence[Evaluator]] = None,
     workers: int = 4,
     loop: typing.Optional[asyncio.AbstractEventLoop] = None,
+    stall_timeout: float = DEFAULT_STALL_TIMEOUT,
 ) -> typing.List[EvaluatorCheck]:
     """Evaluate ``file`` on ``dataset`` with ``evaluators``; see the module docstring.
 
-    ``loop`` is where coroutine callables run (given by the async client).
+    ``loop`` is where coroutine callables run (given by the async client). ``stall_timeout``:
+    seconds the server may report no progress before :class:`EvaluationStalledError` is raised.
     """
     evaluators = list(evaluators or [])
     function = file.get("callable")
@@ -356,6 +415,7 @@ def run_eval(
         raise ValueError(f"Cannot evaluate a File of type {file_type!r}: use prompt, tool or flow")
     custom_logger = file.get("custom_logger")
 
+    _check_datapoints(dataset)
     hl_file = _upsert_file(client, file, file_type)
 
     ds_ident = _identifiers(dataset)
@@ -394,6 +454,10 @@ def run_eval(
     evaluation = _create_or_reuse_evaluation(client, name, hl_file, hl_dataset, evaluators)
     batch_id = uuid.uuid4().hex[:10]
     log = _log_function(client, file_type)
+    # what failed on this side: the callable per datapoint, local evaluators per Log
+    failures_lock = threading.Lock()
+    callable_errors: typing.List[str] = []
+    judge_errors: typing.Dict[str, typing.List[str]] = {}
 
     # set when a datapoint fails outside the user's code (a request): the rest are dropped
     stop = threading.Event()
@@ -437,6 +501,8 @@ def run_eval(
                 )
         except Exception as exc:  # the datapoint's failure is logged, the run goes on
             error = f"{type(exc).__name__}: {exc}"
+            with failures_lock:
+                callable_errors.append(error)
         log_args["end_time"] = dt.datetime.now(dt.timezone.utc)
         if error is not None:
             created = log(**log_args, error=error)
@@ -449,7 +515,10 @@ def run_eval(
             return
         log_dict = client.logs.get(id=log_id).model_dump(mode="json")
         for evaluator, hl_evaluator in local_evaluators:
-            _judge(client, evaluator, hl_evaluator, log_dict, datapoint, log_id, loop)
+            failure = _judge(client, evaluator, hl_evaluator, log_dict, datapoint, log_id, loop)
+            if failure is not None:
+                with failures_lock:
+                    judge_errors.setdefault(hl_evaluator.version_id, []).append(failure)
 
     progress = _Progress(len(datapoints), f"Evaluating {getattr(hl_file, 'path', '')}")
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
@@ -464,9 +533,12 @@ def run_eval(
                 future.cancel()
             raise
 
-    stats = _wait_for_completion(client, evaluation.id)
+    stats = _wait_for_completion(client, evaluation.id, stall_timeout)
     evaluation = client.evaluations.get(id=evaluation.id)
-    return _checks(evaluation, stats, evaluators, batch_id)
+    server_errors = _judgment_errors(client, evaluation.id, batch_id)
+    for version_id, texts in judge_errors.items():
+        server_errors.setdefault(version_id, texts)
+    return _checks(evaluation, stats, evaluators, batch_id, callable_errors, server_errors)
 
 
 def _judge(
@@ -477,7 +549,8 @@ def _judge(
     datapoint: DatapointResponse,
     log_id: str,
     loop: typing.Optional[asyncio.AbstractEventLoop],
-) -> None:
+) -> typing.Optional[str]:
+    """Judge one Log with a local Evaluator and post the judgment; returns the error text when it failed."""
     judge = evaluator["callable"]
     args: typing.List[typing.Any] = [log_dict]
     if evaluator.get("args_type") == "target_required":
@@ -486,19 +559,20 @@ def _judge(
     try:
         judgment = _call(loop, judge, *args)
     except Exception as exc:
+        error = f"{type(exc).__name__}: {exc}"
         client.evaluators.log(
             parent_id=log_id,
             id=hl_evaluator.id,
             version_id=hl_evaluator.version_id,
-            error=f"{type(exc).__name__}: {exc}",
+            error=error,
             start_time=start,
             end_time=dt.datetime.now(dt.timezone.utc),
         )
-        return
+        return error
     custom = evaluator.get("custom_logger")
     if custom is not None:
         _call(loop, custom, client=client, parent_id=log_id, judgment=judgment)
-        return
+        return None
     client.evaluators.log(
         parent_id=log_id,
         id=hl_evaluator.id,
@@ -507,6 +581,7 @@ def _judge(
         start_time=start,
         end_time=dt.datetime.now(dt.timezone.utc),
     )
+    return None
 
 
 def _create_or_reuse_evaluation(
@@ -516,6 +591,12 @@ def _create_or_reuse_evaluation(
     hl_dataset: typing.Any,
     evaluators: typing.Sequence[Evaluator],
 ) -> EvaluationResponse:
+    """The Evaluation this run adds a batch to, set up with the Dataset version the run works on.
+
+    A new Evaluation names that version. An existing one (same ``name``) is moved to it and given
+    any Evaluator it lacks; its earlier batches keep the version and the Evaluators they ran with,
+    so they stay complete and this batch is judged on exactly the datapoints it logged.
+    """
     refs: typing.List[typing.Any] = []
     for evaluator in evaluators:
         ref: typing.Dict[str, typing.Any] = (
@@ -523,34 +604,84 @@ def _create_or_reuse_evaluation(
         )
         ref["orchestrated"] = "callable" not in evaluator
         refs.append(ref)
+    dataset_ref: EvaluationsDatasetRequestParams = {"version_id": hl_dataset.version_id}
     try:
-        return client.evaluations.create(
-            name=name, dataset={"file_id": hl_dataset.id}, evaluators=refs, file={"id": hl_file.id}
-        )
+        return client.evaluations.create(name=name, dataset=dataset_ref, evaluators=refs, file={"id": hl_file.id})
     except ApiError as exc:
         if exc.status_code != 409 or name is None:
             raise
-    for existing in client.evaluations.list(file_id=hl_file.id, size=50):
-        if existing.name == name:
-            return existing
-    raise ValueError(f"The server reported an Evaluation named {name!r} already exists, but it could not be found")
+    existing = next((e for e in client.evaluations.list(file_id=hl_file.id, size=50) if e.name == name), None)
+    if existing is None:
+        raise ValueError(f"The server reported an Evaluation named {name!r} already exists, but it could not be found")
+    have = {(e.version.path, e.version.id) for e in existing.evaluators}
+    missing = [
+        ref for ref in refs if not any(ref.get("path") == path or ref.get("file_id") == id_ for path, id_ in have)
+    ]
+    current_version = getattr(existing.dataset, "version_id", None)
+    if current_version == hl_dataset.version_id and not missing:
+        return existing
+    update: typing.Dict[str, typing.Any] = {"dataset": dataset_ref}
+    if missing:
+        kept = [{"version_id": e.version.version_id, "orchestrated": e.orchestrated} for e in existing.evaluators]
+        update["evaluators"] = kept + missing
+    return client.evaluations.update_setup(id=existing.id, **update)
 
 
-def _wait_for_completion(client: BaseHumanloop, evaluation_id: str) -> EvaluationStats:
+def _progress_key(stats: EvaluationStats) -> str:
+    """What counts as progress: the counts in the progress text (not the list of what is awaited)."""
+    return (stats.progress or "").split(";", 1)[0]
+
+
+def _wait_for_completion(
+    client: BaseHumanloop, evaluation_id: str, stall_timeout: float = DEFAULT_STALL_TIMEOUT
+) -> EvaluationStats:
+    """Poll until the Evaluation is complete; raise when it makes no progress for ``stall_timeout``."""
     last_progress = None
+    last_change = time.monotonic()
     for delay in _poll_delays():
         stats = client.evaluations.get_stats(id=evaluation_id)
-        if stats.progress and stats.progress != last_progress:
+        key = _progress_key(stats)
+        if key != last_progress:
+            last_progress, last_change = key, time.monotonic()
             sys.stderr.write(f"{stats.progress}\n")
-            last_progress = stats.progress
+            sys.stderr.flush()
         if stats.status == "completed":
             if stats.report:
                 print(stats.report)
             return stats
         if stats.status == "cancelled":
             raise RuntimeError(f"Evaluation {evaluation_id} was cancelled")
+        if time.monotonic() - last_change > stall_timeout:
+            raise EvaluationStalledError(
+                f"Evaluation {evaluation_id} made no progress for {stall_timeout:g} s and is not complete: "
+                f"{stats.progress}"
+            )
         time.sleep(delay)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _judgment_errors(client: BaseHumanloop, evaluation_id: str, batch_id: str) -> typing.Dict[str, typing.List[str]]:
+    """The error texts of this batch's judgments, per Evaluator version (as the server stored them)."""
+    errors: typing.Dict[str, typing.List[str]] = {}
+    page, size = 1, 100
+    while True:
+        rows = client.evaluations.get_logs(id=evaluation_id, page=page, size=size).records
+        for row in rows:
+            log = row.log
+            if log is None or batch_id not in (getattr(log, "batches", None) or []):
+                continue
+            for judgment in row.evaluator_logs or []:
+                error = getattr(judgment, "error", None)
+                version = getattr(getattr(judgment, "evaluator", None), "version_id", None)
+                if error and version:
+                    errors.setdefault(version, []).append(error)
+        if len(rows) < size:
+            return errors
+        page += 1
+
+
+#: how many error texts a check keeps and the summary shows
+SHOWN_ERRORS = 3
 
 
 def _checks(
@@ -558,26 +689,51 @@ def _checks(
     stats: EvaluationStats,
     evaluators: typing.Sequence[Evaluator],
     batch_id: str,
+    callable_errors: typing.Sequence[str] = (),
+    judgment_errors: typing.Optional[typing.Mapping[str, typing.Sequence[str]]] = None,
 ) -> typing.List[EvaluatorCheck]:
+    """One check per Evaluator, printed in green when it passes and in red (with the first error
+    texts) when it does not or when anything failed."""
+    judgment_errors = judgment_errors or {}
     checks: typing.List[EvaluatorCheck] = []
     path_of_id = {ev.version.id: ev.version.path for ev in evaluation.evaluators}
+    version_of_path = {ev.version.path: ev.version.version_id for ev in evaluation.evaluators}
+    batch = _stats_for_batch(stats, batch_id)
+    num_logs = int(getattr(batch, "num_logs", 0) or 0)
+    stats_by_path = get_evaluator_stats_by_path(batch, evaluation) if batch is not None else {}
+    if callable_errors:
+        shown = "; ".join(callable_errors[:SHOWN_ERRORS])
+        print(_coloured(f"{len(callable_errors)} of {num_logs} datapoint(s) failed in file['callable']: {shown}", RED))
     for evaluator in evaluators:
         path = evaluator.get("path") or path_of_id.get(evaluator.get("id", ""), "")
         improved, score, delta = check_evaluation_improvement(evaluation, path, stats, batch_id)
-        threshold = evaluator.get("threshold")
-        threshold_check = None if threshold is None else score >= threshold
-        colour = GREEN if (threshold_check is not False and improved) else RED
-        print(_coloured(f"{path}: score {score}, change {delta:+}", colour))
-        checks.append(
-            EvaluatorCheck(
-                path=path,
-                improvement_check=improved,
-                score=score,
-                delta=delta,
-                threshold=threshold,
-                threshold_check=threshold_check,
-            )
+        stat = stats_by_path.get(path)
+        num_errors = int(getattr(stat, "num_errors", 0) or 0)
+        errors = list(judgment_errors.get(version_of_path.get(path, ""), []))[:SHOWN_ERRORS]
+        check = EvaluatorCheck(
+            path=path,
+            improvement_check=improved,
+            score=score,
+            delta=delta,
+            threshold=evaluator.get("threshold"),
+            threshold_check=None,
+            num_logs=num_logs,
+            num_errors=num_errors,
+            num_failed_logs=len(callable_errors),
+            errors=errors,
         )
+        if check.failed:
+            check.improvement_check = False
+        if check.threshold is not None:
+            check.threshold_check = not check.failed and score >= check.threshold
+        passed = check.threshold_check is not False and check.improvement_check and not num_errors
+        line = f"{path}: score {score}, change {delta:+}"
+        if num_errors:
+            line += f"; {num_errors} of {num_logs} judgment(s) failed"
+            if errors:
+                line += ": " + "; ".join(errors)
+        print(_coloured(line, GREEN if passed else RED))
+        checks.append(check)
     return checks
 
 
@@ -588,6 +744,7 @@ async def run_eval_async(
     dataset: Dataset,
     evaluators: typing.Optional[typing.Sequence[Evaluator]] = None,
     workers: int = 4,
+    stall_timeout: float = DEFAULT_STALL_TIMEOUT,
 ) -> typing.List[EvaluatorCheck]:
     """The async entry point: the same orchestration in a worker thread, so the event loop stays free.
 
@@ -597,7 +754,8 @@ async def run_eval_async(
     client = make_sync_client()
     try:
         return await loop.run_in_executor(
-            None, lambda: run_eval(client, file, name, dataset, evaluators, workers, loop=loop)
+            None,
+            lambda: run_eval(client, file, name, dataset, evaluators, workers, loop=loop, stall_timeout=stall_timeout),
         )
     finally:
         client._client_wrapper.close()

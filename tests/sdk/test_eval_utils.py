@@ -1,7 +1,7 @@
 """client.evaluations.run, tested at the HTTP edge against a small scripted fake of the API.
 
-The server does not implement Evaluations yet, so :class:`FakeHumanloop` plays the
-endpoints ``run`` uses: it stores what is posted, answers with realistic bodies
+These tests pin down the requests ``run`` sends, in order, so :class:`FakeHumanloop` plays the
+endpoints ``run`` uses (tests/server/test_evaluations.py runs it against the real server): it stores what is posted, answers with realistic bodies
 (built from :mod:`tests.sdk.fixtures`, valid for the SDK's response types), runs
 its own (orchestrated) evaluators, and computes ``get_stats`` from the logs and
 judgments it actually received, answering ``pending``/``running`` a few times first.
@@ -127,6 +127,7 @@ class FakeHumanloop:
             (r"evaluations", "POST", self._create_evaluation),
             (r"evaluations", "GET", self._list_evaluations),
             (r"evaluations/([^/]+)/stats", "GET", self._stats),
+            (r"evaluations/([^/]+)/logs", "GET", self._report_logs),
             (r"evaluations/([^/]+)", "GET", self._get_evaluation),
             (r"(flows|prompts|tools)/log", "POST", self._log),
             (r"evaluators/log", "POST", self._evaluator_log),
@@ -218,6 +219,11 @@ class FakeHumanloop:
 
     def _get_evaluation(self, body: None, query: dict, evaluation_id: str) -> dict:
         return self.evaluations[evaluation_id]
+
+    def _report_logs(self, body: None, query: dict, evaluation_id: str) -> dict:
+        # the judgments' errors are read from here; this fake's evaluators never fail
+        assert evaluation_id in self.evaluations
+        return fx.paginated([], page=int(query.get("page", 1)), size=int(query.get("size", 10)))
 
     def _log(self, body: dict, query: dict, resource: str) -> dict:
         kind = resource[:-1]
@@ -436,7 +442,8 @@ def test_flow_run_requests_in_order_and_content(sleeps: typing.List[float], caps
     # then polling until completed, and the evaluation read once more
     evaluation_id = "evr_01aNg3qQnX0sJ2Hd5"
     assert calls[6 + 4 * len(DATAPOINTS) :] == [f"GET /evaluations/{evaluation_id}/stats"] * 3 + [
-        f"GET /evaluations/{evaluation_id}"
+        f"GET /evaluations/{evaluation_id}",
+        f"GET /evaluations/{evaluation_id}/logs",  # the error texts of this batch's judgments
     ]
 
     # the flow's version is sent as its attributes
@@ -468,7 +475,7 @@ def test_flow_run_requests_in_order_and_content(sleeps: typing.List[float], caps
     ]
     (create,) = fake.bodies("POST", "/evaluations")
     assert create["name"] == "Nightly"
-    assert create["dataset"] == {"file_id": fx.DATASET_ID}
+    assert create["dataset"] == {"version_id": fx.DATASET_VERSION_ID}  # the version the run works on
     assert create["file"] == {"id": fx.FLOW_ID}
     assert [e["path"] for e in create["evaluators"]] == ["Local/Matches target", "Local/Answer length", EXACT_MATCH]
     # the server runs only the evaluators it has the code of
@@ -518,10 +525,17 @@ def test_flow_run_requests_in_order_and_content(sleeps: typing.List[float], caps
             delta=0.0,
             threshold=0.8,
             threshold_check=False,
+            num_logs=4,
         ),
-        EvaluatorCheck(path="Local/Answer length", improvement_check=True, score=1.25, delta=0.0),
+        EvaluatorCheck(path="Local/Answer length", improvement_check=True, score=1.25, delta=0.0, num_logs=4),
         EvaluatorCheck(
-            path=EXACT_MATCH, improvement_check=True, score=0.75, delta=0.0, threshold=0.5, threshold_check=True
+            path=EXACT_MATCH,
+            improvement_check=True,
+            score=0.75,
+            delta=0.0,
+            threshold=0.5,
+            threshold_check=True,
+            num_logs=4,
         ),
     ]
 
@@ -567,10 +581,17 @@ def test_second_run_reuses_the_evaluation_by_name_and_reports_deltas(sleeps: typ
             delta=0.25,
             threshold=0.8,
             threshold_check=True,
+            num_logs=4,
         ),
-        EvaluatorCheck(path="Local/Answer length", improvement_check=True, score=1.25, delta=0.0),
+        EvaluatorCheck(path="Local/Answer length", improvement_check=True, score=1.25, delta=0.0, num_logs=4),
         EvaluatorCheck(
-            path=EXACT_MATCH, improvement_check=True, score=1.0, delta=0.25, threshold=0.5, threshold_check=True
+            path=EXACT_MATCH,
+            improvement_check=True,
+            score=1.0,
+            delta=0.25,
+            threshold=0.5,
+            threshold_check=True,
+            num_logs=4,
         ),
     ]
 
@@ -584,10 +605,17 @@ def test_second_run_reuses_the_evaluation_by_name_and_reports_deltas(sleeps: typ
             delta=-1.0,
             threshold=0.8,
             threshold_check=False,
+            num_logs=4,
         ),
-        EvaluatorCheck(path="Local/Answer length", improvement_check=False, score=1.0, delta=-0.25),
+        EvaluatorCheck(path="Local/Answer length", improvement_check=False, score=1.0, delta=-0.25, num_logs=4),
         EvaluatorCheck(
-            path=EXACT_MATCH, improvement_check=False, score=0.0, delta=-1.0, threshold=0.5, threshold_check=False
+            path=EXACT_MATCH,
+            improvement_check=False,
+            score=0.0,
+            delta=-1.0,
+            threshold=0.5,
+            threshold_check=False,
+            num_logs=4,
         ),
     ]
 
@@ -759,7 +787,7 @@ def test_prompt_run_passes_messages_and_logs_without_trace_status(sleeps: typing
     logs = fake.bodies("POST", "/prompts/log")
     assert len(logs) == len(DATAPOINTS)
     assert all("trace_status" not in log and log["id"] == fx.PROMPT_ID for log in logs)
-    assert checks == [EvaluatorCheck(path="Local/Short", improvement_check=True, score=1.0, delta=0.0)]
+    assert checks == [EvaluatorCheck(path="Local/Short", improvement_check=True, score=1.0, delta=0.0, num_logs=4)]
 
 
 def test_tool_run_logs_with_the_evaluation(sleeps: typing.List[float]) -> None:
@@ -788,7 +816,9 @@ def test_tool_run_logs_with_the_evaluation(sleeps: typing.List[float]) -> None:
     assert {log["evaluation_id"] for log in logs} == {"evr_01aNg3qQnX0sJ2Hd5"}
     assert len({log["batch_id"] for log in logs}) == 1
     assert all(log["id"] == fx.TOOL_ID and "trace_status" not in log for log in logs)
-    assert checks == [EvaluatorCheck(path="Local/Matches target", improvement_check=True, score=0.75, delta=0.0)]
+    assert checks == [
+        EvaluatorCheck(path="Local/Matches target", improvement_check=True, score=0.75, delta=0.0, num_logs=4)
+    ]
 
 
 def test_an_evaluator_file_cannot_be_evaluated(sleeps: typing.List[float]) -> None:
@@ -913,9 +943,9 @@ async def test_async_run_with_coroutine_callables(sleeps: typing.List[float], mo
     assert {log["output"] for log in logs} == {"2", "4", "7", "10"}
     assert len(fake.judgments) == 2 * len(DATAPOINTS)
     assert checks == [
-        EvaluatorCheck(path="Local/Matches target", improvement_check=True, score=0.75, delta=0.0),
-        EvaluatorCheck(path="Local/Short", improvement_check=True, score=1.0, delta=0.0),
-        EvaluatorCheck(path=EXACT_MATCH, improvement_check=True, score=0.75, delta=0.0),
+        EvaluatorCheck(path="Local/Matches target", improvement_check=True, score=0.75, delta=0.0, num_logs=4),
+        EvaluatorCheck(path="Local/Short", improvement_check=True, score=1.0, delta=0.0, num_logs=4),
+        EvaluatorCheck(path=EXACT_MATCH, improvement_check=True, score=0.75, delta=0.0, num_logs=4),
     ]
     await client.aclose()
 

@@ -19,6 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql.expression import false
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -276,6 +277,9 @@ class Evaluation(Base):
     name: Mapped[Optional[str]] = mapped_column(String(255), nullable=True)
     dataset_file_id: Mapped[str] = mapped_column(ForeignKey("files.id", ondelete="CASCADE"), index=True)
     dataset_version_id: Mapped[str] = mapped_column(ForeignKey("versions.id", ondelete="CASCADE"), index=True)
+    # set up with a Dataset rather than a version: each new batch takes the version the Dataset
+    # resolves to when the batch begins (dataset_version_id follows it)
+    dataset_follows_file: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # pending | running | completed | cancelled
     status: Mapped[str] = mapped_column(String(16), default="pending")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -308,3 +312,7 @@ class EvaluationEvaluatee(Base):
     orchestrated: Mapped[bool] = mapped_column(Boolean, default=False)
     pinned: Mapped[bool] = mapped_column(Boolean, default=False)
     added_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # the Dataset version this batch is judged against (NULL: the Evaluation's, for older rows)
+    dataset_version_id: Mapped[Optional[str]] = mapped_column(
+        ForeignKey("versions.id", ondelete="CASCADE"), nullable=True
+    )

@@ -121,3 +121,19 @@ def is_prompt_version(ctx: Context, version_id: str) -> bool:
     v = ctx.session.get(Version, version_id)
     f = ctx.session.get(File, v.file_id) if v is not None else None
     return f is not None and f.type == "prompt"
+
+
+def batch_dataset_version(ctx: Context, ev: Evaluation) -> str:
+    """The Dataset version that a batch beginning now is judged against.
+
+    An Evaluation set up with a version keeps that version until its setup changes. One set up with
+    a Dataset follows it: a new batch takes the version the Dataset resolves to now (what a client
+    that names no version, such as the published 0.8.6 ``evaluations.run``, has just read), and the
+    Evaluation's current version moves with it.
+    """
+    if ev.dataset_follows_file:
+        dataset = ctx.session.get(File, ev.dataset_file_id)
+        version = files.default_version(ctx, dataset) if dataset is not None else None
+        if version is not None and version.id != ev.dataset_version_id:
+            ev.dataset_version_id = version.id
+    return ev.dataset_version_id

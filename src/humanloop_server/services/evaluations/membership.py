@@ -22,6 +22,7 @@ from ..tenancy import find_owned
 from .lookup import (
     CLIENT_STATUSES,
     JOB_KIND,
+    batch_dataset_version,
     evaluatees_of,
     evaluators_of,
     get_evaluation,
@@ -59,6 +60,7 @@ def on_log_created(ctx: Context, log: Log) -> None:
             orchestrated=False,
             pinned=False,
             added_at=now(),
+            dataset_version_id=batch_dataset_version(ctx, ev),
         )
         try:
             with ctx.session.begin_nested():  # a concurrent Log of the same batch may have added it

@@ -144,7 +144,9 @@ def step(rt: Runtime, org_id: str, payload: Dict[str, Any]) -> None:
             state = load_state(ctx, ev)
             for ee in state.evaluatees:
                 if ee.orchestrated and is_prompt_version(ctx, ee.version_id):
-                    todo.extend((ee.id, dp.id) for dp in state.datapoints if dp.id not in state.current[ee.id])
+                    todo.extend(
+                        (ee.id, dp.id) for dp in state.batch_datapoints[ee.id] if dp.id not in state.current[ee.id]
+                    )
     if payload.get("recheck"):
         finish(rt, org_id, ev_id)
         return

@@ -126,6 +126,10 @@ def stats(ctx: Context, evaluation_id: str) -> Dict[str, Any]:
     progress = f"{logged}/{expected} datapoints logged, {judged}/{needed} judgments"
     if status in ("completed", "cancelled"):
         progress += f" ({status})"
+    else:
+        waiting = state.missing()
+        if waiting:
+            progress += "; waiting for: " + "; ".join(waiting)
     return {
         "overall_stats": {
             "num_datapoints": len(state.datapoints),

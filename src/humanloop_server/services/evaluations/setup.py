@@ -16,6 +16,7 @@ from ..tenancy import get_owned
 from .lookup import (
     CLIENT_STATUSES,
     EVALUATED_TYPES,
+    batch_dataset_version,
     check_name,
     evaluatees_of,
     evaluators_of,
@@ -31,6 +32,7 @@ def _set_dataset(ctx: Context, ev: Evaluation, ref: Dict[str, Any]) -> None:
     f, v = resolve_version(ctx, ref, ["dataset"], ["body", "dataset"])
     ev.dataset_file_id = f.id
     ev.dataset_version_id = v.id
+    ev.dataset_follows_file = not (ref.get("version_id") or ref.get("environment"))
 
 
 def _set_evaluators(ctx: Context, ev: Evaluation, refs: List[Dict[str, Any]]) -> None:
@@ -80,6 +82,7 @@ def _set_evaluatees(ctx: Context, ev: Evaluation, refs: List[Dict[str, Any]]) ->
                     orchestrated=orchestrated,
                     pinned=False,
                     added_at=ts,
+                    dataset_version_id=batch_dataset_version(ctx, ev),
                 )
             )
     ctx.session.flush()
@@ -211,6 +214,7 @@ def pin_evaluatee(ctx: Context, evaluation_id: str, data: Dict[str, Any]) -> Dic
             orchestrated=data.get("orchestrated") is not False,
             pinned=True,
             added_at=now(),
+            dataset_version_id=batch_dataset_version(ctx, ev),
         )
         ctx.session.add(row)
         match = [row]

@@ -1,8 +1,11 @@
 """What an Evaluation holds right now: its columns (evaluatees), rows (datapoints), Logs and judgments.
 
-Completion (see docs/SERVER.md): for every evaluatee and every datapoint of the Dataset version a
-Log exists, and every non-human Evaluator has a judgment (or an error) on each such Log. The status
-is computed whenever it is read; ``cancelled`` and ``completed`` set by a client are kept.
+Completion (see docs/SERVER.md), batch by batch: a batch (an evaluated version with its
+``batch_id``) is complete when every datapoint of *its* Dataset version has a Log in the batch, and
+each such Log has a judgment (or an error) from every Evaluator that judges the batch: the non-human
+Evaluators the Evaluation had when the batch began, and the ones the server runs (it judges every
+Log, old batches included). An Evaluation is complete when all its batches are. The status is
+computed whenever it is read; ``cancelled`` and ``completed`` set by a client are kept.
 """
 
 from __future__ import annotations
@@ -16,12 +19,13 @@ from ...db.models import Datapoint, Evaluation, EvaluationEvaluatee, EvaluationE
 from .. import files
 from ..common import iso
 from ..context import Context
-from .lookup import CLIENT_STATUSES, dataset_datapoints, evaluatees_of, evaluators_of, spec_of
+from .lookup import CLIENT_STATUSES, dataset_datapoints, evaluatees_of, evaluators_of, runs_on_server, spec_of
 
 
 @dataclass
 class EvaluationState:
     ev: Evaluation
+    # the datapoints of the Evaluation's current Dataset version (the rows of its report)
     datapoints: List[Datapoint]
     evaluators: List[EvaluationEvaluator]
     specs: Dict[str, Dict[str, Any]]
@@ -31,30 +35,61 @@ class EvaluationState:
     current: Dict[int, Dict[str, Log]]
     # (log id, evaluator version id) -> latest judgment log
     judgments: Dict[Tuple[str, str], Log]
+    # per evaluatee id: the datapoints of its Dataset version, and the Evaluators that must judge it
+    batch_datapoints: Dict[int, List[Datapoint]]
+    batch_evaluators: Dict[int, List[EvaluationEvaluator]]
 
-    @property
-    def required_evaluators(self) -> List[EvaluationEvaluator]:
-        return [e for e in self.evaluators if self.specs[e.evaluator_version_id].get("evaluator_type") != "human"]
+    def batch_counts(self, ee: EvaluationEvaluatee) -> Tuple[int, int, int, int]:
+        """(datapoints logged, datapoints expected, judgments given, judgments expected) of one batch."""
+        datapoints = self.batch_datapoints[ee.id]
+        required = self.batch_evaluators[ee.id]
+        logged = judged = 0
+        for dp in datapoints:
+            log = self.current[ee.id].get(dp.id)
+            if log is None:
+                continue
+            logged += 1
+            judged += sum(1 for e in required if (log.id, e.evaluator_version_id) in self.judgments)
+        return logged, len(datapoints), judged, len(datapoints) * len(required)
 
     def counts(self) -> Tuple[int, int, int, int]:
-        """(datapoints logged, datapoints expected, judgments given, judgments expected)."""
-        expected = len(self.evaluatees) * len(self.datapoints)
-        dp_ids = {d.id for d in self.datapoints}
-        logged = judged = 0
-        required = self.required_evaluators
+        """The sums of :meth:`batch_counts` over every batch."""
+        totals = [0, 0, 0, 0]
         for ee in self.evaluatees:
-            for dp_id, log in self.current[ee.id].items():
-                if dp_id not in dp_ids:
-                    continue
-                logged += 1
-                judged += sum(1 for e in required if (log.id, e.evaluator_version_id) in self.judgments)
-        return logged, expected, judged, expected * len(required)
+            for i, n in enumerate(self.batch_counts(ee)):
+                totals[i] += n
+        return totals[0], totals[1], totals[2], totals[3]
+
+    def batch_complete(self, ee: EvaluationEvaluatee) -> bool:
+        logged, expected, judged, needed = self.batch_counts(ee)
+        return logged == expected and judged == needed
 
     def complete(self) -> bool:
-        if not self.evaluatees:
-            return False
-        logged, expected, judged, needed = self.counts()
-        return logged == expected and judged == needed
+        return bool(self.evaluatees) and all(self.batch_complete(ee) for ee in self.evaluatees)
+
+    def missing(self, limit: int = 3) -> List[str]:
+        """What keeps the Evaluation from being complete, in words (at most ``limit`` items)."""
+        out: List[str] = []
+        for ee in self.evaluatees:
+            batch = ee.batch_id or ee.version_id
+            unlogged = [dp.id for dp in self.batch_datapoints[ee.id] if dp.id not in self.current[ee.id]]
+            if unlogged:
+                out.append(f"batch {batch}: no Log yet for datapoint(s) {', '.join(unlogged[:3])}")
+            for e in self.batch_evaluators[ee.id]:
+                waiting = [
+                    log.id
+                    for dp in self.batch_datapoints[ee.id]
+                    if (log := self.current[ee.id].get(dp.id)) is not None
+                    and (log.id, e.evaluator_version_id) not in self.judgments
+                ]
+                if waiting:
+                    out.append(
+                        f"batch {batch}: {len(waiting)} Log(s) not yet judged by Evaluator version "
+                        f"{e.evaluator_version_id} (e.g. {waiting[0]})"
+                    )
+            if len(out) >= limit:
+                break
+        return out[:limit]
 
     def status(self) -> str:
         if self.ev.status in CLIENT_STATUSES:
@@ -121,15 +156,27 @@ def load_state(ctx: Context, ev: Evaluation) -> EvaluationState:
                 key = (parent_id, version_of_file[j.file_id])
                 if key not in exact:
                     judgments[key] = j
+    by_version: Dict[str, List[Datapoint]] = {}
+
+    def datapoints_of(version_id: str) -> List[Datapoint]:
+        if version_id not in by_version:
+            by_version[version_id] = dataset_datapoints(ctx, version_id)
+        return by_version[version_id]
+
+    judging = [e for e in evaluators if specs[e.evaluator_version_id].get("evaluator_type") != "human"]
     return EvaluationState(
         ev=ev,
-        datapoints=dataset_datapoints(ctx, ev.dataset_version_id),
+        datapoints=datapoints_of(ev.dataset_version_id),
         evaluators=evaluators,
         specs=specs,
         evaluatees=evaluatees,
         logs=logs,
         current=current,
         judgments=judgments,
+        batch_datapoints={ee.id: datapoints_of(ee.dataset_version_id or ev.dataset_version_id) for ee in evaluatees},
+        batch_evaluators={
+            ee.id: [e for e in judging if e.added_at <= ee.added_at or runs_on_server(ctx, e)] for ee in evaluatees
+        },
     )
 
 

@@ -1,0 +1,141 @@
+"""The documentation's code runs as written.
+
+Every block fenced as ```python in README.md and docs/*.md is run, unchanged, as a script in a fresh
+interpreter against a real server (the embedded one, on a throw-away SQLite database) with
+``HUMANLOOP_API_KEY`` and ``HUMANLOOP_BASE_URL`` set as the README tells a reader to set them.
+Blocks fenced as ```py are illustrations and are not run. The README's two first commands are run
+by CI itself (`scripts/test.py`) and by ``test_the_demo_command_runs`` below.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Iterator, List, Tuple
+
+import pytest
+
+from humanloop_server.settings import Settings
+from humanloop_server.wiring import JOB_HANDLERS
+from humanloop_server.workers.pool import run_pending
+
+from .server.conftest import Server, serve
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+FENCE = re.compile(r"^```python\n(.*?)^```", re.S | re.M)
+
+
+def python_blocks() -> List[Tuple[str, str]]:
+    found = []
+    for doc in DOCUMENTS:
+        text = doc.read_text(encoding="utf-8")
+        for match in FENCE.finditer(text):
+            line = text[: match.start()].count("\n") + 1
+            found.append((f"{doc.relative_to(ROOT)}:{line}", match.group(1)))
+    return found
+
+
+BLOCKS = python_blocks()
+
+
+def test_the_documents_have_runnable_examples() -> None:
+    assert any(where.startswith("README.md") for where, _ in BLOCKS)
+    assert any("evaluations.run" in code for _, code in BLOCKS)
+
+
+@pytest.fixture(scope="module")
+def doc_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    settings = Settings(data_dir=tmp_path_factory.mktemp("docs"), api_key="my-secret", workers=0)
+    with serve(settings, "sqlite") as srv:
+        stop = threading.Event()
+
+        def drain() -> None:  # the server's background work (judgments), done here
+            while not stop.is_set():
+                run_pending(srv.runtime, JOB_HANDLERS, 100)
+                stop.wait(0.05)
+
+        worker = threading.Thread(target=drain, daemon=True)
+        worker.start()
+        try:
+            yield srv
+        finally:
+            stop.set()
+            worker.join(timeout=60)
+
+
+@pytest.mark.parametrize("where,code", BLOCKS, ids=[where for where, _ in BLOCKS])
+def test_documented_python_runs_as_written(doc_server: Server, where: str, code: str, tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HUMANLOOP_")}
+    env.update(
+        HUMANLOOP_API_KEY="my-secret",
+        HUMANLOOP_BASE_URL=doc_server.base_url,
+        PYTHONPATH=str(ROOT / "src"),
+        NO_COLOR="1",
+    )
+    script = tmp_path / "snippet.py"
+    script.write_text(code, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300
+    )
+    assert done.returncode == 0, f"{where} failed:\n{done.stdout}\n{done.stderr}"
+
+
+def test_the_demo_command_runs() -> None:
+    """`python3 scripts/demo.py`, the README's first command (the project's .venv exists by now)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HUMANLOOP_")}
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "demo.py")], capture_output=True, text=True, env=env, timeout=600
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_the_test_run_says_what_it_depends_on() -> None:
+    def header(extra: dict) -> str:
+        env = {k: v for k, v in os.environ.items() if k != "HUMANLOOP_TEST_DATABASE_URL"}
+        env.update(extra)
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "--collect-only",
+                "-p",
+                "no:cacheprovider",
+                "tests/test_docs.py::test_the_documents_have_runnable_examples",
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=ROOT,
+            timeout=120,
+        )
+        return done.stdout
+
+    without = header({})
+    assert "PostgreSQL: not configured, set HUMANLOOP_TEST_DATABASE_URL" in without
+    assert "humanloop==0.8.6 is installed from the package index" in without
+    with_pg = header({"HUMANLOOP_TEST_DATABASE_URL": "postgresql+psycopg://u:hidden-pw@127.0.0.1:1/db"})
+    assert "PostgreSQL: postgresql+psycopg://u:***@127.0.0.1:1/db" in with_pg and "hidden-pw" not in with_pg
+
+
+def test_the_benchmark_command_runs_with_a_bare_python() -> None:
+    """`python bench/run.py` needs no environment made by another script (it makes the project's own)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HUMANLOOP_", "VIRTUAL_ENV"))}
+    env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if ".venv" not in p)
+    bare = sys.base_prefix + "/bin/python3"
+    done = subprocess.run(
+        [bare, str(ROOT / "bench" / "run.py"), "--versions", "--repeat", "1"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "prompts.log (README)" in done.stdout and "import humanloop" in done.stdout
