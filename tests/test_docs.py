@@ -139,3 +139,70 @@ def test_the_benchmark_command_runs_with_a_bare_python() -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "prompts.log (README)" in done.stdout and "import humanloop" in done.stdout
+
+
+SH_FENCE = re.compile(r"^```sh\n(.*?)^```", re.S | re.M)
+#: lines of the documents' shell blocks that other tests run, or that install the project (done by then)
+NOT_RUN_HERE = ("python3 scripts/", "pip install")
+
+
+def shell_lines() -> List[Tuple[str, List[str]]]:
+    blocks = []
+    for doc in DOCUMENTS:
+        text = doc.read_text(encoding="utf-8")
+        for match in SH_FENCE.finditer(text):
+            line = text[: match.start()].count("\n") + 1
+            commands = [
+                ln.split("  #", 1)[0].strip()
+                for ln in match.group(1).splitlines()
+                if ln.strip() and not ln.lstrip().startswith("#") and not ln.startswith(NOT_RUN_HERE)
+            ]
+            if commands:
+                blocks.append((f"{doc.relative_to(ROOT)}:{line}", commands))
+    return blocks
+
+
+SHELL = shell_lines()
+
+
+@pytest.mark.parametrize("where,commands", SHELL, ids=[where for where, _ in SHELL])
+def test_documented_commands_run_as_written(where: str, commands: List[str], tmp_path: Path) -> None:
+    """Each block's commands in order, in one fresh directory, with the project's commands on PATH;
+    `serve` runs until it answers, then stops."""
+    import httpx
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HUMANLOOP_")}
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    env["PYTHONPATH"] = str(ROOT / "src")
+    for command in commands:
+        if " serve" not in command:
+            done = subprocess.run(
+                command, shell=True, capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120
+            )
+            assert done.returncode == 0, f"{where}: {command}\n{done.stdout}\n{done.stderr}"
+            continue
+        server = subprocess.Popen(
+            command,
+            shell=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            cwd=tmp_path,
+            env=env,
+            start_new_session=True,
+        )
+        try:
+            assert server.stdout is not None
+            first = server.stdout.readline()
+            url = re.search(r"http://\S+/v5", first)
+            assert url, f"{where}: {command} said {first!r}"
+            for _ in range(300):
+                try:
+                    httpx.get(url.group(0) + "/prompts", timeout=2)
+                    break
+                except httpx.TransportError:
+                    assert server.poll() is None, f"{where}: {command} exited"
+                    threading.Event().wait(0.1)
+        finally:
+            os.killpg(server.pid, 15)
+            server.wait(timeout=30)
