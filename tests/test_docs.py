@@ -206,3 +206,16 @@ def test_documented_commands_run_as_written(where: str, commands: List[str], tmp
         finally:
             os.killpg(server.pid, 15)
             server.wait(timeout=30)
+
+
+def test_install_commands_name_this_project_not_the_package_index_humanloop() -> None:
+    """`pip install humanloop...` installs the original SDK from the package index, not this project."""
+    wrong = re.compile(r"pip install\s+[\"']?humanloop\b")
+    offenders = [
+        f"{doc.relative_to(ROOT)}:{n}"
+        for doc in [*DOCUMENTS, ROOT / "codegen" / "README.md"]
+        for n, line in enumerate(doc.read_text(encoding="utf-8").splitlines(), start=1)
+        if wrong.search(line)
+    ]
+    assert offenders == []
+    assert 'pip install ".[server]"' in (ROOT / "docs" / "SERVER.md").read_text(encoding="utf-8")
