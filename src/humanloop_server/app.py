@@ -9,6 +9,7 @@ from typing import AsyncIterator, Optional
 from fastapi import FastAPI
 
 from .api import build_api_router
+from .api.empty_body import EmptyBodyMiddleware
 from .api.errors import install_error_handlers
 from .api.idempotency import IdempotencyMiddleware
 from .services import idempotency, keys
@@ -72,6 +73,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         separate_input_output_schemas=False,
         lifespan=lifespan,
     )
+    app.add_middleware(EmptyBodyMiddleware)  # inside the Idempotency-Key layer: it sees the request as sent
     app.add_middleware(IdempotencyMiddleware)
     install_error_handlers(app)
     app.include_router(build_api_router())
