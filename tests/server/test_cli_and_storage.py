@@ -67,7 +67,7 @@ def test_cli_create_key_then_serve(tmp_path: Path) -> None:
                 time.sleep(0.1)
         assert r.status_code == 200 and r.json()["total"] == 0
         evaluators = httpx.get(f"http://127.0.0.1:{port}/v5/evaluators", headers={"X-API-KEY": key}).json()
-        assert evaluators["total"] == 4
+        assert evaluators["total"] == 6  # the example Evaluators: 3 code, 2 AI, 1 human
         assert httpx.get(f"http://127.0.0.1:{port}/v5/prompts", headers={"X-API-KEY": "nope"}).status_code == 401
     finally:
         proc.terminate()
