@@ -1,6 +1,7 @@
 """`humanloop-server` command line: run the server, create API keys."""
 
 import argparse
+import logging
 import sys
 from typing import List, Optional
 
@@ -23,6 +24,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(f"Database: {where}", flush=True)
     if not settings.api_key:
         print("No HUMANLOOP_API_KEY set; create a key with `humanloop-server create-key`.", flush=True)
+    # the server's own messages (such as the start-up line on the evaluator sandbox) go to stderr
+    # like uvicorn's
+    own = logging.getLogger("humanloop_server")
+    if not own.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s:     %(message)s"))
+        own.addHandler(handler)
+        own.setLevel(args.log_level.upper())
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
     return 0
 

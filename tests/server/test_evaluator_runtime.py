@@ -1,4 +1,4 @@
-"""services.evaluator_runtime: Python evaluators in a limited child process; LLM verdict parsing."""
+"""services.evaluator_runtime: Python evaluators in the sandbox; LLM verdict parsing."""
 
 import time
 from typing import Any, Optional
@@ -124,7 +124,8 @@ def test_runner_cannot_see_secrets_nor_stdin(monkeypatch: pytest.MonkeyPatch) ->
     code = "import os\ndef f(log):\n    return repr(sorted(os.environ.items()))\n"
     out = run(code, "text")
     assert out.error is None
-    assert "visible" in out.judgment
+    # the sandbox starts from an empty environment: nothing of the server's, harmless or not
+    assert "visible" not in out.judgment and "PATH" in out.judgment
     for secret in ("sk-secret-1", "hl-secret-2", "tok-secret-3", "pw@h"):
         assert secret not in out.judgment
     out = run("def f(log):\n    return input()\n", "text")
