@@ -89,7 +89,8 @@ def run_script(script: Path, stdin: bytes, limits: Limits, isolation: Isolation)
             with open(out_path, "wb") as out_f, open(err_path, "wb") as err_f:
                 _launch_and_wait(argv, stdin, limits, group, cwd, env, out_f.fileno(), err_f.fileno(), finished)
             if sandbox is not None and finished.returncode is not None and finished.returncode > 128:
-                finished.killed_by = finished.returncode - 128  # bwrap reports a signalled child so
+                # bwrap exits with 128 + the number of the signal that ended the script
+                finished.killed_by = finished.returncode - 128
         finally:
             if group is not None:
                 group.remove()
@@ -135,11 +136,11 @@ def _launch_and_wait(
             finished.failure = f"cannot confine the evaluation: {exc}"
             return
         assert proc.stdin is not None
-        try:
-            proc.stdin.write(b"\n" + stdin)
-            proc.stdin.close()
-        except (BrokenPipeError, OSError):
-            pass
+        deadline = started + limits.timeout_seconds
+        if not _feed(proc.stdin.fileno(), b"\n" + stdin, deadline):
+            finished.timed_out = True
+            return
+        proc.stdin.close()
         if not _wait(proc, max(0.1, limits.timeout_seconds - (time.monotonic() - started))):
             finished.timed_out = True
     finally:
@@ -159,6 +160,30 @@ def _launch_and_wait(
     finished.returncode = proc.returncode
     if proc.returncode is not None and proc.returncode < 0:
         finished.killed_by = -proc.returncode
+
+
+def _feed(fd: int, data: bytes, deadline: float) -> bool:
+    """Write ``data`` to pipe ``fd`` before ``deadline``; False when the reader did not take it in time.
+
+    A reader that is gone is not an error here (the process's end says what happened).
+    """
+    os.set_blocking(fd, False)
+    poller = select.poll()
+    poller.register(fd, select.POLLOUT)
+    view = memoryview(data)
+    while view:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return False
+        if not poller.poll(left * 1000):
+            continue
+        try:
+            view = view[os.write(fd, view) :]
+        except BlockingIOError:
+            continue
+        except OSError:  # the reader is gone
+            return True
+    return True
 
 
 def _wait(proc: subprocess.Popen[bytes], timeout: float) -> bool:
