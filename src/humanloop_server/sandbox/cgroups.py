@@ -331,6 +331,16 @@ def _v2_candidate(directory: Path, own: bool) -> Tuple[Optional[Hierarchy], str]
     return Hierarchy(2, directory, tuple(c for c in wanted if c in _words(directory / "cgroup.subtree_control"))), ""
 
 
+def _delegated(directory: Path) -> Optional[Hierarchy]:
+    """``directory`` as a place for evaluation cgroups when it is writable and already hands
+    controllers down to its children."""
+    enabled = _words(directory / "cgroup.subtree_control")
+    wanted = tuple(c for c in CONTROLLERS if c in enabled)
+    if ("memory" in wanted or "pids" in wanted) and os.access(directory, os.W_OK):
+        return Hierarchy(2, directory, wanted)
+    return None
+
+
 def _v2(explicit: Optional[Path]) -> Tuple[Optional[Hierarchy], List[str]]:
     if explicit is not None:
         h, why = _v2_candidate(Path(explicit), own=False)
@@ -345,17 +355,21 @@ def _v2(explicit: Optional[Path]) -> Tuple[Optional[Hierarchy], List[str]]:
         if not _words(where / "cgroup.controllers"):
             notes.append(f"no controller is available in the unified hierarchy at {m.point}")
             continue
+        parent = where.parent if where != Path(m.point) else None
+        if where.name == LEAF and parent is not None:
+            # moved into its leaf by an earlier probe of this process: evaluations go next to it
+            ready = _delegated(parent)
+            if ready is not None:
+                return ready, []
         h, why = _v2_candidate(where, own=True)
         if h is not None:
             return h, []
         notes.append(why)
-        parent = where.parent
-        if parent != where and str(parent).startswith(m.point):
-            # the server in a leaf of a delegated cgroup: evaluations go next to it
-            enabled = _words(parent / "cgroup.subtree_control")
-            if ("memory" in enabled or "pids" in enabled) and os.access(parent, os.W_OK):
-                wanted = tuple(c for c in CONTROLLERS if c in enabled)
-                return Hierarchy(2, parent, wanted), []
+        if parent is not None:
+            # the server in a leaf of a delegated cgroup (systemd's DelegateSubgroup=)
+            ready = _delegated(parent)
+            if ready is not None:
+                return ready, []
     return None, notes
 
 
