@@ -95,10 +95,9 @@ class Isolation:
         if "cpu" in controllers:
             whole.append("one CPU")
         if self.cgroups is None:
-            where = f"no cgroups ({self.cgroup_problem})"
+            limits_text = f"no cgroups ({self.cgroup_problem}); whole evaluation: {', '.join(whole) or 'nothing'}"
         else:
-            where = group
-        limits_text = f"whole evaluation via {where}: {', '.join(whole) or 'none'}"
+            limits_text = f"whole evaluation via {group}: {', '.join(whole)}"
         if lacking:
             limits_text += f"; NOT limited for the whole evaluation: {', '.join(lacking)}"
         if self.bwrap is not None:
