@@ -2,6 +2,7 @@
 
 import json
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -9,7 +10,6 @@ from typing import Any, Optional
 
 import pytest
 
-from humanloop_server import sandbox
 from humanloop_server.services import evaluator_runtime as rt
 from humanloop_server.services import seed
 from humanloop_server.settings import Settings
@@ -250,22 +250,42 @@ def test_without_cgroups_the_sandbox_still_isolates_and_says_what_does_not_hold(
     assert big is not None and "memory" in (big.error or "").lower()
 
 
+EVALUATE_AND_LIST_CGROUPS = """
+import json, os, sys
+from humanloop_server import sandbox
+from humanloop_server.services import evaluator_runtime as rt
+from humanloop_server.settings import Settings
+
+settings = Settings(data_dir=sys.argv[1], evaluator_timeout_seconds=2.0, evaluator_memory_mb=256)
+escape = (
+    "import subprocess, sys\\n"
+    "def f(log):\\n"
+    "    subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(30)'], start_new_session=True)\\n"
+    "    return True\\n"
+)
+spec = {"evaluator_type": "python", "code": escape, "return_type": "boolean", "arguments_type": "target_free"}
+isolation = sandbox.probe(sandbox.SandboxConfig.from_settings(settings))
+judgments = [rt.evaluate(spec, {"output": "a"}, None, settings).judgment for _ in range(2)]
+mine = f"{sandbox.cgroups.PREFIX}{os.getpid()}-"
+parents = [str(h.parent) for h in isolation.cgroups.hierarchies] if isolation.cgroups else []
+left = [p.name for h in (isolation.cgroups.hierarchies if isolation.cgroups else ()) for p in h.parent.iterdir()
+        if p.name.startswith(mine)]
+print(json.dumps({"judgments": judgments, "parents": parents, "left": left, "problem": isolation.cgroup_problem}))
+"""
+
+
 def test_every_evaluation_cgroup_is_removed(tmp_path: Path) -> None:
-    settings = Settings(data_dir=tmp_path, evaluator_timeout_seconds=2.0, evaluator_memory_mb=256)
-    isolation = sandbox.probe(sandbox.SandboxConfig.from_settings(settings))
-    if isolation.cgroups is None:
-        pytest.skip(f"no usable cgroups here: {isolation.cgroup_problem}")
-    escape = (
-        "import subprocess, sys\n"
-        "def f(log):\n"
-        "    subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(30)'], start_new_session=True)\n"
-        "    return True\n"
+    # in a fresh interpreter, so that no other evaluation of this process (a background worker of
+    # another test's server) can be running meanwhile
+    done = subprocess.run(
+        [sys.executable, "-c", EVALUATE_AND_LIST_CGROUPS, str(tmp_path)], capture_output=True, text=True, timeout=120
     )
-    assert rt.evaluate(spec(escape), {"output": "a"}, None, settings).judgment is True  # type: ignore[union-attr]
-    assert rt.evaluate(spec(WHO, "text"), {"output": "a"}, None, settings).error is None  # type: ignore[union-attr]
-    mine = f"{sandbox.cgroups.PREFIX}{os.getpid()}-"
-    left = [p for h in isolation.cgroups.hierarchies for p in h.parent.iterdir() if p.name.startswith(mine)]
-    assert left == []
+    assert done.returncode == 0, done.stderr
+    got = json.loads(done.stdout.strip().splitlines()[-1])
+    if not got["parents"]:
+        pytest.skip(f"no usable cgroups here: {got['problem']}")
+    assert got["judgments"] == [True, True]
+    assert got["left"] == []
 
 
 def test_the_data_directory_stays_hidden_even_under_a_bound_directory() -> None:
