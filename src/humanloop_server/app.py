@@ -12,7 +12,7 @@ from .api import build_api_router
 from .api.empty_body import EmptyBodyMiddleware
 from .api.errors import install_error_handlers
 from .api.idempotency import IdempotencyMiddleware
-from .services import idempotency, keys
+from .services import evaluator_runtime, idempotency, keys
 from .services.context import Runtime
 from .settings import Settings
 from .wiring import JOB_HANDLERS, build_runtime
@@ -29,11 +29,14 @@ DESCRIPTION = (
 
 
 def start(app: FastAPI, settings: Settings) -> Runtime:
-    """Open and migrate the database, register the start-up API key, start the workers."""
+    """Open and migrate the database, register the start-up API key, say how evaluators are
+    isolated, start the workers."""
     rt = build_runtime(settings)
     if settings.api_key:
         keys.register_startup_key(rt, settings.api_key, settings.default_org_name)
     idempotency.sweep(rt.db, settings.idempotency_ttl_seconds)
+    isolated, line = evaluator_runtime.sandbox_report(settings)
+    logger.log(logging.INFO if isolated else logging.WARNING, "%s", line)
     app.state.runtime = rt
     app.state.workers = WorkerPool(rt, JOB_HANDLERS).start()
     return rt

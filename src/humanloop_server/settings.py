@@ -35,6 +35,12 @@ class Settings:
     workers: int = 2
     evaluator_timeout_seconds: float = 10.0
     evaluator_memory_mb: int = 512
+    # the evaluator sandbox (humanloop_server/sandbox/)
+    evaluator_max_processes: int = 16
+    evaluator_disk_mb: int = 64
+    bwrap: str = "bwrap"
+    evaluator_cgroup: Optional[Path] = None
+    unsafe_unsandboxed_evaluators: bool = False
     job_max_attempts: int = 5
     job_stale_seconds: float = 300.0
     job_poll_seconds: float = 1.0
@@ -52,8 +58,9 @@ class Settings:
                 except ValueError:
                     raise ValueError(f"{var}={raw!r} is not a valid value ({_help})") from None
         kwargs.update({k: v for k, v in overrides.items() if v is not None})
-        if "data_dir" in kwargs:
-            kwargs["data_dir"] = Path(str(kwargs["data_dir"])).expanduser()
+        for name in ("data_dir", "evaluator_cgroup"):
+            if kwargs.get(name) is not None:
+                kwargs[name] = Path(str(kwargs[name])).expanduser()
         return cls(**kwargs)
 
     @property
@@ -69,6 +76,15 @@ class Settings:
 
 def _path(raw: str) -> Path:
     return Path(raw).expanduser()
+
+
+def _flag(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(raw)
 
 
 #: environment variable -> (Settings field, parser, what it means)
@@ -89,7 +105,32 @@ VARIABLES: Dict[str, Tuple[str, Callable[[str], Any], str]] = {
         float,
         "wall-clock seconds a Python evaluator may run",
     ),
-    "HUMANLOOP_EVALUATOR_MEMORY_MB": ("evaluator_memory_mb", int, "memory limit of a Python evaluator, in MiB"),
+    "HUMANLOOP_EVALUATOR_MEMORY_MB": (
+        "evaluator_memory_mb",
+        int,
+        "memory limit of a Python evaluator, in MiB (all its processes together when cgroups are usable)",
+    ),
+    "HUMANLOOP_EVALUATOR_MAX_PROCESSES": (
+        "evaluator_max_processes",
+        int,
+        "processes and threads a Python evaluator may have at once, its own included",
+    ),
+    "HUMANLOOP_EVALUATOR_DISK_MB": (
+        "evaluator_disk_mb",
+        int,
+        "size of the evaluator sandbox's /tmp, its only writable place, in MiB",
+    ),
+    "HUMANLOOP_BWRAP": ("bwrap", str, "the bubblewrap executable (a name looked up on PATH, or a path)"),
+    "HUMANLOOP_EVALUATOR_CGROUP": (
+        "evaluator_cgroup",
+        _path,
+        "a cgroup v2 directory, writable by the server, to create evaluation cgroups in (default: found automatically)",
+    ),
+    "HUMANLOOP_UNSAFE_UNSANDBOXED_EVALUATORS": (
+        "unsafe_unsandboxed_evaluators",
+        _flag,
+        "1: run Python evaluators WITHOUT isolation when no sandbox works (dangerous; default 0: refuse them)",
+    ),
     "HUMANLOOP_JOB_MAX_ATTEMPTS": ("job_max_attempts", int, "attempts of a background job before it fails"),
     "HUMANLOOP_JOB_STALE_SECONDS": ("job_stale_seconds", float, "after this, a job whose worker vanished runs again"),
     "HUMANLOOP_JOB_POLL_SECONDS": ("job_poll_seconds", float, "how often idle workers look for jobs"),
