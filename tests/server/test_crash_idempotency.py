@@ -180,7 +180,7 @@ def test_keyed_requests_act_once_across_kill_9(backend: str, tmp_path: Path) -> 
 
             refused = {k: s for k, s in statuses.items() if s != [200]}
             assert refused == {}, f"{len(refused)} keys were not answered 200 at once: {list(refused.items())[:5]}"
-            assert took < 60, f"the retries took {took:.0f} s"
+            assert took < 120, f"the retries took {took:.0f} s"  # a generous bound: no waiting on dead requests
 
             with server.client() as c:
                 outputs = _logged_outputs(c, prompt_id)
