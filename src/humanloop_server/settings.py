@@ -44,6 +44,9 @@ class Settings:
     job_max_attempts: int = 5
     job_stale_seconds: float = 300.0
     job_poll_seconds: float = 1.0
+    # most background jobs one organisation may have running while another organisation has work
+    # (None: this process's workers - 1, at least 1); see resolved_worker_share
+    worker_share: Optional[int] = None
 
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None, **overrides: Any) -> Settings:
@@ -70,6 +73,17 @@ class Settings:
         return "sqlite:///" + str(Path(self.data_dir).resolve() / "humanloop.db")
 
     @property
+    def resolved_worker_share(self) -> int:
+        """The share in force: ``worker_share``, or one worker less than this process runs (at least 1).
+
+        Running jobs are counted over every server process, so with several processes running
+        workers, set ``worker_share`` from their total.
+        """
+        if self.worker_share is not None:
+            return max(1, self.worker_share)
+        return max(1, self.workers - 1)
+
+    @property
     def is_sqlite(self) -> bool:
         return self.resolved_database_url.startswith("sqlite")
 
@@ -85,6 +99,13 @@ def _flag(raw: str) -> bool:
     if value in ("0", "false", "no", "off"):
         return False
     raise ValueError(raw)
+
+
+def _positive_int(raw: str) -> int:
+    value = int(raw)
+    if value < 1:
+        raise ValueError(raw)
+    return value
 
 
 #: environment variable -> (Settings field, parser, what it means)
@@ -134,4 +155,10 @@ VARIABLES: Dict[str, Tuple[str, Callable[[str], Any], str]] = {
     "HUMANLOOP_JOB_MAX_ATTEMPTS": ("job_max_attempts", int, "attempts of a background job before it fails"),
     "HUMANLOOP_JOB_STALE_SECONDS": ("job_stale_seconds", float, "after this, a job whose worker vanished runs again"),
     "HUMANLOOP_JOB_POLL_SECONDS": ("job_poll_seconds", float, "how often idle workers look for jobs"),
+    "HUMANLOOP_WORKER_SHARE": (
+        "worker_share",
+        _positive_int,
+        "most background jobs one organisation may run at once while another organisation has work"
+        " (default: HUMANLOOP_WORKERS - 1, at least 1; alone, an organisation may use every worker)",
+    ),
 }

@@ -116,6 +116,29 @@ def test_concurrent_duplicates_with_one_key_act_once(server: Server, uid: str) -
         assert c.get("/logs", params={"file_id": ok[0].json()["prompt_id"]}).json()["total"] == 1
 
 
+def test_concurrent_duplicate_prompt_calls_store_their_logs_once(server: Server, uid: str) -> None:
+    """prompts.call ends its transaction while the provider works: duplicates may both call it, but
+    only one stores its samples; the others replay that answer."""
+    key = str(uuid.uuid4())
+    n = 8
+    barrier = threading.Barrier(n)
+    kernel = {"model": "mock-1", "provider": "mock", "template": [{"role": "user", "content": "hi {{x}}"}]}
+    body = {"path": f"{uid}/dup-call", "prompt": kernel, "inputs": {"x": "there"}, "num_samples": 2}
+
+    def send(_: int) -> httpx.Response:
+        with server.client() as c:
+            barrier.wait()
+            return c.post("/prompts/call", json=body, headers={"Idempotency-Key": key})
+
+    with ThreadPoolExecutor(n) as pool:
+        responses = list(pool.map(send, range(n)))
+    assert [r.status_code for r in responses] == [200] * n, [r.text for r in responses if r.status_code != 200]
+    assert len({r.json()["id"] for r in responses}) == 1
+    with server.client() as c:
+        logs = c.get("/logs", params={"file_id": responses[0].json()["prompt"]["id"]}).json()
+    assert logs["total"] == 2
+
+
 @pytest.mark.parametrize("method", ["patch", "delete"])
 def test_idempotency_covers_patch_and_delete(http: httpx.Client, uid: str, method: str) -> None:
     p = http.post("/prompts", json={"path": f"{uid}/{method}", "model": "gpt-4o"}).json()

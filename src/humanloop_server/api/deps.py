@@ -4,7 +4,9 @@
 `X-API-KEY` up (401 when missing or unknown), then opens a write transaction for POST, PATCH, PUT
 and DELETE and a read transaction otherwise (`Database.write()` / `Database.read()`), and closes it
 when the request is done. Services commit their work before they return; whatever they leave
-uncommitted is rolled back if the route failed.
+uncommitted is rolled back if the route failed. A request with an Idempotency-Key is the exception:
+its write transaction is held (`Context.held`) and committed by the Idempotency-Key layer together
+with the answer, once the answer is complete; a failing route rolls it back here.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing_extensions import Annotated
 from ..services.common import reject_nul
 from ..services.context import Context, Runtime
 from ..services.errors import Unauthorized
+from ..services.idempotency import KeyedRequest
 from ..services.keys import org_for_key
 
 #: The API key header. `scheme_name` is the security scheme's name in the OpenAPI document.
@@ -30,6 +33,10 @@ api_key_header = APIKeyHeader(
 )
 
 WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
+
+#: ASGI scope entry under which the Idempotency-Key layer hands a keyed request's held
+#: transaction (``services.idempotency.KeyedRequest``) to :func:`get_context`
+KEYED_REQUEST = "humanloop.keyed_request"
 
 
 @dataclass
@@ -58,6 +65,17 @@ def get_context(
         reject_nul(value, ["path", name])
     for name, value in request.query_params.multi_items():
         reject_nul(value, ["query", name])
+    keyed: Optional[KeyedRequest] = request.scope.get(KEYED_REQUEST)
+    if keyed is not None and request.method in WRITE_METHODS:
+        # a request with an Idempotency-Key: its transaction is held by the Idempotency-Key layer,
+        # which commits it together with the answer (or rolls it back)
+        session = keyed.resume()
+        try:
+            yield RequestContext(session=session, org_id=org_id, rt=rt, api_key=api_key, held=keyed)
+        except BaseException:
+            keyed.abandon()
+            raise
+        return
     transaction = rt.db.write() if request.method in WRITE_METHODS else rt.db.read()
     with transaction as session:
         yield RequestContext(session=session, org_id=org_id, rt=rt, api_key=api_key)
