@@ -9,8 +9,9 @@ from typing import AsyncIterator, Optional
 from fastapi import FastAPI
 
 from .api import build_api_router
-from .api.errors import install_error_handlers
+from .api.errors import BusyDatabaseMiddleware, install_error_handlers
 from .api.idempotency import IdempotencyMiddleware
+from .api.limits import BodyLimitMiddleware
 from .services import idempotency, keys
 from .services.context import Runtime
 from .settings import Settings
@@ -72,7 +73,11 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         separate_input_output_schemas=False,
         lifespan=lifespan,
     )
+    # the last added is the outermost: the body limit holds before anything reads a body, and a
+    # busy database is a 503 whether the routes or the Idempotency-Key layer met it
     app.add_middleware(IdempotencyMiddleware)
+    app.add_middleware(BusyDatabaseMiddleware)
+    app.add_middleware(BodyLimitMiddleware)
     install_error_handlers(app)
     app.include_router(build_api_router())
     return app
