@@ -21,9 +21,9 @@ from ..services import datasets, files
 from .bodies import dump, val
 from .deps import ContextDep
 from .file_routes import FileKind, add_file_routes
-from .routing import sdk_extra
+from .routing import StrictJSONRoute, sdk_extra
 
-router = APIRouter(prefix="/datasets", tags=["Datasets"])
+router = APIRouter(prefix="/datasets", tags=["Datasets"], route_class=StrictJSONRoute)
 
 
 def _sdk(method: str, **kwargs: Any) -> Dict[str, Any]:
