@@ -145,5 +145,4 @@ def upload_csv(
     version_id: Annotated[Optional[str], Query(description="ID of a version.")] = None,
     environment: Annotated[Optional[str], Query(description="Name of an environment.")] = None,
 ) -> Dict[str, Any]:
-    raw = file.file.read()
-    return datasets.upload_csv(ctx, id, raw, commit_message, version_id=version_id, environment=environment)
+    return datasets.upload_csv(ctx, id, file.file, commit_message, version_id=version_id, environment=environment)
