@@ -17,9 +17,13 @@ from sqlalchemy.exc import IntegrityError
 
 from ..db.database import Database
 from ..db.models import IdempotencyRecord, utcnow
+from .bounds import max_length
 
 #: a claim older than this without a stored response belongs to a request that died
 STALE_AFTER = dt.timedelta(minutes=5)
+#: the longest key, and the longest request path, a record can hold
+KEY_MAX = max_length(IdempotencyRecord, "key") or 255
+PATH_MAX = max_length(IdempotencyRecord, "path") or 2048
 
 
 @dataclasses.dataclass(frozen=True)
