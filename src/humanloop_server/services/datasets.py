@@ -97,39 +97,42 @@ def _datapoint_by_hash(ctx: Context, file_id: str, content: str) -> Optional[Dat
     ).scalar_one_or_none()
 
 
-def _insert_datapoints(ctx: Context, file_id: str, batch: List[Pair]) -> Dict[str, str]:
-    """Store the datapoints of ``batch`` the Dataset lacks (no commit); content hash -> id of each."""
-    ids_ = _existing_ids(ctx, file_id, [h for h, _ in batch])
-    rows: List[Dict[str, Any]] = []
-    new_ids: Dict[str, str] = {}
-    for h, c in batch:
-        if h in ids_:
-            continue
-        new_ids[h] = ids.new_id("dp")
-        rows.append(
-            {
-                "id": new_ids[h],
-                "file_id": file_id,
-                "content_hash": h,
-                "inputs": c.get("inputs") or {},
-                "messages": c.get("messages"),
-                "target": c.get("target"),
-                "created_at": now(),
-            }
-        )
+def _new_rows(batch: List[Pair]) -> List[Dict[str, Any]]:
+    """Rows for new datapoints, made before the write transaction that inserts them (ids included)."""
+    return [
+        {
+            "id": ids.new_id("dp"),
+            "content_hash": h,
+            "inputs": c.get("inputs") or {},
+            "messages": c.get("messages"),
+            "target": c.get("target"),
+            "created_at": now(),
+        }
+        for h, c in batch
+    ]
+
+
+def _insert_datapoints(ctx: Context, file_id: str, rows: List[Dict[str, Any]]) -> Dict[str, str]:
+    """Store datapoints the Dataset lacked when it was read (no commit); content hash -> id of each.
+
+    All at once; when another request stored some of the same content meanwhile (a unique
+    violation), one by one, each taking the stored row where there is one.
+    """
+    for row in rows:
+        row["file_id"] = file_id
     if not rows:
-        return ids_
+        return {}
     try:
         with ctx.session.begin_nested():
             ctx.session.execute(insert(_DATAPOINTS), rows)
-        ids_.update(new_ids)
+        return {row["content_hash"]: row["id"] for row in rows}
     except IntegrityError:
-        # another request stored some of the same content meanwhile (PostgreSQL): one by one
+        stored: Dict[str, str] = {}
         for row in rows:
             h = row["content_hash"]
             dp, _ = insert_or_get(ctx.session, Datapoint(**row), functools.partial(_datapoint_by_hash, ctx, file_id, h))
-            ids_[h] = dp.id
-    return ids_
+            stored[h] = dp.id
+        return stored
 
 
 def _batches(pairs: Iterable[Pair], size: int) -> Iterator[List[Pair]]:
@@ -211,15 +214,15 @@ def _apply(ctx: Context, change: _Change) -> Dict[str, Any]:
     known = _existing_ids(ctx, seen.id, change.hashes) if seen is not None else {}
     ctx.commit()  # end the read transaction: no snapshot is held while the batches are written
     missing: Set[str] = set() if change.action == "remove" else {h for h in change.hashes if h not in known}
-    batches = _batches(change.contents(missing), BATCH)
-    last: List[Pair] = next(batches, [])
-    for batch in batches:
+    batches = (_new_rows(batch) for batch in _batches(change.contents(missing), BATCH))
+    last: List[Dict[str, Any]] = next(batches, [])
+    for rows in batches:
         with ctx.rt.db.write() as session:
             wctx = ctx.with_session(session)
             f = _dataset(wctx, change, seen)
             known.update(_insert_datapoints(wctx, f.id, last))
             seen = f
-        last = batch
+        last = rows
     with ctx.rt.db.write() as session:
         wctx = ctx.with_session(session)
         f = _dataset(wctx, change, seen)
