@@ -6,7 +6,8 @@
 Starts the server of this checkout (``python -m humanloop_server serve``) in a subprocess on a free
 loopback port, creates a Dataset, then uploads a generated CSV of ``--mb`` megabytes to it while a
 second organisation writes Logs (``prompts.log``) in a loop. Prints the upload's time and status,
-and the other writer's request count, statuses and latencies (median, 95th percentile, maximum).
+the other writer's request count, statuses and latencies (median, 95th percentile, maximum), and
+the server's peak memory (Linux).
 Not a pass/fail test.
 """
 
@@ -36,6 +37,16 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def peak_rss_mib(pid: int) -> str:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return f"{int(line.split()[1]) / 1024:.0f} MiB"
+    except OSError:
+        pass
+    return "unknown"
 
 
 def make_csv(megabytes: float) -> bytes:
@@ -86,6 +97,7 @@ def run(args: argparse.Namespace) -> None:
                     raise
                 time.sleep(0.2)
         measure(base, env["HUMANLOOP_API_KEY"], other, make_csv(args.mb))
+        print(f"server peak memory (VmHWM): {peak_rss_mib(server.pid)}")
     finally:
         server.terminate()
         server.wait(timeout=30)

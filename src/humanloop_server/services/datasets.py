@@ -35,6 +35,8 @@ _CHUNK = 500
 #: new datapoints stored per write transaction: a large upload commits batch by batch (the last
 #: batch with the version), so other writers wait for the write lock at most one batch at a time
 BATCH = 2000
+#: rows of a version's datapoint list per INSERT (the statement's parameters are held in memory)
+_MEMBER_ROWS = 10_000
 
 #: (content hash, content) of a datapoint
 Pair = Tuple[str, Dict[str, Any]]
@@ -249,11 +251,11 @@ def _save_version(ctx: Context, f: File, change: _Change, known: Dict[str, str])
         ordered = [(h, i) for h, i in _version_hashes(ctx, base) if h not in drop]
     kernel = _kernel([h for h, _ in ordered], attributes)
     v, created = files.ensure_version(ctx, f, kernel, change.commit_message)
-    if created and ordered:
-        ctx.session.execute(
-            insert(_MEMBERS),
-            [{"version_id": v.id, "datapoint_id": dp_id, "position": n} for n, (_, dp_id) in enumerate(ordered)],
-        )
+    if created:
+        for start in range(0, len(ordered), _MEMBER_ROWS):
+            chunk = ordered[start : start + _MEMBER_ROWS]
+            rows = [{"version_id": v.id, "datapoint_id": i, "position": start + n} for n, (_, i) in enumerate(chunk)]
+            ctx.session.execute(insert(_MEMBERS), rows)
     return v
 
 
