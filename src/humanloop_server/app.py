@@ -10,8 +10,9 @@ from fastapi import FastAPI
 
 from .api import build_api_router
 from .api.empty_body import EmptyBodyMiddleware
-from .api.errors import install_error_handlers
+from .api.errors import BusyDatabaseMiddleware, install_error_handlers
 from .api.idempotency import IdempotencyMiddleware
+from .api.limits import BodyLimitMiddleware
 from .services import evaluator_runtime, idempotency, keys
 from .services.context import Runtime
 from .settings import Settings
@@ -76,8 +77,13 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         separate_input_output_schemas=False,
         lifespan=lifespan,
     )
-    app.add_middleware(EmptyBodyMiddleware)  # inside the Idempotency-Key layer: it sees the request as sent
+    # the last added is the outermost: the body limit holds before anything reads a body, and a
+    # busy database is a 503 whether the routes or the Idempotency-Key layer met it; an empty body
+    # becomes {} inside the Idempotency-Key layer, which sees the request as sent
+    app.add_middleware(EmptyBodyMiddleware)
     app.add_middleware(IdempotencyMiddleware)
+    app.add_middleware(BusyDatabaseMiddleware)
+    app.add_middleware(BodyLimitMiddleware)
     install_error_handlers(app)
     app.include_router(build_api_router())
     return app

@@ -200,6 +200,8 @@ def cmd_keys_create(args: argparse.Namespace) -> int:
     rt = _runtime(settings)
     try:
         key = keys.create_key(rt, args.org or settings.default_org_name, name=args.name)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
     finally:
         rt.db.dispose()
     print(key, flush=True)

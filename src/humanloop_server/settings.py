@@ -27,6 +27,8 @@ class Settings:
     api_key: Optional[str] = None
     default_org_name: str = "default"
     sqlite_busy_timeout_ms: int = 30000
+    # largest request body accepted (JSON and multipart uploads alike); 0: no limit
+    max_body_bytes: int = 32 * 1024 * 1024
     # how long an Idempotency-Key is remembered
     idempotency_ttl_seconds: int = 24 * 3600
     # how long a duplicate request waits for the first one to finish before answering 409
@@ -119,6 +121,11 @@ VARIABLES: Dict[str, Tuple[str, Callable[[str], Any], str]] = {
     "HUMANLOOP_API_KEY": ("api_key", str, "an API key registered at start-up for the default organisation"),
     "HUMANLOOP_DEFAULT_ORG": ("default_org_name", str, "name of that organisation (default 'default')"),
     "HUMANLOOP_SQLITE_BUSY_TIMEOUT_MS": ("sqlite_busy_timeout_ms", int, "how long a SQLite writer waits for the lock"),
+    "HUMANLOOP_MAX_BODY_BYTES": (
+        "max_body_bytes",
+        int,
+        "largest request body accepted, in bytes, CSV uploads included (default 33554432 = 32 MiB; 0: no limit)",
+    ),
     "HUMANLOOP_IDEMPOTENCY_TTL_SECONDS": ("idempotency_ttl_seconds", int, "how long an Idempotency-Key is remembered"),
     "HUMANLOOP_WORKERS": ("workers", int, "background worker threads (0: none start)"),
     "HUMANLOOP_EVALUATOR_TIMEOUT": (

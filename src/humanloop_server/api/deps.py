@@ -12,7 +12,7 @@ with the answer, once the answer is complete; a failing route rolls it back here
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator, Optional
+from typing import Iterable, Iterator, Optional, Tuple
 
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader
@@ -20,7 +20,7 @@ from typing_extensions import Annotated
 
 from ..services.common import reject_nul
 from ..services.context import Context, Runtime
-from ..services.errors import Unauthorized
+from ..services.errors import BadRequest, Unauthorized
 from ..services.idempotency import KeyedRequest
 from ..services.keys import org_for_key
 
@@ -46,16 +46,33 @@ class RequestContext(Context):
     api_key: Optional[str] = None
 
 
+def api_key_of(headers: Iterable[Tuple[bytes, bytes]]) -> Optional[str]:
+    """The `X-API-KEY` of a request (raw ASGI headers); None when there is none.
+
+    A request with more than one is refused (`BadRequest`, 400): the routes and the Idempotency-Key
+    layer both read the key here, so no two parts of the server can take different ones.
+    """
+    values = [value for name, value in headers if name.lower() == b"x-api-key"]
+    if len(values) > 1:
+        raise BadRequest(f"Send one X-API-KEY header; this request has {len(values)}.")
+    return values[0].decode("latin-1") if values else None
+
+
 def runtime_of(request: Request) -> Runtime:
     rt: Runtime = request.app.state.runtime
     return rt
 
 
 def get_context(
-    request: Request, api_key: Annotated[Optional[str], Security(api_key_header)]
+    request: Request, declared: Annotated[Optional[str], Security(api_key_header)]
 ) -> Iterator[RequestContext]:
-    """Authenticate the caller and open the request's transaction."""
+    """Authenticate the caller and open the request's transaction.
+
+    ``declared`` (the security scheme of the OpenAPI document) reads the header as Starlette does,
+    the first of several; the key used is the one `api_key_of` reads.
+    """
     rt = runtime_of(request)
+    api_key = api_key_of(request.scope.get("headers") or [])
     if not api_key:
         raise Unauthorized("Missing API key: send your key in the X-API-KEY header.")
     org_id = org_for_key(rt.db, api_key)

@@ -26,8 +26,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..services import idempotency as records
 from ..services.context import Runtime
+from ..services.errors import BadRequest
 from ..services.keys import org_for_key
-from .deps import KEYED_REQUEST
+from .deps import KEYED_REQUEST, api_key_of
 
 METHODS = frozenset({"POST", "PATCH", "DELETE"})
 
@@ -49,23 +50,31 @@ class IdempotencyMiddleware:
         if scope["type"] != "http" or scope["method"] not in METHODS:
             await self.app(scope, receive, send)
             return
-        headers = {k.lower(): v for k, v in scope.get("headers") or []}
-        raw_key = headers.get(b"idempotency-key")
-        api_key = headers.get(b"x-api-key")
+        raw_headers = scope.get("headers") or []
+        keys = [v for k, v in raw_headers if k.lower() == b"idempotency-key" and v]
         rt: Optional[Runtime] = getattr(scope["app"].state, "runtime", None)
-        if not raw_key or not api_key or rt is None:
+        try:
+            api_key = api_key_of(raw_headers)
+        except BadRequest:
+            api_key = None  # the route refuses it, by the same rule
+        if not keys or not api_key or rt is None:
             await self.app(scope, receive, send)
             return
-        key = raw_key.decode("latin-1")[:255]
-        org_id = await run_in_threadpool(org_for_key, rt.db, api_key.decode("latin-1"))
+        org_id = await run_in_threadpool(org_for_key, rt.db, api_key)
         if org_id is None:  # the route answers 401
             await self.app(scope, receive, send)
             return
+        path = scope.get("path", "")
+        refusal = _refusal(keys, path)
+        if refusal is not None:
+            status, detail = refusal
+            await _send_json(send, status, {"detail": detail})
+            return
+        key = keys[0].decode("latin-1")
 
         body = await _read_body(receive)
         if body is None:  # the client hung up before its request was complete: do nothing
             return
-        path = scope.get("path", "")
         query = scope.get("query_string", b"")
         request_hash = hashlib.sha256(b"\n".join([scope["method"].encode(), path.encode(), query, body])).hexdigest()
         settings = rt.settings
@@ -157,6 +166,26 @@ async def _send_stored(send: Send, stored: records.Stored) -> None:
             ]
         },
     )
+
+
+def _refusal(keys: List[bytes], path: str) -> Optional[Tuple[int, Any]]:
+    """Why a request's Idempotency-Key cannot be honoured, as (status, detail); None when it can.
+
+    A key is kept whole, never cut: two different long keys must not become one.
+    """
+    if len(keys) > 1:
+        return 400, f"Send one Idempotency-Key header; this request has {len(keys)}."
+    key = keys[0].decode("latin-1")
+    if len(key) > records.KEY_MAX:
+        msg = f"An Idempotency-Key has at most {records.KEY_MAX} characters; this one has {len(key)}."
+        return 422, [{"loc": ["header", "Idempotency-Key"], "msg": msg, "type": "string_too_long"}]
+    if len(path) > records.PATH_MAX:
+        msg = (
+            f"A request with an Idempotency-Key has a path of at most {records.PATH_MAX} characters; "
+            f"this one has {len(path)}."
+        )
+        return 422, [{"loc": ["path"], "msg": msg, "type": "string_too_long"}]
+    return None
 
 
 def _header(message: Message, name: bytes) -> Optional[bytes]:

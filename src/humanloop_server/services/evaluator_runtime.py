@@ -243,6 +243,8 @@ def parse_verdict(spec: Dict[str, Any], output: Optional[str]) -> tuple[Any, Opt
         if not m:
             return None, f"cannot read a number from the last line {last!r}"
         n = float(m[-1])
+        if not math.isfinite(n):
+            return None, f"the number on the last line is out of range: {m[-1][:40]!r}"
         return (int(n) if n.is_integer() and "." not in m[-1] else n), None
     options = _options(spec)
     if rt == "select":

@@ -17,6 +17,7 @@ from ..db.models import (
     Version,
 )
 from . import datapoints, directories, environments, kernels, kinds
+from .bounds import check_path
 from .common import (
     conflict,
     content_hash,
@@ -424,6 +425,7 @@ def move(
             raise unprocessable("name must not contain '/'", ["body", "name"])
         parent, _ = split_path(f.path)
         new_path = f"{parent}/{name.strip()}" if parent else name.strip()
+        check_path(new_path, ["body", "name"])
     else:
         new_path = f.path
     if new_path != f.path:

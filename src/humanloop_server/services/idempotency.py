@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session
 
 from ..db.database import Database
 from ..db.models import IdempotencyRecord, utcnow
+from .bounds import max_length
 from .errors import Conflict
 
 #: A record without an answer is left by an older version of the server, which claimed keys
@@ -45,6 +46,9 @@ LEGACY_STALE_AFTER = dt.timedelta(minutes=5)
 
 #: PostgreSQL's error code for a lock wait that ran out of ``lock_timeout``.
 LOCK_NOT_AVAILABLE = "55P03"
+#: the longest key, and the longest request path, a record can hold
+KEY_MAX = max_length(IdempotencyRecord, "key") or 255
+PATH_MAX = max_length(IdempotencyRecord, "path") or 2048
 
 
 @dataclasses.dataclass(frozen=True)

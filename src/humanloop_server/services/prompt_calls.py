@@ -307,6 +307,7 @@ def call_prompt(
     data = dict(body)
     provider_api_keys = data.pop("provider_api_keys", None) or {}
     _sanitize_inputs(data)
+    logs.check_fields_fit(data, "prompt")  # before the provider is paid for a Log that cannot be stored
     target = _resolve(ctx, data, version_id, environment)
     _check_trace_parent(ctx, data)
     linked = []

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from .. import ids
 from ..db.models import Organization
 from . import environments, files, kinds
+from .bounds import max_length
 from .context import Context, Runtime
 
 EXAMPLES_DIR = "Example Evaluators"
@@ -157,6 +158,9 @@ def find_org(session: Session, name: str) -> Optional[Organization]:
 
 def get_or_create_org(session: Session, rt: Runtime, name: str) -> Tuple[Organization, bool]:
     """The organisation called ``name``; a new one is created with its starter content (no commit)."""
+    limit = max_length(Organization, "name")
+    if limit is not None and len(name) > limit:
+        raise ValueError(f"an organisation name has at most {limit} characters; this one has {len(name)}")
     org = find_org(session, name)
     if org is not None:
         return org, False

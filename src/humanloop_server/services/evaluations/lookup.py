@@ -48,7 +48,7 @@ def file_by_ref(ctx: Context, file_id: Optional[str], path: Optional[str]) -> Op
     if file_id:
         return get_owned(ctx, File, file_id, "File")
     if path:
-        f = files.file_by_path(ctx, normalise_path(path))
+        f = files.file_by_path(ctx, normalise_path(path, bounded=False))
         if f is None:
             raise not_found("File", path)
         return f
