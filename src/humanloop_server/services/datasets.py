@@ -209,12 +209,12 @@ def _apply(ctx: Context, change: _Change) -> Dict[str, Any]:
     transaction, as before. Datapoints are content-addressed (one row per content and Dataset), so
     a batch stored by a request that fails later is reused by the next one and shown by no version.
     """
-    ctx.commit()  # nothing written yet: let other writers in while this request works
+    ctx.pause()  # nothing written yet: let other writers in while this request works
     seen = _find(ctx, change)
     if change.action != "set":
         _base_version(ctx, seen, change.version_id, change.environment)  # a 404 now rather than later
     known = _existing_ids(ctx, seen.id, change.hashes) if seen is not None else {}
-    ctx.commit()  # end the read transaction: no snapshot is held while the batches are written
+    ctx.pause()  # end the read transaction: no snapshot is held while the batches are written
     missing: Set[str] = set() if change.action == "remove" else {h for h in change.hashes if h not in known}
     batches = (_new_rows(batch) for batch in _batches(change.contents(missing), BATCH))
     last: List[Dict[str, Any]] = next(batches, [])
@@ -225,8 +225,9 @@ def _apply(ctx: Context, change: _Change) -> Dict[str, Any]:
             known.update(_insert_datapoints(wctx, f.id, last))
             seen = f
         last = rows
-    with ctx.rt.db.write() as session:
-        wctx = ctx.with_session(session)
+    # the last batch and the version: in the request's own transaction when it is held (an
+    # Idempotency-Key), so the version commits with the stored answer
+    with ctx.write() as wctx:
         f = _dataset(wctx, change, seen)
         known.update(_insert_datapoints(wctx, f.id, last))
         v = _save_version(wctx, f, change, known)
@@ -425,7 +426,7 @@ def upload_csv(
     pass holds the write lock; see ``_apply`` for how the rows are stored.
     """
     reject_nul(commit_message, ["body", "commit_message"])
-    ctx.commit()  # parsing and hashing need no lock
+    ctx.pause()  # parsing and hashing need no lock
     hashes = _csv_hashes(stream)
     change = _Change(
         dataset_id=dataset_id,
