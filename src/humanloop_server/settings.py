@@ -38,6 +38,8 @@ class Settings:
     job_max_attempts: int = 5
     job_stale_seconds: float = 300.0
     job_poll_seconds: float = 1.0
+    # bench/server.py only: adds the floor route of the ingestion benchmark (api/bench.py)
+    benchmark_routes: bool = False
 
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None, **overrides: Any) -> Settings:
@@ -71,6 +73,15 @@ def _path(raw: str) -> Path:
     return Path(raw).expanduser()
 
 
+def _flag(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(raw)
+
+
 #: environment variable -> (Settings field, parser, what it means)
 VARIABLES: Dict[str, Tuple[str, Callable[[str], Any], str]] = {
     "HUMANLOOP_DATA_DIR": ("data_dir", _path, "directory of the SQLite database (default ./.data)"),
@@ -93,4 +104,9 @@ VARIABLES: Dict[str, Tuple[str, Callable[[str], Any], str]] = {
     "HUMANLOOP_JOB_MAX_ATTEMPTS": ("job_max_attempts", int, "attempts of a background job before it fails"),
     "HUMANLOOP_JOB_STALE_SECONDS": ("job_stale_seconds", float, "after this, a job whose worker vanished runs again"),
     "HUMANLOOP_JOB_POLL_SECONDS": ("job_poll_seconds", float, "how often idle workers look for jobs"),
+    "HUMANLOOP_BENCHMARK_ROUTES": (
+        "benchmark_routes",
+        _flag,
+        "1: add the benchmark's floor route (bench/server.py sets it; never needed otherwise)",
+    ),
 }

@@ -44,10 +44,8 @@ def runtime_of(request: Request) -> Runtime:
     return rt
 
 
-def get_context(
-    request: Request, api_key: Annotated[Optional[str], Security(api_key_header)]
-) -> Iterator[RequestContext]:
-    """Authenticate the caller and open the request's transaction."""
+def authenticate(request: Request, api_key: Optional[str]) -> str:
+    """The caller's organisation (401 when the key is missing or unknown); NUL in the path or query is 422."""
     rt = runtime_of(request)
     if not api_key:
         raise Unauthorized("Missing API key: send your key in the X-API-KEY header.")
@@ -58,6 +56,15 @@ def get_context(
         reject_nul(value, ["path", name])
     for name, value in request.query_params.multi_items():
         reject_nul(value, ["query", name])
+    return org_id
+
+
+def get_context(
+    request: Request, api_key: Annotated[Optional[str], Security(api_key_header)]
+) -> Iterator[RequestContext]:
+    """Authenticate the caller and open the request's transaction."""
+    rt = runtime_of(request)
+    org_id = authenticate(request, api_key)
     transaction = rt.db.write() if request.method in WRITE_METHODS else rt.db.read()
     with transaction as session:
         yield RequestContext(session=session, org_id=org_id, rt=rt, api_key=api_key)
