@@ -348,8 +348,8 @@ def scale_out(plan: Plan) -> Dict[str, Any]:
             pids = {str(j[2]).split(":")[1] for j in jobs if j[2]}
             out["rows"].append(
                 {
-                    "processes": count,
                     **rep.summary(),
+                    "servers": count,
                     "judged_expected": len(ids),
                     "judged_once": sum(1 for i in ids if per_log.get(i) == 1),
                     "judged_twice_or_more": sum(1 for i in ids if per_log.get(i, 0) > 1),

@@ -307,7 +307,7 @@ def _scaleout(results: Dict[str, Any]) -> List[str]:
     base = data["rows"][0]["throughput"]
     rows = [
         (
-            r["processes"],
+            r["servers"],
             f"{r['throughput']:,.0f} [{r['throughput_min']:,.0f}-{r['throughput_max']:,.0f}]",
             f"{r['throughput'] / base:.2f}x",
             r["p50_ms"],
