@@ -136,7 +136,12 @@ def render(results: Dict[str, Any]) -> str:
         + ", ".join(f"{x:.2f}" for x in results.get("load_end", m["load"])),
         f"- Python {m['python']}, SQLite {m['sqlite']}, PostgreSQL {m['postgresql']}",
         "- " + ", ".join(f"{k} {v}" for k, v in m["packages"].items()),
-        f"- commit {m['commit']}; run took {results.get('seconds', 0) / 60:.1f} min",
+        f"- commit {m['commit']}; run took {results.get('seconds', 0) / 60:.1f} min"
+        + (
+            f" (parts {', '.join(results['merged'])} are from an earlier run, `--merge`)"
+            if results.get("merged")
+            else ""
+        ),
         f"- plan: {plan['repeats']} repeats of {plan['duration']} s per load measurement (after {plan['warmup']} s "
         f"warm-up), client threads in {plan['client_processes']} client process(es); reads: up to "
         f"{plan['read_repeats']} requests each (at least 3, at most {plan['read_budget']} s)",

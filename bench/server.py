@@ -4,6 +4,7 @@
     python bench/server.py --quick                  # every part, briefly, 10k Logs (what CI runs)
     python bench/server.py --backends sqlite --sizes 10000 100000
     python bench/server.py --parts ingest sdk --out /tmp/results.md
+    python bench/server.py --parts reads --merge earlier.json    # other parts from an earlier --json
 
 PostgreSQL is used when ``--pg-url`` or ``HUMANLOOP_TEST_DATABASE_URL`` names a server
 (``postgresql+psycopg://user@host:port/db``); the benchmark creates a database of its own there for
@@ -173,6 +174,9 @@ def main() -> int:
     parser.add_argument("--pg-url", default=os.environ.get("HUMANLOOP_TEST_DATABASE_URL"), help="PostgreSQL server")
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md", help="the report (Markdown)")
     parser.add_argument("--json", type=Path, help="also write the raw results as JSON here")
+    parser.add_argument(
+        "--merge", type=Path, help="raw results (--json) of an earlier run: the parts not run now are taken from it"
+    )
     args = parser.parse_args()
     backends = args.backends or (["sqlite", "postgresql"] if args.pg_url else ["sqlite"])
     if "postgresql" in backends and not args.pg_url:
@@ -194,6 +198,12 @@ def main() -> int:
             page = _parts.capture_page(plan, backend)
         results["sdk_page"] = _parts.sdk_page(plan, page)
         results["pager"] = _parts.pager_memory(plan, page)
+    if args.merge:
+        earlier = json.loads(args.merge.read_text())
+        for key in ("ingest", "reads", "scaleout", "sdk_page", "pager"):
+            if key not in results and key in earlier:
+                results[key] = earlier[key]
+                results.setdefault("merged", []).append(key)
     results["targets"] = targets(results)
     results["seconds"] = time.perf_counter() - started
     results["load_end"] = os.getloadavg()
