@@ -144,7 +144,8 @@ def render(results: Dict[str, Any]) -> str:
         ),
         f"- plan: {plan['repeats']} repeats of {plan['duration']} s per load measurement (after {plan['warmup']} s "
         f"warm-up), client threads in {plan['client_processes']} client process(es); reads: up to "
-        f"{plan['read_repeats']} requests each (at least 3, at most {plan['read_budget']} s)",
+        f"{plan['read_repeats']} requests each after one warm-up request (at least 3, at most {plan['read_budget']} s; "
+        "1 when the warm-up took more than half that: then min = max = p50)",
         "",
     ]
     lines += _ingestion(results)

@@ -5,6 +5,7 @@
     python bench/server.py --backends sqlite --sizes 10000 100000
     python bench/server.py --parts ingest sdk --out /tmp/results.md
     python bench/server.py --parts reads --merge earlier.json    # other parts from an earlier --json
+    python bench/server.py --render bench/RESULTS.json            # the report again, from raw results
 
 PostgreSQL is used when ``--pg-url`` or ``HUMANLOOP_TEST_DATABASE_URL`` names a server
 (``postgresql+psycopg://user@host:port/db``); the benchmark creates a database of its own there for
@@ -177,7 +178,11 @@ def main() -> int:
     parser.add_argument(
         "--merge", type=Path, help="raw results (--json) of an earlier run: the parts not run now are taken from it"
     )
+    parser.add_argument("--render", type=Path, help="only write the report from the raw results (--json) of a run")
     args = parser.parse_args()
+    if args.render:
+        args.out.write_text(_report.render(json.loads(args.render.read_text())))
+        return 0
     backends = args.backends or (["sqlite", "postgresql"] if args.pg_url else ["sqlite"])
     if "postgresql" in backends and not args.pg_url:
         parser.error("postgresql needs --pg-url or HUMANLOOP_TEST_DATABASE_URL")
