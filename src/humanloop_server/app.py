@@ -9,6 +9,7 @@ from typing import AsyncIterator, Optional
 from fastapi import FastAPI
 
 from .api import build_api_router
+from .api.bench import build_bench_router
 from .api.empty_body import EmptyBodyMiddleware
 from .api.errors import BusyDatabaseMiddleware, install_error_handlers
 from .api.idempotency import IdempotencyMiddleware
@@ -54,12 +55,16 @@ def stop(app: FastAPI) -> None:
         del app.state.runtime
 
 
-def create_app(settings: Optional[Settings] = None) -> FastAPI:
+def create_app(settings: Optional[Settings] = None, *, benchmark_routes: Optional[bool] = None) -> FastAPI:
     """Build the FastAPI application.
 
     ``settings`` default to the environment (`Settings.from_env()`). The database is opened and
     migrated when the application starts (lifespan), and closed when it stops.
+    ``benchmark_routes`` (default: ``settings.benchmark_routes``) adds the routes that only the
+    benchmark uses (`api/bench.py`; not in the API document).
     """
+    if benchmark_routes is None:
+        benchmark_routes = settings is not None and settings.benchmark_routes
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -86,4 +91,6 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware)
     install_error_handlers(app)
     app.include_router(build_api_router())
+    if benchmark_routes:
+        app.include_router(build_bench_router())
     return app

@@ -49,6 +49,8 @@ class Settings:
     # most background jobs one organisation may have running while another organisation has work
     # (None: this process's workers - 1, at least 1); see resolved_worker_share
     worker_share: Optional[int] = None
+    # bench/server.py only: adds the floor route of the ingestion benchmark (api/bench.py)
+    benchmark_routes: bool = False
 
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None, **overrides: Any) -> Settings:
@@ -167,5 +169,10 @@ VARIABLES: Dict[str, Tuple[str, Callable[[str], Any], str]] = {
         _positive_int,
         "most background jobs one organisation may run at once while another organisation has work"
         " (default: HUMANLOOP_WORKERS - 1, at least 1; alone, an organisation may use every worker)",
+    ),
+    "HUMANLOOP_BENCHMARK_ROUTES": (
+        "benchmark_routes",
+        _flag,
+        "1: add the benchmark's floor route (bench/server.py sets it; never needed otherwise)",
     ),
 }

@@ -1,0 +1,91 @@
+"""The server benchmark keeps working: `bench/server.py --quick` runs every part and writes every section.
+
+Nothing here looks at a timing: benchmarks report, they assert nothing about time. The run uses
+SQLite, and PostgreSQL too when ``HUMANLOOP_TEST_DATABASE_URL`` is set (as in CI).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from humanloop_server.app import create_app
+from humanloop_server.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bench"))
+import _report  # noqa: E402
+
+README_BODY = {
+    "path": "support/answer-bot",
+    "prompt": {"model": "gpt-4o", "template": [{"role": "system", "content": "You help {{customer}}."}]},
+    "inputs": {"customer": "Ada"},
+    "output": "Happy to help!",
+}
+
+
+def test_quick_benchmark_runs_and_reports_every_section(tmp_path: Path) -> None:
+    out = tmp_path / "RESULTS.md"
+    raw = tmp_path / "results.json"
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "server.py"), "--quick", "--out", str(out), "--json", str(raw)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        env=dict(os.environ),
+    )
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-4000:]
+    text = out.read_text()
+    for heading in _report.SECTIONS:
+        assert heading in text, heading
+    results = json.loads(raw.read_text())
+    backends = ["sqlite"] + (["postgresql"] if os.environ.get("HUMANLOOP_TEST_DATABASE_URL") else [])
+    assert sorted(results["ingest"]) == sorted(backends)
+    assert sorted(results["reads"]) == sorted(backends)
+    for backend in backends:
+        ingest = results["ingest"][backend]
+        variants = {r["variant"] for r in ingest["rows"]}
+        assert {"floor", "prompts.log", "floor + Idempotency-Key", "prompts.log without Idempotency-Key"} <= variants
+        assert all(r["calls"] > 0 for r in ingest["rows"] + ingest["other"]), backend
+        assert ingest["drain"]["judgments"] == ingest["drain"]["jobs"]
+        sizes = results["reads"][backend]["sizes"]
+        assert sizes and sizes[0]["rows"] >= 10_000 and len(sizes[0]["reads"]) == 13
+    if "postgresql" in backends:
+        rows = results["scaleout"]["rows"]
+        assert [r["servers"] for r in rows] == [1, 2]
+        assert all(r["judged_once"] == r["judged_expected"] for r in rows)
+    else:
+        assert "Not run" in text.split("## 3. Scale-out")[1].split("## 4")[0]
+    assert results["sdk_page"]["records"] == 100
+    assert len(results["pager"]["rows"]) == 2
+    assert [t["target"] for t in results["targets"]]
+
+
+def test_the_floor_route_exists_only_for_the_benchmark(tmp_path: Path) -> None:
+    key = "hl_bench_floor_test"
+    for enabled in (False, True):
+        settings = Settings(data_dir=tmp_path / str(enabled), api_key=key, workers=0, benchmark_routes=enabled)
+        app = create_app(settings)
+        assert not any("bench" in path for path in app.openapi()["paths"])
+        with TestClient(app, base_url="http://127.0.0.1") as client:
+            r = client.post("/v5/bench/floor", json=README_BODY, headers={"X-API-KEY": key})
+            if not enabled:
+                assert r.status_code == 404
+                continue
+            assert r.status_code == 200 and set(r.json()) == {"id", "prompt_id", "version_id", "session_id"}
+            assert client.post("/v5/bench/floor", json=README_BODY).status_code == 401
+            assert client.post("/v5/bench/floor", json={"messages": "not a list"}, headers={"X-API-KEY": key}).status_code == 422
+            # it stores nothing
+            logs = client.get("/v5/prompts", headers={"X-API-KEY": key}).json()
+            assert all(p["path"] != "support/answer-bot" for p in logs["records"])
+
+
+def test_settings_flag_reads_the_environment() -> None:
+    assert Settings.from_env({"HUMANLOOP_BENCHMARK_ROUTES": "1"}).benchmark_routes is True
+    assert Settings.from_env({}).benchmark_routes is False
