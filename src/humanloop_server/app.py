@@ -8,6 +8,7 @@ from typing import AsyncIterator, Optional
 
 from fastapi import FastAPI
 
+from . import web
 from .api import build_api_router
 from .api.errors import install_error_handlers
 from .api.idempotency import IdempotencyMiddleware
@@ -73,6 +74,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.add_middleware(IdempotencyMiddleware)
-    install_error_handlers(app)
+    install_error_handlers(app, html=web.error_page)
     app.include_router(build_api_router())
+    web.mount(app)
     return app
