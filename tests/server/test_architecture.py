@@ -260,3 +260,18 @@ def test_every_job_kind_runs_in_a_fresh_interpreter(tmp_path: Path) -> None:
 def test_services_speak_no_http(word: str) -> None:
     found = [(name, n) for name, n, line in _source_lines() if word in line and not is_http_layer(name)]
     assert found == []
+
+
+def test_the_web_app_reaches_the_database_only_through_services() -> None:
+    """``web/`` is an HTTP layer like ``api/``: it opens transactions with ``rt.db.read()`` /
+    ``rt.db.write()`` and hands them to services, and never imports models or SQLAlchemy."""
+    offenders: List[Tuple[str, str]] = []
+    known = set(modules())
+    for name, path in modules().items():
+        if not name.startswith("humanloop_server.web"):
+            continue
+        for node in runtime_imports(ast.parse(path.read_text(encoding="utf-8"))):
+            for target in imported(name, path, node, known):
+                if target.split(".")[0] == "sqlalchemy" or target.startswith("humanloop_server.db"):
+                    offenders.append((name, target))
+    assert "humanloop_server.web.auth" in known and offenders == []
