@@ -38,7 +38,7 @@ def chat_prompt(hl: Humanloop, path: str, content: str = "{{question}}", **kw: A
 def test_sign_in_and_out(browser: Any, server: Server, uid: str) -> None:
     context = browser.new_context()
     page = context.new_page()
-    visit = Visit(page, root_url(server), "sign_in_and_out")
+    visit = Visit(page, root_url(server), f"sign_in_and_out_{server.backend}")
     # an unauthenticated page sends the browser to the sign-in page, and back after it
     visit.go(f"/files?q={uid}")
     assert "/sign-in?next=" in page.url
@@ -439,7 +439,7 @@ def test_another_organisation_sees_none_of_it(browser: Any, server: Server, hl: 
     log = hl.prompts.log(id=prompt.id, inputs={"question": "secret"}, output="classified")
     context = browser.new_context()
     page = context.new_page()
-    visit = Visit(page, root_url(server), "another_organisation")
+    visit = Visit(page, root_url(server), f"another_organisation_{server.backend}")
     visit.sign_in(server.other_key)
     visit.go(f"/files?q={uid}")
     expect(page.locator("li.file")).to_have_count(0)
