@@ -542,3 +542,20 @@ def test_api_clients_keep_the_json_answers(server: Server) -> None:
     # web routes are not part of the API's document
     paths = httpx.get(f"{root}/openapi.json").json()["paths"]
     assert paths and all(p.startswith("/v5/") for p in paths)
+
+
+def test_revoking_the_key_signs_its_sessions_out(browser: Any, server: Server, uid: str) -> None:
+    from humanloop_server.services import keys
+
+    key = f"hl_web_revoked_{uid}"
+    keys.register_key(server.runtime, key, f"e2e-{server.backend}", name=f"web-{uid}")
+    context = browser.new_context()
+    visit = Visit(context.new_page(), root_url(server), f"revoked_key_{server.backend}")
+    visit.sign_in(key)
+    visit.go("/files")
+    assert visit.page.url.endswith("/files")
+    info = next(k for k in keys.list_keys(server.runtime.db) if k.name == f"web-{uid}")
+    keys.revoke_key(server.runtime.db, info.id)
+    visit.go("/files")
+    assert "/sign-in" in visit.page.url
+    context.close()

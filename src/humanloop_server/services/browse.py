@@ -32,6 +32,7 @@ from ..db.models import (
 from . import environments, files, logs
 from .common import iso, unprocessable
 from .context import Context
+from .evaluations import report
 from .evaluations.lookup import get_evaluation
 from .evaluations.state import load_state
 from .tenancy import find_owned, get_owned
@@ -555,7 +556,8 @@ def evaluations_of(ctx: Context, file_id: str) -> List[Dict[str, Any]]:
 
 def evaluation_grid(ctx: Context, evaluation_id: str, page: int = 1, size: int = 20) -> Dict[str, Any]:
     """An Evaluation's columns (evaluated versions and batches), Evaluators, and one page of rows:
-    each datapoint with the Log of every column and that Log's judgments."""
+    each datapoint with the Log of every column and that Log's judgments; with its statistics
+    (``stats``, from ``services.evaluations.stats``)."""
     if page < 1 or size < 1:
         raise unprocessable("page and size must be at least 1", ["query", "page"])
     ev = get_evaluation(ctx, evaluation_id)
@@ -620,4 +622,5 @@ def evaluation_grid(ctx: Context, evaluation_id: str, page: int = 1, size: int =
         "page": page,
         "size": size,
         "total_rows": len(state.datapoints),
+        "stats": report.stats(ctx, ev.id, state=state),
     }
