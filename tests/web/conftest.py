@@ -39,8 +39,11 @@ def root_url(server: Server) -> str:
     return server.base_url[: -len("/v5")]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """Headless Chromium for the tests of one module. Not for the whole session: Playwright's sync API
+    runs an event loop while it is started, and the asynchronous tests of other modules (which pytest
+    may order in between, grouped by database backend) need none running."""
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
         pytest.fail(
             f"Chromium is not installed at {CHROMIUM}: the web app's browser tests need it. "

@@ -518,7 +518,9 @@ def test_pages_escape_what_users_wrote(tab: Visit, hl: Humanloop, uid: str) -> N
         f"/files?q={SCRIPT}",
     ]
     for path in visited:
-        tab.go(path)
+        response = tab.go(path)
+        # and had anything slipped through, the page's policy lets no inline script run
+        assert "script-src 'self'" in response.headers["content-security-policy"], path
         time.sleep(0.1)  # an injected handler would have run by now
         assert page.evaluate("window.__pwned") is None, path
         assert page.locator("script:not([src])").count() == 0, path

@@ -22,7 +22,7 @@ import secrets
 import threading
 import time
 from typing import Dict, Iterator, Optional
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import Depends, Request
 from starlette.datastructures import FormData
@@ -133,8 +133,9 @@ def current_session(request: Request) -> WebSession:
     store = sessions(request)
     session = store.get(request.cookies.get(COOKIE))
     back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    if request.method != "GET":
-        back = request.headers.get("HX-Current-URL") or "/"
+    if request.method != "GET":  # after sign-in, go back to the page the form was on
+        current = urlsplit(request.headers.get("HX-Current-URL") or request.headers.get("Referer") or "/")
+        back = current.path + (f"?{current.query}" if current.query else "")
     if session is None:
         raise SignInRequired(back)
     if org_for_key_hash(runtime(request).db, session.key_hash) is None:  # revoked since: signed out

@@ -86,7 +86,13 @@
         credentials: "same-origin",
       });
       if (!response.ok || !response.body) {
-        say(await response.text(), true);
+        var type = response.headers.get("Content-Type") || "";
+        say(
+          type.indexOf("text/plain") === 0
+            ? await response.text()
+            : "The run was refused (HTTP " + response.status + "). Reload the page and try again.",
+          true
+        );
         return;
       }
       var reader = response.body.getReader();
