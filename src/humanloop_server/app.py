@@ -10,9 +10,11 @@ from fastapi import FastAPI
 
 from . import web
 from .api import build_api_router
-from .api.errors import install_error_handlers
+from .api.empty_body import EmptyBodyMiddleware
+from .api.errors import BusyDatabaseMiddleware, install_error_handlers
 from .api.idempotency import IdempotencyMiddleware
-from .services import idempotency, keys
+from .api.limits import BodyLimitMiddleware
+from .services import evaluator_runtime, idempotency, keys
 from .services.context import Runtime
 from .settings import Settings
 from .wiring import JOB_HANDLERS, build_runtime
@@ -29,11 +31,14 @@ DESCRIPTION = (
 
 
 def start(app: FastAPI, settings: Settings) -> Runtime:
-    """Open and migrate the database, register the start-up API key, start the workers."""
+    """Open and migrate the database, register the start-up API key, say how evaluators are
+    isolated, start the workers."""
     rt = build_runtime(settings)
     if settings.api_key:
         keys.register_startup_key(rt, settings.api_key, settings.default_org_name)
     idempotency.sweep(rt.db, settings.idempotency_ttl_seconds)
+    isolated, line = evaluator_runtime.sandbox_report(settings)
+    logger.log(logging.INFO if isolated else logging.WARNING, "%s", line)
     app.state.runtime = rt
     app.state.workers = WorkerPool(rt, JOB_HANDLERS).start()
     return rt
@@ -73,7 +78,13 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         separate_input_output_schemas=False,
         lifespan=lifespan,
     )
+    # the last added is the outermost: the body limit holds before anything reads a body, and a
+    # busy database is a 503 whether the routes or the Idempotency-Key layer met it; an empty body
+    # becomes {} inside the Idempotency-Key layer, which sees the request as sent
+    app.add_middleware(EmptyBodyMiddleware)
     app.add_middleware(IdempotencyMiddleware)
+    app.add_middleware(BusyDatabaseMiddleware)
+    app.add_middleware(BodyLimitMiddleware)
     install_error_handlers(app, html=web.error_page)
     app.include_router(build_api_router())
     web.mount(app)

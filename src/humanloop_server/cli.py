@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import importlib
+import logging
 import os
 import socket
 import sys
@@ -140,6 +141,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
             "No HUMANLOOP_API_KEY set; create a key for this server with: "
             f"humanloop-server keys create{_same_database_options(settings)}"
         )
+    # the server's own messages (such as the start-up line on the evaluator sandbox) go to stderr
+    # like uvicorn's
+    own = logging.getLogger("humanloop_server")
+    if not own.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s:     %(message)s"))
+        own.addHandler(handler)
+        own.setLevel(args.log_level.upper())
     config = uvicorn.Config(
         app, host=args.host, port=args.port, log_level=args.log_level, use_colors=_colour_ok(sys.stderr)
     )
@@ -192,6 +201,8 @@ def cmd_keys_create(args: argparse.Namespace) -> int:
     rt = _runtime(settings)
     try:
         key = keys.create_key(rt, args.org or settings.default_org_name, name=args.name)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
     finally:
         rt.db.dispose()
     print(key, flush=True)

@@ -27,6 +27,8 @@ class Settings:
     api_key: Optional[str] = None
     default_org_name: str = "default"
     sqlite_busy_timeout_ms: int = 30000
+    # largest request body accepted (JSON and multipart uploads alike); 0: no limit
+    max_body_bytes: int = 32 * 1024 * 1024
     # how long an Idempotency-Key is remembered
     idempotency_ttl_seconds: int = 24 * 3600
     # how long a duplicate request waits for the first one to finish before answering 409
@@ -35,9 +37,18 @@ class Settings:
     workers: int = 2
     evaluator_timeout_seconds: float = 10.0
     evaluator_memory_mb: int = 512
+    # the evaluator sandbox (humanloop_server/sandbox/)
+    evaluator_max_processes: int = 16
+    evaluator_disk_mb: int = 64
+    bwrap: str = "bwrap"
+    evaluator_cgroup: Optional[Path] = None
+    unsafe_unsandboxed_evaluators: bool = False
     job_max_attempts: int = 5
     job_stale_seconds: float = 300.0
     job_poll_seconds: float = 1.0
+    # most background jobs one organisation may have running while another organisation has work
+    # (None: this process's workers - 1, at least 1); see resolved_worker_share
+    worker_share: Optional[int] = None
 
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None, **overrides: Any) -> Settings:
@@ -52,8 +63,9 @@ class Settings:
                 except ValueError:
                     raise ValueError(f"{var}={raw!r} is not a valid value ({_help})") from None
         kwargs.update({k: v for k, v in overrides.items() if v is not None})
-        if "data_dir" in kwargs:
-            kwargs["data_dir"] = Path(str(kwargs["data_dir"])).expanduser()
+        for name in ("data_dir", "evaluator_cgroup"):
+            if kwargs.get(name) is not None:
+                kwargs[name] = Path(str(kwargs[name])).expanduser()
         return cls(**kwargs)
 
     @property
@@ -63,12 +75,39 @@ class Settings:
         return "sqlite:///" + str(Path(self.data_dir).resolve() / "humanloop.db")
 
     @property
+    def resolved_worker_share(self) -> int:
+        """The share in force: ``worker_share``, or one worker less than this process runs (at least 1).
+
+        Running jobs are counted over every server process, so with several processes running
+        workers, set ``worker_share`` from their total.
+        """
+        if self.worker_share is not None:
+            return max(1, self.worker_share)
+        return max(1, self.workers - 1)
+
+    @property
     def is_sqlite(self) -> bool:
         return self.resolved_database_url.startswith("sqlite")
 
 
 def _path(raw: str) -> Path:
     return Path(raw).expanduser()
+
+
+def _flag(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(raw)
+
+
+def _positive_int(raw: str) -> int:
+    value = int(raw)
+    if value < 1:
+        raise ValueError(raw)
+    return value
 
 
 #: environment variable -> (Settings field, parser, what it means)
@@ -82,6 +121,11 @@ VARIABLES: Dict[str, Tuple[str, Callable[[str], Any], str]] = {
     "HUMANLOOP_API_KEY": ("api_key", str, "an API key registered at start-up for the default organisation"),
     "HUMANLOOP_DEFAULT_ORG": ("default_org_name", str, "name of that organisation (default 'default')"),
     "HUMANLOOP_SQLITE_BUSY_TIMEOUT_MS": ("sqlite_busy_timeout_ms", int, "how long a SQLite writer waits for the lock"),
+    "HUMANLOOP_MAX_BODY_BYTES": (
+        "max_body_bytes",
+        int,
+        "largest request body accepted, in bytes, CSV uploads included (default 33554432 = 32 MiB; 0: no limit)",
+    ),
     "HUMANLOOP_IDEMPOTENCY_TTL_SECONDS": ("idempotency_ttl_seconds", int, "how long an Idempotency-Key is remembered"),
     "HUMANLOOP_WORKERS": ("workers", int, "background worker threads (0: none start)"),
     "HUMANLOOP_EVALUATOR_TIMEOUT": (
@@ -89,8 +133,39 @@ VARIABLES: Dict[str, Tuple[str, Callable[[str], Any], str]] = {
         float,
         "wall-clock seconds a Python evaluator may run",
     ),
-    "HUMANLOOP_EVALUATOR_MEMORY_MB": ("evaluator_memory_mb", int, "memory limit of a Python evaluator, in MiB"),
+    "HUMANLOOP_EVALUATOR_MEMORY_MB": (
+        "evaluator_memory_mb",
+        int,
+        "memory limit of a Python evaluator, in MiB (all its processes together when cgroups are usable)",
+    ),
+    "HUMANLOOP_EVALUATOR_MAX_PROCESSES": (
+        "evaluator_max_processes",
+        int,
+        "processes and threads a Python evaluator may have at once, its own included",
+    ),
+    "HUMANLOOP_EVALUATOR_DISK_MB": (
+        "evaluator_disk_mb",
+        int,
+        "size of the evaluator sandbox's /tmp, its only writable place, in MiB",
+    ),
+    "HUMANLOOP_BWRAP": ("bwrap", str, "the bubblewrap executable (a name looked up on PATH, or a path)"),
+    "HUMANLOOP_EVALUATOR_CGROUP": (
+        "evaluator_cgroup",
+        _path,
+        "a cgroup v2 directory, writable by the server, to create evaluation cgroups in (default: found automatically)",
+    ),
+    "HUMANLOOP_UNSAFE_UNSANDBOXED_EVALUATORS": (
+        "unsafe_unsandboxed_evaluators",
+        _flag,
+        "1: run Python evaluators WITHOUT isolation when no sandbox works (dangerous; default 0: refuse them)",
+    ),
     "HUMANLOOP_JOB_MAX_ATTEMPTS": ("job_max_attempts", int, "attempts of a background job before it fails"),
     "HUMANLOOP_JOB_STALE_SECONDS": ("job_stale_seconds", float, "after this, a job whose worker vanished runs again"),
     "HUMANLOOP_JOB_POLL_SECONDS": ("job_poll_seconds", float, "how often idle workers look for jobs"),
+    "HUMANLOOP_WORKER_SHARE": (
+        "worker_share",
+        _positive_int,
+        "most background jobs one organisation may run at once while another organisation has work"
+        " (default: HUMANLOOP_WORKERS - 1, at least 1; alone, an organisation may use every worker)",
+    ),
 }

@@ -113,7 +113,7 @@ def test_generated_code_sends_what_the_contract_says(project: Path) -> None:
         out["log"] = [str(seen[-1].url), json.loads(seen[-1].content), type(log).__name__,
                       type(log.children[0]).__name__]
         client.widgets.log()
-        out["empty_body"] = json.loads(seen[-1].content)
+        out["empty_body"] = [seen[-1].content.decode(), seen[-1].headers.get("content-type")]
         client.widgets.log(choice={"id": "w", "kind": "widget", "ai_21": "k"})
         out["renamed"] = json.loads(seen[-1].content)
         out["list"] = [w.id for w in client.widgets.list(tag=["a", "b"])] + [str(seen[-1].url)]
@@ -134,7 +134,7 @@ def test_generated_code_sends_what_the_contract_says(project: Path) -> None:
         "WidgetLogResponse",
         "GadgetLogResponse",
     ]
-    assert out["empty_body"] == {}
+    assert out["empty_body"] == ["", None]  # no body parameter set: no body at all, as the 0.8.6 SDK
     assert out["renamed"] == {"choice": {"id": "w", "kind": "widget", "ai21": "k"}}  # TypedDict key -> wire name
     assert out["list"] == ["w1", "http://x/v5/widgets?page=1&tag=a&tag=b"]
     assert out["delete"] == [None, "http://x/v5/widgets/a%2Fb"]

@@ -149,3 +149,27 @@ def test_datetimes_utc_as_z_offsets_kept_naive_made_local() -> None:
     naive = dt.datetime(2024, 1, 2, 3, 4, 5)
     sent = serialize_datetime(naive)
     assert dt.datetime.fromisoformat(sent.replace("Z", "+00:00")) == naive.astimezone()
+
+
+def test_a_call_that_sets_no_body_parameter_sends_no_body() -> None:
+    """As the 0.8.6 SDK: `prompts.update_log(id=..., log_id=...)` and the like send no body and no
+    content type; a body with anything in it (even only nulls) is still sent."""
+    from humanloop import Humanloop
+
+    from ..sdk import fixtures as fx
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=fx.directory() if "directories" in request.url.path else fx.prompt_log())
+
+    rec = Recorder(answer)
+    client = Humanloop(
+        api_key="k", base_url="http://hl.test/v5", httpx_client=httpx.Client(transport=httpx.MockTransport(rec))
+    )
+    client.prompts.update_log(id="pr_1", log_id="log_1")
+    client.directories.create()
+    for request in rec.requests:
+        assert request.content == b"" and "content-type" not in request.headers
+    client.prompts.update_log(id="pr_1", log_id="log_1", output=None)
+    assert json.loads(rec.requests[-1].content) == {"output": None}
+    sync_wrapper(rec).request("POST", "x", json={"a": OMIT}, request_options={"additional_body_parameters": {"b": 1}})
+    assert json.loads(rec.requests[-1].content) == {"b": 1}

@@ -67,7 +67,7 @@ def test_cli_create_key_then_serve(tmp_path: Path) -> None:
                 time.sleep(0.1)
         assert r.status_code == 200 and r.json()["total"] == 0
         evaluators = httpx.get(f"http://127.0.0.1:{port}/v5/evaluators", headers={"X-API-KEY": key}).json()
-        assert evaluators["total"] == 4
+        assert evaluators["total"] == 6  # the example Evaluators: 3 code, 2 AI, 1 human
         assert httpx.get(f"http://127.0.0.1:{port}/v5/prompts", headers={"X-API-KEY": "nope"}).status_code == 401
     finally:
         proc.terminate()
@@ -114,6 +114,29 @@ def test_concurrent_duplicates_with_one_key_act_once(server: Server, uid: str) -
     assert len({r.json()["id"] for r in ok}) == 1
     with server.client() as c:
         assert c.get("/logs", params={"file_id": ok[0].json()["prompt_id"]}).json()["total"] == 1
+
+
+def test_concurrent_duplicate_prompt_calls_store_their_logs_once(server: Server, uid: str) -> None:
+    """prompts.call ends its transaction while the provider works: duplicates may both call it, but
+    only one stores its samples; the others replay that answer."""
+    key = str(uuid.uuid4())
+    n = 8
+    barrier = threading.Barrier(n)
+    kernel = {"model": "mock-1", "provider": "mock", "template": [{"role": "user", "content": "hi {{x}}"}]}
+    body = {"path": f"{uid}/dup-call", "prompt": kernel, "inputs": {"x": "there"}, "num_samples": 2}
+
+    def send(_: int) -> httpx.Response:
+        with server.client() as c:
+            barrier.wait()
+            return c.post("/prompts/call", json=body, headers={"Idempotency-Key": key})
+
+    with ThreadPoolExecutor(n) as pool:
+        responses = list(pool.map(send, range(n)))
+    assert [r.status_code for r in responses] == [200] * n, [r.text for r in responses if r.status_code != 200]
+    assert len({r.json()["id"] for r in responses}) == 1
+    with server.client() as c:
+        logs = c.get("/logs", params={"file_id": responses[0].json()["prompt"]["id"]}).json()
+    assert logs["total"] == 2
 
 
 @pytest.mark.parametrize("method", ["patch", "delete"])

@@ -1,6 +1,11 @@
-"""services.evaluator_runtime: Python evaluators in a limited child process; LLM verdict parsing."""
+"""services.evaluator_runtime: Python evaluators in the sandbox; LLM verdict parsing."""
 
+import json
+import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 from typing import Any, Optional
 
 import pytest
@@ -124,7 +129,8 @@ def test_runner_cannot_see_secrets_nor_stdin(monkeypatch: pytest.MonkeyPatch) ->
     code = "import os\ndef f(log):\n    return repr(sorted(os.environ.items()))\n"
     out = run(code, "text")
     assert out.error is None
-    assert "visible" in out.judgment
+    # the sandbox starts from an empty environment: nothing of the server's, harmless or not
+    assert "visible" not in out.judgment and "PATH" in out.judgment
     for secret in ("sk-secret-1", "hl-secret-2", "tok-secret-3", "pw@h"):
         assert secret not in out.judgment
     out = run("def f(log):\n    return input()\n", "text")
@@ -198,3 +204,103 @@ def test_llm_evaluator_with_the_mock_provider() -> None:
     s["return_type"] = "boolean"
     out = rt.evaluate(s, {"inputs": {"q": "why"}, "output": "because"}, None, FAST)
     assert out is not None and out.judgment is None and "boolean" in (out.error or "")
+
+
+# ---------------------------------------------------------------- the sandbox
+
+
+def test_sandbox_settings_from_the_environment() -> None:
+    s = Settings.from_env(
+        {
+            "HUMANLOOP_EVALUATOR_MAX_PROCESSES": "4",
+            "HUMANLOOP_EVALUATOR_DISK_MB": "8",
+            "HUMANLOOP_BWRAP": "/opt/bwrap",
+            "HUMANLOOP_EVALUATOR_CGROUP": "/sys/fs/cgroup/hl",
+            "HUMANLOOP_UNSAFE_UNSANDBOXED_EVALUATORS": "yes",
+        }
+    )
+    assert (s.evaluator_max_processes, s.evaluator_disk_mb, s.bwrap) == (4, 8, "/opt/bwrap")
+    assert s.evaluator_cgroup == Path("/sys/fs/cgroup/hl") and s.unsafe_unsandboxed_evaluators is True
+    defaults = Settings.from_env({})
+    assert (defaults.evaluator_max_processes, defaults.evaluator_disk_mb, defaults.bwrap) == (16, 64, "bwrap")
+    assert defaults.unsafe_unsandboxed_evaluators is False and defaults.evaluator_cgroup is None
+    assert Settings.from_env({"HUMANLOOP_UNSAFE_UNSANDBOXED_EVALUATORS": "0"}).unsafe_unsandboxed_evaluators is False
+    with pytest.raises(ValueError, match="HUMANLOOP_UNSAFE_UNSANDBOXED_EVALUATORS"):
+        Settings.from_env({"HUMANLOOP_UNSAFE_UNSANDBOXED_EVALUATORS": "perhaps"})
+
+
+WHO = (
+    "import json, os\n"
+    "def f(log):\n"
+    "    return json.dumps([os.getuid(), sorted(p for p in os.listdir('/proc') if p.isdigit())])\n"
+)
+
+
+def test_without_cgroups_the_sandbox_still_isolates_and_says_what_does_not_hold(tmp_path: Path) -> None:
+    # a cgroup directory that is not one: no cgroups, bwrap alone
+    settings = Settings(evaluator_timeout_seconds=2.0, evaluator_memory_mb=256, evaluator_cgroup=tmp_path)
+    isolated, line = rt.sandbox_report(settings)
+    assert isolated and "bubblewrap sandbox" in line
+    assert "no cgroups" in line and "NOT limited for the whole evaluation: memory" in line
+    out = rt.evaluate(spec(WHO, "text"), {"output": "a"}, None, settings)
+    assert out is not None and out.error is None, out and out.error
+    uid, pids = json.loads(out.judgment)
+    assert uid == 65534 and len(pids) <= 3
+    big = rt.evaluate(spec("def f(log):\n    x = bytearray(2 * 1024 ** 3)\n"), {"output": "a"}, None, settings)
+    assert big is not None and "memory" in (big.error or "").lower()
+
+
+EVALUATE_AND_LIST_CGROUPS = """
+import json, os, sys
+from humanloop_server import sandbox
+from humanloop_server.services import evaluator_runtime as rt
+from humanloop_server.settings import Settings
+
+settings = Settings(data_dir=sys.argv[1], evaluator_timeout_seconds=2.0, evaluator_memory_mb=256)
+escape = (
+    "import subprocess, sys\\n"
+    "def f(log):\\n"
+    "    subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(30)'], start_new_session=True)\\n"
+    "    return True\\n"
+)
+spec = {"evaluator_type": "python", "code": escape, "return_type": "boolean", "arguments_type": "target_free"}
+isolation = sandbox.probe(sandbox.SandboxConfig.from_settings(settings))
+judgments = [rt.evaluate(spec, {"output": "a"}, None, settings).judgment for _ in range(2)]
+mine = f"{sandbox.cgroups.PREFIX}{os.getpid()}-"
+parents = [str(h.parent) for h in isolation.cgroups.hierarchies] if isolation.cgroups else []
+left = [p.name for h in (isolation.cgroups.hierarchies if isolation.cgroups else ()) for p in h.parent.iterdir()
+        if p.name.startswith(mine)]
+print(json.dumps({"judgments": judgments, "parents": parents, "left": left, "problem": isolation.cgroup_problem}))
+"""
+
+
+def test_every_evaluation_cgroup_is_removed(tmp_path: Path) -> None:
+    # in a fresh interpreter, so that no other evaluation of this process (a background worker of
+    # another test's server) can be running meanwhile
+    done = subprocess.run(
+        [sys.executable, "-c", EVALUATE_AND_LIST_CGROUPS, str(tmp_path)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    got = json.loads(done.stdout.strip().splitlines()[-1])
+    if not got["parents"]:
+        pytest.skip(f"no usable cgroups here: {got['problem']}")
+    assert got["judgments"] == [True, True]
+    assert got["left"] == []
+
+
+def test_the_data_directory_stays_hidden_even_under_a_bound_directory() -> None:
+    # a data directory inside the interpreter's prefix, which the sandbox binds read-only
+    data = Path(sys.prefix) / f"hl-hidden-{os.getpid()}"
+    try:
+        data.mkdir()
+    except OSError:
+        pytest.skip("the interpreter's prefix is not writable here")
+    try:
+        (data / "humanloop.db").write_bytes(b"secret rows")
+        settings = Settings(data_dir=data, evaluator_timeout_seconds=2.0, evaluator_memory_mb=256)
+        code = f"import os\ndef f(log):\n    return repr(os.listdir({str(data)!r}))\n"
+        out = rt.evaluate(spec(code, "text"), {"output": "a"}, None, settings)
+        assert out is not None and out.error is None and out.judgment == "[]", out
+    finally:
+        (data / "humanloop.db").unlink()
+        data.rmdir()

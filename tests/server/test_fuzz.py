@@ -31,7 +31,7 @@ import json
 import os
 import uuid
 from pathlib import Path
-from typing import Any, Dict, Iterator, List
+from typing import Any, Dict, Iterator, List, Tuple
 
 import httpx
 import pytest
@@ -107,6 +107,47 @@ def flatmap_query(context: Any, query: Dict[str, Any]) -> st.SearchStrategy:
         else:
             out[name] = _with_real(value, candidates)
     return st.fixed_dictionaries(out)
+
+
+#: one character past the lengths of the bounded text columns (String(128), (255), (1024), (2048) in
+#: db/models.py): PostgreSQL refuses such values, SQLite would store them, the server must answer 422
+OVERLONG = (129, 256, 1025, 2049)
+
+
+def _string_leaves(value: Any, path: Tuple[Any, ...] = ()) -> List[Tuple[Any, ...]]:
+    if isinstance(value, str):
+        return [path]
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _string_leaves(v, (*path, k))]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _string_leaves(v, (*path, i))]
+    return []
+
+
+def _lengthen(value: Any, path: Tuple[Any, ...], n: int) -> Any:
+    if not path:
+        return (value + "x" * n)[:n] if value else "x" * n
+    head, rest = path[0], path[1:]
+    copy = dict(value) if isinstance(value, dict) else list(value)
+    copy[head] = _lengthen(value[head], rest, n)
+    return copy
+
+
+@schema.hook
+def flatmap_body(context: Any, body: Any) -> st.SearchStrategy:
+    """One body in four has one of its strings made one character too long for a bounded column.
+
+    Top-level strings are chosen when there are any: most bounded columns store one of those
+    (paths, names, ids, ``user``, ``source`` ...); nested ones are mostly free text.
+    """
+    leaves = _string_leaves(body) if isinstance(body, dict) else []
+    leaves = [p for p in leaves if len(p) == 1] or leaves
+    if not leaves:
+        return st.just(body)
+    overlong = st.tuples(st.sampled_from(leaves), st.sampled_from(OVERLONG)).map(
+        lambda pick: _lengthen(body, pick[0], pick[1])
+    )
+    return st.integers(0, 3).flatmap(lambda k: overlong if k == 0 else st.just(body))
 
 
 def _ok(r: httpx.Response) -> Dict[str, Any]:

@@ -5,7 +5,7 @@ import os
 import threading
 import time
 from pathlib import Path
-from typing import Any, Iterator, List
+from typing import Any, Callable, Iterator, List
 
 import pytest
 from sqlalchemy import select, update
@@ -15,6 +15,7 @@ from humanloop_server.db.database import Database
 from humanloop_server.db.models import Job
 from humanloop_server.services import judgments
 from humanloop_server.services.context import Runtime
+from humanloop_server.services.keys import register_key
 from humanloop_server.settings import Settings
 from humanloop_server.wiring import JOB_HANDLERS
 from humanloop_server.workers import queue
@@ -154,6 +155,103 @@ def test_worker_pool_runs_jobs_and_stops(rt: Runtime) -> None:
         pool.stop()
     assert pool._threads == []
     assert WorkerPool(rt, JOB_HANDLERS, n=0).start()._threads == []
+
+
+# ---------------------------------------------------------------- fair claiming
+
+
+def _org(rt: Runtime, name: str) -> str:
+    return register_key(rt, f"hl_key_{name}", name).id
+
+
+def _enqueue_for(rt: Runtime, org_id: str, kind: str, n: int) -> List[int]:
+    ids = []
+    for i in range(n):  # one transaction each: run_after grows with the enqueueing order
+        with rt.db.write() as s:
+            job = queue.enqueue(s, org_id, kind, {"i": i})
+            assert job is not None
+            ids.append(job.id)
+    return ids
+
+
+def _claim_id(rt: Runtime, worker: str, cfg: queue.QueueConfig) -> Any:
+    job = queue.claim(rt.db, worker, cfg)
+    return None if job is None else job.id
+
+
+def test_claims_prefer_the_organisation_with_fewest_running_jobs(rt: Runtime) -> None:
+    a, b = _org(rt, "org-a"), _org(rt, "org-b")
+    a_jobs = _enqueue_for(rt, a, "test_fair", 5)
+    b_jobs = _enqueue_for(rt, b, "test_fair", 2)  # due after every job of A: first come would run A first
+    cfg = queue.QueueConfig(share=2)
+    assert _claim_id(rt, "w1", cfg) == a_jobs[0]  # nobody runs anything: the oldest due job
+    assert _claim_id(rt, "w2", cfg) == b_jobs[0]  # A runs one, B none
+    assert _claim_id(rt, "w3", cfg) == a_jobs[1]  # one each: the oldest due job
+    assert _claim_id(rt, "w4", cfg) == b_jobs[1]
+    # A runs its share (2) and B still runs jobs: A gets no third worker although it has work
+    assert _claim_id(rt, "w5", cfg) is None
+    with rt.db.write() as s:
+        s.execute(update(Job).where(Job.id == b_jobs[0]).values(status="done"))
+    assert _claim_id(rt, "w5", cfg) is None
+    with rt.db.write() as s:
+        s.execute(update(Job).where(Job.id == b_jobs[1]).values(status="done"))
+    # alone, A may take more than its share
+    assert [_claim_id(rt, f"w{i}", cfg) for i in (5, 6, 7, 8)] == [a_jobs[2], a_jobs[3], a_jobs[4], None]
+
+
+def test_one_organisation_cannot_starve_another(rt: Runtime) -> None:
+    """Organisation A fills every worker with slow jobs; B's one quick job runs as soon as a worker frees."""
+    a, b = _org(rt, "slow-org"), _org(rt, "quick-org")
+    gate = threading.Semaphore(0)  # each permit lets one job of A finish
+    started: List[str] = []  # the order in which the workers started jobs
+    a_pending_when_b_started: List[int] = []
+    lock = threading.Lock()
+
+    def slow(job: queue.JobInfo, rt: Runtime) -> None:
+        with lock:
+            started.append(f"a{job.payload['i']}")
+        assert gate.acquire(timeout=60)
+
+    def quick(job: queue.JobInfo, rt: Runtime) -> None:
+        with rt.db.read() as s:  # how many of A's jobs no worker has taken yet
+            pending = s.execute(select(Job.id).where(Job.org_id == a, Job.status == "pending")).all()
+        a_pending_when_b_started.append(len(pending))
+        with lock:
+            started.append("b")
+
+    n_workers, n_slow = 3, 12
+    rt.settings.workers = n_workers  # the default share: n_workers - 1
+    a_jobs = _enqueue_for(rt, a, "test_slow", n_slow)
+
+    def count(status: str) -> int:
+        with rt.db.read() as s:
+            return len(s.execute(select(Job.id).where(Job.id.in_(a_jobs), Job.status == status)).all())
+
+    def wait_for(cond: Callable[[], bool], what: str) -> None:
+        deadline = time.monotonic() + 30
+        while not cond():
+            assert time.monotonic() < deadline, what
+            time.sleep(0.02)
+
+    pool = WorkerPool(rt, {"test_slow": slow, "test_quick": quick}).start()
+    try:
+        wait_for(lambda: len(started) == n_workers, "alone, A takes every worker")
+        _enqueue_for(rt, b, "test_quick", 1)
+        # let A's jobs finish one at a time; each frees one worker, which starts one job
+        for _ in range(n_slow):
+            before = len(started)
+            gate.release()
+            wait_for(lambda n=before: len(started) > n, "the freed worker started nothing")
+            if "b" in started:
+                break
+        # B's job was the first one started after it was queued, while most of A's were waiting
+        assert started.index("b") == n_workers, started
+        assert a_pending_when_b_started == [n_slow - n_workers]
+    finally:
+        for _ in range(n_slow):
+            gate.release()
+        wait_for(lambda: count("done") == n_slow, "A's jobs did not finish")
+        pool.stop()
 
 
 # ---------------------------------------------------------------- monitoring end to end

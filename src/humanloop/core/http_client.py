@@ -73,8 +73,10 @@ def build_request(
         body = drop_omitted(json) if isinstance(json, dict) else json
         if extra_body:
             body = {**(body or {}), **extra_body}
-        content = encode_json_body(body)
-        all_headers["Content-Type"] = "application/json"
+        # a call that sets none of its body parameters sends no body at all, as the 0.8.6 SDK did
+        if not (isinstance(json, dict) and body == {} and not extra_body):
+            content = encode_json_body(body)
+            all_headers["Content-Type"] = "application/json"
 
     timeout_in_seconds = options.get("timeout_in_seconds")
     request = client.build_request(

@@ -21,9 +21,9 @@ from ..services import datasets, files
 from .bodies import dump, val
 from .deps import ContextDep
 from .file_routes import FileKind, add_file_routes
-from .routing import sdk_extra
+from .routing import StrictJSONRoute, sdk_extra
 
-router = APIRouter(prefix="/datasets", tags=["Datasets"])
+router = APIRouter(prefix="/datasets", tags=["Datasets"], route_class=StrictJSONRoute)
 
 
 def _sdk(method: str, **kwargs: Any) -> Dict[str, Any]:
@@ -145,5 +145,4 @@ def upload_csv(
     version_id: Annotated[Optional[str], Query(description="ID of a version.")] = None,
     environment: Annotated[Optional[str], Query(description="Name of an environment.")] = None,
 ) -> Dict[str, Any]:
-    raw = file.file.read()
-    return datasets.upload_csv(ctx, id, raw, commit_message, version_id=version_id, environment=environment)
+    return datasets.upload_csv(ctx, id, file.file, commit_message, version_id=version_id, environment=environment)

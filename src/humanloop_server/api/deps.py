@@ -4,13 +4,15 @@
 `X-API-KEY` up (401 when missing or unknown), then opens a write transaction for POST, PATCH, PUT
 and DELETE and a read transaction otherwise (`Database.write()` / `Database.read()`), and closes it
 when the request is done. Services commit their work before they return; whatever they leave
-uncommitted is rolled back if the route failed.
+uncommitted is rolled back if the route failed. A request with an Idempotency-Key is the exception:
+its write transaction is held (`Context.held`) and committed by the Idempotency-Key layer together
+with the answer, once the answer is complete; a failing route rolls it back here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator, Optional
+from typing import Iterable, Iterator, Optional, Tuple
 
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader
@@ -18,7 +20,8 @@ from typing_extensions import Annotated
 
 from ..services.common import reject_nul
 from ..services.context import Context, Runtime
-from ..services.errors import Unauthorized
+from ..services.errors import BadRequest, Unauthorized
+from ..services.idempotency import KeyedRequest
 from ..services.keys import org_for_key
 
 #: The API key header. `scheme_name` is the security scheme's name in the OpenAPI document.
@@ -31,6 +34,10 @@ api_key_header = APIKeyHeader(
 
 WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 
+#: ASGI scope entry under which the Idempotency-Key layer hands a keyed request's held
+#: transaction (``services.idempotency.KeyedRequest``) to :func:`get_context`
+KEYED_REQUEST = "humanloop.keyed_request"
+
 
 @dataclass
 class RequestContext(Context):
@@ -39,16 +46,33 @@ class RequestContext(Context):
     api_key: Optional[str] = None
 
 
+def api_key_of(headers: Iterable[Tuple[bytes, bytes]]) -> Optional[str]:
+    """The `X-API-KEY` of a request (raw ASGI headers); None when there is none.
+
+    A request with more than one is refused (`BadRequest`, 400): the routes and the Idempotency-Key
+    layer both read the key here, so no two parts of the server can take different ones.
+    """
+    values = [value for name, value in headers if name.lower() == b"x-api-key"]
+    if len(values) > 1:
+        raise BadRequest(f"Send one X-API-KEY header; this request has {len(values)}.")
+    return values[0].decode("latin-1") if values else None
+
+
 def runtime_of(request: Request) -> Runtime:
     rt: Runtime = request.app.state.runtime
     return rt
 
 
 def get_context(
-    request: Request, api_key: Annotated[Optional[str], Security(api_key_header)]
+    request: Request, declared: Annotated[Optional[str], Security(api_key_header)]
 ) -> Iterator[RequestContext]:
-    """Authenticate the caller and open the request's transaction."""
+    """Authenticate the caller and open the request's transaction.
+
+    ``declared`` (the security scheme of the OpenAPI document) reads the header as Starlette does,
+    the first of several; the key used is the one `api_key_of` reads.
+    """
     rt = runtime_of(request)
+    api_key = api_key_of(request.scope.get("headers") or [])
     if not api_key:
         raise Unauthorized("Missing API key: send your key in the X-API-KEY header.")
     org_id = org_for_key(rt.db, api_key)
@@ -58,6 +82,17 @@ def get_context(
         reject_nul(value, ["path", name])
     for name, value in request.query_params.multi_items():
         reject_nul(value, ["query", name])
+    keyed: Optional[KeyedRequest] = request.scope.get(KEYED_REQUEST)
+    if keyed is not None and request.method in WRITE_METHODS:
+        # a request with an Idempotency-Key: its transaction is held by the Idempotency-Key layer,
+        # which commits it together with the answer (or rolls it back)
+        session = keyed.resume()
+        try:
+            yield RequestContext(session=session, org_id=org_id, rt=rt, api_key=api_key, held=keyed)
+        except BaseException:
+            keyed.abandon()
+            raise
+        return
     transaction = rt.db.write() if request.method in WRITE_METHODS else rt.db.read()
     with transaction as session:
         yield RequestContext(session=session, org_id=org_id, rt=rt, api_key=api_key)

@@ -16,9 +16,9 @@ from ..schemas import (
 from ..services import directories, tree
 from .bodies import dump
 from .deps import ContextDep
-from .routing import sdk_extra
+from .routing import StrictJSONRoute, sdk_extra
 
-router = APIRouter(prefix="/directories", tags=["Directories"])
+router = APIRouter(prefix="/directories", tags=["Directories"], route_class=StrictJSONRoute)
 
 
 def _sdk(method: str, **kwargs: Any) -> Dict[str, Any]:

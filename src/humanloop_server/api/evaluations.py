@@ -20,9 +20,9 @@ from ..schemas import (
 from ..services import evaluations
 from .bodies import dump, val
 from .deps import ContextDep
-from .routing import sdk_extra
+from .routing import StrictJSONRoute, sdk_extra
 
-router = APIRouter(prefix="/evaluations", tags=["Evaluations"])
+router = APIRouter(prefix="/evaluations", tags=["Evaluations"], route_class=StrictJSONRoute)
 
 
 def _sdk(method: str, **kwargs: Any) -> Dict[str, Any]:

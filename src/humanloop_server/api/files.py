@@ -21,9 +21,9 @@ from ..schemas import (
 from ..services import files
 from .bodies import val, vals
 from .deps import ContextDep
-from .routing import sdk_extra
+from .routing import StrictJSONRoute, sdk_extra
 
-router = APIRouter(prefix="/files", tags=["Files"])
+router = APIRouter(prefix="/files", tags=["Files"], route_class=StrictJSONRoute)
 
 
 def _sdk(method: str, **kwargs: Any) -> Dict[str, Any]:

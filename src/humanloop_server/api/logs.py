@@ -12,9 +12,9 @@ from ..schemas import LogResponse, PaginatedData, VersionStatus
 from ..services import logs
 from .bodies import val
 from .deps import ContextDep
-from .routing import sdk_extra
+from .routing import StrictJSONRoute, sdk_extra
 
-router = APIRouter(prefix="/logs", tags=["Logs"])
+router = APIRouter(prefix="/logs", tags=["Logs"], route_class=StrictJSONRoute)
 
 
 def _sdk(method: str, **kwargs: Any) -> Dict[str, Any]:

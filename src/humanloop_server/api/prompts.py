@@ -25,10 +25,10 @@ from ..services import logs, prompt_calls
 from .bodies import dump
 from .deps import ContextDep
 from .file_routes import FileKind, add_file_routes
-from .routing import STREAMING, sdk_extra
+from .routing import STREAMING, StrictJSONRoute, sdk_extra
 from .sse import EventStreamResponse
 
-router = APIRouter(prefix="/prompts", tags=["Prompts"])
+router = APIRouter(prefix="/prompts", tags=["Prompts"], route_class=StrictJSONRoute)
 
 
 def _sdk(method: str, **kwargs: Any) -> Dict[str, Any]:

@@ -1,8 +1,47 @@
-"""OpenAPI extensions that every route carries; the SDK generator reads them."""
+"""What every route shares: the route class that reads JSON bodies strictly, and the OpenAPI
+extensions the SDK generator reads."""
 
 from __future__ import annotations
 
-from typing import Any, Dict
+from typing import Any, Callable, Coroutine, Dict
+
+from fastapi import HTTPException, Request, Response
+from fastapi.routing import APIRoute
+
+from ..services.common import UnstorableJSON, loads_strict
+
+
+class StrictJSONRequest(Request):
+    """A request whose JSON body is read with ``services.common.loads_strict``.
+
+    ``NaN``, ``Infinity``, numbers beyond the float range and lone surrogates are answered 422 at
+    their location in the body (``["body", "temperature"]``) instead of reaching the models, where
+    they would be stored as ``null`` or fail in the database. Malformed JSON is left to FastAPI
+    (its 422 ``json_invalid``).
+    """
+
+    async def json(self) -> Any:
+        if not hasattr(self, "_json"):
+            body = await self.body()
+            try:
+                self._json = loads_strict(body)
+            except UnstorableJSON as exc:
+                detail = [{"loc": ["body", *exc.path], "msg": exc.msg, "type": "value_error"}]
+                raise HTTPException(status_code=422, detail=detail) from None
+        return self._json
+
+
+class StrictJSONRoute(APIRoute):
+    """The route class of every router in ``api/``: its handler is given a :class:`StrictJSONRequest`."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def strict_handler(request: Request) -> Response:
+            return await handler(StrictJSONRequest(request.scope, request.receive))
+
+        return strict_handler
+
 
 #: Every operation of the API is under this path.
 API_PREFIX = "/v5"

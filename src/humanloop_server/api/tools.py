@@ -22,9 +22,9 @@ from ..services import logs
 from .bodies import dump
 from .deps import ContextDep
 from .file_routes import FileKind, add_file_routes
-from .routing import sdk_extra
+from .routing import StrictJSONRoute, sdk_extra
 
-router = APIRouter(prefix="/tools", tags=["Tools"])
+router = APIRouter(prefix="/tools", tags=["Tools"], route_class=StrictJSONRoute)
 
 
 def _sdk(method: str, **kwargs: Any) -> Dict[str, Any]:

@@ -1,6 +1,9 @@
-"""Engine creation (SQLite pragmas, the write-transaction option) and migrations."""
+"""Engine creation (SQLite pragmas, the write-transaction option, private files) and migrations."""
 
+import functools
+import json
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -17,18 +20,52 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 WRITE_OPTION = "humanloop_write"
 
 
+#: how JSON columns are written: a non-finite float is an error on every backend (PostgreSQL refuses
+#: ``NaN`` in JSON; SQLite would store it, and it would read back as ``null``)
+json_serializer = functools.partial(json.dumps, allow_nan=False)
+
+#: modes of what the server creates for SQLite: only its own user may read the data
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+
+
+def _private_dir(path: Path) -> None:
+    """Create ``path`` (and missing parents) with mode 0700; an existing directory is left as it is."""
+    if path.is_dir():
+        return
+    path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
+    os.chmod(path, PRIVATE_DIR_MODE)  # the umask may have taken bits away; never adds any
+
+
+def _private_database_file(path: Path) -> None:
+    """Create an empty SQLite database file with mode 0600, unless it exists.
+
+    SQLite gives the files it creates next to a database (``-wal``, ``-shm``, ``-journal``) the
+    permissions of the database file, so they are private too. Creating the file here, rather
+    than changing the process's umask while SQLite opens it, is safe with threads.
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+    except FileExistsError:
+        return
+    os.close(fd)
+    os.chmod(path, PRIVATE_FILE_MODE)
+
+
 def make_engine(settings: Settings) -> Engine:
     url = settings.resolved_database_url
     if url.startswith("sqlite"):
         if ":memory:" not in url and url != "sqlite://":
-            Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
-            db_path = url.split(":///", 1)[1]
-            Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+            _private_dir(Path(settings.data_dir))
+            db_path = Path(url.split(":///", 1)[1])
+            _private_dir(db_path.parent)
+            _private_database_file(db_path)
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": settings.sqlite_busy_timeout_ms / 1000},
             pool_size=20,
             max_overflow=40,
+            json_serializer=json_serializer,
         )
         busy = int(settings.sqlite_busy_timeout_ms)
 
@@ -51,7 +88,7 @@ def make_engine(settings: Settings) -> Engine:
                 conn.exec_driver_sql("BEGIN")
 
         return engine
-    return create_engine(url, pool_size=20, max_overflow=40, pool_pre_ping=True)
+    return create_engine(url, pool_size=20, max_overflow=40, pool_pre_ping=True, json_serializer=json_serializer)
 
 
 def run_migrations(engine: Engine) -> None:

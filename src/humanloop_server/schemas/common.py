@@ -44,6 +44,11 @@ class ToolType(str, Enum):
     FUNCTION = "function"
 
 
+#: Configuration of the models that carry a Log's values: a number sent where a string is expected
+#: (``output=5``) is taken as its text, as the hosted API did; validation only, the schema is unchanged.
+LOG_VALUES = ConfigDict(coerce_numbers_to_str=True)
+
+
 class TextChatContent(BaseModel):
     """Text part of a message's content."""
 

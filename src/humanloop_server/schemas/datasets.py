@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any, Dict, List, Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 from .common import ChatMessage, EnvironmentResponse, UserResponse, VersionStatus
 
@@ -38,6 +38,17 @@ class DatapointResponse(BaseModel):
         None, description="Expected output, to judge against."
     )
     id: str = Field(description="Unique identifier.")
+
+    @model_serializer(mode="wrap")
+    def _without_empty_parts(self, handler: SerializerFunctionWrapHandler) -> Dict[str, Any]:
+        # A datapoint without messages (or target) has no such key: programs written for the 0.8.6
+        # SDK test `"messages" in datapoint.dict()` and then pass `messages=None` along. `inputs` is
+        # always there (`{}` when none): that SDK indexes it unconditionally.
+        data: Dict[str, Any] = handler(self)
+        for key in ("messages", "target"):
+            if data.get(key) is None:
+                data.pop(key, None)
+        return data
 
 
 class DatasetRequest(BaseModel):

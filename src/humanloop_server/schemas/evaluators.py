@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Literal, Optional, Union
 from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import Annotated
 
-from .common import EnvironmentResponse, InputResponse, UserResponse, Valence, VersionStatus
+from .common import LOG_VALUES, EnvironmentResponse, InputResponse, UserResponse, Valence, VersionStatus
 from .prompts import PromptKernelRequest
 
 if TYPE_CHECKING:
@@ -211,6 +211,9 @@ class MonitoringEvaluatorResponse(BaseModel):
 
 class CreateEvaluatorLogRequest(BaseModel):
     """Body that records a judgment of an Evaluator on a Log."""
+
+    # programs log numbers where text is expected (a calculator tool's `output=5`): kept as their text
+    model_config = LOG_VALUES
 
     path: Optional[str] = Field(None, description="Path of the file including its name, such as `folder/name`.")
     id: Optional[str] = Field(None, description="Unique identifier.")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Literal, Optional
 
 from pydantic import BaseModel, Field
 
-from .common import EnvironmentResponse, TraceStatus, UserResponse, VersionStatus
+from .common import LOG_VALUES, EnvironmentResponse, TraceStatus, UserResponse, VersionStatus
 from .evaluators import EvaluatorAggregate, EvaluatorLogResponse, MonitoringEvaluatorResponse
 
 if TYPE_CHECKING:
@@ -71,6 +71,9 @@ class UpdateFlowRequest(BaseModel):
 
 class FlowLogRequest(BaseModel):
     """Body that records a Log of a Flow, which can start a trace."""
+
+    # programs log numbers where text is expected (a calculator tool's `output=5`): kept as their text
+    model_config = LOG_VALUES
 
     evaluation_id: Optional[str] = Field(None, description="Evaluation to attach the Log to.")
     path: Optional[str] = Field(None, description="Path of the file including its name, such as `folder/name`.")
@@ -143,6 +146,9 @@ class CreateFlowLogResponse(BaseModel):
 
 class UpdateTraceRequest(BaseModel):
     """Body that completes a Flow Log or changes its inputs, output or error."""
+
+    # programs log numbers where text is expected (a calculator tool's `output=5`): kept as their text
+    model_config = LOG_VALUES
 
     inputs: Optional[Dict[str, Any]] = Field(None, description="Values of the input variables.")
     output: Optional[str] = Field(None, description="Text output.")

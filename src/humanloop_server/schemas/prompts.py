@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Literal, Optional, Union
 from pydantic import BaseModel, Field
 
 from .common import (
+    LOG_VALUES,
     ChatMessage,
     EnvironmentResponse,
     InputResponse,
@@ -155,6 +156,9 @@ class UpdatePromptRequest(BaseModel):
 class PromptLogRequest(BaseModel):
     """Body that records a Log of a Prompt."""
 
+    # programs log numbers where text is expected (a calculator tool's `output=5`): kept as their text
+    model_config = LOG_VALUES
+
     evaluation_id: Optional[str] = Field(None, description="Evaluation to attach the Log to.")
     path: Optional[str] = Field(None, description="Path of the file including its name, such as `folder/name`.")
     id: Optional[str] = Field(None, description="Unique identifier.")
@@ -235,6 +239,9 @@ class PromptLogResponse(BaseModel):
 class PromptLogUpdateRequest(BaseModel):
     """Body that changes fields of an existing Prompt Log."""
 
+    # programs log numbers where text is expected (a calculator tool's `output=5`): kept as their text
+    model_config = LOG_VALUES
+
     output_message: Optional[ChatMessage] = Field(None, description="Message the model returned.")
     prompt_tokens: Optional[int] = Field(None, description="Number of tokens in the prompt.")
     output_tokens: Optional[int] = Field(None, description="Number of tokens generated.")
@@ -270,6 +277,9 @@ class CreatePromptLogResponse(BaseModel):
 
 class PromptCallRequest(BaseModel):
     """Body that calls a model through a Prompt and logs the result."""
+
+    # programs log numbers where text is expected (a calculator tool's `output=5`): kept as their text
+    model_config = LOG_VALUES
 
     path: Optional[str] = Field(None, description="Path of the file including its name, such as `folder/name`.")
     id: Optional[str] = Field(None, description="Unique identifier.")

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any, Dict, List, Literal, Optional
 
 from pydantic import BaseModel, Field
 
-from .common import EnvironmentResponse, InputResponse, ToolFunction, UserResponse, VersionStatus, fern_type_name
+from .common import (
+    LOG_VALUES,
+    EnvironmentResponse,
+    InputResponse,
+    ToolFunction,
+    UserResponse,
+    VersionStatus,
+    fern_type_name,
+)
 
 if TYPE_CHECKING:
     from .evaluators import EvaluatorAggregate, EvaluatorLogResponse, MonitoringEvaluatorResponse
@@ -105,6 +113,9 @@ class UpdateToolRequest(BaseModel):
 class ToolLogRequest(BaseModel):
     """Body that records a Log of a Tool."""
 
+    # programs log numbers where text is expected (a calculator tool's `output=5`): kept as their text
+    model_config = LOG_VALUES
+
     path: Optional[str] = Field(None, description="Path of the file including its name, such as `folder/name`.")
     id: Optional[str] = Field(None, description="Unique identifier.")
     start_time: Optional[datetime] = Field(None, description="When the work started.")
@@ -163,6 +174,9 @@ class ToolLogResponse(BaseModel):
 
 class ToolLogUpdateRequest(BaseModel):
     """Body that changes fields of an existing Tool Log."""
+
+    # programs log numbers where text is expected (a calculator tool's `output=5`): kept as their text
+    model_config = LOG_VALUES
 
     output: Optional[str] = Field(None, description="Text output.")
     created_at: Optional[datetime] = Field(None, description="When it was created.")

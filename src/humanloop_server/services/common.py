@@ -1,14 +1,17 @@
-"""Shared helpers: errors, paths, hashing, time, pagination."""
+"""Shared helpers: errors, strict JSON, paths, hashing, time, pagination."""
 
 import datetime as dt
 import hashlib
 import json
-from typing import Any, Callable, Dict, List, Optional, Tuple, TypeVar
+import math
+import re
+from typing import Any, Callable, Dict, List, Optional, Tuple, TypeVar, Union
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from .bounds import check_path
 from .errors import BadRequest, Conflict, Invalid, NotFound
 
 T = TypeVar("T")
@@ -51,6 +54,81 @@ def reject_nul(value: Any, loc: List[Any]) -> None:
             reject_nul(v, [*loc, i])
 
 
+# ---------------------------------------------------------------- strict JSON
+
+
+class UnstorableJSON(ValueError):
+    """JSON that Python's parser reads but no database stores faithfully, with where it is.
+
+    ``NaN``, ``Infinity`` and numbers beyond the float range (``1e400``) are not JSON (RFC 8259)
+    and would become ``null`` or a database error; a lone surrogate (``"\\ud800"``) is not text.
+    ``path`` is the location inside the document: keys and list indexes.
+    """
+
+    def __init__(self, msg: str, path: List[Union[str, int]]) -> None:
+        super().__init__(msg)
+        self.msg = msg
+        self.path = path
+
+
+class _NotFinite:
+    """Stands in for a non-finite number while a document is parsed, so that it can be located."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+#: a surrogate code point, or the escape of one (a pair is joined by the parser; a lone one is not)
+_MAYBE_SURROGATE = re.compile(r"[\ud800-\udfff]|\\u[dD][89abcdefABCDEF]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def loads_strict(doc: Union[str, bytes]) -> Any:
+    """``json.loads`` that refuses what a database cannot store as sent (:class:`UnstorableJSON`).
+
+    Invalid JSON raises ``json.JSONDecodeError`` as ``json.loads`` does. The document is walked
+    only when the parser met a non-finite number or the text may hold a surrogate.
+    """
+    text = doc.decode(json.detect_encoding(doc), "surrogatepass") if isinstance(doc, bytes) else doc
+    odd: List[str] = []
+
+    def constant(name: str) -> Any:
+        odd.append(name)
+        return _NotFinite(name)
+
+    def number(literal: str) -> Any:
+        value = float(literal)
+        if math.isfinite(value):
+            return value
+        odd.append(literal)
+        return _NotFinite(literal)
+
+    value = json.loads(text, parse_constant=constant, parse_float=number)
+    if odd or _MAYBE_SURROGATE.search(text):
+        _check_storable(value)
+    return value
+
+
+def _check_storable(value: Any) -> None:
+    stack: List[Tuple[Any, List[Union[str, int]]]] = [(value, [])]
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, _NotFinite):
+            raise UnstorableJSON(f"{item.text} is not a JSON number: numbers must be finite and within range", path)
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                raise UnstorableJSON("text must be valid Unicode: it contains a lone surrogate (U+D800-U+DFFF)", path)
+        elif isinstance(item, dict):
+            for k, v in item.items():
+                if _SURROGATE.search(k):
+                    raise UnstorableJSON("keys must be valid Unicode: one contains a lone surrogate", path)
+                stack.append((v, [*path, k]))
+        elif isinstance(item, list):
+            stack.extend((v, [*path, i]) for i, v in enumerate(item))
+
+
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 
 
@@ -65,12 +143,22 @@ def check_int32(data: Dict[str, Any], fields: List[str], loc: List[Any]) -> None
 # ---------------------------------------------------------------- paths
 
 
-def normalise_path(path: str) -> str:
+def normalise_path(path: str, loc: Optional[List[Any]] = None, *, bounded: bool = True) -> str:
+    """``path`` without empty parts and surrounding blanks (``" a//b/ "`` -> ``"a/b"``).
+
+    422 at ``loc`` (default ``["body", "path"]``) when no name is left or, unless ``bounded`` is
+    False (a lookup, where a too long path is merely unknown), when the path or one of its names is
+    longer than the columns that store them.
+    """
+    where = loc or ["body", "path"]
     parts = [p.strip() for p in path.replace("\\", "/").split("/")]
     parts = [p for p in parts if p]
     if not parts:
-        raise unprocessable("path must contain at least one name", ["body", "path"])
-    return "/".join(parts)
+        raise unprocessable("path must contain at least one name", where)
+    normalised = "/".join(parts)
+    if bounded:
+        check_path(normalised, where)
+    return normalised
 
 
 def split_path(path: str) -> Tuple[Optional[str], str]:
@@ -123,19 +211,32 @@ def iso(value: Optional[dt.datetime]) -> Optional[str]:
     return value.isoformat()
 
 
-def parse_dt(value: Any) -> Optional[dt.datetime]:
-    if value is None or isinstance(value, dt.datetime):
-        return value
-    text = str(value)
-    if text.endswith("Z"):
-        text = text[:-1] + "+00:00"
-    try:
-        parsed = dt.datetime.fromisoformat(text)
-    except ValueError as exc:
-        raise unprocessable(f"invalid datetime {value!r}") from exc
+def parse_dt(value: Any, loc: Optional[List[Any]] = None) -> Optional[dt.datetime]:
+    """A datetime (or ISO 8601 text) as an aware UTC datetime; naive ones are taken as UTC.
+
+    422 at ``loc`` when the text is no datetime, or when the moment cannot be written in UTC
+    (``9999-12-31T23:59:59-14:00`` is in the year 10000 there).
+    """
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        parsed = value
+    else:
+        text = str(value)
+        if text.endswith("Z"):
+            text = text[:-1] + "+00:00"
+        try:
+            parsed = dt.datetime.fromisoformat(text)
+        except ValueError as exc:
+            raise unprocessable(f"invalid datetime {value!r}", loc) from exc
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=dt.timezone.utc)
-    return parsed
+    try:
+        return parsed.astimezone(dt.timezone.utc)
+    except OverflowError:
+        raise unprocessable(
+            f"datetime {parsed.isoformat()} is out of range: in UTC it must fall within the years 1 to 9999", loc
+        ) from None
 
 
 # ---------------------------------------------------------------- db helpers

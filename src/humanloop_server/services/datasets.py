@@ -1,22 +1,27 @@
 """Datasets: versions are sets of datapoints; identical datapoints are stored once per Dataset."""
 
 import csv
+import dataclasses
 import functools
 import io
-import json
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, BinaryIO, Callable, Dict, Iterable, Iterator, List, Optional, Set, Tuple, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from .. import ids
 from ..db.models import Datapoint, DatasetVersionDatapoint, File, Version
 from . import files
 from .common import (
     canonical_json,
+    conflict,
     content_hash,
     drop_none,
     insert_or_get,
+    loads_strict,
+    normalise_path,
     not_found,
+    now,
     page_body,
     paginate,
     reject_nul,
@@ -25,7 +30,20 @@ from .common import (
 from .context import Context
 from .datapoints import serialize_datapoint
 
+#: content hashes per ``IN (...)`` lookup
 _CHUNK = 500
+#: new datapoints stored per write transaction: a large upload commits batch by batch (the last
+#: batch with the version), so other writers wait for the write lock at most one batch at a time
+BATCH = 2000
+#: rows of a version's datapoint list per INSERT (the statement's parameters are held in memory)
+_MEMBER_ROWS = 10_000
+
+#: (content hash, content) of a datapoint
+Pair = Tuple[str, Dict[str, Any]]
+
+# many rows are inserted as plain rows (Core), which is several times faster than through the ORM
+_DATAPOINTS = cast(Table, Datapoint.__table__)
+_MEMBERS = cast(Table, DatasetVersionDatapoint.__table__)
 
 
 def _datapoint_content(dp: Dict[str, Any]) -> Dict[str, Any]:
@@ -61,68 +79,184 @@ def _version_hashes(ctx: Context, v: Optional[Version]) -> List[Tuple[str, str]]
     return [(h, i) for h, i in rows]
 
 
+def _existing_ids(ctx: Context, file_id: str, hashes: Iterable[str]) -> Dict[str, str]:
+    """content hash -> id of the datapoints of the Dataset among ``hashes``."""
+    wanted = list(hashes)
+    found: Dict[str, str] = {}
+    for i in range(0, len(wanted), _CHUNK):
+        rows = ctx.session.execute(
+            select(Datapoint.content_hash, Datapoint.id).where(
+                Datapoint.file_id == file_id, Datapoint.content_hash.in_(wanted[i : i + _CHUNK])
+            )
+        )
+        found.update({h: dp_id for h, dp_id in rows})
+    return found
+
+
 def _datapoint_by_hash(ctx: Context, file_id: str, content: str) -> Optional[Datapoint]:
     return ctx.session.execute(
         select(Datapoint).where(Datapoint.file_id == file_id, Datapoint.content_hash == content)
     ).scalar_one_or_none()
 
 
-def _ensure_datapoints(ctx: Context, f: File, contents: Dict[str, Dict[str, Any]]) -> Dict[str, str]:
-    """content hash -> datapoint id, inserting the new ones."""
-    wanted = list(contents)
-    found: Dict[str, str] = {}
-    for i in range(0, len(wanted), _CHUNK):
-        chunk = wanted[i : i + _CHUNK]
-        for h, dp_id in ctx.session.execute(
-            select(Datapoint.content_hash, Datapoint.id).where(
-                Datapoint.file_id == f.id, Datapoint.content_hash.in_(chunk)
-            )
-        ):
-            found[h] = dp_id
-    missing = [h for h in wanted if h not in found]
-    for h in missing:
-        c = contents[h]
-        dp = Datapoint(
-            id=ids.new_id("dp"),
-            file_id=f.id,
-            content_hash=h,
-            inputs=c.get("inputs") or {},
-            messages=c.get("messages"),
-            target=c.get("target"),
-        )
-        row, _ = insert_or_get(
-            ctx.session,
-            dp,
-            functools.partial(_datapoint_by_hash, ctx, f.id, h),
-        )
-        found[h] = row.id
-    return found
+def _new_rows(batch: List[Pair]) -> List[Dict[str, Any]]:
+    """Rows for new datapoints, made before the write transaction that inserts them (ids included)."""
+    return [
+        {
+            "id": ids.new_id("dp"),
+            "content_hash": h,
+            "inputs": c.get("inputs") or {},
+            "messages": c.get("messages"),
+            "target": c.get("target"),
+            "created_at": now(),
+        }
+        for h, c in batch
+    ]
 
 
-def _make_version(
-    ctx: Context,
-    f: File,
-    ordered: List[Tuple[str, Dict[str, Any]]],
-    attributes: Optional[Dict[str, Any]],
-    commit_message: Optional[str],
-) -> Version:
-    """``ordered``: unique (hash, content) pairs in datapoint order."""
-    hashes = [h for h, _ in ordered]
-    kernel = _kernel(hashes, attributes)
-    khash = content_hash(kernel)
-    existing = ctx.session.execute(
-        select(Version).where(Version.file_id == f.id, Version.kernel_hash == khash)
-    ).scalar_one_or_none()
-    if existing is not None:
-        v, _ = files.ensure_version(ctx, f, kernel, commit_message, khash=khash)
-        return v
-    dp_ids = _ensure_datapoints(ctx, f, {h: c for h, c in ordered})
-    v, created = files.ensure_version(ctx, f, kernel, commit_message, khash=khash)
+def _insert_datapoints(ctx: Context, file_id: str, rows: List[Dict[str, Any]]) -> Dict[str, str]:
+    """Store datapoints the Dataset lacked when it was read (no commit); content hash -> id of each.
+
+    All at once; when another request stored some of the same content meanwhile (a unique
+    violation), one by one, each taking the stored row where there is one.
+    """
+    for row in rows:
+        row["file_id"] = file_id
+    if not rows:
+        return {}
+    try:
+        with ctx.session.begin_nested():
+            ctx.session.execute(insert(_DATAPOINTS), rows)
+        return {row["content_hash"]: row["id"] for row in rows}
+    except IntegrityError:
+        stored: Dict[str, str] = {}
+        for row in rows:
+            h = row["content_hash"]
+            dp, _ = insert_or_get(ctx.session, Datapoint(**row), functools.partial(_datapoint_by_hash, ctx, file_id, h))
+            stored[h] = dp.id
+        return stored
+
+
+def _batches(pairs: Iterable[Pair], size: int) -> Iterator[List[Pair]]:
+    batch: List[Pair] = []
+    for pair in pairs:
+        batch.append(pair)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _unique(datapoints: Iterable[Dict[str, Any]]) -> List[Pair]:
+    out: List[Pair] = []
+    seen = set()
+    for dp in datapoints:
+        c = _datapoint_content(dp)
+        h = content_hash(c)
+        if h not in seen:
+            seen.add(h)
+            out.append((h, c))
+    return out
+
+
+@dataclasses.dataclass
+class _Change:
+    """A new Dataset version to make: which Dataset, from which version, with which datapoints.
+
+    ``hashes`` are the content hashes of the request's datapoints (unique, in order); ``contents``
+    gives the content of the wanted ones, in that order, so that a large upload never holds all of
+    them at once.
+    """
+
+    dataset_id: Optional[str]
+    path: Optional[str]
+    create: bool
+    action: str
+    version_id: Optional[str]
+    environment: Optional[str]
+    hashes: List[str]
+    contents: Callable[[Set[str]], Iterable[Pair]]
+    attributes: Optional[Dict[str, Any]]
+    inherit_attributes: bool
+    commit_message: Optional[str]
+
+
+def _find(ctx: Context, change: _Change) -> Optional[File]:
+    if change.create:
+        return files.find_file(ctx, "dataset", change.dataset_id, change.path)
+    return files.get_file(ctx, change.dataset_id, "dataset")
+
+
+def _dataset(ctx: Context, change: _Change, seen: Optional[File]) -> File:
+    """The Dataset in this transaction (created when new); it must be the one seen before, if any."""
+    if change.create:
+        f = files.ensure_file(ctx, "dataset", change.dataset_id, change.path)
+    else:
+        f = files.get_file(ctx, change.dataset_id, "dataset")
+    if seen is not None and f.id != seen.id:
+        raise conflict("The Dataset was replaced while the request was processed; send it again")
+    return f
+
+
+def _apply(ctx: Context, change: _Change) -> Dict[str, Any]:
+    """Make the version ``change`` describes, holding the write lock only for short transactions.
+
+    The request's own transaction is ended first; what only needs reading (which Dataset, which
+    base version, which datapoints exist) is read without the lock. The datapoints the Dataset
+    lacks are stored ``BATCH`` at a time, each batch in a write transaction of its own, except the
+    last one, which is stored with the version itself: a request of one batch is a single
+    transaction, as before. Datapoints are content-addressed (one row per content and Dataset), so
+    a batch stored by a request that fails later is reused by the next one and shown by no version.
+    """
+    ctx.pause()  # nothing written yet: let other writers in while this request works
+    seen = _find(ctx, change)
+    if change.action != "set":
+        _base_version(ctx, seen, change.version_id, change.environment)  # a 404 now rather than later
+    known = _existing_ids(ctx, seen.id, change.hashes) if seen is not None else {}
+    ctx.pause()  # end the read transaction: no snapshot is held while the batches are written
+    missing: Set[str] = set() if change.action == "remove" else {h for h in change.hashes if h not in known}
+    batches = (_new_rows(batch) for batch in _batches(change.contents(missing), BATCH))
+    last: List[Dict[str, Any]] = next(batches, [])
+    for rows in batches:
+        with ctx.rt.db.write() as session:
+            wctx = ctx.with_session(session)
+            f = _dataset(wctx, change, seen)
+            known.update(_insert_datapoints(wctx, f.id, last))
+            seen = f
+        last = rows
+    # the last batch and the version: in the request's own transaction when it is held (an
+    # Idempotency-Key), so the version commits with the stored answer
+    with ctx.write() as wctx:
+        f = _dataset(wctx, change, seen)
+        known.update(_insert_datapoints(wctx, f.id, last))
+        v = _save_version(wctx, f, change, known)
+        result = files.serialize(wctx, f, v)
+    return result
+
+
+def _save_version(ctx: Context, f: File, change: _Change, known: Dict[str, str]) -> Version:
+    """The version of ``f`` holding the base version's datapoints changed by ``change`` (no commit)."""
+    base = None if change.action == "set" else _base_version(ctx, f, change.version_id, change.environment)
+    attributes = change.attributes
+    if change.inherit_attributes and attributes is None and base is not None:
+        attributes = (base.kernel or {}).get("attributes")
+    if change.action == "set":
+        ordered = [(h, known[h]) for h in change.hashes]
+    elif change.action == "add":
+        ordered = _version_hashes(ctx, base)
+        have = {h for h, _ in ordered}
+        ordered += [(h, known[h]) for h in change.hashes if h not in have]
+    else:
+        drop = set(change.hashes)
+        ordered = [(h, i) for h, i in _version_hashes(ctx, base) if h not in drop]
+    kernel = _kernel([h for h, _ in ordered], attributes)
+    v, created = files.ensure_version(ctx, f, kernel, change.commit_message)
     if created:
-        ctx.session.add_all(
-            [DatasetVersionDatapoint(version_id=v.id, datapoint_id=dp_ids[h], position=i) for i, h in enumerate(hashes)]
-        )
-        ctx.session.flush()
+        for start in range(0, len(ordered), _MEMBER_ROWS):
+            chunk = ordered[start : start + _MEMBER_ROWS]
+            rows = [{"version_id": v.id, "datapoint_id": i, "position": start + n} for n, (_, i) in enumerate(chunk)]
+            ctx.session.execute(insert(_MEMBERS), rows)
     return v
 
 
@@ -138,57 +272,31 @@ def _base_version(
     return files.default_version(ctx, f)
 
 
-def _unique(datapoints: List[Dict[str, Any]]) -> List[Tuple[str, Dict[str, Any]]]:
-    out: List[Tuple[str, Dict[str, Any]]] = []
-    seen = set()
-    for dp in datapoints:
-        c = _datapoint_content(dp)
-        h = content_hash(c)
-        if h not in seen:
-            seen.add(h)
-            out.append((h, c))
-    return out
-
-
 def upsert(
     ctx: Context, data: Dict[str, Any], version_id: Optional[str] = None, environment: Optional[str] = None
 ) -> Dict[str, Any]:
     action = data.get("action") or "set"
     if action not in ("set", "add", "remove"):
         raise unprocessable("action must be one of set, add, remove", ["body", "action"])
-    existing = files.find_file(ctx, "dataset", data.get("id"), data.get("path"))
-    incoming = _unique(list(data.get("datapoints") or []))
-    attributes = data.get("attributes")
-    base = None if action == "set" else _base_version(ctx, existing, version_id, environment)
-    if base is not None and attributes is None:
-        attributes = (base.kernel or {}).get("attributes")
-    if action == "set":
-        ordered = incoming
-    else:
-        base_pairs = _version_hashes(ctx, base)
-        base_hashes = [h for h, _ in base_pairs]
-        if action == "add":
-            have = set(base_hashes)
-            base_contents = _contents(ctx, [i for _, i in base_pairs])
-            ordered = [(h, base_contents[h]) for h in base_hashes]
-            ordered += [(h, c) for h, c in incoming if h not in have]
-        else:
-            drop = {h for h, _ in incoming}
-            keep = [(h, i) for h, i in base_pairs if h not in drop]
-            base_contents = _contents(ctx, [i for _, i in keep])
-            ordered = [(h, base_contents[h]) for h, _ in keep]
-    f = existing or files.ensure_file(ctx, "dataset", data.get("id"), data.get("path"))
-    v = _make_version(ctx, f, ordered, attributes, data.get("commit_message"))
-    ctx.commit()
-    return files.serialize(ctx, f, v)
-
-
-def _contents(ctx: Context, dp_ids: List[str]) -> Dict[str, Dict[str, Any]]:
-    out: Dict[str, Dict[str, Any]] = {}
-    for i in range(0, len(dp_ids), _CHUNK):
-        for dp in ctx.session.execute(select(Datapoint).where(Datapoint.id.in_(dp_ids[i : i + _CHUNK]))).scalars():
-            out[dp.content_hash] = drop_none({"inputs": dp.inputs or {}, "messages": dp.messages, "target": dp.target})
-    return out
+    if not data.get("id") and not data.get("path"):
+        raise unprocessable("Provide the path or id of the Dataset", ["body", "path"])
+    if data.get("path"):
+        normalise_path(data["path"])  # a bad path is refused before anything is stored
+    pairs = _unique(data.get("datapoints") or [])
+    change = _Change(
+        dataset_id=data.get("id"),
+        path=data.get("path"),
+        create=True,
+        action=action,
+        version_id=version_id,
+        environment=environment,
+        hashes=[h for h, _ in pairs],
+        contents=lambda wanted: [(h, c) for h, c in pairs if h in wanted],
+        attributes=data.get("attributes"),
+        inherit_attributes=action != "set",
+        commit_message=data.get("commit_message"),
+    )
+    return _apply(ctx, change)
 
 
 def list_datapoints(
@@ -211,79 +319,129 @@ def list_datapoints(
     return page_body([serialize_datapoint(d) for d in rows], page, size, total)
 
 
-def _parse_target(cell: str) -> Optional[Dict[str, Any]]:
+def _json_cell(cell: str) -> Any:
+    """The JSON value of a cell; None when it is not JSON a database can store (then it is text)."""
+    try:
+        return loads_strict(cell)
+    except ValueError:
+        return None
+
+
+def _parse_target(cell: Optional[str]) -> Optional[Dict[str, Any]]:
     if cell is None or cell == "":
         return None
-    try:
-        parsed = json.loads(cell)
-    except ValueError:
-        parsed = None
+    parsed = _json_cell(cell)
     if isinstance(parsed, dict):
+        reject_nul(parsed, ["body", "file"])
         return parsed
     return {"output": cell}
 
 
-def parse_csv(raw: bytes) -> List[Dict[str, Any]]:
+def _csv_datapoint(row: Dict[Optional[str], Any]) -> Dict[str, Any]:
+    inputs: Dict[str, Any] = {}
+    dp: Dict[str, Any] = {}
+    for col, cell in row.items():
+        if col is None:
+            raise unprocessable("a CSV row has more cells than the header", ["body", "file"])
+        if cell is not None and "\x00" in cell:
+            raise unprocessable("text must not contain NUL (U+0000) characters", ["body", "file"])
+        if col == "target":
+            dp["target"] = _parse_target(cell)
+        elif col == "messages":
+            msgs = _json_cell(cell) if cell else None
+            if isinstance(msgs, list):
+                reject_nul(msgs, ["body", "file"])
+                dp["messages"] = msgs
+            elif cell:
+                inputs[col] = cell
+        else:
+            inputs[col] = "" if cell is None else cell
+    dp["inputs"] = inputs
+    return dp
+
+
+def csv_datapoints(stream: BinaryIO) -> Iterator[Dict[str, Any]]:
+    """The datapoints of a CSV file, one per row, read from ``stream`` as they are needed.
+
+    The file is read from its start; each column becomes an input, except ``target`` (a JSON
+    object, or ``{"output": cell}``) and ``messages`` (a JSON list). A file that is not UTF-8, has
+    no header, has a row longer than its header or contains NUL is refused (422).
+    """
+    stream.seek(0)
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
     try:
-        text = raw.decode("utf-8-sig")
+        reader = csv.DictReader(text)
+        if not reader.fieldnames:
+            raise unprocessable("the CSV file has no header row", ["body", "file"])
+        reject_nul(list(reader.fieldnames), ["body", "file"])
+        for row in reader:
+            yield _csv_datapoint(row)
     except UnicodeDecodeError as exc:
         raise unprocessable("the CSV file must be UTF-8 encoded", ["body", "file"]) from exc
-    reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames:
-        raise unprocessable("the CSV file has no header row", ["body", "file"])
-    out = []
-    try:
-        for row in reader:
-            inputs: Dict[str, Any] = {}
-            dp: Dict[str, Any] = {}
-            for col, cell in row.items():
-                if col is None:
-                    raise unprocessable("a CSV row has more cells than the header", ["body", "file"])
-                if col == "target":
-                    dp["target"] = _parse_target(cell)
-                elif col == "messages":
-                    try:
-                        msgs = json.loads(cell) if cell else None
-                    except ValueError:
-                        msgs = None
-                    if isinstance(msgs, list):
-                        dp["messages"] = msgs
-                    elif cell:
-                        inputs[col] = cell
-                else:
-                    inputs[col] = "" if cell is None else cell
-            dp["inputs"] = inputs
-            out.append(dp)
     except csv.Error as exc:
         raise unprocessable(f"invalid CSV: {exc}", ["body", "file"]) from exc
-    return out
+    finally:
+        text.detach()  # the caller's stream stays open
+
+
+def _csv_hashes(stream: BinaryIO) -> List[str]:
+    """The content hashes of the rows of a CSV file, unique, in order (the whole file is checked)."""
+    hashes: List[str] = []
+    seen: Set[str] = set()
+    for dp in csv_datapoints(stream):
+        h = content_hash(_datapoint_content(dp))
+        if h not in seen:
+            seen.add(h)
+            hashes.append(h)
+    return hashes
+
+
+def _csv_contents(stream: BinaryIO, wanted: Set[str]) -> Iterator[Pair]:
+    """(hash, content) of the rows whose hash is ``wanted``, each once, reading the file again."""
+    left = set(wanted)
+    if not left:
+        return
+    for dp in csv_datapoints(stream):
+        c = _datapoint_content(dp)
+        h = content_hash(c)
+        if h in left:
+            left.discard(h)
+            yield h, c
+            if not left:
+                return
 
 
 def upload_csv(
     ctx: Context,
     dataset_id: str,
-    raw: bytes,
+    stream: BinaryIO,
     commit_message: str,
     version_id: Optional[str] = None,
     environment: Optional[str] = None,
 ) -> Dict[str, Any]:
+    """A new version of the Dataset: its current (or given) version plus the rows of a CSV file.
+
+    The file is read twice from ``stream`` (a seekable binary file, e.g. the spooled upload): once
+    to check every row and hash it, then for the content of the rows the Dataset lacks. Neither
+    pass holds the write lock; see ``_apply`` for how the rows are stored.
+    """
     reject_nul(commit_message, ["body", "commit_message"])
-    rows = parse_csv(raw)
-    reject_nul(rows, ["body", "file"])
-    f = files.get_file(ctx, dataset_id, "dataset")
-    base = _base_version(ctx, f, version_id, environment)
-    base_pairs = _version_hashes(ctx, base)
-    have = {h for h, _ in base_pairs}
-    base_contents = _contents(ctx, [i for _, i in base_pairs])
-    ordered = [(h, base_contents[h]) for h, _ in base_pairs]
-    for h, c in _unique(rows):
-        if h not in have:
-            ordered.append((h, c))
-            have.add(h)
-    attributes = (base.kernel or {}).get("attributes") if base is not None else None
-    v = _make_version(ctx, f, ordered, attributes, commit_message)
-    ctx.commit()
-    return files.serialize(ctx, f, v)
+    ctx.pause()  # parsing and hashing need no lock
+    hashes = _csv_hashes(stream)
+    change = _Change(
+        dataset_id=dataset_id,
+        path=None,
+        create=False,
+        action="add",
+        version_id=version_id,
+        environment=environment,
+        hashes=hashes,
+        contents=functools.partial(_csv_contents, stream),
+        attributes=None,
+        inherit_attributes=True,
+        commit_message=commit_message,
+    )
+    return _apply(ctx, change)
 
 
-__all__ = ["upsert", "list_datapoints", "upload_csv", "parse_csv", "canonical_json"]
+__all__ = ["upsert", "list_datapoints", "upload_csv", "csv_datapoints", "canonical_json"]

@@ -6,6 +6,7 @@ from sqlalchemy import select, update
 
 from .. import ids
 from ..db.models import Directory, File
+from .bounds import PATH_MAX, check_path
 from .common import conflict, insert_or_get, iso, normalise_path, now, split_path, unprocessable
 from .context import Context
 from .tenancy import get_owned
@@ -67,7 +68,7 @@ def create(
         if "/" in name:
             raise unprocessable("name must not contain '/'", ["body", "name"])
         parent = get_directory(ctx, parent_id) if parent_id else None
-        full = normalise_path(f"{parent.path}/{name}" if parent else name)
+        full = normalise_path(f"{parent.path}/{name}" if parent else name, ["body", "name"])
     else:
         raise unprocessable("provide a path, or a name (and optionally a parent_id)", ["body"])
     d = ensure_path(ctx, full)
@@ -106,6 +107,7 @@ def update_directory(
         if "/" in new_name:
             raise unprocessable("name must not contain '/'", ["body", "name"])
         new_path = f"{parent_path}/{new_name}" if parent_path else new_name
+        check_path(new_path, ["body", "name"])
     if new_path == old_path:
         return serialize(d)
     if _is_within(new_path, old_path):
@@ -127,11 +129,22 @@ def update_directory(
         .scalars()
         .all()
     )
+    contained = (
+        ctx.session.execute(
+            select(File).where(File.org_id == ctx.org_id, File.path.startswith(old_path + "/", autoescape=True))
+        )
+        .scalars()
+        .all()
+    )
+    longest = max([len(sub.path) for sub in descendants] + [len(f.path) for f in contained], default=0)
+    if longest - len(old_path) + len(new_path) > PATH_MAX:
+        raise unprocessable(
+            f"moving the directory there would make paths inside it longer than {PATH_MAX} characters",
+            ["body", "path" if path else "name"],
+        )
     for sub in descendants:
         sub.path = new_path + sub.path[len(old_path) :]
-    for f in ctx.session.execute(
-        select(File).where(File.org_id == ctx.org_id, File.path.startswith(old_path + "/", autoescape=True))
-    ).scalars():
+    for f in contained:
         f.path = new_path + f.path[len(old_path) :]
     d.path = new_path
     d.name = new_name

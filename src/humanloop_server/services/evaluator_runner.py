@@ -1,8 +1,11 @@
 """Child-process side of the Python evaluator sandbox (see ``evaluator_runtime``).
 
-Run as a script (``python -I evaluator_runner.py``), never imported by the server: it uses the
-standard library only. It sets its own resource limits first, reads one JSON request from stdin
-(``{"code", "arguments_type", "log", "testcase", "marker", "limits"}``), closes stdin, executes
+Run as a script (``python -I evaluator_runner.py``, in the sandbox at
+``/run/humanloop/evaluator_runner.py``), never imported by the server: it uses the standard
+library only. Its address space, CPU time and file size limits were set from outside before it
+started; it reads one JSON request from stdin (``{"code", "arguments_type", "log", "testcase",
+"marker", "limits"}``), closes stdin, sets the limits that must be set from inside the sandbox
+(``limits.processes``: ``RLIMIT_NPROC``, which counts the sandbox's own user namespace), executes
 ``code`` in a fresh module namespace, calls the last top-level function the code defines with
 ``log`` (``target_free``) or ``log, testcase`` (``target_required``), and writes
 ``<marker><json result>`` at the end of stdout. Everything the code prints comes before the
@@ -28,13 +31,7 @@ def _set_limits(limits: Dict[str, Any]) -> None:
             value = min(value, hard)
         resource.setrlimit(which, (value, value))
 
-    lower(resource.RLIMIT_AS, int(limits.get("memory_bytes") or 0))
-    lower(resource.RLIMIT_CPU, int(limits.get("cpu_seconds") or 0))
-    lower(resource.RLIMIT_FSIZE, int(limits.get("file_bytes") or 0))
-    try:
-        lower(resource.RLIMIT_CORE, 0)
-    except (ValueError, OSError):  # pragma: no cover
-        pass
+    lower(resource.RLIMIT_NPROC, int(limits.get("processes") or 0))
 
 
 def _last_function_name(code: str) -> "str | None":

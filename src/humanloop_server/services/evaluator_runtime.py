@@ -2,12 +2,13 @@
 
 ``evaluate(spec, log, testcase, settings)`` returns an :class:`EvaluationOutcome`:
 
-- ``python``: ``spec["code"]`` runs in a separate process (``sys.executable -I
-  evaluator_runner.py``) in its own session/process group and a fresh temporary directory, with a
-  wall-clock timeout (the whole group is killed), ``RLIMIT_AS`` (memory), ``RLIMIT_CPU`` and
-  ``RLIMIT_FSIZE`` (bounded stdout), stdin closed, and an environment without secrets. The limits
-  are set by the runner itself before any user code runs (``preexec_fn`` is not safe in a
-  threaded server).
+- ``python``: ``spec["code"]`` runs in ``evaluator_runner.py`` (``python -I``) inside the
+  evaluator sandbox (``humanloop_server.sandbox``: bubblewrap namespaces, a read-only view of
+  only what Python needs, a size-limited ``/tmp``, no network, a minimal environment, cgroup
+  limits for the whole evaluation where available, per-process resource limits and a wall-clock
+  timeout after which everything it started is killed). When the machine gives no working
+  sandbox, the judgment is an error saying why, unless the operator opted in to running
+  evaluators unsandboxed (``HUMANLOOP_UNSAFE_UNSANDBOXED_EVALUATORS=1``).
 - ``llm``: the evaluator's ``prompt`` kernel is called through ``services.prompt_calls.run_kernel``
   with the log flattened into template inputs (``log.inputs.x``, ``log.output``, ``log.children``
   ...); the verdict is parsed from the last line of the output.
@@ -22,27 +23,20 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-import os
 import re
 import secrets
 import signal
-import subprocess
-import sys
-import tempfile
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
+from .. import sandbox
 from ..settings import Settings
 from . import prompt_calls
 
 RUNNER = Path(__file__).resolve().parent / "evaluator_runner.py"
 
 STDOUT_LIMIT_CHARS = 10_000  # returned (and stored) stdout
-FILE_LIMIT_BYTES = 8 * 1024 * 1024  # what the child may write to stdout/stderr at all
-
-_SECRET_PREFIXES = ("HUMANLOOP_", "OPENAI_", "ANTHROPIC_", "AWS_", "AZURE_", "GOOGLE_", "PG")
-_SECRET_WORDS = ("KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL", "DATABASE_URL", "DSN", "AUTH")
 
 
 @dataclasses.dataclass
@@ -55,22 +49,6 @@ class EvaluationOutcome:
     @property
     def ok(self) -> bool:
         return self.error is None
-
-
-def clean_env(environ: Optional[Dict[str, str]] = None) -> Dict[str, str]:
-    """The environment given to evaluator code: no API keys, tokens, passwords or database URLs."""
-    src = os.environ if environ is None else environ
-    out: Dict[str, str] = {}
-    for k, v in src.items():
-        upper = k.upper()
-        if upper.startswith(_SECRET_PREFIXES) or any(w in upper for w in _SECRET_WORDS):
-            continue
-        if upper.startswith("PYTHON"):
-            continue
-        out[k] = v
-    out["PYTHONIOENCODING"] = "utf-8"
-    out["PYTHONDONTWRITEBYTECODE"] = "1"
-    return out
 
 
 # ---------------------------------------------------------------- return types
@@ -129,17 +107,27 @@ def _truncate(text: str) -> str:
     return text[:STDOUT_LIMIT_CHARS] + f"\n... [truncated, {len(text)} characters]"
 
 
-def _kill_group(proc: subprocess.Popen[bytes]) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError, OSError):
-        pass
+def sandbox_report(settings: Settings) -> Tuple[bool, str]:
+    """Whether Python evaluators run isolated, and the line saying which isolation and limits hold."""
+    isolation = sandbox.probe(sandbox.SandboxConfig.from_settings(settings))
+    return isolation.sandboxed, isolation.summary(sandbox.Limits.from_settings(settings))
+
+
+_DEATHS = {
+    "SIGXCPU": "it exceeded its CPU time limit",
+    "SIGXFSZ": "it wrote too much output",
+    "SIGKILL": "it was killed (memory or time limit)",
+    "SIGSEGV": "it crashed (possibly out of memory)",
+}
 
 
 def run_python(
     spec: Dict[str, Any], log: Dict[str, Any], testcase: Optional[Dict[str, Any]], settings: Settings
 ) -> EvaluationOutcome:
-    timeout = settings.evaluator_timeout_seconds
+    isolation = sandbox.probe(sandbox.SandboxConfig.from_settings(settings))
+    if not isolation.enabled:
+        return EvaluationOutcome(error=isolation.refusal())
+    limits = sandbox.Limits.from_settings(settings)
     marker = "@@HL-RESULT-" + secrets.token_hex(16) + "@@"
     request = {
         "code": spec.get("code"),
@@ -147,73 +135,35 @@ def run_python(
         "log": log,
         "testcase": testcase,
         "marker": marker,
-        "limits": {
-            "memory_bytes": settings.evaluator_memory_mb * 1024 * 1024,
-            "cpu_seconds": int(math.ceil(timeout)) + 1,
-            "file_bytes": FILE_LIMIT_BYTES,
-        },
+        "limits": {"processes": isolation.nproc_inside(limits)},
     }
     try:
         payload = json.dumps(request, default=str).encode("utf-8")
     except (TypeError, ValueError) as exc:
         return EvaluationOutcome(error=f"cannot pass the log to the evaluator: {exc}")
-    started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="hl-eval-") as work:
-        out_path = Path(work) / "stdout"
-        err_path = Path(work) / "stderr"
-        cwd = Path(work) / "cwd"
-        cwd.mkdir()
-        with open(out_path, "wb") as out_f, open(err_path, "wb") as err_f:
-            proc = subprocess.Popen(
-                [sys.executable, "-I", str(RUNNER)],
-                stdin=subprocess.PIPE,
-                stdout=out_f,
-                stderr=err_f,
-                cwd=str(cwd),
-                env=clean_env(),
-                start_new_session=True,
-                close_fds=True,
-            )
-            timed_out = False
-            try:
-                assert proc.stdin is not None
-                try:
-                    proc.stdin.write(payload)
-                    proc.stdin.close()
-                except (BrokenPipeError, OSError):
-                    pass
-                try:
-                    proc.wait(timeout=max(0.1, timeout - (time.monotonic() - started)))
-                except subprocess.TimeoutExpired:
-                    timed_out = True
-            finally:
-                # whatever happened, nothing the code started outlives the evaluation
-                _kill_group(proc)
-                proc.wait()
-        latency = time.monotonic() - started
-        raw = out_path.read_bytes().decode("utf-8", errors="replace")
-        err_text = err_path.read_bytes()[-4000:].decode("utf-8", errors="replace")
+    done = sandbox.run_script(RUNNER, payload, limits, isolation)
+    latency = done.latency
+    raw = done.stdout.decode("utf-8", errors="replace")
+    err_text = done.stderr.decode("utf-8", errors="replace")
     pos = raw.rfind(marker)
     user_out = raw if pos < 0 else raw[:pos]
     if pos >= 0 and user_out.endswith("\n"):
         user_out = user_out[:-1]
     stdout = _truncate(user_out) if user_out else None
-    if timed_out:
-        return EvaluationOutcome(error=f"the evaluator timed out after {timeout:g} s", stdout=stdout, latency=latency)
+    if done.timed_out:
+        return EvaluationOutcome(
+            error=f"the evaluator timed out after {limits.timeout_seconds:g} s", stdout=stdout, latency=latency
+        )
     if pos < 0:
-        rc = proc.returncode
-        if rc is not None and rc < 0:
-            sig = -rc
+        if done.failure is not None:
+            return EvaluationOutcome(error=f"the evaluator sandbox failed: {done.failure}", latency=latency)
+        if done.killed_by is not None:
+            sig = done.killed_by
             name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else str(sig)
-            reason = {
-                "SIGXCPU": "it exceeded its CPU time limit",
-                "SIGXFSZ": "it wrote too much output",
-                "SIGKILL": "it was killed (memory or time limit)",
-                "SIGSEGV": "it crashed (possibly out of memory)",
-            }.get(name, f"it was killed by {name}")
+            reason = _DEATHS.get(name, f"it was killed by {name}")
             return EvaluationOutcome(error=f"the evaluator process died: {reason}", stdout=stdout, latency=latency)
         last = [ln for ln in err_text.strip().splitlines() if ln.strip()]
-        detail = last[-1].strip() if last else f"exit status {rc}"
+        detail = last[-1].strip() if last else f"exit status {done.returncode}"
         if "MemoryError" in detail:
             detail = "MemoryError (memory limit exceeded)"
         return EvaluationOutcome(
@@ -293,6 +243,8 @@ def parse_verdict(spec: Dict[str, Any], output: Optional[str]) -> tuple[Any, Opt
         if not m:
             return None, f"cannot read a number from the last line {last!r}"
         n = float(m[-1])
+        if not math.isfinite(n):
+            return None, f"the number on the last line is out of range: {m[-1][:40]!r}"
         return (int(n) if n.is_integer() and "." not in m[-1] else n), None
     options = _options(spec)
     if rt == "select":

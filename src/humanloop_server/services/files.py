@@ -17,6 +17,7 @@ from ..db.models import (
     Version,
 )
 from . import datapoints, directories, environments, kernels, kinds
+from .bounds import check_path
 from .common import (
     conflict,
     content_hash,
@@ -99,13 +100,20 @@ def ensure_file(ctx: Context, file_type: str, file_id: Optional[str], path: Opti
 
 
 def _attach_default_monitors(ctx: Context, f: File) -> None:
-    """The seeded human ``rating`` evaluator is attached to every new Prompt."""
+    """The seeded human ``rating`` evaluator is attached to every new Prompt, by its deployment to the
+    default environment (``version_reference`` of type ``environment``, as the hosted API did)."""
     rating = file_by_path(ctx, RATING_PATH)
     if rating is None or rating.type != "evaluator":
         return
+    env = environments.default_env(ctx)
+    deployed = deployed_version(ctx, rating, env) if env is not None else None
     ctx.session.add(
         MonitoringActivation(
-            file_id=f.id, evaluator_id=rating.id, evaluator_version_id=None, environment_id=None, state="active"
+            file_id=f.id,
+            evaluator_id=rating.id,
+            evaluator_version_id=None,
+            environment_id=env.id if env is not None and deployed is not None else None,
+            state="active",
         )
     )
     ctx.session.flush()
@@ -417,6 +425,7 @@ def move(
             raise unprocessable("name must not contain '/'", ["body", "name"])
         parent, _ = split_path(f.path)
         new_path = f"{parent}/{name.strip()}" if parent else name.strip()
+        check_path(new_path, ["body", "name"])
     else:
         new_path = f.path
     if new_path != f.path:
@@ -490,6 +499,13 @@ def set_deployment(ctx: Context, file_type: str, file_id: str, environment_id: s
     f = get_file(ctx, file_id, file_type)
     env = environments.by_id(ctx, environment_id)
     v = get_version(ctx, f, version_id)
+    deploy(ctx, f, env, v)
+    ctx.commit()
+    return serialize(ctx, f, v)
+
+
+def deploy(ctx: Context, f: File, env: Environment, v: Version) -> None:
+    """Make ``v`` the version of ``f`` deployed to ``env`` (no commit)."""
     dep = ctx.session.execute(
         select(Deployment).where(Deployment.file_id == f.id, Deployment.environment_id == env.id)
     ).scalar_one_or_none()
@@ -508,8 +524,6 @@ def set_deployment(ctx: Context, file_type: str, file_id: str, environment_id: s
         dep.version_id = v.id
         dep.created_at = now()
     f.updated_at = now()
-    ctx.commit()
-    return serialize(ctx, f, v)
 
 
 def remove_deployment(ctx: Context, file_type: str, file_id: str, environment_id: str) -> None:

@@ -1,88 +1,258 @@
-"""Stored answers of requests that carried an ``Idempotency-Key`` (table ``idempotency_records``).
+"""Idempotency-Keys: the stored answers of keyed requests (table ``idempotency_records``) and the
+transaction that makes a keyed request act at most once, a crash of the server included.
 
-The first request with a key (per organisation) claims it by inserting a row; a unique index makes
-the claim atomic across threads and server processes. Its answer is stored before it is sent, so a
-repeat within the time to live gets the same answer without acting again. The HTTP side is
-``api/idempotency.py``.
+A request with a key (per organisation) does all its work in one write transaction that the HTTP
+layer (``api/idempotency.py``) holds open until the answer is known: a :class:`KeyedRequest`, the
+``held`` transaction of ``services.context.Context`` (services flush instead of committing, see
+``Context.commit``). The answer is then added to that transaction as the key's record, and the
+work, the jobs it queued and the record commit together, or none of them does. Hence:
+
+- a record exists exactly when the request's work committed; a repeat gets the record (replay);
+- a request that did not complete (an exception, a 5xx answer, ``kill -9`` of the server) leaves
+  neither a record nor any of its work: the database rolls the transaction back (PostgreSQL when
+  the connection drops, SQLite from its write-ahead log at the next open), so a repeat runs at
+  once, as if it were the first, on this process or any other;
+- requests with the same key take turns. On SQLite the write lock already orders every write
+  transaction. On PostgreSQL a keyed transaction first takes an advisory lock on its key
+  (``pg_advisory_xact_lock``), waiting at most ``idempotency_wait_seconds`` (then 409 with
+  ``x-should-retry``); the lock goes with the transaction, also when its process dies. Whoever
+  comes second finds the record and replays it.
+
+``prompts.call`` ends its transaction while the model provider works (``Context.pause``), which
+lets a duplicate in: both may call the provider, but the Logs are written when the transaction is
+taken again (the key checked anew), so only one of them stores anything and the other replays its
+answer; the unique index on (organisation, key) settles any remaining race.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import Literal, Optional
+import hashlib
+from typing import ContextManager, Literal, Optional
 
-from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, func, select, text
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
 
 from ..db.database import Database
 from ..db.models import IdempotencyRecord, utcnow
+from .bounds import max_length
+from .errors import Conflict
 
-#: a claim older than this without a stored response belongs to a request that died
-STALE_AFTER = dt.timedelta(minutes=5)
+#: A record without an answer is left by an older version of the server, which claimed keys
+#: before acting; one older than this belongs to a request that died.
+LEGACY_STALE_AFTER = dt.timedelta(minutes=5)
+
+#: PostgreSQL's error code for a lock wait that ran out of ``lock_timeout``.
+LOCK_NOT_AVAILABLE = "55P03"
+#: the longest key, and the longest request path, a record can hold
+KEY_MAX = max_length(IdempotencyRecord, "key") or 255
+PATH_MAX = max_length(IdempotencyRecord, "path") or 2048
 
 
 @dataclasses.dataclass(frozen=True)
-class Claim:
-    """What a request with a key may do: run (``new``, holding ``record_id``), answer with the stored
-    response (``replay``), or not run: the key belongs to another request (``mismatch``) or its
-    first request is still running (``busy``)."""
+class Stored:
+    """What is stored for a key: its answer (``replay``), or the key belongs to another request
+    (``mismatch``)."""
 
-    outcome: Literal["new", "replay", "mismatch", "busy"]
-    record_id: int = 0
+    outcome: Literal["replay", "mismatch"]
     status: int = 0
     content_type: Optional[str] = None
     body: bytes = b""
 
 
-def claim(db: Database, org_id: str, key: str, method: str, path: str, request_hash: str, ttl_seconds: int) -> Claim:
-    for _ in range(5):
+def _stored(rec: IdempotencyRecord, request_hash: str) -> Stored:
+    if rec.request_hash != request_hash:
+        return Stored("mismatch")
+    return Stored("replay", status=rec.status_code or 0, content_type=rec.content_type, body=rec.response_body or b"")
+
+
+def _find(session: Session, org_id: str, key: str) -> Optional[IdempotencyRecord]:
+    return session.execute(
+        select(IdempotencyRecord).where(IdempotencyRecord.org_id == org_id, IdempotencyRecord.key == key)
+    ).scalar_one_or_none()
+
+
+def _expired(rec: IdempotencyRecord, ttl_seconds: int) -> bool:
+    return utcnow() - rec.created_at > dt.timedelta(seconds=ttl_seconds)
+
+
+def lookup(db: Database, org_id: str, key: str, request_hash: str, ttl_seconds: int) -> Optional[Stored]:
+    """The stored answer of ``key``, if any (a quick look before the request runs; the check that
+    counts is made again inside the request's transaction)."""
+    with db.read() as session:
+        rec = _find(session, org_id, key)
+        if rec is None or rec.status_code is None or _expired(rec, ttl_seconds):
+            return None
+        return _stored(rec, request_hash)
+
+
+class _Abandoned(Exception):
+    """Thrown into a held ``Database.write()`` block to roll it back."""
+
+
+def busy_error() -> Conflict:
+    return Conflict(
+        "A request with this Idempotency-Key is still being processed; retry later.",
+        headers={"x-should-retry": "true", "retry-after": "1"},
+    )
+
+
+class KeyedRequest:
+    """The write transaction of one request with an Idempotency-Key, held until its answer is stored.
+
+    Used one step after another (from several threads, never at once): ``resume()`` opens it (the
+    request's transaction, ``api/deps.get_context``) and, after a ``pause()``, opens it again;
+    ``finish()`` adds the answer and commits; ``abandon()`` rolls back whatever is open. Opening
+    takes the key (see the module docstring) and checks it: when another request stored an answer
+    for it meanwhile, ``taken`` is set and :class:`Conflict` raised, so the caller stops and
+    replays ``taken``; when the key stays busy past the wait, ``busy`` is set (409, not stored).
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        org_id: str,
+        key: str,
+        method: str,
+        path: str,
+        request_hash: str,
+        *,
+        ttl_seconds: int,
+        wait_seconds: float,
+    ) -> None:
+        self.db = db
+        self.org_id = org_id
+        self.key = key
+        self.method = method
+        self.path = path
+        self.request_hash = request_hash
+        self.ttl_seconds = ttl_seconds
+        self.wait_seconds = wait_seconds
+        self.taken: Optional[Stored] = None
+        self.busy = False
+        self._block: Optional[ContextManager[Session]] = None
+        self._session: Optional[Session] = None
+        self._writing = False  # a write transaction is open on the session (not paused)
+        self._work = False  # a service wrote something in it
+
+    @property
+    def is_open(self) -> bool:
+        """A transaction (or a paused one) is held that ``finish`` or ``abandon`` must end."""
+        return self._block is not None
+
+    # ---- services.context.HeldTransaction
+
+    def work_done(self) -> None:
+        self._work = True
+
+    def pause(self) -> None:
+        if self._session is None or not self._writing:
+            return
+        if self._work:
+            self._session.flush()  # written already: the lock stays, the work must commit with the answer
+            return
+        self._session.commit()  # reads only: end the transaction (and its locks) for the wait
+        self._writing = False
+
+    def resume(self) -> Session:
+        if self._session is not None and self._writing:
+            return self._session
         try:
-            with db.write() as s:
-                rec = IdempotencyRecord(
-                    org_id=org_id, key=key, method=method, path=path, request_hash=request_hash, created_at=utcnow()
+            if self._session is None:
+                self._block = self.db.write()
+                self._session = self._block.__enter__()
+            else:
+                if self._session.in_transaction():
+                    self._session.commit()  # a read transaction begun after the pause
+                Database.begin_write(self._session)
+            self._writing = True
+            self._take(self._session)
+        except BaseException:
+            self.abandon()
+            raise
+        return self._session
+
+    # ---- the request layer
+
+    def finish(self, status: int, content_type: Optional[str], body: bytes) -> Optional[Stored]:
+        """Store the request's answer with its work and commit both. None: send that answer. A
+        :class:`Stored` instead when the key was used by another request first (this request's work
+        is then rolled back). A 5xx answer or a busy key stores nothing and undoes the work."""
+        if self.taken is not None:
+            self.abandon()
+            return self.taken
+        if self.busy or status >= 500:
+            self.abandon()
+            return None
+        try:
+            session = self.resume()
+        except Conflict:
+            return self.taken  # None when busy: this answer is sent, not stored
+        try:
+            session.add(
+                IdempotencyRecord(
+                    org_id=self.org_id,
+                    key=self.key,
+                    method=self.method,
+                    path=self.path,
+                    request_hash=self.request_hash,
+                    status_code=status,
+                    content_type=content_type,
+                    response_body=body,
+                    created_at=utcnow(),
                 )
-                s.add(rec)
-            return Claim("new", record_id=rec.id)
-        except IntegrityError:
-            pass
-        with db.write() as s:
-            existing = s.execute(
-                select(IdempotencyRecord).where(IdempotencyRecord.org_id == org_id, IdempotencyRecord.key == key)
-            ).scalar_one_or_none()
-            if existing is None:
-                continue  # released meanwhile: claim again
-            age = utcnow() - existing.created_at
-            expired = age > dt.timedelta(seconds=ttl_seconds)
-            abandoned = existing.status_code is None and age > STALE_AFTER
-            if expired or abandoned:
-                s.execute(delete(IdempotencyRecord).where(IdempotencyRecord.id == existing.id))
-                continue
-            if existing.request_hash != request_hash:
-                return Claim("mismatch")
-            if existing.status_code is None:
-                return Claim("busy")
-            return Claim(
-                "replay",
-                status=existing.status_code,
-                content_type=existing.content_type,
-                body=existing.response_body or b"",
             )
-    return Claim("busy")
+            session.flush()
+        except IntegrityError:
+            # another request with this key committed first (possible after a pause): its answer
+            self.abandon()
+            other = lookup(self.db, self.org_id, self.key, self.request_hash, self.ttl_seconds)
+            if other is None:
+                raise
+            return other
+        block, self._block, self._session, self._writing = self._block, None, None, False
+        assert block is not None
+        block.__exit__(None, None, None)  # commit: the work, its jobs and the answer at once
+        return None
 
+    def abandon(self) -> None:
+        """Roll back whatever is open (idempotent)."""
+        block, self._block, self._session, self._writing, self._work = self._block, None, None, False, False
+        if block is not None:
+            block.__exit__(_Abandoned, _Abandoned(), None)
 
-def store(db: Database, record_id: int, status: int, ctype: Optional[str], body: bytes) -> None:
-    with db.write() as s:
-        rec = s.get(IdempotencyRecord, record_id)
-        if rec is not None:
-            rec.status_code = status
-            rec.content_type = ctype
-            rec.response_body = body
+    # ----
 
+    def _lock_id(self) -> int:
+        digest = hashlib.sha256(f"idempotency\n{self.org_id}\n{self.key}".encode()).digest()
+        return int.from_bytes(digest[:8], "big", signed=True)
 
-def release(db: Database, record_id: int) -> None:
-    with db.write() as s:
-        s.execute(delete(IdempotencyRecord).where(IdempotencyRecord.id == record_id))
+    def _take(self, session: Session) -> None:
+        if self.db.dialect == "postgresql":
+            session.execute(text(f"SET LOCAL lock_timeout = {max(1, int(self.wait_seconds * 1000))}"))
+            try:
+                session.execute(select(func.pg_advisory_xact_lock(self._lock_id())))
+            except OperationalError as exc:
+                if getattr(exc.orig, "sqlstate", None) != LOCK_NOT_AVAILABLE:
+                    raise
+                self.busy = True
+                raise busy_error() from None
+            session.execute(text("SET LOCAL lock_timeout TO DEFAULT"))
+        rec = _find(session, self.org_id, self.key)
+        if rec is None:
+            return
+        if _expired(rec, self.ttl_seconds) or (
+            rec.status_code is None and utcnow() - rec.created_at > LEGACY_STALE_AFTER
+        ):
+            session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.id == rec.id))
+            return
+        if rec.status_code is None:
+            self.busy = True
+            raise busy_error()
+        self.taken = _stored(rec, self.request_hash)
+        raise Conflict("This Idempotency-Key was used by another request meanwhile.")
 
 
 def sweep(db: Database, ttl_seconds: int) -> int:

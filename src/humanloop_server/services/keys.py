@@ -21,6 +21,7 @@ from sqlalchemy import select, update
 from .. import ids
 from ..db.database import Database
 from ..db.models import ApiKey, Organization
+from .bounds import max_length
 from .context import Runtime
 from .seed import get_or_create_org
 
@@ -58,6 +59,9 @@ def _now() -> dt.datetime:
 
 def register_key(rt: Runtime, key: str, org_name: str, name: Optional[str] = None) -> Organization:
     """Make ``key`` valid for organisation ``org_name`` (created and seeded when new)."""
+    limit = max_length(ApiKey, "name")
+    if name is not None and limit is not None and len(name) > limit:
+        raise ValueError(f"a key name has at most {limit} characters; this one has {len(name)}")
     with rt.db.write() as session:
         org, _ = get_or_create_org(session, rt, org_name)
         h = hash_key(key)

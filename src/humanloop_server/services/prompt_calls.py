@@ -245,6 +245,18 @@ def _result_fields(result: ProviderResult) -> Dict[str, Any]:
     }
 
 
+def _create(
+    ctx: Context,
+    base: Dict[str, Any],
+    target: Dict[str, Any],
+    fields: Dict[str, Any],
+    preset_id: Optional[str] = None,
+) -> Dict[str, Any]:
+    """Store one Log through logs.create_log, in ``ctx``'s (write) transaction."""
+    data = {**base, **{k: v for k, v in fields.items() if v is not None}}
+    return logs.create_log(ctx, "prompt", data, version_id=target["version_id"], preset_id=preset_id)
+
+
 def _store(
     ctx: Context,
     base: Dict[str, Any],
@@ -252,12 +264,9 @@ def _store(
     fields: Dict[str, Any],
     preset_id: Optional[str] = None,
 ) -> Dict[str, Any]:
-    """Store one Log through logs.create_log, in a write transaction of its own."""
-    data = {**base, **{k: v for k, v in fields.items() if v is not None}}
+    """Store one Log in a write transaction of its own (a streamed sample: never held for an answer)."""
     with ctx.rt.db.write() as session:
-        return logs.create_log(
-            ctx.with_session(session), "prompt", data, version_id=target["version_id"], preset_id=preset_id
-        )
+        return _create(ctx.with_session(session), base, target, fields, preset_id=preset_id)
 
 
 def _check_trace_parent(ctx: Context, data: Dict[str, Any]) -> None:
@@ -290,12 +299,15 @@ def call_prompt(
 ) -> Union[Dict[str, Any], CallStream]:
     """``POST /prompts/call``: a PromptCallResponse dict, or a :class:`CallStream` when ``stream`` is set.
 
-    ``ctx.session`` is used for reads only (its transaction is ended before the provider is
-    called); each Log is stored in a write transaction of its own.
+    ``ctx.session`` is used for reads only (its transaction is ended, ``ctx.pause()``, before the
+    provider is called); each Log is stored in a write transaction of its own, or, when the
+    request's transaction is held for its Idempotency-Key, in that one (``ctx.write()``). A streamed
+    call's Logs always get their own: a stream's answer is never stored for a key.
     """
     data = dict(body)
     provider_api_keys = data.pop("provider_api_keys", None) or {}
     _sanitize_inputs(data)
+    logs.check_fields_fit(data, "prompt")  # before the provider is paid for a Log that cannot be stored
     target = _resolve(ctx, data, version_id, environment)
     _check_trace_parent(ctx, data)
     linked = []
@@ -303,7 +315,7 @@ def call_prompt(
         linked = files._linked_tools(ctx, target["kernel"]["linked_tools"])
     # end the transaction before the provider is called, so no write lock is held meanwhile (a
     # commit, not a rollback: a caller's earlier work in this session is kept, as create_log would)
-    ctx.session.commit()
+    ctx.pause()
     provider, request = prepare(
         target["kernel"],
         data.get("messages"),
@@ -325,7 +337,10 @@ def call_prompt(
     for result, started, ended in results:
         fields = _result_fields(result)
         timing = {"start_time": data.get("start_time") or iso(started), "end_time": data.get("end_time") or iso(ended)}
-        created.append(_store(ctx, base, target, {**fields, **timing}))
+        # ctx.write(): a transaction per Log, or the request's own when its answer is held (an
+        # Idempotency-Key), so that every sample commits with that answer or none does
+        with ctx.write() as wctx:
+            created.append(_create(wctx, base, target, {**fields, **timing}))
     first = created[0]
     f = files.get_file(ctx, first["prompt_id"], "prompt")
     v = files.get_version(ctx, f, first["version_id"])

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from .. import ids
 from ..db.models import Organization
 from . import environments, files, kinds
+from .bounds import max_length
 from .context import Context, Runtime
 
 EXAMPLES_DIR = "Example Evaluators"
@@ -72,6 +73,27 @@ def latency(log):
     return (end - start).total_seconds()
 '''
 
+#: the model the AI examples call (any configured OpenAI-compatible server: OPENAI_BASE_URL)
+AI_EXAMPLE_MODEL = {"provider": "openai", "model": "gpt-4o-mini", "temperature": 0}
+
+SEMANTIC_SIMILARITY = [
+    {
+        "role": "system",
+        "content": "You compare two texts by meaning. Explain your reasoning in one short sentence, "
+        "then give a whole number from 1 (unrelated) to 5 (the same meaning) alone on the last line.",
+    },
+    {"role": "user", "content": "Text A:\n{{log.output}}\n\nText B (expected):\n{{target.output}}"},
+]
+
+HELPFULNESS = [
+    {
+        "role": "system",
+        "content": "You judge whether an answer helps the person who asked. Explain your reasoning in one "
+        "short sentence, then write True (helpful) or False (not helpful) alone on the last line.",
+    },
+    {"role": "user", "content": "What was asked (inputs):\n{{log.inputs}}\n\nThe answer:\n{{log.output}}"},
+]
+
 EXAMPLE_EVALUATORS = [
     (
         "Code/Exact match",
@@ -91,6 +113,24 @@ EXAMPLE_EVALUATORS = [
         {"evaluator_type": "python", "arguments_type": "target_free", "return_type": "number", "code": LATENCY},
     ),
     (
+        "AI/Semantic similarity",
+        {
+            "evaluator_type": "llm",
+            "arguments_type": "target_required",
+            "return_type": "number",
+            "prompt": {**AI_EXAMPLE_MODEL, "template": SEMANTIC_SIMILARITY},
+        },
+    ),
+    (
+        "AI/Helpfulness",
+        {
+            "evaluator_type": "llm",
+            "arguments_type": "target_free",
+            "return_type": "boolean",
+            "prompt": {**AI_EXAMPLE_MODEL, "template": HELPFULNESS},
+        },
+    ),
+    (
         "Human/rating",
         {
             "evaluator_type": "human",
@@ -105,11 +145,11 @@ EXAMPLE_EVALUATORS = [
 
 def seed_organization(ctx: Context) -> None:
     """Default environment and example evaluators (no commit)."""
-    if environments.default_env(ctx) is None:
-        environments.create(ctx, environments.DEFAULT_ENVIRONMENT, tag="default")
+    env = environments.default_env(ctx) or environments.create(ctx, environments.DEFAULT_ENVIRONMENT, tag="default")
     for rel, spec in EXAMPLE_EVALUATORS:
         f = files.ensure_file(ctx, "evaluator", None, f"{EXAMPLES_DIR}/{rel}")
-        files.ensure_version(ctx, f, kinds.EVALUATOR.kernel({"spec": spec}), "Example evaluator")
+        v, _ = files.ensure_version(ctx, f, kinds.EVALUATOR.kernel({"spec": spec}), "Example evaluator")
+        files.deploy(ctx, f, env, v)
 
 
 def find_org(session: Session, name: str) -> Optional[Organization]:
@@ -118,6 +158,9 @@ def find_org(session: Session, name: str) -> Optional[Organization]:
 
 def get_or_create_org(session: Session, rt: Runtime, name: str) -> Tuple[Organization, bool]:
     """The organisation called ``name``; a new one is created with its starter content (no commit)."""
+    limit = max_length(Organization, "name")
+    if limit is not None and len(name) > limit:
+        raise ValueError(f"an organisation name has at most {limit} characters; this one has {len(name)}")
     org = find_org(session, name)
     if org is not None:
         return org, False

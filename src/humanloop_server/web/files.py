@@ -115,11 +115,10 @@ def undeploy(request: Request, file_id: str, ctx: WriteCtx) -> Response:
 
 @router.post("/files/{file_id}/datapoints/csv")
 def upload_csv(request: Request, file_id: str, ctx: WriteCtx) -> Response:
-    form = ctx.form
-    upload = form.get("file") if form is not None else None
-    raw = upload.file.read() if upload is not None and not isinstance(upload, str) else b""
-    if not raw:
+    upload = ctx.form.get("file") if ctx.form is not None else None
+    if upload is None or isinstance(upload, str) or not upload.size:
         raise Invalid("choose a CSV file to upload", ["body", "file"])
     message = ctx.field("commit_message").strip() or "Uploaded from the web app"
-    created = datasets.upload_csv(ctx, file_id, raw, message, version_id=optional(ctx.field("version_id")))
+    # the same service as datasets.upload_csv, reading the spooled upload as a stream
+    created = datasets.upload_csv(ctx, file_id, upload.file, message, version_id=optional(ctx.field("version_id")))
     return see_other(f"/files/{file_id}?version={created['version_id']}")

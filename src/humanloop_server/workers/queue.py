@@ -7,6 +7,11 @@
   then taken with a conditional ``UPDATE ... WHERE id = ? AND <still claimable>`` whose row count
   says whether this worker won. A job whose claim is older than ``stale_seconds`` (its worker
   died) is claimable again.
+- Claiming is fair between organisations (see :func:`claim`): the job comes from the organisation
+  with the fewest jobs running, and an organisation already running ``share`` jobs gets no more
+  while another organisation has work. The choice is made under a lock that all claimers share
+  (SQLite's write lock; a transaction-scoped advisory lock on PostgreSQL), so the counts it reads
+  cannot change under it.
 - ``execute(rt, job, handlers)`` runs the job's handler; a failure is retried with exponential
   backoff up to ``max_attempts``, then the job is ``failed`` with the error kept.
 """
@@ -21,7 +26,7 @@ import traceback
 import uuid
 from typing import Any, Callable, Dict, Mapping, Optional
 
-from sqlalchemy import and_, event, or_, select, update
+from sqlalchemy import and_, event, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -46,10 +51,16 @@ class QueueConfig:
     stale_seconds: float = 300.0
     backoff_base: float = BACKOFF_BASE_SECONDS
     backoff_max: float = BACKOFF_MAX_SECONDS
+    #: most jobs one organisation may have running while another organisation has work (None: no limit)
+    share: Optional[int] = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> QueueConfig:
-        return cls(max_attempts=settings.job_max_attempts, stale_seconds=settings.job_stale_seconds)
+        return cls(
+            max_attempts=settings.job_max_attempts,
+            stale_seconds=settings.job_stale_seconds,
+            share=settings.resolved_worker_share,
+        )
 
     def backoff(self, attempts: int) -> float:
         return float(min(self.backoff_max, self.backoff_base * (2 ** max(0, attempts - 1))))
@@ -117,6 +128,10 @@ def _after_commit(session: Session) -> None:
 # ---------------------------------------------------------------- claiming
 
 
+#: key of the advisory lock PostgreSQL claimers hold while they choose (any constant of our own)
+CLAIM_LOCK_KEY = 7204158332
+
+
 def _claimable(now: dt.datetime, stale_before: dt.datetime) -> Any:
     return or_(
         and_(Job.status == "pending", Job.run_after <= now),
@@ -124,20 +139,75 @@ def _claimable(now: dt.datetime, stale_before: dt.datetime) -> Any:
     )
 
 
+def _org_key() -> Any:
+    """The organisation a job is counted for; jobs of no organisation count as one more."""
+    return func.coalesce(Job.org_id, "")
+
+
+def _choose(session: Session, now: dt.datetime, stale_before: dt.datetime, share: Optional[int]) -> Optional[str]:
+    """The organisation whose job the next free worker should take (None: nothing to take).
+
+    Fair share: among the organisations with a due job, the one with the fewest jobs running now
+    (claims not stale), and among those the one whose oldest due job is oldest. An organisation
+    with ``share`` or more jobs running is skipped while any *other* organisation has a job due
+    or running; alone, it may use every worker.
+    """
+    org = _org_key()
+    running: Dict[str, int] = {
+        str(key): int(n)
+        for key, n in session.execute(
+            select(org, func.count()).where(Job.status == "running", Job.claimed_at >= stale_before).group_by(org)
+        ).all()
+    }
+    due = session.execute(
+        select(org, func.min(Job.run_after), func.min(Job.id)).where(_claimable(now, stale_before)).group_by(org)
+    ).all()
+    if not due:
+        return None
+    active = set(running) | {str(row[0]) for row in due}
+    candidates = []
+    for key, oldest, first_id in due:
+        key = str(key)
+        n = running.get(key, 0)
+        if share is not None and n >= share and active - {key}:
+            continue  # at its share while another organisation has work
+        candidates.append((n, oldest, first_id, key))
+    if not candidates:
+        return None
+    return min(candidates)[3]
+
+
 def claim(db: Database, worker_id: str, config: Optional[QueueConfig] = None) -> Optional[JobInfo]:
-    """Take one due (or stale) job for ``worker_id``; None when there is none."""
+    """Take one due (or stale) job for ``worker_id``; None when there is none this worker may take.
+
+    Which job: the oldest due job of the organisation chosen by :func:`_choose` (fewest running,
+    at most ``config.share`` running while others have work). Taking it is the conditional update
+    described in the module docstring, so a job is never taken twice whatever the choice was.
+    """
     config = config or QueueConfig()
     for _ in range(20):
         now = _now()
         stale_before = now - dt.timedelta(seconds=config.stale_seconds)
         token = f"{worker_id}:{uuid.uuid4().hex[:12]}"
         with db.write() as session:
-            stmt = select(Job.id).where(_claimable(now, stale_before)).order_by(Job.run_after, Job.id).limit(1)
+            if db.dialect == "postgresql":
+                # one claimer chooses at a time, so the running counts hold until it has claimed
+                # (on SQLite the write transaction already holds the database's write lock)
+                session.execute(select(func.pg_advisory_xact_lock(CLAIM_LOCK_KEY)))
+            org = _choose(session, now, stale_before, config.share)
+            if org is None:
+                return None
+            stmt = (
+                select(Job.id)
+                .where(_claimable(now, stale_before), _org_key() == org)
+                .order_by(Job.run_after, Job.id)
+                .limit(1)
+            )
             if db.dialect == "postgresql":
                 stmt = stmt.with_for_update(skip_locked=True)
             job_id = session.execute(stmt).scalar_one_or_none()
             if job_id is None:
-                return None
+                continue  # its due jobs were taken meanwhile: choose again
             res = session.execute(
                 update(Job)
                 .where(Job.id == job_id, _claimable(now, stale_before))

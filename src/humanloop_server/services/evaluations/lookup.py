@@ -32,11 +32,23 @@ def get_evaluation(ctx: Context, evaluation_id: Optional[str]) -> Evaluation:
     return get_owned(ctx, Evaluation, evaluation_id, "Evaluation")
 
 
+def lock_evaluation(ctx: Context, ev: Evaluation) -> None:
+    """Serialise with every other writer of this Evaluation's status until the transaction ends.
+
+    A Log joining an Evaluation and the background step that stores its status both take this
+    lock first, so the step never stores "completed" from a view that misses a batch that began
+    meanwhile (on PostgreSQL, reads are not serialised with concurrent inserts; SQLite serialises
+    every writer anyway and ignores the row lock).
+    """
+    ctx.session.execute(select(Evaluation.id).where(Evaluation.id == ev.id).with_for_update()).first()
+    ctx.session.refresh(ev)
+
+
 def file_by_ref(ctx: Context, file_id: Optional[str], path: Optional[str]) -> Optional[File]:
     if file_id:
         return get_owned(ctx, File, file_id, "File")
     if path:
-        f = files.file_by_path(ctx, normalise_path(path))
+        f = files.file_by_path(ctx, normalise_path(path, bounded=False))
         if f is None:
             raise not_found("File", path)
         return f

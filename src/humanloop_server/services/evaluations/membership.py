@@ -27,6 +27,7 @@ from .lookup import (
     evaluators_of,
     get_evaluation,
     is_prompt_version,
+    lock_evaluation,
     runs_on_server,
 )
 
@@ -46,6 +47,7 @@ def on_log_created(ctx: Context, log: Log) -> None:
     if not log.evaluation_id:
         return
     ev = get_evaluation(ctx, log.evaluation_id)
+    lock_evaluation(ctx, ev)
     stmt = select(EvaluationEvaluatee.id).where(
         EvaluationEvaluatee.evaluation_id == ev.id, EvaluationEvaluatee.version_id == log.version_id
     )

@@ -29,7 +29,7 @@ from ..common import now
 from ..context import Context, Runtime
 from ..errors import ServiceError
 from ..tenancy import find_owned
-from .lookup import CLIENT_STATUSES, evaluators_of, is_prompt_version, runs_on_server
+from .lookup import CLIENT_STATUSES, evaluators_of, is_prompt_version, lock_evaluation, runs_on_server
 from .state import load_state
 
 logger = logging.getLogger(__name__)
@@ -121,10 +121,14 @@ def _generate(rt: Runtime, org_id: str, ev_id: str, ee_id: int, dp_id: str) -> b
 def finish(rt: Runtime, org_id: str, ev_id: str) -> None:
     """Store the computed status (pending/running/completed) unless a client set one."""
     with rt.db.write() as session:
+        ctx = Context(session, org_id, rt)
         ev = session.get(Evaluation, ev_id)
-        if ev is None or ev.status in CLIENT_STATUSES:
+        if ev is None:
             return
-        status = load_state(Context(session, org_id, rt), ev).status()
+        lock_evaluation(ctx, ev)
+        if ev.status in CLIENT_STATUSES:
+            return
+        status = load_state(ctx, ev).status()
         if status != ev.status:
             ev.status = status
             ev.updated_at = now()

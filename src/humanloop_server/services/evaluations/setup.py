@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ... import ids
 from ...db.models import Evaluation, EvaluationEvaluatee, EvaluationEvaluator, File
+from ..bounds import check_length
 from ..common import conflict, now, page_body, paginate, unprocessable
 from ..context import Context
 from ..tenancy import get_owned
@@ -62,6 +63,7 @@ def _set_evaluatees(ctx: Context, ev: Evaluation, refs: List[Dict[str, Any]]) ->
     wanted: Dict[Tuple[str, Optional[str]], Dict[str, Any]] = {}
     evaluated: List[File] = []
     for i, ref in enumerate(refs):
+        check_length(ref.get("batch_id"), EvaluationEvaluatee, "batch_id", ["body", "evaluatees", i, "batch_id"])
         f, v = resolve_version(ctx, ref, EVALUATED_TYPES, ["body", "evaluatees", i])
         evaluated.append(f)
         wanted[(v.id, ref.get("batch_id"))] = ref
@@ -90,6 +92,7 @@ def _set_evaluatees(ctx: Context, ev: Evaluation, refs: List[Dict[str, Any]]) ->
 
 
 def create(ctx: Context, data: Dict[str, Any]) -> Dict[str, Any]:
+    check_length(data.get("name"), Evaluation, "name", ["body", "name"])
     file_ref = data.get("file") or {}
     evaluated_file = file_by_ref(ctx, file_ref.get("id"), file_ref.get("path"))
     if evaluated_file is not None and evaluated_file.type == "dataset":
@@ -158,6 +161,7 @@ def delete(ctx: Context, evaluation_id: str) -> None:
 
 def update_setup(ctx: Context, evaluation_id: str, data: Dict[str, Any]) -> Dict[str, Any]:
     ev = get_evaluation(ctx, evaluation_id)
+    check_length(data.get("name"), Evaluation, "name", ["body", "name"])
     file_id, name = ev.file_id, data["name"] if "name" in data else ev.name
     if data.get("file") is not None:
         f = file_by_ref(ctx, data["file"].get("id"), data["file"].get("path"))
@@ -205,6 +209,7 @@ def pin_evaluatee(ctx: Context, evaluation_id: str, data: Dict[str, Any]) -> Dic
     _, v = resolve_version(ctx, data, EVALUATED_TYPES, ["body"])
     rows = evaluatees_of(ctx, ev)
     batch = data.get("batch_id")
+    check_length(batch, EvaluationEvaluatee, "batch_id", ["body", "batch_id"])
     match = [r for r in rows if r.version_id == v.id and (batch is None or r.batch_id == batch)]
     if not match:
         row = EvaluationEvaluatee(

@@ -1,0 +1,129 @@
+"""The held transaction of a request with an Idempotency-Key (``services.idempotency.KeyedRequest``),
+on a real database: the request's work, the jobs it queues and its stored answer commit together or
+not at all, and requests with the same key take turns. The HTTP behaviour, a crash of the server
+included, is tested end to end in ``test_crash_idempotency.py``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from pathlib import Path
+from typing import Any, Iterator, List, Optional
+
+import pytest
+from sqlalchemy import select
+
+from humanloop_server.db.database import Database
+from humanloop_server.db.models import Job
+from humanloop_server.services.context import Runtime
+from humanloop_server.services.errors import Conflict
+from humanloop_server.services.idempotency import KeyedRequest, Stored, lookup
+from humanloop_server.services.keys import register_key
+from humanloop_server.settings import Settings
+from humanloop_server.workers.queue import enqueue
+
+from .conftest import pg_database
+
+
+def _backends() -> List[str]:
+    return ["sqlite"] + (["postgresql"] if os.environ.get("HUMANLOOP_TEST_DATABASE_URL") else [])
+
+
+@contextlib.contextmanager
+def _database(backend: str) -> Iterator[Optional[str]]:
+    if backend == "postgresql":
+        with pg_database() as url:
+            yield url
+    else:
+        yield None
+
+
+@pytest.fixture(params=_backends())
+def rt(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Runtime]:
+    with _database(request.param) as url:
+        settings = Settings(data_dir=tmp_path, database_url=url, idempotency_wait_seconds=0.5)
+        runtime = Runtime(db=Database.open(settings), settings=settings)
+        yield runtime
+        runtime.db.dispose()
+
+
+def _keyed(rt: Runtime, org_id: str, key: str, request_hash: str = "h") -> KeyedRequest:
+    return KeyedRequest(
+        rt.db,
+        org_id,
+        key,
+        "POST",
+        "/v5/prompts/log",
+        request_hash,
+        ttl_seconds=rt.settings.idempotency_ttl_seconds,
+        wait_seconds=rt.settings.idempotency_wait_seconds,
+    )
+
+
+def _jobs(rt: Runtime, kind: str) -> int:
+    with rt.db.read() as s:
+        return len(s.execute(select(Job.id).where(Job.kind == kind)).all())
+
+
+def test_work_and_answer_commit_together_or_not_at_all(rt: Runtime) -> None:
+    org = register_key(rt, "hl_key_held", "held").id
+    first = _keyed(rt, org, "k1")
+    enqueue(first.resume(), org, "test_side_effect", {})  # a side effect of the request: a queued job
+    first.work_done()
+    first.abandon()  # the request failed (or its process died): neither the job nor a record stays
+    assert _jobs(rt, "test_side_effect") == 0
+    assert lookup(rt.db, org, "k1", "h", 3600) is None
+    again = _keyed(rt, org, "k1")  # so a retry runs, at once
+    enqueue(again.resume(), org, "test_side_effect", {})
+    assert again.finish(200, "application/json", b'{"ok": 1}') is None  # stored with the work
+    assert _jobs(rt, "test_side_effect") == 1
+    assert lookup(rt.db, org, "k1", "h", 3600) == Stored("replay", 200, "application/json", b'{"ok": 1}')
+    assert lookup(rt.db, org, "k1", "other", 3600) == Stored("mismatch")
+
+
+def test_a_duplicate_waits_for_the_first_request_then_replays_it(rt: Runtime) -> None:
+    rt.settings.idempotency_wait_seconds = 30
+    org = register_key(rt, "hl_key_dup", "dup").id
+    first = _keyed(rt, org, "k2")
+    enqueue(first.resume(), org, "test_dup", {})
+    outcome: List[Any] = []
+
+    def duplicate() -> None:
+        second = _keyed(rt, org, "k2")
+        try:
+            second.resume()  # waits for the first (SQLite's write lock, PostgreSQL's advisory lock)
+            outcome.append("ran")
+            second.abandon()
+        except Conflict:
+            outcome.append(second.taken)
+
+    t = threading.Thread(target=duplicate)
+    t.start()
+    t.join(0.3)
+    assert t.is_alive() and outcome == []  # still waiting for the first
+    assert first.finish(201, None, b"first") is None
+    t.join(30)
+    assert outcome == [Stored("replay", 201, None, b"first")]
+    assert _jobs(rt, "test_dup") == 1
+
+
+@pytest.mark.skipif(not os.environ.get("HUMANLOOP_TEST_DATABASE_URL"), reason="PostgreSQL only")
+def test_a_key_busy_past_the_wait_is_409_and_stores_nothing(tmp_path: Path) -> None:
+    with _database("postgresql") as url:
+        settings = Settings(data_dir=tmp_path, database_url=url, idempotency_wait_seconds=0.2)
+        rt = Runtime(db=Database.open(settings), settings=settings)
+        try:
+            org = register_key(rt, "hl_key_busy", "busy").id
+            first = _keyed(rt, org, "k3")
+            first.resume()
+            second = _keyed(rt, org, "k3")
+            with pytest.raises(Conflict) as err:
+                second.resume()
+            assert second.busy and err.value.headers.get("x-should-retry") == "true"
+            assert second.finish(409, "application/json", b"{}") is None  # sent, not stored
+            assert first.finish(200, None, b"ok") is None
+            assert lookup(rt.db, org, "k3", "h", 3600) == Stored("replay", 200, None, b"ok")
+        finally:
+            rt.db.dispose()
