@@ -8,6 +8,7 @@ from typing import AsyncIterator, Optional
 
 from fastapi import FastAPI
 
+from . import web
 from .api import build_api_router
 from .api.bench import build_bench_router
 from .api.empty_body import EmptyBodyMiddleware
@@ -89,8 +90,9 @@ def create_app(settings: Optional[Settings] = None, *, benchmark_routes: Optiona
     app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(BusyDatabaseMiddleware)
     app.add_middleware(BodyLimitMiddleware)
-    install_error_handlers(app)
+    install_error_handlers(app, html=web.error_page)
     app.include_router(build_api_router())
     if benchmark_routes:
         app.include_router(build_bench_router())
+    web.mount(app)
     return app

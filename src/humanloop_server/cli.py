@@ -135,6 +135,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     app = create_app(settings)
     _say(f"Humanloop-compatible server: http://{args.host}:{args.port}/v5", bold=True)
     _say(f"Database: {shown_url(settings)}")
+    _say(f"Web app: http://{args.host}:{args.port}/ (sign in with an API key of this server)")
     if not settings.api_key:
         _say(
             "No HUMANLOOP_API_KEY set; create a key for this server with: "

@@ -80,7 +80,10 @@ def test_the_floor_route_exists_only_for_the_benchmark(tmp_path: Path) -> None:
                 continue
             assert r.status_code == 200 and set(r.json()) == {"id", "prompt_id", "version_id", "session_id"}
             assert client.post("/v5/bench/floor", json=README_BODY).status_code == 401
-            assert client.post("/v5/bench/floor", json={"messages": "not a list"}, headers={"X-API-KEY": key}).status_code == 422
+            assert (
+                client.post("/v5/bench/floor", json={"messages": "not a list"}, headers={"X-API-KEY": key}).status_code
+                == 422
+            )
             # it stores nothing
             logs = client.get("/v5/prompts", headers={"X-API-KEY": key}).json()
             assert all(p["path"] != "support/answer-bot" for p in logs["records"])

@@ -26,6 +26,12 @@ PACKAGE = ROOT / "src" / "humanloop_server"
 HTTP_MODULES = ("fastapi", "starlette")
 #: modules outside api/ allowed to import HTTP frameworks: the app factory and the OpenAPI exporter
 HTTP_ALLOWED = {"humanloop_server.app", "humanloop_server.openapi"}
+#: packages that are HTTP layers like api/: the web app (pages for browsers, calling the same services)
+HTTP_LAYERS = ("humanloop_server.api", "humanloop_server.web")
+
+
+def is_http_layer(name: str) -> bool:
+    return any(name == layer or name.startswith(layer + ".") for layer in HTTP_LAYERS) or name in HTTP_ALLOWED
 
 
 def module_name(path: Path) -> str:
@@ -147,7 +153,7 @@ def test_no_import_cycle() -> None:
 def test_only_the_http_layer_imports_http_frameworks() -> None:
     offenders: List[Tuple[str, str]] = []
     for name, path in modules().items():
-        if name.startswith("humanloop_server.api") or name in HTTP_ALLOWED:
+        if is_http_layer(name):
             continue
         for node in runtime_imports(ast.parse(path.read_text(encoding="utf-8"))):
             for target in imported(name, path, node, set()):
@@ -252,9 +258,20 @@ def test_every_job_kind_runs_in_a_fresh_interpreter(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("word", ["HTTPException", "StreamingResponse", "status_code in ("])
 def test_services_speak_no_http(word: str) -> None:
-    found = [
-        (name, n)
-        for name, n, line in _source_lines()
-        if word in line and not name.startswith("humanloop_server.api") and name not in HTTP_ALLOWED
-    ]
+    found = [(name, n) for name, n, line in _source_lines() if word in line and not is_http_layer(name)]
     assert found == []
+
+
+def test_the_web_app_reaches_the_database_only_through_services() -> None:
+    """``web/`` is an HTTP layer like ``api/``: it opens transactions with ``rt.db.read()`` /
+    ``rt.db.write()`` and hands them to services, and never imports models or SQLAlchemy."""
+    offenders: List[Tuple[str, str]] = []
+    known = set(modules())
+    for name, path in modules().items():
+        if not name.startswith("humanloop_server.web"):
+            continue
+        for node in runtime_imports(ast.parse(path.read_text(encoding="utf-8"))):
+            for target in imported(name, path, node, known):
+                if target.split(".")[0] == "sqlalchemy" or target.startswith("humanloop_server.db"):
+                    offenders.append((name, target))
+    assert "humanloop_server.web.auth" in known and offenders == []

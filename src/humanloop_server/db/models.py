@@ -182,6 +182,13 @@ class Log(Base):
     __table_args__ = (
         Index("ix_logs_file_created", "file_id", "created_at"),
         Index("ix_logs_org_created", "org_id", "created_at"),
+        # migration 0007: every query of Logs names the organisation
+        Index("ix_logs_org_file_created_id", "org_id", "file_id", "created_at", "id"),
+        Index("ix_logs_org_version", "org_id", "version_id"),
+        Index("ix_logs_org_evaluation", "org_id", "evaluation_id"),
+        Index("ix_logs_org_parent", "org_id", "parent_id"),
+        Index("ix_logs_org_trace", "org_id", "trace_id"),
+        Index("ix_logs_org_trace_parent", "org_id", "trace_parent_id"),
     )
     # ids are unique per organisation (a client may choose one); every query of Logs names the organisation
     org_id: Mapped[str] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True)

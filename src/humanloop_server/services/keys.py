@@ -171,7 +171,11 @@ def org_for_key(db: Database, key: Optional[str]) -> Optional[str]:
     """The organisation of a valid (not revoked) key, else None."""
     if not key:
         return None
-    key_hash = hash_key(key)
+    return org_for_key_hash(db, hash_key(key))
+
+
+def org_for_key_hash(db: Database, key_hash: str) -> Optional[str]:
+    """Like :func:`org_for_key`, given the key's hash (what a web session keeps instead of the key)."""
     with db.read() as session:
         row = session.execute(
             select(ApiKey.org_id).where(ApiKey.key_hash == key_hash, ApiKey.revoked_at.is_(None))

@@ -1,6 +1,6 @@
 """Logs and traces for every File type."""
 
-from typing import Any, Dict, List, Optional
+from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
 from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -24,6 +24,9 @@ from .common import (
 from .context import Context
 from .log_removal import remove_logs
 from .tenancy import find_owned, get_owned
+
+if TYPE_CHECKING:
+    from sqlalchemy import Select
 
 COMMON_FIELDS = [
     "inputs",
@@ -331,21 +334,18 @@ def _text(col: Any) -> Any:
     return cast(col, String)
 
 
-def list_logs(
+def filtered(
     ctx: Context,
-    file_id: str,
-    page: Optional[int] = None,
-    size: Optional[int] = None,
+    f: File,
     version_id: Optional[str] = None,
     version_status: Optional[str] = None,
     search: Optional[str] = None,
     metadata_search: Optional[str] = None,
     start_date: Any = None,
     end_date: Any = None,
-    include_parent: Optional[bool] = None,
     in_trace_filter: Optional[List[bool]] = None,
-) -> Dict[str, Any]:
-    f = files.get_file(ctx, file_id)
+) -> "Select[Any]":
+    """The Logs of File ``f`` that pass the filters of ``logs.list`` (unordered); the web app pages them too."""
     stmt = select(Log).where(Log.org_id == ctx.org_id, Log.file_id == f.id)
     if version_id:
         stmt = stmt.where(Log.version_id == version_id)
@@ -375,6 +375,25 @@ def list_logs(
             stmt = stmt.where(Log.trace_parent_id.is_not(None))
         elif wanted == {False}:
             stmt = stmt.where(Log.trace_parent_id.is_(None))
+    return stmt
+
+
+def list_logs(
+    ctx: Context,
+    file_id: str,
+    page: Optional[int] = None,
+    size: Optional[int] = None,
+    version_id: Optional[str] = None,
+    version_status: Optional[str] = None,
+    search: Optional[str] = None,
+    metadata_search: Optional[str] = None,
+    start_date: Any = None,
+    end_date: Any = None,
+    include_parent: Optional[bool] = None,
+    in_trace_filter: Optional[List[bool]] = None,
+) -> Dict[str, Any]:
+    f = files.get_file(ctx, file_id)
+    stmt = filtered(ctx, f, version_id, version_status, search, metadata_search, start_date, end_date, in_trace_filter)
     stmt = stmt.order_by(Log.created_at.desc(), Log.id.desc())
     rows, page, size, total = paginate(ctx.session, stmt, page, size)
     records = [serialize(ctx, log, include_parent=bool(include_parent)) for log in rows]
@@ -392,4 +411,4 @@ def delete_logs(ctx: Context, log_ids: Optional[List[str]]) -> None:
     ctx.commit()
 
 
-__all__ = ["create_log", "update_log", "update_trace", "get", "list_logs", "delete_logs", "serialize"]
+__all__ = ["create_log", "update_log", "update_trace", "get", "list_logs", "filtered", "delete_logs", "serialize"]

@@ -98,9 +98,11 @@ def _table(rows: List[List[str]]) -> str:
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip() for r in rows)
 
 
-def stats(ctx: Context, evaluation_id: str) -> Dict[str, Any]:
+def stats(ctx: Context, evaluation_id: str, state: Optional[EvaluationState] = None) -> Dict[str, Any]:
+    """``state``: what :func:`load_state` read for this Evaluation, when the caller has it already."""
     ev = get_evaluation(ctx, evaluation_id)
-    state = load_state(ctx, ev)
+    if state is None or state.ev.id != ev.id:
+        state = load_state(ctx, ev)
     version_stats = []
     total_logs = sum(len(v) for v in state.logs.values())
     total_judgments = 0
