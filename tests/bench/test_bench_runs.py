@@ -52,7 +52,10 @@ def test_quick_benchmark_runs_and_reports_every_section(tmp_path: Path) -> None:
         ingest = results["ingest"][backend]
         variants = {r["variant"] for r in ingest["rows"]}
         assert {"floor", "prompts.log", "floor + Idempotency-Key", "prompts.log without Idempotency-Key"} <= variants
-        assert all(r["calls"] > 0 for r in ingest["rows"] + ingest["other"]), backend
+        # every measurement ran without an error; single requests complete within even the quick window
+        # (a whole flow trace, 7 requests, may not on a loaded machine: its correctness is tested elsewhere)
+        assert all(r["errors"] == 0 for r in ingest["rows"] + ingest["other"]), backend
+        assert all(r["calls"] > 0 for r in ingest["rows"]), backend
         assert ingest["drain"]["judgments"] == ingest["drain"]["jobs"]
         sizes = results["reads"][backend]["sizes"]
         assert sizes and sizes[0]["rows"] >= 10_000 and len(sizes[0]["reads"]) == 13
