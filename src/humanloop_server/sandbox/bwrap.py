@@ -135,6 +135,9 @@ def command(
     cmd.append("--clearenv")
     for key, value in ENVIRONMENT.items():
         cmd += ["--setenv", key, value]
+    # the writable /tmp first: an interpreter or script that lives under /tmp (a clone there) is
+    # bound on top of it below, instead of being hidden by it
+    cmd += ["--size", str(disk_bytes), "--tmpfs", "/tmp"]
     cmd += ["--ro-bind", "/usr", "/usr"]
     for top in TOP_LEVEL:
         if os.path.islink(top):
@@ -158,10 +161,6 @@ def command(
         "/dev",
         "--remount-ro",
         "/dev",
-        "--size",
-        str(disk_bytes),
-        "--tmpfs",
-        "/tmp",
         "--remount-ro",
         "/",
         "--chdir",
