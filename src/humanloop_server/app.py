@@ -15,6 +15,7 @@ from .api.empty_body import EmptyBodyMiddleware
 from .api.errors import BusyDatabaseMiddleware, install_error_handlers
 from .api.idempotency import IdempotencyMiddleware
 from .api.limits import BodyLimitMiddleware
+from .api.multipart import MultipartBoundaryMiddleware
 from .services import evaluator_runtime, idempotency, keys
 from .services.context import Runtime
 from .settings import Settings
@@ -86,6 +87,7 @@ def create_app(settings: Optional[Settings] = None, *, benchmark_routes: Optiona
     # the last added is the outermost: the body limit holds before anything reads a body, and a
     # busy database is a 503 whether the routes or the Idempotency-Key layer met it; an empty body
     # becomes {} inside the Idempotency-Key layer, which sees the request as sent
+    app.add_middleware(MultipartBoundaryMiddleware)
     app.add_middleware(EmptyBodyMiddleware)
     app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(BusyDatabaseMiddleware)

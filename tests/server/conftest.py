@@ -136,26 +136,28 @@ def uid() -> str:
 
 PUBLISHED_SDK_VERSION = "0.8.6"
 
+# What a release needs beyond its declared dependencies: 0.8.38 imports ``requests`` (in its
+# OpenTelemetry exporter) without declaring it, so its users had to install it by hand.
+UNDECLARED_DEPENDENCIES = {"0.8.38": ["requests"]}
 
-@pytest.fixture(scope="session")
-def published_python() -> Path:
-    """The published SDK in its own virtual environment (built once, cached in .cache/)."""
-    env_dir = Path(__file__).resolve().parents[2] / ".cache" / f"published-humanloop-{PUBLISHED_SDK_VERSION}"
+
+def published_sdk_python(version: str) -> Path:
+    """A virtual environment holding only the published SDK ``version`` (built once, cached in .cache/)."""
+    env_dir = Path(__file__).resolve().parents[2] / ".cache" / f"published-humanloop-{version}"
     python = env_dir / "bin" / "python"
     marker = env_dir / ".ready"
     if not marker.exists():
         venv.EnvBuilder(with_pip=True, clear=True).create(env_dir)
+        packages = [f"humanloop=={version}", *UNDECLARED_DEPENDENCIES.get(version, [])]
         subprocess.run(
-            [
-                str(python),
-                "-m",
-                "pip",
-                "install",
-                "-q",
-                "--disable-pip-version-check",
-                f"humanloop=={PUBLISHED_SDK_VERSION}",
-            ],
+            [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", *packages],
             check=True,
         )
-        marker.write_text(PUBLISHED_SDK_VERSION)
+        marker.write_text(version)
     return python
+
+
+@pytest.fixture(scope="session")
+def published_python() -> Path:
+    """The published 0.8.6 SDK in its own virtual environment."""
+    return published_sdk_python(PUBLISHED_SDK_VERSION)

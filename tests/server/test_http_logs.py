@@ -316,3 +316,23 @@ def test_racing_identical_upserts_make_one_version(server: Server, uid: str) -> 
         assert len(c.get(f"/prompts/{pid}/versions").json()["records"]) == 1
         dirs = [d for d in c.get("/directories").json() if d["path"].startswith(uid)]
         assert sorted(d["path"] for d in dirs) == [uid, f"{uid}/race"]
+
+
+def test_csv_upload_whose_content_type_lost_its_boundary(http: httpx.Client, uid: str) -> None:
+    # the published 0.8.38 SDK overwrites httpx's content type with a bare "multipart/form-data"
+    ds = http.post("/datasets", json={"path": f"{uid}/bare", "datapoints": [], "commit_message": "c"}).json()
+    built = httpx.Request(
+        "POST",
+        "http://x/",
+        data={"commit_message": "bare header"},
+        files={"file": ("rows.csv", b"question,target\nWhat is 3+3?,6\n", "text/csv")},
+    )
+    body = built.read()
+    r = http.post(f"/datasets/{ds['id']}/datapoints/csv", content=body, headers={"content-type": "multipart/form-data"})
+    assert r.status_code == 200, r.text
+    assert r.json()["datapoints_count"] == 1 and r.json()["commit_message"] == "bare header"
+    # a body that is not multipart at all is still a 4xx with a message, never a 5xx
+    bad = http.post(
+        f"/datasets/{ds['id']}/datapoints/csv", content=b"just text", headers={"content-type": "multipart/form-data"}
+    )
+    assert 400 <= bad.status_code < 500 and bad.json()["detail"]
