@@ -12,6 +12,7 @@ import asyncio
 import inspect
 import json
 import sys
+import time
 import traceback
 
 from humanloop import AsyncHumanloop, Humanloop
@@ -604,6 +605,42 @@ def _cleanup():
     ):
         call(res, "delete", state[key])
     call("directories", "delete", state["dir"])
+
+
+@step("decorators")
+def _decorators():
+    """The decorators of 0.8.14+: a flow calling a tool, exported once the tracer is flushed."""
+    if not hasattr(client, "flow"):
+        return
+
+    @client.tool(path=f"{root}/deco-add")
+    def add(a: int, b: int) -> int:
+        """Add two numbers."""
+        return a + b
+
+    @client.flow(path=f"{root}/deco-flow", attributes={"kind": "demo"})
+    def pipeline(question: str) -> str:
+        return f"{question}={add(2, 3)}"
+
+    result = pipeline("sum")
+    client._tracer_provider.force_flush()
+    # some releases upload from their own threads after the flush returns: wait for the trace
+    deadline = time.monotonic() + 20
+    trace, tools = None, []
+    while time.monotonic() < deadline:
+        flows = [f for f in client.flows.list(name="deco-flow", size=50) if f.path == f"{root}/deco-flow"]
+        tools = [t for t in client.tools.list(name="deco-add", size=50) if t.path == f"{root}/deco-add"]
+        flow_logs = [fld(item, "id") for item in client.logs.list(file_id=flows[0].id, size=10)] if flows else []
+        trace = client.logs.get(flow_logs[0]) if flow_logs else None
+        if trace is not None and fld(trace, "output") and fld(trace, "trace_children") and tools:
+            break
+        time.sleep(0.3)
+    out["decorators"] = {
+        "result": result,
+        "tool": bool(tools),
+        "flow_output": fld(trace, "output") if trace is not None else None,
+        "children": len(fld(trace, "trace_children") or []) if trace is not None else 0,
+    }
 
 
 async def _async_part():

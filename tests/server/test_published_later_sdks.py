@@ -116,6 +116,11 @@ def test_published_release_runs_its_whole_surface(server, version: str) -> None:
         assert agents["stream_events"] > 0 and agents["continue_stream_events"] > 0
         assert agents["round_trip"] and agents["get"] and agents["listed"] and agents["patched"] == "first"
 
+    if "decorators" in out:  # 0.8.14+: a decorated flow calling a decorated tool is one trace
+        assert out["decorators"] == {"result": "sum=5", "tool": True, "flow_output": "sum=5", "children": 1}
+    else:
+        assert not any(name.startswith("decorators") for name in out["called"]) and version == "0.8.13"
+
     assert out["not_found"] == 404
     with httpx.Client(headers={"X-API-KEY": server.api_key}, timeout=30) as http:
         stored = http.get(f"{server.base_url}/logs/{out['async_log']}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import datasets, directories, evaluations, evaluators, files, flows, logs, prompts, tools
+from . import datasets, directories, evaluations, evaluators, files, flows, logs, otel_import, prompts, tools
 from .routing import API_PREFIX, StrictJSONRoute
 
 #: Routers in the order their operations appear in the OpenAPI document.
@@ -18,6 +18,7 @@ ROUTERS = (
     files.router,
     evaluations.router,
     logs.router,
+    otel_import.router,
 )
 
 
