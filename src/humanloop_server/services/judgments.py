@@ -60,8 +60,8 @@ def executed_spec(version: Optional[Version]) -> Optional[Dict[str, Any]]:
 
 
 def ready(log: Log) -> bool:
-    """Flow Logs are judged once their trace is complete; every other Log at once."""
-    return log.file_type != "flow" or log.trace_status == "complete"
+    """Flow and Agent Logs are judged once complete; every other Log at once."""
+    return log.file_type not in ("flow", "agent") or log.trace_status == "complete"
 
 
 def has_judgment(ctx: Context, log_id: str, evaluator_version_id: str) -> bool:
