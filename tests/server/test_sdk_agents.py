@@ -37,7 +37,18 @@ def test_upsert_identity(hl: Driver, uid: str) -> None:
 
 
 def test_deployments_and_default_version(hl: Driver, uid: str) -> None:
-    lc.check_deployments(hl, "agents", f"{uid}/agents/deploy", A, B)
+    v1 = hl.agents.upsert(path=f"{uid}/agents/deploy", **A)
+    v2 = hl.agents.upsert(path=f"{uid}/agents/deploy", **B)
+    env = next(e for e in hl.agents.list_environments(id=v1.id) if e.tag == "default")
+    deployed = hl.agents.set_deployment(id=v1.id, environment_id=env.id, version_id=v1.version_id)
+    assert deployed.version_id == v1.version_id
+    assert hl.agents.get(id=v1.id).version_id == v1.version_id
+    assert hl.agents.get(id=v1.id, environment=env.name).version_id == v1.version_id
+    with pytest.raises(ApiError) as exc:  # a deployed version stays
+        hl.agents.delete_agent_version(id=v1.id, version_id=v1.version_id)
+    assert exc.value.status_code == 409
+    hl.agents.remove_deployment(id=v1.id, environment_id=env.id)
+    assert hl.agents.get(id=v1.id).version_id == v2.version_id
 
 
 def test_move_and_delete(hl: Driver, uid: str) -> None:
@@ -68,9 +79,9 @@ def test_kernel_fields_and_version_names(hl: Driver, uid: str) -> None:
     assert agent.version_name == "first" and agent.tags == ["a", "b"] and agent.description == "answers"
     assert [i.name for i in agent.inputs] == ["topic"]
     with pytest.raises(ApiError) as exc:
-        hl.agents.upsert(**_agent(uid, "kernel"), model="other", version_name="first")
+        hl.agents.upsert(**{**_agent(uid, "kernel"), "model": "other"}, version_name="first")
     assert exc.value.status_code == 409
-    second = hl.agents.upsert(**_agent(uid, "kernel"), model="other")
+    second = hl.agents.upsert(**{**_agent(uid, "kernel"), "model": "other"})
     patched = hl.agents.patch_agent_version(id=agent.id, version_id=second.version_id, name="second")
     assert patched.version_name == "second"
     with pytest.raises(ApiError) as exc:
@@ -206,8 +217,7 @@ def test_serialize_round_trip(hl: Driver, uid: str) -> None:
 
 def test_agents_are_listed_with_files(hl: Driver, uid: str) -> None:
     agent = hl.agents.upsert(**_agent(uid, "listed"))
-    records = list(hl.files.list(name="listed"))
-    assert agent.id in [r.id for r in records]
+    assert agent.id in [r.id for r in hl.files.list(name="listed").records]
 
 
 def test_other_org_sees_nothing(server: Server, uid: str) -> None:

@@ -5,8 +5,10 @@ import typing
 
 import typing_extensions
 
+from ..types.files_tool_type import FilesToolType
 from ..types.model_endpoints import ModelEndpoints
 from ..types.model_providers import ModelProviders
+from ..types.monitoring_evaluator_state import MonitoringEvaluatorState
 from ..types.on_agent_call_enum import OnAgentCallEnum
 from ..types.template_language import TemplateLanguage
 from ..types.user_response import UserResponse
@@ -18,14 +20,14 @@ from .agent_response_template import AgentResponseTemplateParams
 from .dataset_response import DatasetResponseParams
 from .environment_response import EnvironmentResponseParams
 from .evaluator_aggregate import EvaluatorAggregateParams
-from .evaluator_response import EvaluatorResponseParams
-from .flow_response import FlowResponseParams
+from .evaluator_response_spec import EvaluatorResponseSpecParams
 from .input_response import InputResponseParams
 from .linked_file_request import LinkedFileRequestParams
-from .monitoring_evaluator_response import MonitoringEvaluatorResponseParams
-from .prompt_response import PromptResponseParams
+from .linked_tool_response import LinkedToolResponseParams
+from .prompt_response_stop import PromptResponseStopParams
+from .prompt_response_template import PromptResponseTemplateParams
 from .response_format import ResponseFormatParams
-from .tool_response import ToolResponseParams
+from .tool_function import ToolFunctionParams
 
 
 class AgentLinkedFileResponseParams(typing_extensions.TypedDict):
@@ -109,7 +111,7 @@ class AgentResponseParams(typing_extensions.TypedDict):
     Aggregated judgments of Evaluators on this version's Logs.
     """
 
-    evaluators: typing_extensions.NotRequired[typing.Optional[typing.Sequence[MonitoringEvaluatorResponseParams]]]
+    evaluators: typing_extensions.NotRequired[typing.Optional[typing.Sequence["MonitoringEvaluatorResponseParams"]]]
     """
     Monitoring Evaluators.
     """
@@ -282,6 +284,573 @@ class AgentResponseParams(typing_extensions.TypedDict):
     """
 
 
+class EvaluatorResponseParams(typing_extensions.TypedDict):
+    """
+    An Evaluator version with its file's details.
+    """
+
+    attributes: typing_extensions.NotRequired[typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]]
+    """
+    Free-form details that tell versions apart.
+    """
+
+    commit_message: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    Message that describes the version.
+    """
+
+    created_at: dt.datetime
+    """
+    When it was created.
+    """
+
+    created_by: typing_extensions.NotRequired[typing.Optional[UserResponse]]
+    """
+    The user who created it.
+    """
+
+    directory_id: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    ID of the directory holding the file.
+    """
+
+    environments: typing_extensions.NotRequired[typing.Optional[typing.Sequence[EnvironmentResponseParams]]]
+    """
+    Environments this version is deployed to.
+    """
+
+    evaluator_aggregates: typing_extensions.NotRequired[typing.Optional[typing.Sequence[EvaluatorAggregateParams]]]
+    """
+    Aggregated judgments of Evaluators on this version's Logs.
+    """
+
+    evaluators: typing_extensions.NotRequired[typing.Optional[typing.Sequence["MonitoringEvaluatorResponseParams"]]]
+    """
+    Evaluators used.
+    """
+
+    id: str
+    """
+    Unique identifier.
+    """
+
+    inputs: typing.Sequence[InputResponseParams]
+    """
+    Values of the input variables.
+    """
+
+    last_used_at: dt.datetime
+    """
+    When a Log last used this version.
+    """
+
+    name: str
+    """
+    Name.
+    """
+
+    path: str
+    """
+    Path of the file including its name, such as `folder/name`.
+    """
+
+    spec: EvaluatorResponseSpecParams
+    """
+    How the Evaluator judges.
+    """
+
+    status: VersionStatus
+    """
+    Status.
+    """
+
+    total_logs_count: int
+    """
+    Number of Logs of all versions of the file.
+    """
+
+    type: typing.Literal["evaluator"]
+    """
+    Kind.
+    """
+
+    updated_at: dt.datetime
+    """
+    When it was last changed.
+    """
+
+    version_id: str
+    """
+    ID of the version.
+    """
+
+    version_logs_count: int
+    """
+    Number of Logs of this version.
+    """
+
+
+class FlowResponseParams(typing_extensions.TypedDict):
+    """
+    A Flow version with its file's details.
+    """
+
+    attributes: typing.Dict[str, typing.Optional[typing.Any]]
+    """
+    Free-form details that tell versions apart.
+    """
+
+    commit_message: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    Message that describes the version.
+    """
+
+    created_at: dt.datetime
+    """
+    When it was created.
+    """
+
+    created_by: typing_extensions.NotRequired[typing.Optional[UserResponse]]
+    """
+    The user who created it.
+    """
+
+    directory_id: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    ID of the directory holding the file.
+    """
+
+    environments: typing_extensions.NotRequired[typing.Optional[typing.Sequence[EnvironmentResponseParams]]]
+    """
+    Environments this version is deployed to.
+    """
+
+    evaluator_aggregates: typing_extensions.NotRequired[typing.Optional[typing.Sequence[EvaluatorAggregateParams]]]
+    """
+    Aggregated judgments of Evaluators on this version's Logs.
+    """
+
+    evaluators: typing_extensions.NotRequired[typing.Optional[typing.Sequence["MonitoringEvaluatorResponseParams"]]]
+    """
+    Evaluators used.
+    """
+
+    id: str
+    """
+    Unique identifier.
+    """
+
+    last_used_at: dt.datetime
+    """
+    When a Log last used this version.
+    """
+
+    name: str
+    """
+    Name.
+    """
+
+    path: str
+    """
+    Path of the file including its name, such as `folder/name`.
+    """
+
+    status: VersionStatus
+    """
+    Status.
+    """
+
+    type: typing.Literal["flow"]
+    """
+    Kind.
+    """
+
+    updated_at: dt.datetime
+    """
+    When it was last changed.
+    """
+
+    version_id: str
+    """
+    ID of the version.
+    """
+
+    version_logs_count: int
+    """
+    Number of Logs of this version.
+    """
+
+
+class MonitoringEvaluatorResponseParams(typing_extensions.TypedDict):
+    """
+    An Evaluator that judges new Logs of a file.
+    """
+
+    created_at: dt.datetime
+    """
+    When it was created.
+    """
+
+    state: MonitoringEvaluatorState
+    """
+    Whether it runs.
+    """
+
+    updated_at: dt.datetime
+    """
+    When it was last changed.
+    """
+
+    version: typing_extensions.NotRequired[typing.Optional["EvaluatorResponseParams"]]
+    """
+    The version.
+    """
+
+    version_reference: "VersionReferenceResponseParams"
+    """
+    Which Evaluator version monitors: a fixed one, or the one deployed to an environment.
+    """
+
+
+class PromptResponseParams(typing_extensions.TypedDict):
+    """
+    A Prompt version with its file's details.
+    """
+
+    attributes: typing_extensions.NotRequired[typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]]
+    """
+    Free-form details that tell versions apart.
+    """
+
+    commit_message: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    Message that describes the version.
+    """
+
+    created_at: dt.datetime
+    """
+    When it was created.
+    """
+
+    created_by: typing_extensions.NotRequired[typing.Optional[UserResponse]]
+    """
+    The user who created it.
+    """
+
+    directory_id: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    ID of the directory holding the file.
+    """
+
+    endpoint: typing_extensions.NotRequired[typing.Optional[ModelEndpoints]]
+    """
+    Kind of provider endpoint.
+    """
+
+    environments: typing_extensions.NotRequired[typing.Optional[typing.Sequence[EnvironmentResponseParams]]]
+    """
+    Environments this version is deployed to.
+    """
+
+    evaluator_aggregates: typing_extensions.NotRequired[typing.Optional[typing.Sequence[EvaluatorAggregateParams]]]
+    """
+    Aggregated judgments of Evaluators on this version's Logs.
+    """
+
+    evaluators: typing_extensions.NotRequired[typing.Optional[typing.Sequence["MonitoringEvaluatorResponseParams"]]]
+    """
+    Evaluators used.
+    """
+
+    frequency_penalty: typing_extensions.NotRequired[typing.Optional[float]]
+    """
+    Penalises tokens in proportion to how often they already appeared (-2 to 2).
+    """
+
+    id: str
+    """
+    Unique identifier.
+    """
+
+    inputs: typing.Sequence[InputResponseParams]
+    """
+    Values of the input variables.
+    """
+
+    last_used_at: dt.datetime
+    """
+    When a Log last used this version.
+    """
+
+    linked_tools: typing_extensions.NotRequired[typing.Optional[typing.Sequence[LinkedToolResponseParams]]]
+    """
+    Tool files linked to the Prompt.
+    """
+
+    max_tokens: typing_extensions.NotRequired[typing.Optional[int]]
+    """
+    Most tokens to generate; -1 fits the model's context.
+    """
+
+    model: str
+    """
+    Name of the model, for example `gpt-4o`.
+    """
+
+    name: str
+    """
+    Name.
+    """
+
+    other: typing_extensions.NotRequired[typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]]
+    """
+    Further provider parameters, passed through.
+    """
+
+    path: str
+    """
+    Path of the file including its name, such as `folder/name`.
+    """
+
+    presence_penalty: typing_extensions.NotRequired[typing.Optional[float]]
+    """
+    Penalises tokens that already appeared (-2 to 2).
+    """
+
+    provider: typing_extensions.NotRequired[typing.Optional[ModelProviders]]
+    """
+    Model provider.
+    """
+
+    response_format: typing_extensions.NotRequired[typing.Optional[ResponseFormatParams]]
+    """
+    Output format the model must produce.
+    """
+
+    seed: typing_extensions.NotRequired[typing.Optional[int]]
+    """
+    Seed for best-effort reproducible sampling.
+    """
+
+    status: VersionStatus
+    """
+    Status.
+    """
+
+    stop: typing_extensions.NotRequired[typing.Optional[PromptResponseStopParams]]
+    """
+    Sequence or sequences that end generation.
+    """
+
+    temperature: typing_extensions.NotRequired[typing.Optional[float]]
+    """
+    Sampling temperature; higher gives more varied output.
+    """
+
+    template: typing_extensions.NotRequired[typing.Optional[PromptResponseTemplateParams]]
+    """
+    Template with `{{input}}` variables: a string, or a list of chat messages.
+    """
+
+    tools: typing_extensions.NotRequired[typing.Optional[typing.Sequence[ToolFunctionParams]]]
+    """
+    Functions the model may call.
+    """
+
+    top_p: typing_extensions.NotRequired[typing.Optional[float]]
+    """
+    Nucleus sampling: only the tokens within this probability mass are considered.
+    """
+
+    total_logs_count: int
+    """
+    Number of Logs of all versions of the file.
+    """
+
+    type: typing.Literal["prompt"]
+    """
+    Kind.
+    """
+
+    updated_at: dt.datetime
+    """
+    When it was last changed.
+    """
+
+    version_id: str
+    """
+    ID of the version.
+    """
+
+    version_logs_count: int
+    """
+    Number of Logs of this version.
+    """
+
+
+class ToolResponseParams(typing_extensions.TypedDict):
+    """
+    A Tool version with its file's details.
+    """
+
+    attributes: typing_extensions.NotRequired[typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]]
+    """
+    Free-form details that tell versions apart.
+    """
+
+    commit_message: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    Message that describes the version.
+    """
+
+    created_at: dt.datetime
+    """
+    When it was created.
+    """
+
+    created_by: typing_extensions.NotRequired[typing.Optional[UserResponse]]
+    """
+    The user who created it.
+    """
+
+    directory_id: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    ID of the directory holding the file.
+    """
+
+    environments: typing_extensions.NotRequired[typing.Optional[typing.Sequence[EnvironmentResponseParams]]]
+    """
+    Environments this version is deployed to.
+    """
+
+    evaluator_aggregates: typing_extensions.NotRequired[typing.Optional[typing.Sequence[EvaluatorAggregateParams]]]
+    """
+    Aggregated judgments of Evaluators on this version's Logs.
+    """
+
+    evaluators: typing_extensions.NotRequired[typing.Optional[typing.Sequence["MonitoringEvaluatorResponseParams"]]]
+    """
+    Evaluators used.
+    """
+
+    function: typing_extensions.NotRequired[typing.Optional[ToolFunctionParams]]
+    """
+    The function.
+    """
+
+    id: str
+    """
+    Unique identifier.
+    """
+
+    inputs: typing.Sequence[InputResponseParams]
+    """
+    Values of the input variables.
+    """
+
+    last_used_at: dt.datetime
+    """
+    When a Log last used this version.
+    """
+
+    name: str
+    """
+    Name.
+    """
+
+    path: str
+    """
+    Path of the file including its name, such as `folder/name`.
+    """
+
+    setup_values: typing_extensions.NotRequired[typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]]
+    """
+    Values the Tool needs to run, such as keys; not shown to the model.
+    """
+
+    signature: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    Python signature of the Tool's function.
+    """
+
+    source_code: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    Source code of the Tool.
+    """
+
+    status: VersionStatus
+    """
+    Status.
+    """
+
+    tool_type: typing_extensions.NotRequired[typing.Optional[FilesToolType]]
+    """
+    Kind of Tool.
+    """
+
+    total_logs_count: int
+    """
+    Number of Logs of all versions of the file.
+    """
+
+    type: typing.Literal["tool"]
+    """
+    Kind.
+    """
+
+    updated_at: dt.datetime
+    """
+    When it was last changed.
+    """
+
+    version_id: str
+    """
+    ID of the version.
+    """
+
+    version_logs_count: int
+    """
+    Number of Logs of this version.
+    """
+
+
+class VersionDeploymentResponseParams(typing_extensions.TypedDict):
+    """
+    Refers to the version deployed to an environment.
+    """
+
+    environment: EnvironmentResponseParams
+    """
+    Name of an environment.
+    """
+
+    file: "VersionDeploymentResponseFileParams"
+    """
+    The file.
+    """
+
+    type: typing.Literal["environment"]
+    """
+    Kind.
+    """
+
+
+class VersionIdResponseParams(typing_extensions.TypedDict):
+    """
+    Refers to a version by its ID.
+    """
+
+    type: typing.Literal["version"]
+    """
+    Kind.
+    """
+
+    version: "VersionIdResponseVersionParams"
+    """
+    The version.
+    """
+
+
 AgentLinkedFileResponseFileParams = typing.Union[
     PromptResponseParams,
     ToolResponseParams,
@@ -293,3 +862,26 @@ AgentLinkedFileResponseFileParams = typing.Union[
 
 
 AgentResponseToolsItemParams = typing.Union[AgentLinkedFileResponseParams, AgentInlineToolParams]
+
+
+VersionDeploymentResponseFileParams = typing.Union[
+    PromptResponseParams,
+    ToolResponseParams,
+    DatasetResponseParams,
+    EvaluatorResponseParams,
+    FlowResponseParams,
+    AgentResponseParams,
+]
+
+
+VersionIdResponseVersionParams = typing.Union[
+    PromptResponseParams,
+    ToolResponseParams,
+    DatasetResponseParams,
+    EvaluatorResponseParams,
+    FlowResponseParams,
+    AgentResponseParams,
+]
+
+
+VersionReferenceResponseParams = typing.Union[VersionDeploymentResponseParams, VersionIdResponseParams]

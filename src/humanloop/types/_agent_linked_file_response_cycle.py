@@ -14,18 +14,20 @@ from .agent_response_template import AgentResponseTemplate
 from .dataset_response import DatasetResponse
 from .environment_response import EnvironmentResponse
 from .evaluator_aggregate import EvaluatorAggregate
-from .evaluator_response import EvaluatorResponse
-from .flow_response import FlowResponse
+from .evaluator_response_spec import EvaluatorResponseSpec
+from .files_tool_type import FilesToolType
 from .input_response import InputResponse
 from .linked_file_request import LinkedFileRequest
+from .linked_tool_response import LinkedToolResponse
 from .model_endpoints import ModelEndpoints
 from .model_providers import ModelProviders
-from .monitoring_evaluator_response import MonitoringEvaluatorResponse
+from .monitoring_evaluator_state import MonitoringEvaluatorState
 from .on_agent_call_enum import OnAgentCallEnum
-from .prompt_response import PromptResponse
+from .prompt_response_stop import PromptResponseStop
+from .prompt_response_template import PromptResponseTemplate
 from .response_format import ResponseFormat
 from .template_language import TemplateLanguage
-from .tool_response import ToolResponse
+from .tool_function import ToolFunction
 from .user_response import UserResponse
 from .version_status import VersionStatus
 
@@ -111,7 +113,7 @@ class AgentResponse(UncheckedBaseModel):
     Aggregated judgments of Evaluators on this version's Logs.
     """
 
-    evaluators: typing.Optional[typing.List[MonitoringEvaluatorResponse]] = None
+    evaluators: typing.Optional[typing.List["MonitoringEvaluatorResponse"]] = None
     """
     Monitoring Evaluators.
     """
@@ -284,6 +286,573 @@ class AgentResponse(UncheckedBaseModel):
     """
 
 
+class EvaluatorResponse(UncheckedBaseModel):
+    """
+    An Evaluator version with its file's details.
+    """
+
+    attributes: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = None
+    """
+    Free-form details that tell versions apart.
+    """
+
+    commit_message: typing.Optional[str] = None
+    """
+    Message that describes the version.
+    """
+
+    created_at: dt.datetime
+    """
+    When it was created.
+    """
+
+    created_by: typing.Optional[UserResponse] = None
+    """
+    The user who created it.
+    """
+
+    directory_id: typing.Optional[str] = None
+    """
+    ID of the directory holding the file.
+    """
+
+    environments: typing.Optional[typing.List[EnvironmentResponse]] = None
+    """
+    Environments this version is deployed to.
+    """
+
+    evaluator_aggregates: typing.Optional[typing.List[EvaluatorAggregate]] = None
+    """
+    Aggregated judgments of Evaluators on this version's Logs.
+    """
+
+    evaluators: typing.Optional[typing.List["MonitoringEvaluatorResponse"]] = None
+    """
+    Evaluators used.
+    """
+
+    id: str
+    """
+    Unique identifier.
+    """
+
+    inputs: typing.List[InputResponse]
+    """
+    Values of the input variables.
+    """
+
+    last_used_at: dt.datetime
+    """
+    When a Log last used this version.
+    """
+
+    name: str
+    """
+    Name.
+    """
+
+    path: str
+    """
+    Path of the file including its name, such as `folder/name`.
+    """
+
+    spec: EvaluatorResponseSpec
+    """
+    How the Evaluator judges.
+    """
+
+    status: VersionStatus
+    """
+    Status.
+    """
+
+    total_logs_count: int
+    """
+    Number of Logs of all versions of the file.
+    """
+
+    type: typing.Literal["evaluator"] = "evaluator"
+    """
+    Kind.
+    """
+
+    updated_at: dt.datetime
+    """
+    When it was last changed.
+    """
+
+    version_id: str
+    """
+    ID of the version.
+    """
+
+    version_logs_count: int
+    """
+    Number of Logs of this version.
+    """
+
+
+class FlowResponse(UncheckedBaseModel):
+    """
+    A Flow version with its file's details.
+    """
+
+    attributes: typing.Dict[str, typing.Optional[typing.Any]]
+    """
+    Free-form details that tell versions apart.
+    """
+
+    commit_message: typing.Optional[str] = None
+    """
+    Message that describes the version.
+    """
+
+    created_at: dt.datetime
+    """
+    When it was created.
+    """
+
+    created_by: typing.Optional[UserResponse] = None
+    """
+    The user who created it.
+    """
+
+    directory_id: typing.Optional[str] = None
+    """
+    ID of the directory holding the file.
+    """
+
+    environments: typing.Optional[typing.List[EnvironmentResponse]] = None
+    """
+    Environments this version is deployed to.
+    """
+
+    evaluator_aggregates: typing.Optional[typing.List[EvaluatorAggregate]] = None
+    """
+    Aggregated judgments of Evaluators on this version's Logs.
+    """
+
+    evaluators: typing.Optional[typing.List["MonitoringEvaluatorResponse"]] = None
+    """
+    Evaluators used.
+    """
+
+    id: str
+    """
+    Unique identifier.
+    """
+
+    last_used_at: dt.datetime
+    """
+    When a Log last used this version.
+    """
+
+    name: str
+    """
+    Name.
+    """
+
+    path: str
+    """
+    Path of the file including its name, such as `folder/name`.
+    """
+
+    status: VersionStatus
+    """
+    Status.
+    """
+
+    type: typing.Literal["flow"] = "flow"
+    """
+    Kind.
+    """
+
+    updated_at: dt.datetime
+    """
+    When it was last changed.
+    """
+
+    version_id: str
+    """
+    ID of the version.
+    """
+
+    version_logs_count: int
+    """
+    Number of Logs of this version.
+    """
+
+
+class MonitoringEvaluatorResponse(UncheckedBaseModel):
+    """
+    An Evaluator that judges new Logs of a file.
+    """
+
+    created_at: dt.datetime
+    """
+    When it was created.
+    """
+
+    state: MonitoringEvaluatorState
+    """
+    Whether it runs.
+    """
+
+    updated_at: dt.datetime
+    """
+    When it was last changed.
+    """
+
+    version: typing.Optional["EvaluatorResponse"] = None
+    """
+    The version.
+    """
+
+    version_reference: "VersionReferenceResponse"
+    """
+    Which Evaluator version monitors: a fixed one, or the one deployed to an environment.
+    """
+
+
+class PromptResponse(UncheckedBaseModel):
+    """
+    A Prompt version with its file's details.
+    """
+
+    attributes: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = None
+    """
+    Free-form details that tell versions apart.
+    """
+
+    commit_message: typing.Optional[str] = None
+    """
+    Message that describes the version.
+    """
+
+    created_at: dt.datetime
+    """
+    When it was created.
+    """
+
+    created_by: typing.Optional[UserResponse] = None
+    """
+    The user who created it.
+    """
+
+    directory_id: typing.Optional[str] = None
+    """
+    ID of the directory holding the file.
+    """
+
+    endpoint: typing.Optional[ModelEndpoints] = None
+    """
+    Kind of provider endpoint.
+    """
+
+    environments: typing.Optional[typing.List[EnvironmentResponse]] = None
+    """
+    Environments this version is deployed to.
+    """
+
+    evaluator_aggregates: typing.Optional[typing.List[EvaluatorAggregate]] = None
+    """
+    Aggregated judgments of Evaluators on this version's Logs.
+    """
+
+    evaluators: typing.Optional[typing.List["MonitoringEvaluatorResponse"]] = None
+    """
+    Evaluators used.
+    """
+
+    frequency_penalty: typing.Optional[float] = None
+    """
+    Penalises tokens in proportion to how often they already appeared (-2 to 2).
+    """
+
+    id: str
+    """
+    Unique identifier.
+    """
+
+    inputs: typing.List[InputResponse]
+    """
+    Values of the input variables.
+    """
+
+    last_used_at: dt.datetime
+    """
+    When a Log last used this version.
+    """
+
+    linked_tools: typing.Optional[typing.List[LinkedToolResponse]] = None
+    """
+    Tool files linked to the Prompt.
+    """
+
+    max_tokens: typing.Optional[int] = None
+    """
+    Most tokens to generate; -1 fits the model's context.
+    """
+
+    model: str
+    """
+    Name of the model, for example `gpt-4o`.
+    """
+
+    name: str
+    """
+    Name.
+    """
+
+    other: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = None
+    """
+    Further provider parameters, passed through.
+    """
+
+    path: str
+    """
+    Path of the file including its name, such as `folder/name`.
+    """
+
+    presence_penalty: typing.Optional[float] = None
+    """
+    Penalises tokens that already appeared (-2 to 2).
+    """
+
+    provider: typing.Optional[ModelProviders] = None
+    """
+    Model provider.
+    """
+
+    response_format: typing.Optional[ResponseFormat] = None
+    """
+    Output format the model must produce.
+    """
+
+    seed: typing.Optional[int] = None
+    """
+    Seed for best-effort reproducible sampling.
+    """
+
+    status: VersionStatus
+    """
+    Status.
+    """
+
+    stop: typing.Optional[PromptResponseStop] = None
+    """
+    Sequence or sequences that end generation.
+    """
+
+    temperature: typing.Optional[float] = None
+    """
+    Sampling temperature; higher gives more varied output.
+    """
+
+    template: typing.Optional[PromptResponseTemplate] = None
+    """
+    Template with `{{input}}` variables: a string, or a list of chat messages.
+    """
+
+    tools: typing.Optional[typing.List[ToolFunction]] = None
+    """
+    Functions the model may call.
+    """
+
+    top_p: typing.Optional[float] = None
+    """
+    Nucleus sampling: only the tokens within this probability mass are considered.
+    """
+
+    total_logs_count: int
+    """
+    Number of Logs of all versions of the file.
+    """
+
+    type: typing.Literal["prompt"] = "prompt"
+    """
+    Kind.
+    """
+
+    updated_at: dt.datetime
+    """
+    When it was last changed.
+    """
+
+    version_id: str
+    """
+    ID of the version.
+    """
+
+    version_logs_count: int
+    """
+    Number of Logs of this version.
+    """
+
+
+class ToolResponse(UncheckedBaseModel):
+    """
+    A Tool version with its file's details.
+    """
+
+    attributes: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = None
+    """
+    Free-form details that tell versions apart.
+    """
+
+    commit_message: typing.Optional[str] = None
+    """
+    Message that describes the version.
+    """
+
+    created_at: dt.datetime
+    """
+    When it was created.
+    """
+
+    created_by: typing.Optional[UserResponse] = None
+    """
+    The user who created it.
+    """
+
+    directory_id: typing.Optional[str] = None
+    """
+    ID of the directory holding the file.
+    """
+
+    environments: typing.Optional[typing.List[EnvironmentResponse]] = None
+    """
+    Environments this version is deployed to.
+    """
+
+    evaluator_aggregates: typing.Optional[typing.List[EvaluatorAggregate]] = None
+    """
+    Aggregated judgments of Evaluators on this version's Logs.
+    """
+
+    evaluators: typing.Optional[typing.List["MonitoringEvaluatorResponse"]] = None
+    """
+    Evaluators used.
+    """
+
+    function: typing.Optional[ToolFunction] = None
+    """
+    The function.
+    """
+
+    id: str
+    """
+    Unique identifier.
+    """
+
+    inputs: typing.List[InputResponse]
+    """
+    Values of the input variables.
+    """
+
+    last_used_at: dt.datetime
+    """
+    When a Log last used this version.
+    """
+
+    name: str
+    """
+    Name.
+    """
+
+    path: str
+    """
+    Path of the file including its name, such as `folder/name`.
+    """
+
+    setup_values: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = None
+    """
+    Values the Tool needs to run, such as keys; not shown to the model.
+    """
+
+    signature: typing.Optional[str] = None
+    """
+    Python signature of the Tool's function.
+    """
+
+    source_code: typing.Optional[str] = None
+    """
+    Source code of the Tool.
+    """
+
+    status: VersionStatus
+    """
+    Status.
+    """
+
+    tool_type: typing.Optional[FilesToolType] = None
+    """
+    Kind of Tool.
+    """
+
+    total_logs_count: int
+    """
+    Number of Logs of all versions of the file.
+    """
+
+    type: typing.Literal["tool"] = "tool"
+    """
+    Kind.
+    """
+
+    updated_at: dt.datetime
+    """
+    When it was last changed.
+    """
+
+    version_id: str
+    """
+    ID of the version.
+    """
+
+    version_logs_count: int
+    """
+    Number of Logs of this version.
+    """
+
+
+class VersionDeploymentResponse(UncheckedBaseModel):
+    """
+    Refers to the version deployed to an environment.
+    """
+
+    environment: EnvironmentResponse
+    """
+    Name of an environment.
+    """
+
+    file: "VersionDeploymentResponseFile"
+    """
+    The file.
+    """
+
+    type: typing.Literal["environment"] = "environment"
+    """
+    Kind.
+    """
+
+
+class VersionIdResponse(UncheckedBaseModel):
+    """
+    Refers to a version by its ID.
+    """
+
+    type: typing.Literal["version"] = "version"
+    """
+    Kind.
+    """
+
+    version: "VersionIdResponseVersion"
+    """
+    The version.
+    """
+
+
 _AGENT_LINKED_FILE_RESPONSE_FILE_TAGS = frozenset({"prompt", "tool", "dataset", "evaluator", "flow", "agent"})
 
 
@@ -335,5 +904,92 @@ AgentResponseToolsItem = typing_extensions.Annotated[
 ]
 
 
+_VERSION_DEPLOYMENT_RESPONSE_FILE_TAGS = frozenset({"prompt", "tool", "dataset", "evaluator", "flow", "agent"})
+
+
+def _version_deployment_response_file_tag(value: typing.Any) -> str:
+    """Pick the member from its "type" value; anything else tries every member."""
+    if isinstance(value, dict):
+        tag = value.get("type")
+    else:
+        tag = getattr(value, "type", None)
+    return tag if isinstance(tag, str) and tag in _VERSION_DEPLOYMENT_RESPONSE_FILE_TAGS else "_other"
+
+
+VersionDeploymentResponseFile = typing_extensions.Annotated[
+    typing.Union[
+        typing_extensions.Annotated[PromptResponse, pydantic.Tag("prompt")],
+        typing_extensions.Annotated[ToolResponse, pydantic.Tag("tool")],
+        typing_extensions.Annotated[DatasetResponse, pydantic.Tag("dataset")],
+        typing_extensions.Annotated[EvaluatorResponse, pydantic.Tag("evaluator")],
+        typing_extensions.Annotated[FlowResponse, pydantic.Tag("flow")],
+        typing_extensions.Annotated[AgentResponse, pydantic.Tag("agent")],
+        typing_extensions.Annotated[
+            typing.Union[PromptResponse, ToolResponse, DatasetResponse, EvaluatorResponse, FlowResponse, AgentResponse],
+            pydantic.Tag("_other"),
+        ],
+    ],
+    pydantic.Discriminator(_version_deployment_response_file_tag),
+]
+
+
+_VERSION_ID_RESPONSE_VERSION_TAGS = frozenset({"prompt", "tool", "dataset", "evaluator", "flow", "agent"})
+
+
+def _version_id_response_version_tag(value: typing.Any) -> str:
+    """Pick the member from its "type" value; anything else tries every member."""
+    if isinstance(value, dict):
+        tag = value.get("type")
+    else:
+        tag = getattr(value, "type", None)
+    return tag if isinstance(tag, str) and tag in _VERSION_ID_RESPONSE_VERSION_TAGS else "_other"
+
+
+VersionIdResponseVersion = typing_extensions.Annotated[
+    typing.Union[
+        typing_extensions.Annotated[PromptResponse, pydantic.Tag("prompt")],
+        typing_extensions.Annotated[ToolResponse, pydantic.Tag("tool")],
+        typing_extensions.Annotated[DatasetResponse, pydantic.Tag("dataset")],
+        typing_extensions.Annotated[EvaluatorResponse, pydantic.Tag("evaluator")],
+        typing_extensions.Annotated[FlowResponse, pydantic.Tag("flow")],
+        typing_extensions.Annotated[AgentResponse, pydantic.Tag("agent")],
+        typing_extensions.Annotated[
+            typing.Union[PromptResponse, ToolResponse, DatasetResponse, EvaluatorResponse, FlowResponse, AgentResponse],
+            pydantic.Tag("_other"),
+        ],
+    ],
+    pydantic.Discriminator(_version_id_response_version_tag),
+]
+
+
+_VERSION_REFERENCE_RESPONSE_TAGS = frozenset({"environment", "version"})
+
+
+def _version_reference_response_tag(value: typing.Any) -> str:
+    """Pick the member from its "type" value; anything else tries every member."""
+    if isinstance(value, dict):
+        tag = value.get("type")
+    else:
+        tag = getattr(value, "type", None)
+    return tag if isinstance(tag, str) and tag in _VERSION_REFERENCE_RESPONSE_TAGS else "_other"
+
+
+VersionReferenceResponse = typing_extensions.Annotated[
+    typing.Union[
+        typing_extensions.Annotated[VersionDeploymentResponse, pydantic.Tag("environment")],
+        typing_extensions.Annotated[VersionIdResponse, pydantic.Tag("version")],
+        typing_extensions.Annotated[typing.Union[VersionDeploymentResponse, VersionIdResponse], pydantic.Tag("_other")],
+    ],
+    pydantic.Discriminator(_version_reference_response_tag),
+]
+
+
 AgentLinkedFileResponse.model_rebuild()
 AgentResponse.model_rebuild()
+EvaluatorResponse.model_rebuild()
+FlowResponse.model_rebuild()
+MonitoringEvaluatorResponse.model_rebuild()
+PromptResponse.model_rebuild()
+ToolResponse.model_rebuild()
+VersionDeploymentResponse.model_rebuild()
+VersionIdResponse.model_rebuild()

@@ -307,8 +307,8 @@ class Loop:
         return {"text": text, "log": self._log(child["id"])}
 
     def _log(self, log_id: str) -> Dict[str, Any]:
-        with self.ctx.rt.db.read() as session:
-            rctx = self.ctx.with_session(session)
+        # through the writer: a transaction held for an Idempotency-Key holds Logs no other session sees yet
+        with self.writer() as rctx:
             return logs.serialize(rctx, get_owned(rctx, Log, log_id, "Log"), depth=4)
 
     def log_body(self) -> Dict[str, Any]:
@@ -326,8 +326,7 @@ def content_of(conversation: List[Dict[str, Any]]) -> Optional[str]:
 
 
 def _response(ctx: Context, log_id: str, data: Dict[str, Any], previous: Optional[Dict[str, Any]]) -> Dict[str, Any]:
-    with ctx.rt.db.read() as session:
-        rctx = ctx.with_session(session)
+    with ctx.write() as rctx:  # the held transaction, when there is one (see Loop._log)
         body = logs.serialize(rctx, get_owned(rctx, Log, log_id, "Log"))
     if not data.get("include_trace_children"):
         body["trace_children"] = None

@@ -2,14 +2,18 @@
 
 import typing
 
+from .agent_response import AgentResponseParams
 from .dataset_response import DatasetResponseParams
 from .evaluator_response import EvaluatorResponseParams
 from .flow_response import FlowResponseParams
 from .prompt_response import PromptResponseParams
 from .tool_response import ToolResponseParams
 
-PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseRecordsItemParams = (
-    typing.Union[
-        PromptResponseParams, ToolResponseParams, DatasetResponseParams, EvaluatorResponseParams, FlowResponseParams
-    ]
-)
+PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponseRecordsItemParams = typing.Union[
+    PromptResponseParams,
+    ToolResponseParams,
+    DatasetResponseParams,
+    EvaluatorResponseParams,
+    FlowResponseParams,
+    AgentResponseParams,
+]

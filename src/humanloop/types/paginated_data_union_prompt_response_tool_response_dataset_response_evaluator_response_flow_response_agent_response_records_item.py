@@ -5,18 +5,19 @@ import typing
 import pydantic
 import typing_extensions
 
+from .agent_response import AgentResponse
 from .dataset_response import DatasetResponse
 from .evaluator_response import EvaluatorResponse
 from .flow_response import FlowResponse
 from .prompt_response import PromptResponse
 from .tool_response import ToolResponse
 
-_PAGINATED_DATA_UNION_PROMPT_RESPONSE_TOOL_RESPONSE_DATASET_RESPONSE_EVALUATOR_RESPONSE_FLOW_RESPONSE_RECORDS_ITEM_TAGS = frozenset(
-    {"prompt", "tool", "dataset", "evaluator", "flow"}
+_PAGINATED_DATA_UNION_PROMPT_RESPONSE_TOOL_RESPONSE_DATASET_RESPONSE_EVALUATOR_RESPONSE_FLOW_RESPONSE_AGENT_RESPONSE_RECORDS_ITEM_TAGS = frozenset(
+    {"prompt", "tool", "dataset", "evaluator", "flow", "agent"}
 )
 
 
-def _paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_records_item_tag(
+def _paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_agent_response_records_item_tag(
     value: typing.Any,
 ) -> str:
     """Pick the member from its "type" value; anything else tries every member."""
@@ -28,24 +29,25 @@ def _paginated_data_union_prompt_response_tool_response_dataset_response_evaluat
         tag
         if isinstance(tag, str)
         and tag
-        in _PAGINATED_DATA_UNION_PROMPT_RESPONSE_TOOL_RESPONSE_DATASET_RESPONSE_EVALUATOR_RESPONSE_FLOW_RESPONSE_RECORDS_ITEM_TAGS
+        in _PAGINATED_DATA_UNION_PROMPT_RESPONSE_TOOL_RESPONSE_DATASET_RESPONSE_EVALUATOR_RESPONSE_FLOW_RESPONSE_AGENT_RESPONSE_RECORDS_ITEM_TAGS
         else "_other"
     )
 
 
-PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseRecordsItem = typing_extensions.Annotated[
+PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponseRecordsItem = typing_extensions.Annotated[
     typing.Union[
         typing_extensions.Annotated[PromptResponse, pydantic.Tag("prompt")],
         typing_extensions.Annotated[ToolResponse, pydantic.Tag("tool")],
         typing_extensions.Annotated[DatasetResponse, pydantic.Tag("dataset")],
         typing_extensions.Annotated[EvaluatorResponse, pydantic.Tag("evaluator")],
         typing_extensions.Annotated[FlowResponse, pydantic.Tag("flow")],
+        typing_extensions.Annotated[AgentResponse, pydantic.Tag("agent")],
         typing_extensions.Annotated[
-            typing.Union[PromptResponse, ToolResponse, DatasetResponse, EvaluatorResponse, FlowResponse],
+            typing.Union[PromptResponse, ToolResponse, DatasetResponse, EvaluatorResponse, FlowResponse, AgentResponse],
             pydantic.Tag("_other"),
         ],
     ],
     pydantic.Discriminator(
-        _paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_records_item_tag
+        _paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_agent_response_records_item_tag
     ),
 ]
