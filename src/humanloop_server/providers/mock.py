@@ -78,12 +78,13 @@ AGENT_PREFIX = "mock agent answer: "
 
 
 def _first_parameter(tool: Dict[str, Any]) -> str:
-    params = tool.get("parameters") if isinstance(tool.get("parameters"), dict) else {}
-    required = params.get("required") if isinstance(params.get("required"), list) else []
-    if required and isinstance(required[0], str):
+    raw = tool.get("parameters")
+    params: Dict[str, Any] = raw if isinstance(raw, dict) else {}
+    required = params.get("required")
+    if isinstance(required, list) and required and isinstance(required[0], str):
         return required[0]
-    props = params.get("properties") if isinstance(params.get("properties"), dict) else {}
-    return next(iter(props), "input")
+    props = params.get("properties")
+    return str(next(iter(props), "input")) if isinstance(props, dict) else "input"
 
 
 def _agent_step(request: ProviderRequest) -> Optional[Dict[str, Any]]:

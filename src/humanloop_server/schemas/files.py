@@ -8,8 +8,8 @@ from typing import Literal, Optional, Union
 from pydantic import BaseModel, Field
 from typing_extensions import Annotated, TypeAliasType
 
-from .common import EnvironmentResponse, EnvironmentTag
 from .agents import AgentResponse
+from .common import EnvironmentResponse, EnvironmentTag
 from .datasets import DatasetResponse
 from .evaluators import EvaluatorResponse
 from .flows import FlowResponse

@@ -34,11 +34,13 @@ from .. import ids
 from ..db.models import Log
 from ..providers import Provider, ProviderRequest
 from ..providers.base import redact
-from . import agents, files, kinds, logs, prompt_calls
+from . import agents, files, kernels, kinds, logs, prompt_calls
 from .common import iso, not_found, now, unprocessable
 from .context import Context
 from .errors import Conflict, ServiceError
 from .prompt_calls import CallStream
+
+__all__ = ["CallStream", "call_agent", "continue_call"]
 from .tenancy import find_owned, get_owned
 
 Event = Dict[str, Any]
@@ -84,7 +86,7 @@ def _tools(ctx: Context, kernel: Dict[str, Any]) -> Dict[str, LoopTool]:
             fn = {x: y for x, y in k["function"].items() if x in ("name", "description", "parameters", "strict")}
             out[str(fn["name"])] = LoopTool(fn, on_call)
         elif f.type == "prompt":
-            names = [i["name"] for i in files.kernels.prompt_inputs(k)]
+            names = [i["name"] for i in kernels.prompt_inputs(k)]
             fn = {
                 "name": _safe_name(f.name),
                 "description": f"Runs the Prompt {f.path}.",
@@ -168,7 +170,8 @@ class Loop:
     def _child(self, file_type: str, data: Dict[str, Any], version_id: str) -> Dict[str, Any]:
         body = {k: v for k, v in data.items() if v is not None}
         body["trace_parent_id"] = self.log_id
-        return self._write(lambda w: logs.create_log(w, file_type, body, version_id=version_id))
+        created: Dict[str, Any] = self._write(lambda w: logs.create_log(w, file_type, body, version_id=version_id))
+        return created
 
     def _finish(self, fields: Dict[str, Any], status: str) -> None:
         def apply(w: Context) -> None:
@@ -401,7 +404,7 @@ def call_agent(
     if data.get("log_id"):
         if find_owned(ctx, Log, log_id) is not None:
             raise Conflict(f"A log with id {log_id!r} already exists")
-    kernel = inline if inline is not None else dict(v.kernel or {})
+    kernel = inline if inline is not None else dict(v.kernel or {}) if v is not None else {}
     tools = _tools(ctx, kernel)
     ctx.pause()
     provider, request = prompt_calls.prepare(
