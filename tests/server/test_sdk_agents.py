@@ -4,6 +4,8 @@ The tool loop runs on the ``mock`` provider: on an Agent turn it calls the first
 the user's text, and after tool results it answers ``"mock agent answer: <results>"``.
 """
 
+import time
+
 import pytest
 
 from humanloop.core.api_error import ApiError
@@ -238,3 +240,34 @@ def test_other_org_sees_nothing(server: Server, uid: str) -> None:
         with pytest.raises(ApiError) as exc:
             call()
         assert exc.value.status_code == 404
+
+
+def test_monitoring_judges_the_agent_log_once_complete(server: Server, uid: str) -> None:
+    from humanloop_server.wiring import JOB_HANDLERS
+    from humanloop_server.workers.pool import run_pending
+
+    hl = Driver("sync", server)
+    spec = {
+        "arguments_type": "target_free",
+        "return_type": "boolean",
+        "evaluator_type": "python",
+        "code": "def answered(log):\n    return bool(log['output'])\n",
+    }
+    judge = hl.evaluators.upsert(path=f"{uid}/agents/answered", spec=spec, commit_message="v1")
+    agent = hl.agents.upsert(**_agent(uid, "monitored"), tools=[LOOKUP])
+    hl.agents.update_monitoring(id=agent.id, activate=[{"evaluator_version_id": judge.version_id}])
+    first = hl.agents.call(id=agent.id, inputs={"topic": "t"}, messages=[{"role": "user", "content": "kiwi"}])
+    run_pending(server.runtime, JOB_HANDLERS)
+    assert hl.logs.get(id=first.id).evaluator_logs == []  # incomplete: not judged yet
+    call_id = first.output_message.tool_calls[0].id
+    hl.agents.continue_call(log_id=first.id, messages=[{"role": "tool", "content": "a fruit", "tool_call_id": call_id}])
+    deadline = time.monotonic() + 30
+    while True:  # the server's own workers may be the ones that judge
+        run_pending(server.runtime, JOB_HANDLERS)
+        done = hl.logs.get(id=first.id)
+        if done.evaluator_logs or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert [e.judgment for e in done.evaluator_logs] == [True]
+    turns = [c for c in done.trace_children if c.trace_parent_id == first.id]
+    assert len(turns) == 2 and all(c.evaluator_logs == [] for c in turns)  # the turns are not judged
