@@ -26,16 +26,11 @@ def snake(name: str) -> str:
     return "_".join(w.lower() for w in words(name))
 
 
-#: names that would shadow an attribute of pydantic's BaseModel: written with a trailing `_` (the
-#: wire name stays), as the published SDK does (`AgentResponse.schema_`)
-SHADOWING = frozenset({"schema", "json", "dict", "copy", "construct", "validate", "fields"})
-
-
 def py_identifier(wire: str) -> str:
     """The Python name of a wire name: the wire name itself when it is a plain snake identifier."""
     name = snake(wire) or "field"
     if name[0].isdigit():
         name = "f_" + name
-    if keyword.iskeyword(name) or name in SHADOWING:
+    if keyword.iskeyword(name):
         name += "_"
     return name

@@ -163,11 +163,11 @@ if TYPE_CHECKING:
     from .requests.paginated_data_log_response import PaginatedDataLogResponseParams
     from .requests.paginated_data_prompt_response import PaginatedDataPromptResponseParams
     from .requests.paginated_data_tool_response import PaginatedDataToolResponseParams
-    from .requests.paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_agent_response import (
-        PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponseParams,
+    from .requests.paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response import (
+        PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseParams,
     )
-    from .requests.paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_agent_response_records_item import (
-        PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponseRecordsItemParams,
+    from .requests.paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_records_item import (
+        PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseRecordsItemParams,
     )
     from .requests.paginated_datapoint_response import PaginatedDatapointResponseParams
     from .requests.paginated_dataset_response import PaginatedDatasetResponseParams
@@ -337,11 +337,11 @@ if TYPE_CHECKING:
     from .types.paginated_data_log_response import PaginatedDataLogResponse
     from .types.paginated_data_prompt_response import PaginatedDataPromptResponse
     from .types.paginated_data_tool_response import PaginatedDataToolResponse
-    from .types.paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_agent_response import (
-        PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponse,
+    from .types.paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response import (
+        PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponse,
     )
-    from .types.paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_agent_response_records_item import (
-        PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponseRecordsItem,
+    from .types.paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_records_item import (
+        PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseRecordsItem,
     )
     from .types.paginated_datapoint_response import PaginatedDatapointResponse
     from .types.paginated_dataset_response import PaginatedDatasetResponse
@@ -651,10 +651,10 @@ _LAZY = {
     "PaginatedDataPromptResponseParams": ".requests.paginated_data_prompt_response",
     "PaginatedDataToolResponse": ".types.paginated_data_tool_response",
     "PaginatedDataToolResponseParams": ".requests.paginated_data_tool_response",
-    "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponse": ".types.paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_agent_response",
-    "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponseParams": ".requests.paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_agent_response",
-    "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponseRecordsItem": ".types.paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_agent_response_records_item",
-    "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponseRecordsItemParams": ".requests.paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_agent_response_records_item",
+    "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponse": ".types.paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response",
+    "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseParams": ".requests.paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response",
+    "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseRecordsItem": ".types.paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_records_item",
+    "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseRecordsItemParams": ".requests.paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_records_item",
     "PaginatedDatapointResponse": ".types.paginated_datapoint_response",
     "PaginatedDatapointResponseParams": ".requests.paginated_datapoint_response",
     "PaginatedDatasetResponse": ".types.paginated_dataset_response",
@@ -1039,10 +1039,10 @@ __all__ = [
     "PaginatedDataPromptResponseParams",
     "PaginatedDataToolResponse",
     "PaginatedDataToolResponseParams",
-    "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponse",
-    "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponseParams",
-    "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponseRecordsItem",
-    "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponseRecordsItemParams",
+    "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponse",
+    "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseParams",
+    "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseRecordsItem",
+    "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseRecordsItemParams",
     "PaginatedDatapointResponse",
     "PaginatedDatapointResponseParams",
     "PaginatedDatasetResponse",

@@ -7,8 +7,8 @@ from ..core.client_wrapper import AsyncClientWrapper, SyncClientWrapper
 from ..core.request_options import RequestOptions
 from ..errors.unprocessable_entity_error import UnprocessableEntityError
 from ..types.file_type import FileType
-from ..types.paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_agent_response import (
-    PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponse,
+from ..types.paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response import (
+    PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponse,
 )
 from ..types.project_sort_by import ProjectSortBy
 from ..types.sort_order import SortOrder
@@ -33,7 +33,7 @@ class FilesClient:
         sort_by: typing.Optional[ProjectSortBy] = None,
         order: typing.Optional[SortOrder] = None,
         request_options: typing.Optional[RequestOptions] = None,
-    ) -> PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponse:
+    ) -> PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponse:
         """
         Returns one page of files of any kind, filtered by name, kind or deployment environment.
 
@@ -65,7 +65,7 @@ class FilesClient:
 
         Returns
         -------
-        PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponse
+        PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponse
 
         Examples
         --------
@@ -75,7 +75,7 @@ class FilesClient:
         client.files.list()
         """
         return typing.cast(
-            PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponse,
+            PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponse,
             self._client_wrapper.request(
                 "GET",
                 "files",
@@ -88,7 +88,7 @@ class FilesClient:
                     "sort_by": sort_by,
                     "order": order,
                 },
-                response_type=PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponse,
+                response_type=PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponse,
                 errors=_ERRORS_422,
                 request_options=request_options,
             ),
@@ -112,7 +112,7 @@ class AsyncFilesClient:
         sort_by: typing.Optional[ProjectSortBy] = None,
         order: typing.Optional[SortOrder] = None,
         request_options: typing.Optional[RequestOptions] = None,
-    ) -> PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponse:
+    ) -> PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponse:
         """
         Returns one page of files of any kind, filtered by name, kind or deployment environment.
 
@@ -144,7 +144,7 @@ class AsyncFilesClient:
 
         Returns
         -------
-        PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponse
+        PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponse
 
         Examples
         --------
@@ -162,7 +162,7 @@ class AsyncFilesClient:
         asyncio.run(main())
         """
         return typing.cast(
-            PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponse,
+            PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponse,
             await self._client_wrapper.request(
                 "GET",
                 "files",
@@ -175,7 +175,7 @@ class AsyncFilesClient:
                     "sort_by": sort_by,
                     "order": order,
                 },
-                response_type=PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponse,
+                response_type=PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponse,
                 errors=_ERRORS_422,
                 request_options=request_options,
             ),

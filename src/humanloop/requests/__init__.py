@@ -117,11 +117,11 @@ if TYPE_CHECKING:
     from .paginated_data_log_response import PaginatedDataLogResponseParams
     from .paginated_data_prompt_response import PaginatedDataPromptResponseParams
     from .paginated_data_tool_response import PaginatedDataToolResponseParams
-    from .paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_agent_response import (
-        PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponseParams,
+    from .paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response import (
+        PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseParams,
     )
-    from .paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_agent_response_records_item import (
-        PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponseRecordsItemParams,
+    from .paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_records_item import (
+        PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseRecordsItemParams,
     )
     from .paginated_datapoint_response import PaginatedDatapointResponseParams
     from .paginated_dataset_response import PaginatedDatasetResponseParams
@@ -264,8 +264,8 @@ _LAZY = {
     "PaginatedDataLogResponseParams": ".paginated_data_log_response",
     "PaginatedDataPromptResponseParams": ".paginated_data_prompt_response",
     "PaginatedDataToolResponseParams": ".paginated_data_tool_response",
-    "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponseParams": ".paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_agent_response",
-    "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponseRecordsItemParams": ".paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_agent_response_records_item",
+    "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseParams": ".paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response",
+    "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseRecordsItemParams": ".paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_records_item",
     "PaginatedDatapointResponseParams": ".paginated_datapoint_response",
     "PaginatedDatasetResponseParams": ".paginated_dataset_response",
     "PaginatedEvaluationResponseParams": ".paginated_evaluation_response",
@@ -423,8 +423,8 @@ __all__ = [
     "PaginatedDataLogResponseParams",
     "PaginatedDataPromptResponseParams",
     "PaginatedDataToolResponseParams",
-    "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponseParams",
-    "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponseRecordsItemParams",
+    "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseParams",
+    "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseRecordsItemParams",
     "PaginatedDatapointResponseParams",
     "PaginatedDatasetResponseParams",
     "PaginatedEvaluationResponseParams",

@@ -196,11 +196,9 @@ class AgentResponseParams(typing_extensions.TypedDict):
     Output format the model must produce.
     """
 
-    schema_: typing_extensions.NotRequired[typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]]
+    schema: typing_extensions.NotRequired[typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]]
     """
     JSON Schema of the Agent's inputs, when it declares one.
-
-    Sent as ``schema``.
     """
 
     seed: typing_extensions.NotRequired[typing.Optional[int]]

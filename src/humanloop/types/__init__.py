@@ -138,11 +138,11 @@ if TYPE_CHECKING:
     from .paginated_data_log_response import PaginatedDataLogResponse
     from .paginated_data_prompt_response import PaginatedDataPromptResponse
     from .paginated_data_tool_response import PaginatedDataToolResponse
-    from .paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_agent_response import (
-        PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponse,
+    from .paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response import (
+        PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponse,
     )
-    from .paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_agent_response_records_item import (
-        PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponseRecordsItem,
+    from .paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_records_item import (
+        PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseRecordsItem,
     )
     from .paginated_datapoint_response import PaginatedDatapointResponse
     from .paginated_dataset_response import PaginatedDatasetResponse
@@ -320,8 +320,8 @@ _LAZY = {
     "PaginatedDataLogResponse": ".paginated_data_log_response",
     "PaginatedDataPromptResponse": ".paginated_data_prompt_response",
     "PaginatedDataToolResponse": ".paginated_data_tool_response",
-    "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponse": ".paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_agent_response",
-    "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponseRecordsItem": ".paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_agent_response_records_item",
+    "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponse": ".paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response",
+    "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseRecordsItem": ".paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_records_item",
     "PaginatedDatapointResponse": ".paginated_datapoint_response",
     "PaginatedDatasetResponse": ".paginated_dataset_response",
     "PaginatedEvaluationResponse": ".paginated_evaluation_response",
@@ -514,8 +514,8 @@ __all__ = [
     "PaginatedDataLogResponse",
     "PaginatedDataPromptResponse",
     "PaginatedDataToolResponse",
-    "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponse",
-    "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponseRecordsItem",
+    "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponse",
+    "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseRecordsItem",
     "PaginatedDatapointResponse",
     "PaginatedDatasetResponse",
     "PaginatedEvaluationResponse",

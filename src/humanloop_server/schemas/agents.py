@@ -37,7 +37,6 @@ if TYPE_CHECKING:
 __all__ = [
     "AgentCallResponse",
     "AgentCallStreamResponse",
-    "AgentConfigResponse",
     "AgentContinueCallResponse",
     "AgentContinueCallStreamResponse",
     "AgentInlineTool",
@@ -250,12 +249,6 @@ class AgentResponse(BaseModel):
         None, description="Aggregated judgments of Evaluators on this version's Logs."
     )
     raw_file_content: Optional[str] = Field(None, description="The version in the `.agent` text format.")
-
-
-class AgentConfigResponse(BaseModel):
-    """The configuration of an Agent as an opaque object."""
-
-    model_config = ConfigDict(extra="allow")
 
 
 class ListAgents(BaseModel):

@@ -12,12 +12,12 @@ from .flow_response import FlowResponse
 from .prompt_response import PromptResponse
 from .tool_response import ToolResponse
 
-_PAGINATED_DATA_UNION_PROMPT_RESPONSE_TOOL_RESPONSE_DATASET_RESPONSE_EVALUATOR_RESPONSE_FLOW_RESPONSE_AGENT_RESPONSE_RECORDS_ITEM_TAGS = frozenset(
+_PAGINATED_DATA_UNION_PROMPT_RESPONSE_TOOL_RESPONSE_DATASET_RESPONSE_EVALUATOR_RESPONSE_FLOW_RESPONSE_RECORDS_ITEM_TAGS = frozenset(
     {"prompt", "tool", "dataset", "evaluator", "flow", "agent"}
 )
 
 
-def _paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_agent_response_records_item_tag(
+def _paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_records_item_tag(
     value: typing.Any,
 ) -> str:
     """Pick the member from its "type" value; anything else tries every member."""
@@ -29,12 +29,12 @@ def _paginated_data_union_prompt_response_tool_response_dataset_response_evaluat
         tag
         if isinstance(tag, str)
         and tag
-        in _PAGINATED_DATA_UNION_PROMPT_RESPONSE_TOOL_RESPONSE_DATASET_RESPONSE_EVALUATOR_RESPONSE_FLOW_RESPONSE_AGENT_RESPONSE_RECORDS_ITEM_TAGS
+        in _PAGINATED_DATA_UNION_PROMPT_RESPONSE_TOOL_RESPONSE_DATASET_RESPONSE_EVALUATOR_RESPONSE_FLOW_RESPONSE_RECORDS_ITEM_TAGS
         else "_other"
     )
 
 
-PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponseRecordsItem = typing_extensions.Annotated[
+PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseRecordsItem = typing_extensions.Annotated[
     typing.Union[
         typing_extensions.Annotated[PromptResponse, pydantic.Tag("prompt")],
         typing_extensions.Annotated[ToolResponse, pydantic.Tag("tool")],
@@ -48,6 +48,6 @@ PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlow
         ],
     ],
     pydantic.Discriminator(
-        _paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_agent_response_records_item_tag
+        _paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_records_item_tag
     ),
 ]

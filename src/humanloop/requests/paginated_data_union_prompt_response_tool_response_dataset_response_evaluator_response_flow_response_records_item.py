@@ -9,11 +9,13 @@ from .flow_response import FlowResponseParams
 from .prompt_response import PromptResponseParams
 from .tool_response import ToolResponseParams
 
-PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponseRecordsItemParams = typing.Union[
-    PromptResponseParams,
-    ToolResponseParams,
-    DatasetResponseParams,
-    EvaluatorResponseParams,
-    FlowResponseParams,
-    AgentResponseParams,
-]
+PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseRecordsItemParams = (
+    typing.Union[
+        PromptResponseParams,
+        ToolResponseParams,
+        DatasetResponseParams,
+        EvaluatorResponseParams,
+        FlowResponseParams,
+        AgentResponseParams,
+    ]
+)
