@@ -271,3 +271,41 @@ def test_monitoring_judges_the_agent_log_once_complete(server: Server, uid: str)
     assert [e.judgment for e in done.evaluator_logs] == [True]
     turns = [c for c in done.trace_children if c.trace_parent_id == first.id]
     assert len(turns) == 2 and all(c.evaluator_logs == [] for c in turns)  # the turns are not judged
+
+
+def test_log_with_agent_text_and_call_with_inline_settings(hl: Driver, uid: str) -> None:
+    text = '---\nmodel: "m"\nprovider: "mock"\n---\n<user>\n{{q}}\n</user>\n'
+    created = hl.agents.log(path=f"{uid}/agents/from-text", agent=text, inputs={"q": "x"}, output="y")
+    agent = hl.agents.get(id=created.agent_id)
+    assert agent.template[0].content == "{{q}}" and agent.provider == "mock"
+    assert created.log_status == "complete"
+    # a call with inline settings creates the Agent at a new path, and reuses the version after
+    res = hl.agents.call(path=f"{uid}/agents/inline-call", agent={**A, "tools": [LOOKUP]}, inputs={"topic": "t"})
+    again = hl.agents.call(path=f"{uid}/agents/inline-call", agent={**A, "tools": [LOOKUP]}, inputs={"topic": "t"})
+    assert res.agent.version_id == again.agent.version_id
+    # no user message: the mock answers in text at once
+    assert res.log_status == "complete" and res.output == "mock response to: "
+    with pytest.raises(ApiError) as exc:
+        hl.agents.call(path=f"{uid}/agents/never-made", inputs={})
+    assert exc.value.status_code == 404
+
+
+def test_agent_call_nested_in_a_flow_trace(hl: Driver, uid: str) -> None:
+    flow = hl.flows.log(path=f"{uid}/agents/flow", flow={"attributes": {"a": 1}}, inputs={"q": "x"})
+    agent = hl.agents.upsert(**_agent(uid, "nested"), tools=[LOOKUP])
+    res = hl.agents.call(
+        id=agent.id, inputs={"topic": "t"}, messages=[{"role": "user", "content": "fig"}], trace_parent_id=flow.id
+    )
+    assert res.trace_parent_id == flow.id and res.trace_id == flow.id
+    tree = hl.logs.get(id=flow.id)
+    assert [c.id for c in tree.trace_children] == [res.id]
+    assert len(tree.trace_children[0].trace_children) == 1  # the model turn, under the Agent Log
+
+
+def test_a_linked_file_of_another_org_is_404(server: Server, uid: str) -> None:
+    mine = Driver("sync", server)
+    other = Driver("sync", server, api_key=server.other_key)
+    theirs = other.prompts.upsert(path=f"{uid}/theirs", model="m", provider="mock", template="x")
+    with pytest.raises(ApiError) as exc:
+        mine.agents.upsert(**_agent(uid, "stealer"), tools=[{"type": "file", "link": {"file_id": theirs.id}}])
+    assert exc.value.status_code == 404
