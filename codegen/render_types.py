@@ -87,6 +87,10 @@ def cycles(spec: Spec) -> typing.List[typing.List[str]]:
     return sorted(groups)
 
 
+#: field names that would shadow an attribute of pydantic's BaseModel
+MODEL_SHADOWING = frozenset({"schema", "json", "dict", "copy", "construct", "validate", "fields"})
+
+
 class TypesRenderer:
     def __init__(self, spec: Spec) -> None:
         self.spec = spec
@@ -220,7 +224,10 @@ class TypesRenderer:
         return "".join(out)
 
     def model_field(self, f: Field, ann: Annotator, imports: Imports) -> str:
-        if f.py in _RESERVED_FIELDS:
+        # a model attribute may not shadow one of pydantic's BaseModel: `schema` is `schema_` on the
+        # model (alias `schema`), as in the published SDK; request TypedDicts keep the plain name
+        py = f.py + "_" if f.py in MODEL_SHADOWING else f.py
+        if py in _RESERVED_FIELDS:
             raise ValueError(f"field name {f.py} would shadow a name the generated code uses")
         annotation = ann(f.ref)
         default: typing.Optional[str] = None
@@ -231,11 +238,11 @@ class TypesRenderer:
             default = "None"
         elif f.nullable:
             annotation = optional(annotation)
-        if f.py != f.wire:
+        if py != f.wire:
             imports.std("import pydantic")
             args = [f"alias={json.dumps(f.wire)}"] + ([f"default={default}"] if default is not None else [])
             default = f"pydantic.Field({', '.join(args)})"
-        line = f"    {f.py}: {annotation}" + (f" = {default}" if default is not None else "") + "\n"
+        line = f"    {py}: {annotation}" + (f" = {default}" if default is not None else "") + "\n"
         return line + docstring(f.description, "    ") + "\n"
 
     def union_block(self, td: TypeDef, ann: Annotator, imports: Imports) -> str:

@@ -492,7 +492,7 @@ class _Builder:
             code = int(status)
             schema = None
             for media, content in (resp.get("content") or {}).items():
-                if "json" in media or media == "text/event-stream":
+                if "json" in media or media in ("text/event-stream", "text/plain"):
                     schema = content.get("schema")
                     break
             if 200 <= code < 300:

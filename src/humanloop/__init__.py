@@ -7,7 +7,27 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import typing
 
-    from . import datasets, directories, evaluations, evaluators, files, flows, logs, prompts, tools
+    from . import agents, datasets, directories, evaluations, evaluators, files, flows, logs, prompts, tools
+    from .agents.requests.agent_log_request_agent import AgentLogRequestAgentParams
+    from .agents.requests.agent_log_request_tool_choice import AgentLogRequestToolChoiceParams
+    from .agents.requests.agent_request_reasoning_effort import AgentRequestReasoningEffortParams
+    from .agents.requests.agent_request_stop import AgentRequestStopParams
+    from .agents.requests.agent_request_template import AgentRequestTemplateParams
+    from .agents.requests.agent_request_tools_item import AgentRequestToolsItemParams
+    from .agents.requests.agents_call_request_agent import AgentsCallRequestAgentParams
+    from .agents.requests.agents_call_request_tool_choice import AgentsCallRequestToolChoiceParams
+    from .agents.requests.agents_call_stream_request_agent import AgentsCallStreamRequestAgentParams
+    from .agents.requests.agents_call_stream_request_tool_choice import AgentsCallStreamRequestToolChoiceParams
+    from .agents.types.agent_log_request_agent import AgentLogRequestAgent
+    from .agents.types.agent_log_request_tool_choice import AgentLogRequestToolChoice
+    from .agents.types.agent_request_reasoning_effort import AgentRequestReasoningEffort
+    from .agents.types.agent_request_stop import AgentRequestStop
+    from .agents.types.agent_request_template import AgentRequestTemplate
+    from .agents.types.agent_request_tools_item import AgentRequestToolsItem
+    from .agents.types.agents_call_request_agent import AgentsCallRequestAgent
+    from .agents.types.agents_call_request_tool_choice import AgentsCallRequestToolChoice
+    from .agents.types.agents_call_stream_request_agent import AgentsCallStreamRequestAgent
+    from .agents.types.agents_call_stream_request_tool_choice import AgentsCallStreamRequestToolChoice
     from .client import AsyncHumanloop, Humanloop
     from .environment import HumanloopEnvironment
     from .errors.unprocessable_entity_error import UnprocessableEntityError
@@ -33,13 +53,39 @@ if TYPE_CHECKING:
     from .prompts.types.prompt_request_template import PromptRequestTemplate
     from .prompts.types.prompts_call_request_tool_choice import PromptsCallRequestToolChoice
     from .prompts.types.prompts_call_stream_request_tool_choice import PromptsCallStreamRequestToolChoice
+    from .requests.agent_call_response import AgentCallResponseParams
+    from .requests.agent_call_response_tool_choice import AgentCallResponseToolChoiceParams
+    from .requests.agent_call_stream_response import AgentCallStreamResponseParams
+    from .requests.agent_call_stream_response_payload import AgentCallStreamResponsePayloadParams
     from .requests.agent_config_response import AgentConfigResponseParams
+    from .requests.agent_continue_call_response import AgentContinueCallResponseParams
+    from .requests.agent_continue_call_response_tool_choice import AgentContinueCallResponseToolChoiceParams
+    from .requests.agent_continue_call_stream_response import AgentContinueCallStreamResponseParams
+    from .requests.agent_continue_call_stream_response_payload import AgentContinueCallStreamResponsePayloadParams
+    from .requests.agent_inline_tool import AgentInlineToolParams
+    from .requests.agent_kernel_request import AgentKernelRequestParams
+    from .requests.agent_kernel_request_reasoning_effort import AgentKernelRequestReasoningEffortParams
+    from .requests.agent_kernel_request_stop import AgentKernelRequestStopParams
+    from .requests.agent_kernel_request_template import AgentKernelRequestTemplateParams
+    from .requests.agent_kernel_request_tools_item import AgentKernelRequestToolsItemParams
+    from .requests.agent_linked_file_request import AgentLinkedFileRequestParams
+    from .requests.agent_linked_file_response import AgentLinkedFileResponseParams
+    from .requests.agent_linked_file_response_file import AgentLinkedFileResponseFileParams
+    from .requests.agent_log_response import AgentLogResponseParams
+    from .requests.agent_log_response_tool_choice import AgentLogResponseToolChoiceParams
+    from .requests.agent_log_stream_response import AgentLogStreamResponseParams
+    from .requests.agent_response import AgentResponseParams
+    from .requests.agent_response_reasoning_effort import AgentResponseReasoningEffortParams
+    from .requests.agent_response_stop import AgentResponseStopParams
+    from .requests.agent_response_template import AgentResponseTemplateParams
+    from .requests.agent_response_tools_item import AgentResponseToolsItemParams
     from .requests.boolean_evaluator_stats_response import BooleanEvaluatorStatsResponseParams
     from .requests.chat_message import ChatMessageParams
     from .requests.chat_message_content import ChatMessageContentParams
     from .requests.chat_message_content_item import ChatMessageContentItemParams
     from .requests.code_evaluator_request import CodeEvaluatorRequestParams
     from .requests.commit_request import CommitRequestParams
+    from .requests.create_agent_log_response import CreateAgentLogResponseParams
     from .requests.create_datapoint_request import CreateDatapointRequestParams
     from .requests.create_datapoint_request_target_value import CreateDatapointRequestTargetValueParams
     from .requests.create_evaluator_log_response import CreateEvaluatorLogResponseParams
@@ -94,7 +140,9 @@ if TYPE_CHECKING:
     from .requests.image_chat_content import ImageChatContentParams
     from .requests.image_url import ImageUrlParams
     from .requests.input_response import InputResponseParams
+    from .requests.linked_file_request import LinkedFileRequestParams
     from .requests.linked_tool_response import LinkedToolResponseParams
+    from .requests.list_agents import ListAgentsParams
     from .requests.list_datasets import ListDatasetsParams
     from .requests.list_evaluators import ListEvaluatorsParams
     from .requests.list_flows import ListFlowsParams
@@ -102,11 +150,13 @@ if TYPE_CHECKING:
     from .requests.list_tools import ListToolsParams
     from .requests.llm_evaluator_request import LlmEvaluatorRequestParams
     from .requests.log_response import LogResponseParams
+    from .requests.log_stream_response import LogStreamResponseParams
     from .requests.monitoring_evaluator_environment_request import MonitoringEvaluatorEnvironmentRequestParams
     from .requests.monitoring_evaluator_response import MonitoringEvaluatorResponseParams
     from .requests.monitoring_evaluator_version_request import MonitoringEvaluatorVersionRequestParams
     from .requests.numeric_evaluator_stats_response import NumericEvaluatorStatsResponseParams
     from .requests.overall_stats import OverallStatsParams
+    from .requests.paginated_data_agent_response import PaginatedDataAgentResponseParams
     from .requests.paginated_data_evaluation_report_log_response import PaginatedDataEvaluationReportLogResponseParams
     from .requests.paginated_data_evaluator_response import PaginatedDataEvaluatorResponseParams
     from .requests.paginated_data_flow_response import PaginatedDataFlowResponseParams
@@ -156,7 +206,32 @@ if TYPE_CHECKING:
     from .requests.version_stats_response_evaluator_version_stats_item import (
         VersionStatsResponseEvaluatorVersionStatsItemParams,
     )
+    from .types.agent_call_response import AgentCallResponse
+    from .types.agent_call_response_tool_choice import AgentCallResponseToolChoice
+    from .types.agent_call_stream_response import AgentCallStreamResponse
+    from .types.agent_call_stream_response_payload import AgentCallStreamResponsePayload
     from .types.agent_config_response import AgentConfigResponse
+    from .types.agent_continue_call_response import AgentContinueCallResponse
+    from .types.agent_continue_call_response_tool_choice import AgentContinueCallResponseToolChoice
+    from .types.agent_continue_call_stream_response import AgentContinueCallStreamResponse
+    from .types.agent_continue_call_stream_response_payload import AgentContinueCallStreamResponsePayload
+    from .types.agent_inline_tool import AgentInlineTool
+    from .types.agent_kernel_request import AgentKernelRequest
+    from .types.agent_kernel_request_reasoning_effort import AgentKernelRequestReasoningEffort
+    from .types.agent_kernel_request_stop import AgentKernelRequestStop
+    from .types.agent_kernel_request_template import AgentKernelRequestTemplate
+    from .types.agent_kernel_request_tools_item import AgentKernelRequestToolsItem
+    from .types.agent_linked_file_request import AgentLinkedFileRequest
+    from .types.agent_linked_file_response import AgentLinkedFileResponse
+    from .types.agent_linked_file_response_file import AgentLinkedFileResponseFile
+    from .types.agent_log_response import AgentLogResponse
+    from .types.agent_log_response_tool_choice import AgentLogResponseToolChoice
+    from .types.agent_log_stream_response import AgentLogStreamResponse
+    from .types.agent_response import AgentResponse
+    from .types.agent_response_reasoning_effort import AgentResponseReasoningEffort
+    from .types.agent_response_stop import AgentResponseStop
+    from .types.agent_response_template import AgentResponseTemplate
+    from .types.agent_response_tools_item import AgentResponseToolsItem
     from .types.base_models_user_response import BaseModelsUserResponse
     from .types.boolean_evaluator_stats_response import BooleanEvaluatorStatsResponse
     from .types.chat_message import ChatMessage
@@ -167,6 +242,7 @@ if TYPE_CHECKING:
     from .types.code_evaluator_request import CodeEvaluatorRequest
     from .types.commit_request import CommitRequest
     from .types.config_tool_response import ConfigToolResponse
+    from .types.create_agent_log_response import CreateAgentLogResponse
     from .types.create_datapoint_request import CreateDatapointRequest
     from .types.create_datapoint_request_target_value import CreateDatapointRequestTargetValue
     from .types.create_evaluator_log_response import CreateEvaluatorLogResponse
@@ -211,6 +287,7 @@ if TYPE_CHECKING:
     from .types.evaluator_response import EvaluatorResponse
     from .types.evaluator_response_spec import EvaluatorResponseSpec
     from .types.evaluator_return_type_enum import EvaluatorReturnTypeEnum
+    from .types.event_type import EventType
     from .types.external_evaluator_request import ExternalEvaluatorRequest
     from .types.feedback_type import FeedbackType
     from .types.file_environment_response import FileEnvironmentResponse
@@ -230,7 +307,9 @@ if TYPE_CHECKING:
     from .types.image_url import ImageUrl
     from .types.image_url_detail import ImageUrlDetail
     from .types.input_response import InputResponse
+    from .types.linked_file_request import LinkedFileRequest
     from .types.linked_tool_response import LinkedToolResponse
+    from .types.list_agents import ListAgents
     from .types.list_datasets import ListDatasets
     from .types.list_evaluators import ListEvaluators
     from .types.list_flows import ListFlows
@@ -238,6 +317,8 @@ if TYPE_CHECKING:
     from .types.list_tools import ListTools
     from .types.llm_evaluator_request import LlmEvaluatorRequest
     from .types.log_response import LogResponse
+    from .types.log_status import LogStatus
+    from .types.log_stream_response import LogStreamResponse
     from .types.model_endpoints import ModelEndpoints
     from .types.model_providers import ModelProviders
     from .types.monitoring_evaluator_environment_request import MonitoringEvaluatorEnvironmentRequest
@@ -246,7 +327,10 @@ if TYPE_CHECKING:
     from .types.monitoring_evaluator_version_request import MonitoringEvaluatorVersionRequest
     from .types.numeric_evaluator_stats_response import NumericEvaluatorStatsResponse
     from .types.observability_status import ObservabilityStatus
+    from .types.on_agent_call_enum import OnAgentCallEnum
+    from .types.open_ai_reasoning_effort import OpenAiReasoningEffort
     from .types.overall_stats import OverallStats
+    from .types.paginated_data_agent_response import PaginatedDataAgentResponse
     from .types.paginated_data_evaluation_report_log_response import PaginatedDataEvaluationReportLogResponse
     from .types.paginated_data_evaluator_response import PaginatedDataEvaluatorResponse
     from .types.paginated_data_flow_response import PaginatedDataFlowResponse
@@ -283,6 +367,7 @@ if TYPE_CHECKING:
     from .types.response_format_type import ResponseFormatType
     from .types.select_evaluator_stats_response import SelectEvaluatorStatsResponse
     from .types.sort_order import SortOrder
+    from .types.template_language import TemplateLanguage
     from .types.text_chat_content import TextChatContent
     from .types.text_evaluator_stats_response import TextEvaluatorStatsResponse
     from .types.time_unit import TimeUnit
@@ -310,8 +395,78 @@ if TYPE_CHECKING:
     from .version import __version__
 
 _LAZY = {
+    "AgentCallResponse": ".types.agent_call_response",
+    "AgentCallResponseParams": ".requests.agent_call_response",
+    "AgentCallResponseToolChoice": ".types.agent_call_response_tool_choice",
+    "AgentCallResponseToolChoiceParams": ".requests.agent_call_response_tool_choice",
+    "AgentCallStreamResponse": ".types.agent_call_stream_response",
+    "AgentCallStreamResponseParams": ".requests.agent_call_stream_response",
+    "AgentCallStreamResponsePayload": ".types.agent_call_stream_response_payload",
+    "AgentCallStreamResponsePayloadParams": ".requests.agent_call_stream_response_payload",
     "AgentConfigResponse": ".types.agent_config_response",
     "AgentConfigResponseParams": ".requests.agent_config_response",
+    "AgentContinueCallResponse": ".types.agent_continue_call_response",
+    "AgentContinueCallResponseParams": ".requests.agent_continue_call_response",
+    "AgentContinueCallResponseToolChoice": ".types.agent_continue_call_response_tool_choice",
+    "AgentContinueCallResponseToolChoiceParams": ".requests.agent_continue_call_response_tool_choice",
+    "AgentContinueCallStreamResponse": ".types.agent_continue_call_stream_response",
+    "AgentContinueCallStreamResponseParams": ".requests.agent_continue_call_stream_response",
+    "AgentContinueCallStreamResponsePayload": ".types.agent_continue_call_stream_response_payload",
+    "AgentContinueCallStreamResponsePayloadParams": ".requests.agent_continue_call_stream_response_payload",
+    "AgentInlineTool": ".types.agent_inline_tool",
+    "AgentInlineToolParams": ".requests.agent_inline_tool",
+    "AgentKernelRequest": ".types.agent_kernel_request",
+    "AgentKernelRequestParams": ".requests.agent_kernel_request",
+    "AgentKernelRequestReasoningEffort": ".types.agent_kernel_request_reasoning_effort",
+    "AgentKernelRequestReasoningEffortParams": ".requests.agent_kernel_request_reasoning_effort",
+    "AgentKernelRequestStop": ".types.agent_kernel_request_stop",
+    "AgentKernelRequestStopParams": ".requests.agent_kernel_request_stop",
+    "AgentKernelRequestTemplate": ".types.agent_kernel_request_template",
+    "AgentKernelRequestTemplateParams": ".requests.agent_kernel_request_template",
+    "AgentKernelRequestToolsItem": ".types.agent_kernel_request_tools_item",
+    "AgentKernelRequestToolsItemParams": ".requests.agent_kernel_request_tools_item",
+    "AgentLinkedFileRequest": ".types.agent_linked_file_request",
+    "AgentLinkedFileRequestParams": ".requests.agent_linked_file_request",
+    "AgentLinkedFileResponse": ".types.agent_linked_file_response",
+    "AgentLinkedFileResponseFile": ".types.agent_linked_file_response_file",
+    "AgentLinkedFileResponseFileParams": ".requests.agent_linked_file_response_file",
+    "AgentLinkedFileResponseParams": ".requests.agent_linked_file_response",
+    "AgentLogRequestAgent": ".agents.types.agent_log_request_agent",
+    "AgentLogRequestAgentParams": ".agents.requests.agent_log_request_agent",
+    "AgentLogRequestToolChoice": ".agents.types.agent_log_request_tool_choice",
+    "AgentLogRequestToolChoiceParams": ".agents.requests.agent_log_request_tool_choice",
+    "AgentLogResponse": ".types.agent_log_response",
+    "AgentLogResponseParams": ".requests.agent_log_response",
+    "AgentLogResponseToolChoice": ".types.agent_log_response_tool_choice",
+    "AgentLogResponseToolChoiceParams": ".requests.agent_log_response_tool_choice",
+    "AgentLogStreamResponse": ".types.agent_log_stream_response",
+    "AgentLogStreamResponseParams": ".requests.agent_log_stream_response",
+    "AgentRequestReasoningEffort": ".agents.types.agent_request_reasoning_effort",
+    "AgentRequestReasoningEffortParams": ".agents.requests.agent_request_reasoning_effort",
+    "AgentRequestStop": ".agents.types.agent_request_stop",
+    "AgentRequestStopParams": ".agents.requests.agent_request_stop",
+    "AgentRequestTemplate": ".agents.types.agent_request_template",
+    "AgentRequestTemplateParams": ".agents.requests.agent_request_template",
+    "AgentRequestToolsItem": ".agents.types.agent_request_tools_item",
+    "AgentRequestToolsItemParams": ".agents.requests.agent_request_tools_item",
+    "AgentResponse": ".types.agent_response",
+    "AgentResponseParams": ".requests.agent_response",
+    "AgentResponseReasoningEffort": ".types.agent_response_reasoning_effort",
+    "AgentResponseReasoningEffortParams": ".requests.agent_response_reasoning_effort",
+    "AgentResponseStop": ".types.agent_response_stop",
+    "AgentResponseStopParams": ".requests.agent_response_stop",
+    "AgentResponseTemplate": ".types.agent_response_template",
+    "AgentResponseTemplateParams": ".requests.agent_response_template",
+    "AgentResponseToolsItem": ".types.agent_response_tools_item",
+    "AgentResponseToolsItemParams": ".requests.agent_response_tools_item",
+    "AgentsCallRequestAgent": ".agents.types.agents_call_request_agent",
+    "AgentsCallRequestAgentParams": ".agents.requests.agents_call_request_agent",
+    "AgentsCallRequestToolChoice": ".agents.types.agents_call_request_tool_choice",
+    "AgentsCallRequestToolChoiceParams": ".agents.requests.agents_call_request_tool_choice",
+    "AgentsCallStreamRequestAgent": ".agents.types.agents_call_stream_request_agent",
+    "AgentsCallStreamRequestAgentParams": ".agents.requests.agents_call_stream_request_agent",
+    "AgentsCallStreamRequestToolChoice": ".agents.types.agents_call_stream_request_tool_choice",
+    "AgentsCallStreamRequestToolChoiceParams": ".agents.requests.agents_call_stream_request_tool_choice",
     "AsyncHumanloop": ".client",
     "BaseModelsUserResponse": ".types.base_models_user_response",
     "BooleanEvaluatorStatsResponse": ".types.boolean_evaluator_stats_response",
@@ -329,6 +484,8 @@ _LAZY = {
     "CommitRequest": ".types.commit_request",
     "CommitRequestParams": ".requests.commit_request",
     "ConfigToolResponse": ".types.config_tool_response",
+    "CreateAgentLogResponse": ".types.create_agent_log_response",
+    "CreateAgentLogResponseParams": ".requests.create_agent_log_response",
     "CreateDatapointRequest": ".types.create_datapoint_request",
     "CreateDatapointRequestParams": ".requests.create_datapoint_request",
     "CreateDatapointRequestTargetValue": ".types.create_datapoint_request_target_value",
@@ -405,6 +562,7 @@ _LAZY = {
     "EvaluatorResponseSpec": ".types.evaluator_response_spec",
     "EvaluatorResponseSpecParams": ".requests.evaluator_response_spec",
     "EvaluatorReturnTypeEnum": ".types.evaluator_return_type_enum",
+    "EventType": ".types.event_type",
     "ExternalEvaluatorRequest": ".types.external_evaluator_request",
     "ExternalEvaluatorRequestParams": ".requests.external_evaluator_request",
     "FeedbackType": ".types.feedback_type",
@@ -440,8 +598,12 @@ _LAZY = {
     "ImageUrlParams": ".requests.image_url",
     "InputResponse": ".types.input_response",
     "InputResponseParams": ".requests.input_response",
+    "LinkedFileRequest": ".types.linked_file_request",
+    "LinkedFileRequestParams": ".requests.linked_file_request",
     "LinkedToolResponse": ".types.linked_tool_response",
     "LinkedToolResponseParams": ".requests.linked_tool_response",
+    "ListAgents": ".types.list_agents",
+    "ListAgentsParams": ".requests.list_agents",
     "ListDatasets": ".types.list_datasets",
     "ListDatasetsParams": ".requests.list_datasets",
     "ListEvaluators": ".types.list_evaluators",
@@ -456,6 +618,9 @@ _LAZY = {
     "LlmEvaluatorRequestParams": ".requests.llm_evaluator_request",
     "LogResponse": ".types.log_response",
     "LogResponseParams": ".requests.log_response",
+    "LogStatus": ".types.log_status",
+    "LogStreamResponse": ".types.log_stream_response",
+    "LogStreamResponseParams": ".requests.log_stream_response",
     "ModelEndpoints": ".types.model_endpoints",
     "ModelProviders": ".types.model_providers",
     "MonitoringEvaluatorEnvironmentRequest": ".types.monitoring_evaluator_environment_request",
@@ -468,8 +633,12 @@ _LAZY = {
     "NumericEvaluatorStatsResponse": ".types.numeric_evaluator_stats_response",
     "NumericEvaluatorStatsResponseParams": ".requests.numeric_evaluator_stats_response",
     "ObservabilityStatus": ".types.observability_status",
+    "OnAgentCallEnum": ".types.on_agent_call_enum",
+    "OpenAiReasoningEffort": ".types.open_ai_reasoning_effort",
     "OverallStats": ".types.overall_stats",
     "OverallStatsParams": ".requests.overall_stats",
+    "PaginatedDataAgentResponse": ".types.paginated_data_agent_response",
+    "PaginatedDataAgentResponseParams": ".requests.paginated_data_agent_response",
     "PaginatedDataEvaluationReportLogResponse": ".types.paginated_data_evaluation_report_log_response",
     "PaginatedDataEvaluationReportLogResponseParams": ".requests.paginated_data_evaluation_report_log_response",
     "PaginatedDataEvaluatorResponse": ".types.paginated_data_evaluator_response",
@@ -542,6 +711,7 @@ _LAZY = {
     "SortOrder": ".types.sort_order",
     "SrcExternalAppModelsV5EvaluatorsEvaluatorRequestSpec": ".evaluators.types.src_external_app_models_v_5_evaluators_evaluator_request_spec",
     "SrcExternalAppModelsV5EvaluatorsEvaluatorRequestSpecParams": ".evaluators.requests.src_external_app_models_v_5_evaluators_evaluator_request_spec",
+    "TemplateLanguage": ".types.template_language",
     "TextChatContent": ".types.text_chat_content",
     "TextChatContentParams": ".requests.text_chat_content",
     "TextEvaluatorStatsResponse": ".types.text_evaluator_stats_response",
@@ -585,6 +755,7 @@ _LAZY = {
     "VersionStatsResponseParams": ".requests.version_stats_response",
     "VersionStatus": ".types.version_status",
     "__version__": ".version",
+    "agents": ".agents",
     "datasets": ".datasets",
     "directories": ".directories",
     "evaluations": ".evaluations",
@@ -612,8 +783,78 @@ def __dir__() -> "typing.List[str]":
 
 
 __all__ = [
+    "AgentCallResponse",
+    "AgentCallResponseParams",
+    "AgentCallResponseToolChoice",
+    "AgentCallResponseToolChoiceParams",
+    "AgentCallStreamResponse",
+    "AgentCallStreamResponseParams",
+    "AgentCallStreamResponsePayload",
+    "AgentCallStreamResponsePayloadParams",
     "AgentConfigResponse",
     "AgentConfigResponseParams",
+    "AgentContinueCallResponse",
+    "AgentContinueCallResponseParams",
+    "AgentContinueCallResponseToolChoice",
+    "AgentContinueCallResponseToolChoiceParams",
+    "AgentContinueCallStreamResponse",
+    "AgentContinueCallStreamResponseParams",
+    "AgentContinueCallStreamResponsePayload",
+    "AgentContinueCallStreamResponsePayloadParams",
+    "AgentInlineTool",
+    "AgentInlineToolParams",
+    "AgentKernelRequest",
+    "AgentKernelRequestParams",
+    "AgentKernelRequestReasoningEffort",
+    "AgentKernelRequestReasoningEffortParams",
+    "AgentKernelRequestStop",
+    "AgentKernelRequestStopParams",
+    "AgentKernelRequestTemplate",
+    "AgentKernelRequestTemplateParams",
+    "AgentKernelRequestToolsItem",
+    "AgentKernelRequestToolsItemParams",
+    "AgentLinkedFileRequest",
+    "AgentLinkedFileRequestParams",
+    "AgentLinkedFileResponse",
+    "AgentLinkedFileResponseFile",
+    "AgentLinkedFileResponseFileParams",
+    "AgentLinkedFileResponseParams",
+    "AgentLogRequestAgent",
+    "AgentLogRequestAgentParams",
+    "AgentLogRequestToolChoice",
+    "AgentLogRequestToolChoiceParams",
+    "AgentLogResponse",
+    "AgentLogResponseParams",
+    "AgentLogResponseToolChoice",
+    "AgentLogResponseToolChoiceParams",
+    "AgentLogStreamResponse",
+    "AgentLogStreamResponseParams",
+    "AgentRequestReasoningEffort",
+    "AgentRequestReasoningEffortParams",
+    "AgentRequestStop",
+    "AgentRequestStopParams",
+    "AgentRequestTemplate",
+    "AgentRequestTemplateParams",
+    "AgentRequestToolsItem",
+    "AgentRequestToolsItemParams",
+    "AgentResponse",
+    "AgentResponseParams",
+    "AgentResponseReasoningEffort",
+    "AgentResponseReasoningEffortParams",
+    "AgentResponseStop",
+    "AgentResponseStopParams",
+    "AgentResponseTemplate",
+    "AgentResponseTemplateParams",
+    "AgentResponseToolsItem",
+    "AgentResponseToolsItemParams",
+    "AgentsCallRequestAgent",
+    "AgentsCallRequestAgentParams",
+    "AgentsCallRequestToolChoice",
+    "AgentsCallRequestToolChoiceParams",
+    "AgentsCallStreamRequestAgent",
+    "AgentsCallStreamRequestAgentParams",
+    "AgentsCallStreamRequestToolChoice",
+    "AgentsCallStreamRequestToolChoiceParams",
     "AsyncHumanloop",
     "BaseModelsUserResponse",
     "BooleanEvaluatorStatsResponse",
@@ -631,6 +872,8 @@ __all__ = [
     "CommitRequest",
     "CommitRequestParams",
     "ConfigToolResponse",
+    "CreateAgentLogResponse",
+    "CreateAgentLogResponseParams",
     "CreateDatapointRequest",
     "CreateDatapointRequestParams",
     "CreateDatapointRequestTargetValue",
@@ -707,6 +950,7 @@ __all__ = [
     "EvaluatorResponseSpec",
     "EvaluatorResponseSpecParams",
     "EvaluatorReturnTypeEnum",
+    "EventType",
     "ExternalEvaluatorRequest",
     "ExternalEvaluatorRequestParams",
     "FeedbackType",
@@ -742,8 +986,12 @@ __all__ = [
     "ImageUrlParams",
     "InputResponse",
     "InputResponseParams",
+    "LinkedFileRequest",
+    "LinkedFileRequestParams",
     "LinkedToolResponse",
     "LinkedToolResponseParams",
+    "ListAgents",
+    "ListAgentsParams",
     "ListDatasets",
     "ListDatasetsParams",
     "ListEvaluators",
@@ -758,6 +1006,9 @@ __all__ = [
     "LlmEvaluatorRequestParams",
     "LogResponse",
     "LogResponseParams",
+    "LogStatus",
+    "LogStreamResponse",
+    "LogStreamResponseParams",
     "ModelEndpoints",
     "ModelProviders",
     "MonitoringEvaluatorEnvironmentRequest",
@@ -770,8 +1021,12 @@ __all__ = [
     "NumericEvaluatorStatsResponse",
     "NumericEvaluatorStatsResponseParams",
     "ObservabilityStatus",
+    "OnAgentCallEnum",
+    "OpenAiReasoningEffort",
     "OverallStats",
     "OverallStatsParams",
+    "PaginatedDataAgentResponse",
+    "PaginatedDataAgentResponseParams",
     "PaginatedDataEvaluationReportLogResponse",
     "PaginatedDataEvaluationReportLogResponseParams",
     "PaginatedDataEvaluatorResponse",
@@ -844,6 +1099,7 @@ __all__ = [
     "SortOrder",
     "SrcExternalAppModelsV5EvaluatorsEvaluatorRequestSpec",
     "SrcExternalAppModelsV5EvaluatorsEvaluatorRequestSpecParams",
+    "TemplateLanguage",
     "TextChatContent",
     "TextChatContentParams",
     "TextEvaluatorStatsResponse",
@@ -887,6 +1143,7 @@ __all__ = [
     "VersionStatsResponseParams",
     "VersionStatus",
     "__version__",
+    "agents",
     "datasets",
     "directories",
     "evaluations",

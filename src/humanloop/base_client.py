@@ -8,6 +8,7 @@ from .core.client_wrapper import AsyncClientWrapper, SyncClientWrapper
 from .environment import HumanloopEnvironment
 
 if typing.TYPE_CHECKING:
+    from .agents.client import AgentsClient, AsyncAgentsClient
     from .datasets.client import AsyncDatasetsClient, DatasetsClient
     from .directories.client import AsyncDirectoriesClient, DirectoriesClient
     from .evaluations.client import AsyncEvaluationsClient, EvaluationsClient
@@ -57,6 +58,7 @@ class BaseHumanloop:
             httpx_client=httpx_client,
             follow_redirects=follow_redirects,
         )
+        self._agents: typing.Optional[AgentsClient] = None
         self._datasets: typing.Optional[DatasetsClient] = None
         self._directories: typing.Optional[DirectoriesClient] = None
         self._evaluations: typing.Optional[EvaluationsClient] = None
@@ -66,6 +68,18 @@ class BaseHumanloop:
         self._logs: typing.Optional[LogsClient] = None
         self._prompts: typing.Optional[PromptsClient] = None
         self._tools: typing.Optional[ToolsClient] = None
+
+    @property
+    def agents(self) -> "AgentsClient":
+        if self._agents is None:
+            from .agents.client import AgentsClient
+
+            self._agents = AgentsClient(client_wrapper=self._client_wrapper)
+        return self._agents
+
+    @agents.setter
+    def agents(self, value: "AgentsClient") -> None:
+        self._agents = value
 
     @property
     def datasets(self) -> "DatasetsClient":
@@ -214,6 +228,7 @@ class AsyncBaseHumanloop:
             httpx_client=httpx_client,
             follow_redirects=follow_redirects,
         )
+        self._agents: typing.Optional[AsyncAgentsClient] = None
         self._datasets: typing.Optional[AsyncDatasetsClient] = None
         self._directories: typing.Optional[AsyncDirectoriesClient] = None
         self._evaluations: typing.Optional[AsyncEvaluationsClient] = None
@@ -223,6 +238,18 @@ class AsyncBaseHumanloop:
         self._logs: typing.Optional[AsyncLogsClient] = None
         self._prompts: typing.Optional[AsyncPromptsClient] = None
         self._tools: typing.Optional[AsyncToolsClient] = None
+
+    @property
+    def agents(self) -> "AsyncAgentsClient":
+        if self._agents is None:
+            from .agents.client import AsyncAgentsClient
+
+            self._agents = AsyncAgentsClient(client_wrapper=self._client_wrapper)
+        return self._agents
+
+    @agents.setter
+    def agents(self, value: "AsyncAgentsClient") -> None:
+        self._agents = value
 
     @property
     def datasets(self) -> "AsyncDatasetsClient":

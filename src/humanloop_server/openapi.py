@@ -51,6 +51,27 @@ SDK_TYPE_NAMES: Dict[str, str] = {
     "PaginatedData_EvaluationResponse_": "PaginatedEvaluationResponse",
 }
 
+#: Component name FastAPI derives -> the contract's name, where a model grew but its name must not.
+#: `files.list` (0.8.6) also lists Agents now; its page keeps the contract's component name.
+COMPONENT_RENAMES: Dict[str, str] = {
+    "PaginatedData_Union_PromptResponse__ToolResponse__DatasetResponse__EvaluatorResponse__FlowResponse__AgentResponse__": (
+        "PaginatedData_Union_PromptResponse__ToolResponse__DatasetResponse__EvaluatorResponse__FlowResponse__"
+    ),
+}
+
+
+def _rename_components(doc: Dict[str, Any]) -> Dict[str, Any]:
+    text = json.dumps(doc)
+    for old, new in COMPONENT_RENAMES.items():
+        text = text.replace(f'"#/components/schemas/{old}"', f'"#/components/schemas/{new}"')
+    renamed: Dict[str, Any] = json.loads(text)
+    schemas = renamed.get("components", {}).get("schemas", {})
+    for old, new in COMPONENT_RENAMES.items():
+        if old in schemas:
+            schemas[new] = schemas.pop(old)
+    return renamed
+
+
 SECURITY_SCHEME_EXTRA: Dict[str, Any] = {"x-fern-header": {"env": "HUMANLOOP_API_KEY"}}
 
 
@@ -71,7 +92,7 @@ def build_openapi(app: Optional[FastAPI] = None) -> Dict[str, Any]:
         from .app import create_app
 
         app = create_app()
-    doc = copy.deepcopy(app.openapi())
+    doc = _rename_components(copy.deepcopy(app.openapi()))
     schemas: Dict[str, Any] = doc.setdefault("components", {}).setdefault("schemas", {})
 
     for name, schema in _model_schemas([*EXTRA_MODELS, *EXTRA_ENUMS, common.ValidationError]).items():

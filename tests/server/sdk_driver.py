@@ -93,6 +93,13 @@ class Driver:
             value = self.run(value)
         if isinstance(value, AsyncPager):
             return _PagerView(self, value)
+        if inspect.isasyncgen(value):  # a streamed method: its events, collected
+            agen = value
+
+            async def collect() -> List[Any]:
+                return [item async for item in agen]
+
+            return self.run(collect())
         return value
 
     def requests_to(self, method: str, path_suffix: str) -> List[Tuple[str, str, str]]:

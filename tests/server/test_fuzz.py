@@ -173,6 +173,13 @@ def _seed(http: httpx.Client) -> None:
             "spec": {"evaluator_type": "external", "arguments_type": "target_free", "return_type": "boolean"},
         },
         "datasets": lambda p: {"path": p, "datapoints": [{"inputs": {"a": "1"}, "target": {"x": 1}}]},
+        "agents": lambda p: {
+            "path": p,
+            "model": "m",
+            "provider": "mock",
+            "template": [{"role": "user", "content": "Say {{word}}"}],
+            "tools": [{"type": "inline", "json_schema": {"name": "f", "description": "d"}}],
+        },
     }
     for kind, body in bodies.items():
         keep = _ok(http.post(f"/{kind}", json=body(f"fuzz-{u}/keep/{kind}")))
@@ -201,6 +208,9 @@ def _seed(http: httpx.Client) -> None:
         _ok(http.post("/prompts/log", json={"path": f"fuzz-{u}/keep/prompts", "output": str(i)}))["id"]
         for i in range(4)
     ]
+    alog = _ok(http.post("/agents/call", json={"path": f"fuzz-{u}/keep/agents", "inputs": {"word": "w"}}))
+    add("agents:log_id", alog["id"])
+    add("logs:id", alog["id"])
     add("prompts:log_id", plog["id"])
     add("tools:log_id", tlog["id"])
     add("flows:log_id", flog["id"])
@@ -242,16 +252,21 @@ def no_providers() -> Iterator[None]:
         yield
 
 
+#: the operations that call a model provider
+CALLS = ("/v5/prompts/call", "/v5/agents/call", "/v5/agents/continue")
+
+
 def _provider_unreachable(case: Any, response: Any) -> bool:
-    if (case.method.upper(), case.operation.path) != ("POST", "/v5/prompts/call") or response.status_code != 502:
+    if case.method.upper() != "POST" or case.operation.path not in CALLS or response.status_code != 502:
         return False
     detail = response.json().get("detail")
     return isinstance(detail, dict) and detail.get("type") == "provider_unreachable"
 
 
 def _check_call_stream(case: Any, response: Any) -> bool:
-    """``prompts.call`` with ``stream`` answers SSE (the contract documents only the JSON form)."""
-    if (case.method.upper(), case.operation.path) != ("POST", "/v5/prompts/call"):
+    """``prompts.call`` / ``agents.call`` / ``agents.continue`` with ``stream`` answer SSE (the contract
+    documents only the JSON form)."""
+    if case.method.upper() != "POST" or case.operation.path not in CALLS:
         return False
     ctype = response.headers.get("content-type") or ""
     if isinstance(ctype, (list, tuple)):  # schemathesis keeps every value of a header
@@ -262,6 +277,9 @@ def _check_call_stream(case: Any, response: Any) -> bool:
     assert events, response.text[:2000]
     for data in events:
         chunk = json.loads(data)
+        if case.operation.path != "/v5/prompts/call":  # an Agent event
+            assert chunk["type"] and "log_id" in chunk and "message" in chunk, data
+            continue
         assert isinstance(chunk["index"], int) and chunk["id"] and chunk["prompt_id"] and chunk["version_id"], data
         assert chunk.get("output") is not None or chunk.get("error"), data
     return True

@@ -89,6 +89,8 @@ def parse_response(response: httpx.Response, response_type: typing.Any, errors: 
     raise_for_response(response, errors)
     if response_type is None or response.status_code == 204 or not response.content:
         return None
+    if response_type is str and response.headers.get("content-type", "").startswith("text/plain"):
+        return response.text  # a text answer (``serialize``): the body as is
     try:
         return parse_json_bytes(response_type, response.content)
     except pydantic.ValidationError as exc:

@@ -30,6 +30,7 @@ from ..types.paginated_data_prompt_response import PaginatedDataPromptResponse
 from ..types.project_sort_by import ProjectSortBy
 from ..types.prompt_call_response import PromptCallResponse
 from ..types.prompt_call_stream_response import PromptCallStreamResponse
+from ..types.prompt_kernel_request import PromptKernelRequest
 from ..types.prompt_response import PromptResponse
 from ..types.sort_order import SortOrder
 from ..types.version_status import VersionStatus
@@ -559,6 +560,43 @@ class PromptsClient:
             event_type=PromptCallStreamResponse,
             errors=_ERRORS_422,
             request_options=request_options,
+        )
+
+    def deserialize(
+        self, *, prompt: str, request_options: typing.Optional[RequestOptions] = None
+    ) -> PromptKernelRequest:
+        """
+        Reads a Prompt in the `.prompt` text format and returns its settings, normalised as an upsert would store them.
+
+        Parameters
+        ----------
+        prompt : str
+            The `.prompt` text.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Returns
+        -------
+        PromptKernelRequest
+
+        Examples
+        --------
+        from humanloop import Humanloop
+
+        client = Humanloop(api_key="YOUR_API_KEY")
+        client.prompts.deserialize(prompt="prompt")
+        """
+        return typing.cast(
+            PromptKernelRequest,
+            self._client_wrapper.request(
+                "POST",
+                "prompts/deserialize",
+                json={"prompt": prompt},
+                response_type=PromptKernelRequest,
+                errors=_ERRORS_422,
+                request_options=request_options,
+            ),
         )
 
     def log(
@@ -1179,6 +1217,54 @@ class PromptsClient:
                     "tool_choice": tool_choice,
                 },
                 response_type=LogResponse,
+                errors=_ERRORS_422,
+                request_options=request_options,
+            ),
+        )
+
+    def serialize(
+        self,
+        id: str,
+        *,
+        version_id: typing.Optional[str] = None,
+        environment: typing.Optional[str] = None,
+        request_options: typing.Optional[RequestOptions] = None,
+    ) -> str:
+        """
+        The version in the `.prompt` text format (front matter with the settings, then the template as tagged messages), as `text/plain`.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Prompt.
+
+        version_id : typing.Optional[str]
+            ID of the Prompt version to use.
+
+        environment : typing.Optional[str]
+            Environment whose deployed version to use.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Returns
+        -------
+        str
+
+        Examples
+        --------
+        from humanloop import Humanloop
+
+        client = Humanloop(api_key="YOUR_API_KEY")
+        client.prompts.serialize("id")
+        """
+        return typing.cast(
+            str,
+            self._client_wrapper.request(
+                "GET",
+                f"prompts/{encode_path_param(id)}/serialize",
+                params={"version_id": version_id, "environment": environment},
+                response_type=str,
                 errors=_ERRORS_422,
                 request_options=request_options,
             ),
@@ -1819,6 +1905,51 @@ class AsyncPromptsClient:
             request_options=request_options,
         ):
             yield item
+
+    async def deserialize(
+        self, *, prompt: str, request_options: typing.Optional[RequestOptions] = None
+    ) -> PromptKernelRequest:
+        """
+        Reads a Prompt in the `.prompt` text format and returns its settings, normalised as an upsert would store them.
+
+        Parameters
+        ----------
+        prompt : str
+            The `.prompt` text.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Returns
+        -------
+        PromptKernelRequest
+
+        Examples
+        --------
+        import asyncio
+
+        from humanloop import AsyncHumanloop
+
+        client = AsyncHumanloop(api_key="YOUR_API_KEY")
+
+
+        async def main() -> None:
+            await client.prompts.deserialize(prompt="prompt")
+
+
+        asyncio.run(main())
+        """
+        return typing.cast(
+            PromptKernelRequest,
+            await self._client_wrapper.request(
+                "POST",
+                "prompts/deserialize",
+                json={"prompt": prompt},
+                response_type=PromptKernelRequest,
+                errors=_ERRORS_422,
+                request_options=request_options,
+            ),
+        )
 
     async def log(
         self,
@@ -2510,6 +2641,62 @@ class AsyncPromptsClient:
                     "tool_choice": tool_choice,
                 },
                 response_type=LogResponse,
+                errors=_ERRORS_422,
+                request_options=request_options,
+            ),
+        )
+
+    async def serialize(
+        self,
+        id: str,
+        *,
+        version_id: typing.Optional[str] = None,
+        environment: typing.Optional[str] = None,
+        request_options: typing.Optional[RequestOptions] = None,
+    ) -> str:
+        """
+        The version in the `.prompt` text format (front matter with the settings, then the template as tagged messages), as `text/plain`.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Prompt.
+
+        version_id : typing.Optional[str]
+            ID of the Prompt version to use.
+
+        environment : typing.Optional[str]
+            Environment whose deployed version to use.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Returns
+        -------
+        str
+
+        Examples
+        --------
+        import asyncio
+
+        from humanloop import AsyncHumanloop
+
+        client = AsyncHumanloop(api_key="YOUR_API_KEY")
+
+
+        async def main() -> None:
+            await client.prompts.serialize("id")
+
+
+        asyncio.run(main())
+        """
+        return typing.cast(
+            str,
+            await self._client_wrapper.request(
+                "GET",
+                f"prompts/{encode_path_param(id)}/serialize",
+                params={"version_id": version_id, "environment": environment},
+                response_type=str,
                 errors=_ERRORS_422,
                 request_options=request_options,
             ),

@@ -7,13 +7,39 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import typing
 
+    from .agent_call_response import AgentCallResponseParams
+    from .agent_call_response_tool_choice import AgentCallResponseToolChoiceParams
+    from .agent_call_stream_response import AgentCallStreamResponseParams
+    from .agent_call_stream_response_payload import AgentCallStreamResponsePayloadParams
     from .agent_config_response import AgentConfigResponseParams
+    from .agent_continue_call_response import AgentContinueCallResponseParams
+    from .agent_continue_call_response_tool_choice import AgentContinueCallResponseToolChoiceParams
+    from .agent_continue_call_stream_response import AgentContinueCallStreamResponseParams
+    from .agent_continue_call_stream_response_payload import AgentContinueCallStreamResponsePayloadParams
+    from .agent_inline_tool import AgentInlineToolParams
+    from .agent_kernel_request import AgentKernelRequestParams
+    from .agent_kernel_request_reasoning_effort import AgentKernelRequestReasoningEffortParams
+    from .agent_kernel_request_stop import AgentKernelRequestStopParams
+    from .agent_kernel_request_template import AgentKernelRequestTemplateParams
+    from .agent_kernel_request_tools_item import AgentKernelRequestToolsItemParams
+    from .agent_linked_file_request import AgentLinkedFileRequestParams
+    from .agent_linked_file_response import AgentLinkedFileResponseParams
+    from .agent_linked_file_response_file import AgentLinkedFileResponseFileParams
+    from .agent_log_response import AgentLogResponseParams
+    from .agent_log_response_tool_choice import AgentLogResponseToolChoiceParams
+    from .agent_log_stream_response import AgentLogStreamResponseParams
+    from .agent_response import AgentResponseParams
+    from .agent_response_reasoning_effort import AgentResponseReasoningEffortParams
+    from .agent_response_stop import AgentResponseStopParams
+    from .agent_response_template import AgentResponseTemplateParams
+    from .agent_response_tools_item import AgentResponseToolsItemParams
     from .boolean_evaluator_stats_response import BooleanEvaluatorStatsResponseParams
     from .chat_message import ChatMessageParams
     from .chat_message_content import ChatMessageContentParams
     from .chat_message_content_item import ChatMessageContentItemParams
     from .code_evaluator_request import CodeEvaluatorRequestParams
     from .commit_request import CommitRequestParams
+    from .create_agent_log_response import CreateAgentLogResponseParams
     from .create_datapoint_request import CreateDatapointRequestParams
     from .create_datapoint_request_target_value import CreateDatapointRequestTargetValueParams
     from .create_evaluator_log_response import CreateEvaluatorLogResponseParams
@@ -68,7 +94,9 @@ if TYPE_CHECKING:
     from .image_chat_content import ImageChatContentParams
     from .image_url import ImageUrlParams
     from .input_response import InputResponseParams
+    from .linked_file_request import LinkedFileRequestParams
     from .linked_tool_response import LinkedToolResponseParams
+    from .list_agents import ListAgentsParams
     from .list_datasets import ListDatasetsParams
     from .list_evaluators import ListEvaluatorsParams
     from .list_flows import ListFlowsParams
@@ -76,11 +104,13 @@ if TYPE_CHECKING:
     from .list_tools import ListToolsParams
     from .llm_evaluator_request import LlmEvaluatorRequestParams
     from .log_response import LogResponseParams
+    from .log_stream_response import LogStreamResponseParams
     from .monitoring_evaluator_environment_request import MonitoringEvaluatorEnvironmentRequestParams
     from .monitoring_evaluator_response import MonitoringEvaluatorResponseParams
     from .monitoring_evaluator_version_request import MonitoringEvaluatorVersionRequestParams
     from .numeric_evaluator_stats_response import NumericEvaluatorStatsResponseParams
     from .overall_stats import OverallStatsParams
+    from .paginated_data_agent_response import PaginatedDataAgentResponseParams
     from .paginated_data_evaluation_report_log_response import PaginatedDataEvaluationReportLogResponseParams
     from .paginated_data_evaluator_response import PaginatedDataEvaluatorResponseParams
     from .paginated_data_flow_response import PaginatedDataFlowResponseParams
@@ -130,13 +160,39 @@ if TYPE_CHECKING:
     from .version_stats_response_evaluator_version_stats_item import VersionStatsResponseEvaluatorVersionStatsItemParams
 
 _LAZY = {
+    "AgentCallResponseParams": ".agent_call_response",
+    "AgentCallResponseToolChoiceParams": ".agent_call_response_tool_choice",
+    "AgentCallStreamResponseParams": ".agent_call_stream_response",
+    "AgentCallStreamResponsePayloadParams": ".agent_call_stream_response_payload",
     "AgentConfigResponseParams": ".agent_config_response",
+    "AgentContinueCallResponseParams": ".agent_continue_call_response",
+    "AgentContinueCallResponseToolChoiceParams": ".agent_continue_call_response_tool_choice",
+    "AgentContinueCallStreamResponseParams": ".agent_continue_call_stream_response",
+    "AgentContinueCallStreamResponsePayloadParams": ".agent_continue_call_stream_response_payload",
+    "AgentInlineToolParams": ".agent_inline_tool",
+    "AgentKernelRequestParams": ".agent_kernel_request",
+    "AgentKernelRequestReasoningEffortParams": ".agent_kernel_request_reasoning_effort",
+    "AgentKernelRequestStopParams": ".agent_kernel_request_stop",
+    "AgentKernelRequestTemplateParams": ".agent_kernel_request_template",
+    "AgentKernelRequestToolsItemParams": ".agent_kernel_request_tools_item",
+    "AgentLinkedFileRequestParams": ".agent_linked_file_request",
+    "AgentLinkedFileResponseFileParams": ".agent_linked_file_response_file",
+    "AgentLinkedFileResponseParams": ".agent_linked_file_response",
+    "AgentLogResponseParams": ".agent_log_response",
+    "AgentLogResponseToolChoiceParams": ".agent_log_response_tool_choice",
+    "AgentLogStreamResponseParams": ".agent_log_stream_response",
+    "AgentResponseParams": ".agent_response",
+    "AgentResponseReasoningEffortParams": ".agent_response_reasoning_effort",
+    "AgentResponseStopParams": ".agent_response_stop",
+    "AgentResponseTemplateParams": ".agent_response_template",
+    "AgentResponseToolsItemParams": ".agent_response_tools_item",
     "BooleanEvaluatorStatsResponseParams": ".boolean_evaluator_stats_response",
     "ChatMessageContentItemParams": ".chat_message_content_item",
     "ChatMessageContentParams": ".chat_message_content",
     "ChatMessageParams": ".chat_message",
     "CodeEvaluatorRequestParams": ".code_evaluator_request",
     "CommitRequestParams": ".commit_request",
+    "CreateAgentLogResponseParams": ".create_agent_log_response",
     "CreateDatapointRequestParams": ".create_datapoint_request",
     "CreateDatapointRequestTargetValueParams": ".create_datapoint_request_target_value",
     "CreateEvaluatorLogResponseParams": ".create_evaluator_log_response",
@@ -185,7 +241,9 @@ _LAZY = {
     "ImageChatContentParams": ".image_chat_content",
     "ImageUrlParams": ".image_url",
     "InputResponseParams": ".input_response",
+    "LinkedFileRequestParams": ".linked_file_request",
     "LinkedToolResponseParams": ".linked_tool_response",
+    "ListAgentsParams": ".list_agents",
     "ListDatasetsParams": ".list_datasets",
     "ListEvaluatorsParams": ".list_evaluators",
     "ListFlowsParams": ".list_flows",
@@ -193,11 +251,13 @@ _LAZY = {
     "ListToolsParams": ".list_tools",
     "LlmEvaluatorRequestParams": ".llm_evaluator_request",
     "LogResponseParams": ".log_response",
+    "LogStreamResponseParams": ".log_stream_response",
     "MonitoringEvaluatorEnvironmentRequestParams": ".monitoring_evaluator_environment_request",
     "MonitoringEvaluatorResponseParams": ".monitoring_evaluator_response",
     "MonitoringEvaluatorVersionRequestParams": ".monitoring_evaluator_version_request",
     "NumericEvaluatorStatsResponseParams": ".numeric_evaluator_stats_response",
     "OverallStatsParams": ".overall_stats",
+    "PaginatedDataAgentResponseParams": ".paginated_data_agent_response",
     "PaginatedDataEvaluationReportLogResponseParams": ".paginated_data_evaluation_report_log_response",
     "PaginatedDataEvaluatorResponseParams": ".paginated_data_evaluator_response",
     "PaginatedDataFlowResponseParams": ".paginated_data_flow_response",
@@ -259,13 +319,39 @@ def __dir__() -> "typing.List[str]":
 
 
 __all__ = [
+    "AgentCallResponseParams",
+    "AgentCallResponseToolChoiceParams",
+    "AgentCallStreamResponseParams",
+    "AgentCallStreamResponsePayloadParams",
     "AgentConfigResponseParams",
+    "AgentContinueCallResponseParams",
+    "AgentContinueCallResponseToolChoiceParams",
+    "AgentContinueCallStreamResponseParams",
+    "AgentContinueCallStreamResponsePayloadParams",
+    "AgentInlineToolParams",
+    "AgentKernelRequestParams",
+    "AgentKernelRequestReasoningEffortParams",
+    "AgentKernelRequestStopParams",
+    "AgentKernelRequestTemplateParams",
+    "AgentKernelRequestToolsItemParams",
+    "AgentLinkedFileRequestParams",
+    "AgentLinkedFileResponseFileParams",
+    "AgentLinkedFileResponseParams",
+    "AgentLogResponseParams",
+    "AgentLogResponseToolChoiceParams",
+    "AgentLogStreamResponseParams",
+    "AgentResponseParams",
+    "AgentResponseReasoningEffortParams",
+    "AgentResponseStopParams",
+    "AgentResponseTemplateParams",
+    "AgentResponseToolsItemParams",
     "BooleanEvaluatorStatsResponseParams",
     "ChatMessageContentItemParams",
     "ChatMessageContentParams",
     "ChatMessageParams",
     "CodeEvaluatorRequestParams",
     "CommitRequestParams",
+    "CreateAgentLogResponseParams",
     "CreateDatapointRequestParams",
     "CreateDatapointRequestTargetValueParams",
     "CreateEvaluatorLogResponseParams",
@@ -314,7 +400,9 @@ __all__ = [
     "ImageChatContentParams",
     "ImageUrlParams",
     "InputResponseParams",
+    "LinkedFileRequestParams",
     "LinkedToolResponseParams",
+    "ListAgentsParams",
     "ListDatasetsParams",
     "ListEvaluatorsParams",
     "ListFlowsParams",
@@ -322,11 +410,13 @@ __all__ = [
     "ListToolsParams",
     "LlmEvaluatorRequestParams",
     "LogResponseParams",
+    "LogStreamResponseParams",
     "MonitoringEvaluatorEnvironmentRequestParams",
     "MonitoringEvaluatorResponseParams",
     "MonitoringEvaluatorVersionRequestParams",
     "NumericEvaluatorStatsResponseParams",
     "OverallStatsParams",
+    "PaginatedDataAgentResponseParams",
     "PaginatedDataEvaluationReportLogResponseParams",
     "PaginatedDataEvaluatorResponseParams",
     "PaginatedDataFlowResponseParams",

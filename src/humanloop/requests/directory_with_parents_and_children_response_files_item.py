@@ -2,6 +2,7 @@
 
 import typing
 
+from .agent_response import AgentResponseParams
 from .dataset_response import DatasetResponseParams
 from .evaluator_response import EvaluatorResponseParams
 from .flow_response import FlowResponseParams
@@ -9,5 +10,10 @@ from .prompt_response import PromptResponseParams
 from .tool_response import ToolResponseParams
 
 DirectoryWithParentsAndChildrenResponseFilesItemParams = typing.Union[
-    PromptResponseParams, ToolResponseParams, EvaluatorResponseParams, DatasetResponseParams, FlowResponseParams
+    PromptResponseParams,
+    ToolResponseParams,
+    EvaluatorResponseParams,
+    DatasetResponseParams,
+    FlowResponseParams,
+    AgentResponseParams,
 ]

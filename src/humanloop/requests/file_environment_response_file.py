@@ -2,6 +2,7 @@
 
 import typing
 
+from .agent_response import AgentResponseParams
 from .dataset_response import DatasetResponseParams
 from .evaluator_response import EvaluatorResponseParams
 from .flow_response import FlowResponseParams
@@ -9,5 +10,10 @@ from .prompt_response import PromptResponseParams
 from .tool_response import ToolResponseParams
 
 FileEnvironmentResponseFileParams = typing.Union[
-    PromptResponseParams, ToolResponseParams, DatasetResponseParams, EvaluatorResponseParams, FlowResponseParams
+    PromptResponseParams,
+    ToolResponseParams,
+    DatasetResponseParams,
+    EvaluatorResponseParams,
+    FlowResponseParams,
+    AgentResponseParams,
 ]

@@ -2,6 +2,7 @@
 
 import typing
 
+from .agent_response import AgentResponseParams
 from .dataset_response import DatasetResponseParams
 from .evaluator_response import EvaluatorResponseParams
 from .flow_response import FlowResponseParams
@@ -10,6 +11,11 @@ from .tool_response import ToolResponseParams
 
 PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseRecordsItemParams = (
     typing.Union[
-        PromptResponseParams, ToolResponseParams, DatasetResponseParams, EvaluatorResponseParams, FlowResponseParams
+        PromptResponseParams,
+        ToolResponseParams,
+        DatasetResponseParams,
+        EvaluatorResponseParams,
+        FlowResponseParams,
+        AgentResponseParams,
     ]
 )

@@ -7,7 +7,32 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import typing
 
+    from .agent_call_response import AgentCallResponse
+    from .agent_call_response_tool_choice import AgentCallResponseToolChoice
+    from .agent_call_stream_response import AgentCallStreamResponse
+    from .agent_call_stream_response_payload import AgentCallStreamResponsePayload
     from .agent_config_response import AgentConfigResponse
+    from .agent_continue_call_response import AgentContinueCallResponse
+    from .agent_continue_call_response_tool_choice import AgentContinueCallResponseToolChoice
+    from .agent_continue_call_stream_response import AgentContinueCallStreamResponse
+    from .agent_continue_call_stream_response_payload import AgentContinueCallStreamResponsePayload
+    from .agent_inline_tool import AgentInlineTool
+    from .agent_kernel_request import AgentKernelRequest
+    from .agent_kernel_request_reasoning_effort import AgentKernelRequestReasoningEffort
+    from .agent_kernel_request_stop import AgentKernelRequestStop
+    from .agent_kernel_request_template import AgentKernelRequestTemplate
+    from .agent_kernel_request_tools_item import AgentKernelRequestToolsItem
+    from .agent_linked_file_request import AgentLinkedFileRequest
+    from .agent_linked_file_response import AgentLinkedFileResponse
+    from .agent_linked_file_response_file import AgentLinkedFileResponseFile
+    from .agent_log_response import AgentLogResponse
+    from .agent_log_response_tool_choice import AgentLogResponseToolChoice
+    from .agent_log_stream_response import AgentLogStreamResponse
+    from .agent_response import AgentResponse
+    from .agent_response_reasoning_effort import AgentResponseReasoningEffort
+    from .agent_response_stop import AgentResponseStop
+    from .agent_response_template import AgentResponseTemplate
+    from .agent_response_tools_item import AgentResponseToolsItem
     from .base_models_user_response import BaseModelsUserResponse
     from .boolean_evaluator_stats_response import BooleanEvaluatorStatsResponse
     from .chat_message import ChatMessage
@@ -18,6 +43,7 @@ if TYPE_CHECKING:
     from .code_evaluator_request import CodeEvaluatorRequest
     from .commit_request import CommitRequest
     from .config_tool_response import ConfigToolResponse
+    from .create_agent_log_response import CreateAgentLogResponse
     from .create_datapoint_request import CreateDatapointRequest
     from .create_datapoint_request_target_value import CreateDatapointRequestTargetValue
     from .create_evaluator_log_response import CreateEvaluatorLogResponse
@@ -62,6 +88,7 @@ if TYPE_CHECKING:
     from .evaluator_response import EvaluatorResponse
     from .evaluator_response_spec import EvaluatorResponseSpec
     from .evaluator_return_type_enum import EvaluatorReturnTypeEnum
+    from .event_type import EventType
     from .external_evaluator_request import ExternalEvaluatorRequest
     from .feedback_type import FeedbackType
     from .file_environment_response import FileEnvironmentResponse
@@ -81,7 +108,9 @@ if TYPE_CHECKING:
     from .image_url import ImageUrl
     from .image_url_detail import ImageUrlDetail
     from .input_response import InputResponse
+    from .linked_file_request import LinkedFileRequest
     from .linked_tool_response import LinkedToolResponse
+    from .list_agents import ListAgents
     from .list_datasets import ListDatasets
     from .list_evaluators import ListEvaluators
     from .list_flows import ListFlows
@@ -89,6 +118,8 @@ if TYPE_CHECKING:
     from .list_tools import ListTools
     from .llm_evaluator_request import LlmEvaluatorRequest
     from .log_response import LogResponse
+    from .log_status import LogStatus
+    from .log_stream_response import LogStreamResponse
     from .model_endpoints import ModelEndpoints
     from .model_providers import ModelProviders
     from .monitoring_evaluator_environment_request import MonitoringEvaluatorEnvironmentRequest
@@ -97,7 +128,10 @@ if TYPE_CHECKING:
     from .monitoring_evaluator_version_request import MonitoringEvaluatorVersionRequest
     from .numeric_evaluator_stats_response import NumericEvaluatorStatsResponse
     from .observability_status import ObservabilityStatus
+    from .on_agent_call_enum import OnAgentCallEnum
+    from .open_ai_reasoning_effort import OpenAiReasoningEffort
     from .overall_stats import OverallStats
+    from .paginated_data_agent_response import PaginatedDataAgentResponse
     from .paginated_data_evaluation_report_log_response import PaginatedDataEvaluationReportLogResponse
     from .paginated_data_evaluator_response import PaginatedDataEvaluatorResponse
     from .paginated_data_flow_response import PaginatedDataFlowResponse
@@ -134,6 +168,7 @@ if TYPE_CHECKING:
     from .response_format_type import ResponseFormatType
     from .select_evaluator_stats_response import SelectEvaluatorStatsResponse
     from .sort_order import SortOrder
+    from .template_language import TemplateLanguage
     from .text_chat_content import TextChatContent
     from .text_evaluator_stats_response import TextEvaluatorStatsResponse
     from .time_unit import TimeUnit
@@ -160,7 +195,32 @@ if TYPE_CHECKING:
     from .version_status import VersionStatus
 
 _LAZY = {
+    "AgentCallResponse": ".agent_call_response",
+    "AgentCallResponseToolChoice": ".agent_call_response_tool_choice",
+    "AgentCallStreamResponse": ".agent_call_stream_response",
+    "AgentCallStreamResponsePayload": ".agent_call_stream_response_payload",
     "AgentConfigResponse": ".agent_config_response",
+    "AgentContinueCallResponse": ".agent_continue_call_response",
+    "AgentContinueCallResponseToolChoice": ".agent_continue_call_response_tool_choice",
+    "AgentContinueCallStreamResponse": ".agent_continue_call_stream_response",
+    "AgentContinueCallStreamResponsePayload": ".agent_continue_call_stream_response_payload",
+    "AgentInlineTool": ".agent_inline_tool",
+    "AgentKernelRequest": ".agent_kernel_request",
+    "AgentKernelRequestReasoningEffort": ".agent_kernel_request_reasoning_effort",
+    "AgentKernelRequestStop": ".agent_kernel_request_stop",
+    "AgentKernelRequestTemplate": ".agent_kernel_request_template",
+    "AgentKernelRequestToolsItem": ".agent_kernel_request_tools_item",
+    "AgentLinkedFileRequest": ".agent_linked_file_request",
+    "AgentLinkedFileResponse": ".agent_linked_file_response",
+    "AgentLinkedFileResponseFile": ".agent_linked_file_response_file",
+    "AgentLogResponse": ".agent_log_response",
+    "AgentLogResponseToolChoice": ".agent_log_response_tool_choice",
+    "AgentLogStreamResponse": ".agent_log_stream_response",
+    "AgentResponse": ".agent_response",
+    "AgentResponseReasoningEffort": ".agent_response_reasoning_effort",
+    "AgentResponseStop": ".agent_response_stop",
+    "AgentResponseTemplate": ".agent_response_template",
+    "AgentResponseToolsItem": ".agent_response_tools_item",
     "BaseModelsUserResponse": ".base_models_user_response",
     "BooleanEvaluatorStatsResponse": ".boolean_evaluator_stats_response",
     "ChatMessage": ".chat_message",
@@ -171,6 +231,7 @@ _LAZY = {
     "CodeEvaluatorRequest": ".code_evaluator_request",
     "CommitRequest": ".commit_request",
     "ConfigToolResponse": ".config_tool_response",
+    "CreateAgentLogResponse": ".create_agent_log_response",
     "CreateDatapointRequest": ".create_datapoint_request",
     "CreateDatapointRequestTargetValue": ".create_datapoint_request_target_value",
     "CreateEvaluatorLogResponse": ".create_evaluator_log_response",
@@ -209,6 +270,7 @@ _LAZY = {
     "EvaluatorResponse": ".evaluator_response",
     "EvaluatorResponseSpec": ".evaluator_response_spec",
     "EvaluatorReturnTypeEnum": ".evaluator_return_type_enum",
+    "EventType": ".event_type",
     "ExternalEvaluatorRequest": ".external_evaluator_request",
     "FeedbackType": ".feedback_type",
     "FileEnvironmentResponse": ".file_environment_response",
@@ -228,7 +290,9 @@ _LAZY = {
     "ImageUrl": ".image_url",
     "ImageUrlDetail": ".image_url_detail",
     "InputResponse": ".input_response",
+    "LinkedFileRequest": ".linked_file_request",
     "LinkedToolResponse": ".linked_tool_response",
+    "ListAgents": ".list_agents",
     "ListDatasets": ".list_datasets",
     "ListEvaluators": ".list_evaluators",
     "ListFlows": ".list_flows",
@@ -236,6 +300,8 @@ _LAZY = {
     "ListTools": ".list_tools",
     "LlmEvaluatorRequest": ".llm_evaluator_request",
     "LogResponse": ".log_response",
+    "LogStatus": ".log_status",
+    "LogStreamResponse": ".log_stream_response",
     "ModelEndpoints": ".model_endpoints",
     "ModelProviders": ".model_providers",
     "MonitoringEvaluatorEnvironmentRequest": ".monitoring_evaluator_environment_request",
@@ -244,7 +310,10 @@ _LAZY = {
     "MonitoringEvaluatorVersionRequest": ".monitoring_evaluator_version_request",
     "NumericEvaluatorStatsResponse": ".numeric_evaluator_stats_response",
     "ObservabilityStatus": ".observability_status",
+    "OnAgentCallEnum": ".on_agent_call_enum",
+    "OpenAiReasoningEffort": ".open_ai_reasoning_effort",
     "OverallStats": ".overall_stats",
+    "PaginatedDataAgentResponse": ".paginated_data_agent_response",
     "PaginatedDataEvaluationReportLogResponse": ".paginated_data_evaluation_report_log_response",
     "PaginatedDataEvaluatorResponse": ".paginated_data_evaluator_response",
     "PaginatedDataFlowResponse": ".paginated_data_flow_response",
@@ -277,6 +346,7 @@ _LAZY = {
     "ResponseFormatType": ".response_format_type",
     "SelectEvaluatorStatsResponse": ".select_evaluator_stats_response",
     "SortOrder": ".sort_order",
+    "TemplateLanguage": ".template_language",
     "TextChatContent": ".text_chat_content",
     "TextEvaluatorStatsResponse": ".text_evaluator_stats_response",
     "TimeUnit": ".time_unit",
@@ -319,7 +389,32 @@ def __dir__() -> "typing.List[str]":
 
 
 __all__ = [
+    "AgentCallResponse",
+    "AgentCallResponseToolChoice",
+    "AgentCallStreamResponse",
+    "AgentCallStreamResponsePayload",
     "AgentConfigResponse",
+    "AgentContinueCallResponse",
+    "AgentContinueCallResponseToolChoice",
+    "AgentContinueCallStreamResponse",
+    "AgentContinueCallStreamResponsePayload",
+    "AgentInlineTool",
+    "AgentKernelRequest",
+    "AgentKernelRequestReasoningEffort",
+    "AgentKernelRequestStop",
+    "AgentKernelRequestTemplate",
+    "AgentKernelRequestToolsItem",
+    "AgentLinkedFileRequest",
+    "AgentLinkedFileResponse",
+    "AgentLinkedFileResponseFile",
+    "AgentLogResponse",
+    "AgentLogResponseToolChoice",
+    "AgentLogStreamResponse",
+    "AgentResponse",
+    "AgentResponseReasoningEffort",
+    "AgentResponseStop",
+    "AgentResponseTemplate",
+    "AgentResponseToolsItem",
     "BaseModelsUserResponse",
     "BooleanEvaluatorStatsResponse",
     "ChatMessage",
@@ -330,6 +425,7 @@ __all__ = [
     "CodeEvaluatorRequest",
     "CommitRequest",
     "ConfigToolResponse",
+    "CreateAgentLogResponse",
     "CreateDatapointRequest",
     "CreateDatapointRequestTargetValue",
     "CreateEvaluatorLogResponse",
@@ -368,6 +464,7 @@ __all__ = [
     "EvaluatorResponse",
     "EvaluatorResponseSpec",
     "EvaluatorReturnTypeEnum",
+    "EventType",
     "ExternalEvaluatorRequest",
     "FeedbackType",
     "FileEnvironmentResponse",
@@ -387,7 +484,9 @@ __all__ = [
     "ImageUrl",
     "ImageUrlDetail",
     "InputResponse",
+    "LinkedFileRequest",
     "LinkedToolResponse",
+    "ListAgents",
     "ListDatasets",
     "ListEvaluators",
     "ListFlows",
@@ -395,6 +494,8 @@ __all__ = [
     "ListTools",
     "LlmEvaluatorRequest",
     "LogResponse",
+    "LogStatus",
+    "LogStreamResponse",
     "ModelEndpoints",
     "ModelProviders",
     "MonitoringEvaluatorEnvironmentRequest",
@@ -403,7 +504,10 @@ __all__ = [
     "MonitoringEvaluatorVersionRequest",
     "NumericEvaluatorStatsResponse",
     "ObservabilityStatus",
+    "OnAgentCallEnum",
+    "OpenAiReasoningEffort",
     "OverallStats",
+    "PaginatedDataAgentResponse",
     "PaginatedDataEvaluationReportLogResponse",
     "PaginatedDataEvaluatorResponse",
     "PaginatedDataFlowResponse",
@@ -436,6 +540,7 @@ __all__ = [
     "ResponseFormatType",
     "SelectEvaluatorStatsResponse",
     "SortOrder",
+    "TemplateLanguage",
     "TextChatContent",
     "TextEvaluatorStatsResponse",
     "TimeUnit",

@@ -5,6 +5,7 @@ import typing
 import pydantic
 import typing_extensions
 
+from .agent_response import AgentResponse
 from .dataset_response import DatasetResponse
 from .evaluator_response import EvaluatorResponse
 from .flow_response import FlowResponse
@@ -12,7 +13,7 @@ from .prompt_response import PromptResponse
 from .tool_response import ToolResponse
 
 _DIRECTORY_WITH_PARENTS_AND_CHILDREN_RESPONSE_FILES_ITEM_TAGS = frozenset(
-    {"prompt", "tool", "evaluator", "dataset", "flow"}
+    {"prompt", "tool", "evaluator", "dataset", "flow", "agent"}
 )
 
 
@@ -36,8 +37,9 @@ DirectoryWithParentsAndChildrenResponseFilesItem = typing_extensions.Annotated[
         typing_extensions.Annotated[EvaluatorResponse, pydantic.Tag("evaluator")],
         typing_extensions.Annotated[DatasetResponse, pydantic.Tag("dataset")],
         typing_extensions.Annotated[FlowResponse, pydantic.Tag("flow")],
+        typing_extensions.Annotated[AgentResponse, pydantic.Tag("agent")],
         typing_extensions.Annotated[
-            typing.Union[PromptResponse, ToolResponse, EvaluatorResponse, DatasetResponse, FlowResponse],
+            typing.Union[PromptResponse, ToolResponse, EvaluatorResponse, DatasetResponse, FlowResponse, AgentResponse],
             pydantic.Tag("_other"),
         ],
     ],

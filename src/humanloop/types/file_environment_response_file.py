@@ -5,13 +5,14 @@ import typing
 import pydantic
 import typing_extensions
 
+from .agent_response import AgentResponse
 from .dataset_response import DatasetResponse
 from .evaluator_response import EvaluatorResponse
 from .flow_response import FlowResponse
 from .prompt_response import PromptResponse
 from .tool_response import ToolResponse
 
-_FILE_ENVIRONMENT_RESPONSE_FILE_TAGS = frozenset({"prompt", "tool", "dataset", "evaluator", "flow"})
+_FILE_ENVIRONMENT_RESPONSE_FILE_TAGS = frozenset({"prompt", "tool", "dataset", "evaluator", "flow", "agent"})
 
 
 def _file_environment_response_file_tag(value: typing.Any) -> str:
@@ -30,8 +31,9 @@ FileEnvironmentResponseFile = typing_extensions.Annotated[
         typing_extensions.Annotated[DatasetResponse, pydantic.Tag("dataset")],
         typing_extensions.Annotated[EvaluatorResponse, pydantic.Tag("evaluator")],
         typing_extensions.Annotated[FlowResponse, pydantic.Tag("flow")],
+        typing_extensions.Annotated[AgentResponse, pydantic.Tag("agent")],
         typing_extensions.Annotated[
-            typing.Union[PromptResponse, ToolResponse, DatasetResponse, EvaluatorResponse, FlowResponse],
+            typing.Union[PromptResponse, ToolResponse, DatasetResponse, EvaluatorResponse, FlowResponse, AgentResponse],
             pydantic.Tag("_other"),
         ],
     ],

@@ -5,6 +5,7 @@ import typing
 import pydantic
 import typing_extensions
 
+from .agent_response import AgentResponse
 from .dataset_response import DatasetResponse
 from .evaluator_response import EvaluatorResponse
 from .flow_response import FlowResponse
@@ -12,7 +13,7 @@ from .prompt_response import PromptResponse
 from .tool_response import ToolResponse
 
 _PAGINATED_DATA_UNION_PROMPT_RESPONSE_TOOL_RESPONSE_DATASET_RESPONSE_EVALUATOR_RESPONSE_FLOW_RESPONSE_RECORDS_ITEM_TAGS = frozenset(
-    {"prompt", "tool", "dataset", "evaluator", "flow"}
+    {"prompt", "tool", "dataset", "evaluator", "flow", "agent"}
 )
 
 
@@ -40,8 +41,9 @@ PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlow
         typing_extensions.Annotated[DatasetResponse, pydantic.Tag("dataset")],
         typing_extensions.Annotated[EvaluatorResponse, pydantic.Tag("evaluator")],
         typing_extensions.Annotated[FlowResponse, pydantic.Tag("flow")],
+        typing_extensions.Annotated[AgentResponse, pydantic.Tag("agent")],
         typing_extensions.Annotated[
-            typing.Union[PromptResponse, ToolResponse, DatasetResponse, EvaluatorResponse, FlowResponse],
+            typing.Union[PromptResponse, ToolResponse, DatasetResponse, EvaluatorResponse, FlowResponse, AgentResponse],
             pydantic.Tag("_other"),
         ],
     ],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import datasets, directories, evaluations, evaluators, files, flows, logs, otel_import, prompts, tools
+from . import agents, datasets, directories, evaluations, evaluators, files, flows, logs, otel_import, prompts, tools
 from .routing import API_PREFIX, StrictJSONRoute
 
 #: Routers in the order their operations appear in the OpenAPI document.
@@ -14,6 +14,7 @@ ROUTERS = (
     datasets.router,
     evaluators.router,
     flows.router,
+    agents.router,
     directories.router,
     files.router,
     evaluations.router,

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 from typing_extensions import Annotated
 
 from ..schemas import (
+    AgentResponse,
     DatasetResponse,
     EvaluatorResponse,
     FileType,
@@ -32,7 +33,9 @@ def _sdk(method: str, **kwargs: Any) -> Dict[str, Any]:
 
 @router.get(
     "",
-    response_model=PaginatedData[Union[PromptResponse, ToolResponse, DatasetResponse, EvaluatorResponse, FlowResponse]],
+    response_model=PaginatedData[
+        Union[PromptResponse, ToolResponse, DatasetResponse, EvaluatorResponse, FlowResponse, AgentResponse]
+    ],
     operation_id="Files_list",
     summary="List files",
     description="Returns one page of files of any kind, filtered by name, kind or deployment environment.",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Optional, Union
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 from typing_extensions import Annotated
 
 from ..schemas import (
@@ -15,13 +15,15 @@ from ..schemas import (
     PromptCallRequest,
     PromptCallResponse,
     PromptCallStreamResponse,
+    PromptKernelRequest,
     PromptLogRequest,
     PromptLogUpdateRequest,
     PromptRequest,
     PromptResponse,
+    PromptsDeserializeRequest,
     UpdatePromptRequest,
 )
-from ..services import logs, prompt_calls
+from ..services import agents, logs, prompt_calls
 from .bodies import dump
 from .deps import ContextDep
 from .file_routes import FileKind, add_file_routes
@@ -115,3 +117,38 @@ def call(
     if isinstance(result, prompt_calls.CallStream):
         return EventStreamResponse(result.events)
     return result
+
+
+# ---------------------------------------------------------------- the .prompt text format
+
+
+@router.get(
+    "/{id}/serialize",
+    response_class=Response,
+    operation_id="serialize_prompts__id__serialize_get",
+    summary="Serialize a Prompt version",
+    description="The version in the `.prompt` text format (front matter with the settings, then the template as tagged messages), as `text/plain`.",
+    responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}},
+    openapi_extra=_sdk("serialize"),
+)
+def serialize(
+    id: Annotated[str, Path(description="ID of the Prompt.")],
+    ctx: ContextDep,
+    version_id: Annotated[Optional[str], Query(description="ID of the Prompt version to use.")] = None,
+    environment: Annotated[Optional[str], Query(description="Environment whose deployed version to use.")] = None,
+) -> Response:
+    text = agents.serialize_text(ctx, "prompt", id, version_id, environment)
+    return Response(content=text, media_type="text/plain; charset=utf-8")
+
+
+@router.post(
+    "/deserialize",
+    response_model=PromptKernelRequest,
+    response_model_exclude_none=True,
+    operation_id="deserialize_prompts_deserialize_post",
+    summary="Deserialize a Prompt",
+    description="Reads a Prompt in the `.prompt` text format and returns its settings, normalised as an upsert would store them.",
+    openapi_extra=_sdk("deserialize"),
+)
+def deserialize(body: PromptsDeserializeRequest, ctx: ContextDep) -> Dict[str, Any]:
+    return agents.deserialize_text("prompt", body.prompt)

@@ -41,6 +41,8 @@ class ProviderRequest:
     api_key: Optional[str] = dataclasses.field(default=None, repr=False)
     base_url: Optional[str] = None
     timeout: float = 300.0
+    #: a model turn of an Agent's tool loop (the mock provider then plays an agent; others ignore it)
+    agent_turn: bool = False
 
 
 @dataclasses.dataclass

@@ -14,6 +14,14 @@ Exact behaviour (a contract: tests and clients may rely on it):
   id ``"mock_call_0"``, the named function (``required``: the first tool), ``arguments = "{}"``;
   ``output = ""``, ``output_message.content = None``, ``finish_reason = "tool_calls"``,
   ``output_tokens = 0``.
+- **Agent turns** (``request.agent_turn``, set by the Agent tool loop only; ``tool_choice`` neither
+  ``"none"`` nor forcing a function as above): when tools are offered and the last message is a
+  ``user`` message, the answer is one call of the *first* tool: id ``"mock_call_<n>"`` (``n`` = number
+  of ``assistant`` messages so far), ``arguments`` = a JSON object that gives the user text to the
+  tool's first parameter (its first ``required`` property, else its first property, else
+  ``"input"``); ``finish_reason = "tool_calls"``. When the last message is a ``tool`` message the
+  answer is text: ``"mock agent answer: " + <the contents of the tool messages after the last
+  assistant message, joined with " | ">``. Otherwise the text rule above applies.
 - **Streaming** yields the output word by word: each delta is one word with the whitespace before
   it (``"mock"``, ``" response"``, ``" to:"``, ...), so the deltas concatenate to the complete output;
   the last delta (``output=""``) carries ``finish_reason`` and the full result.
@@ -21,6 +29,7 @@ Exact behaviour (a contract: tests and clients may rely on it):
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any, Dict, Iterator, List, Optional
 
@@ -65,6 +74,44 @@ def _forced_tool(request: ProviderRequest) -> Optional[str]:
     return None
 
 
+AGENT_PREFIX = "mock agent answer: "
+
+
+def _first_parameter(tool: Dict[str, Any]) -> str:
+    raw = tool.get("parameters")
+    params: Dict[str, Any] = raw if isinstance(raw, dict) else {}
+    required = params.get("required")
+    if isinstance(required, list) and required and isinstance(required[0], str):
+        return required[0]
+    props = params.get("properties")
+    return str(next(iter(props), "input")) if isinstance(props, dict) else "input"
+
+
+def _agent_step(request: ProviderRequest) -> Optional[Dict[str, Any]]:
+    """An Agent turn's scripted answer: a tool call, a text built from tool results, or None (plain rule)."""
+    if not request.agent_turn or request.endpoint != "chat" or not request.messages:
+        return None
+    last = request.messages[-1]
+    if last.get("role") == "tool":
+        results: List[str] = []
+        for message in reversed(request.messages):
+            if message.get("role") != "tool":
+                break
+            results.insert(0, content_text(message.get("content")))
+        return {"text": AGENT_PREFIX + " | ".join(results)}
+    if last.get("role") == "user" and request.tools and request.tool_choice != "none":
+        tool = request.tools[0]
+        turn = sum(1 for m in request.messages if m.get("role") == "assistant")
+        arguments = json.dumps({_first_parameter(tool): content_text(last.get("content"))})
+        call = {
+            "id": f"mock_call_{turn}",
+            "type": "function",
+            "function": {"name": tool.get("name"), "arguments": arguments},
+        }
+        return {"call": call}
+    return None
+
+
 def _prompt_tokens(request: ProviderRequest) -> int:
     if request.endpoint == "complete":
         return word_count(request.prompt)
@@ -89,11 +136,19 @@ class MockProvider(Provider):
 
     def complete(self, request: ProviderRequest) -> ProviderResult:
         tool = _forced_tool(request)
+        step = _agent_step(request) if tool is None else None
         tool_calls: Optional[List[Dict[str, Any]]] = None
-        if tool is not None:
-            tool_calls = [{"id": "mock_call_0", "type": "function", "function": {"name": tool, "arguments": "{}"}}]
+        if step is not None and "call" in step:
+            tool_calls = [step["call"]]
             output, finish = "", "tool_calls"
             message: Dict[str, Any] = {"role": "assistant", "content": None, "tool_calls": tool_calls}
+        elif step is not None:
+            output, finish = step["text"], "stop"
+            message = {"role": "assistant", "content": output}
+        elif tool is not None:
+            tool_calls = [{"id": "mock_call_0", "type": "function", "function": {"name": tool, "arguments": "{}"}}]
+            output, finish = "", "tool_calls"
+            message = {"role": "assistant", "content": None, "tool_calls": tool_calls}
         else:
             output, finish = mock_output(request), "stop"
             message = {"role": "assistant", "content": output}

@@ -12,7 +12,8 @@ from typing import Any, Dict
 
 from pydantic import BaseModel
 
-from . import common, datasets, directories, evaluations, evaluators, files, flows, logs, prompts, tools
+from . import agents, common, datasets, directories, evaluations, evaluators, files, flows, logs, prompts, tools
+from .agents import *  # noqa: F403
 from .common import *  # noqa: F403
 from .datasets import *  # noqa: F403
 from .directories import *  # noqa: F403
@@ -28,7 +29,7 @@ from .tools import *  # noqa: F403
 # a Tool); the other one is left out of its module's `__all__` and is reachable through the module
 # (`common.ToolType`, `evaluations.DatasetRequest`, `evaluations.EvaluatorRequest`).
 
-AREA_MODULES = (common, prompts, tools, datasets, evaluators, flows, files, directories, evaluations, logs)
+AREA_MODULES = (common, prompts, tools, datasets, evaluators, flows, agents, files, directories, evaluations, logs)
 
 
 def _resolve_forward_references() -> None:

@@ -7,6 +7,7 @@ from typing import List, Optional, Union
 
 from pydantic import BaseModel, Field
 
+from .agents import AgentResponse
 from .datasets import DatasetResponse
 from .evaluators import EvaluatorResponse
 from .flows import FlowResponse
@@ -51,7 +52,7 @@ class DirectoryWithParentsAndChildrenResponse(BaseModel):
     created_at: datetime = Field(description="When it was created.")
     updated_at: datetime = Field(description="When it was last changed.")
     subdirectories: List[DirectoryResponse] = Field(description="Directories inside this one.")
-    files: List[Union[PromptResponse, ToolResponse, EvaluatorResponse, DatasetResponse, FlowResponse]] = Field(
-        description="Files in the directory."
-    )
+    files: List[
+        Union[PromptResponse, ToolResponse, EvaluatorResponse, DatasetResponse, FlowResponse, AgentResponse]
+    ] = Field(description="Files in the directory.")
     parents: List[DirectoryResponse] = Field(description="Ancestor directories, from the root down.")

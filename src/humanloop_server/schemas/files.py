@@ -8,6 +8,7 @@ from typing import Literal, Optional, Union
 from pydantic import BaseModel, Field
 from typing_extensions import Annotated, TypeAliasType
 
+from .agents import AgentResponse
 from .common import EnvironmentResponse, EnvironmentTag
 from .datasets import DatasetResponse
 from .evaluators import EvaluatorResponse
@@ -19,7 +20,7 @@ from .tools import ToolResponse
 class VersionDeploymentResponse(BaseModel):
     """Refers to the version deployed to an environment."""
 
-    file: Union[PromptResponse, ToolResponse, DatasetResponse, EvaluatorResponse, FlowResponse] = Field(
+    file: Union[PromptResponse, ToolResponse, DatasetResponse, EvaluatorResponse, FlowResponse, AgentResponse] = Field(
         description="The file."
     )
     environment: EnvironmentResponse = Field(description="Name of an environment.")
@@ -29,8 +30,8 @@ class VersionDeploymentResponse(BaseModel):
 class VersionIdResponse(BaseModel):
     """Refers to a version by its ID."""
 
-    version: Union[PromptResponse, ToolResponse, DatasetResponse, EvaluatorResponse, FlowResponse] = Field(
-        description="The version."
+    version: Union[PromptResponse, ToolResponse, DatasetResponse, EvaluatorResponse, FlowResponse, AgentResponse] = (
+        Field(description="The version.")
     )
     type: Literal["version"] = Field(description="Kind.")
 
@@ -49,6 +50,6 @@ class FileEnvironmentResponse(BaseModel):
     created_at: datetime = Field(description="When it was created.")
     name: str = Field(description="Name.")
     tag: EnvironmentTag = Field(description="Whether this is the default environment.")
-    file: Optional[Union[PromptResponse, ToolResponse, DatasetResponse, EvaluatorResponse, FlowResponse]] = Field(
-        None, description="The file."
-    )
+    file: Optional[
+        Union[PromptResponse, ToolResponse, DatasetResponse, EvaluatorResponse, FlowResponse, AgentResponse]
+    ] = Field(None, description="The file.")

@@ -6,6 +6,7 @@ from typing import Union
 
 from typing_extensions import TypeAliasType
 
+from .agents import AgentLogResponse
 from .evaluators import EvaluatorLogResponse
 from .flows import FlowLogResponse
 from .prompts import PromptLogResponse
@@ -13,5 +14,5 @@ from .tools import ToolLogResponse
 
 #: A Log of any kind of file.
 LogResponse = TypeAliasType(
-    "LogResponse", Union[PromptLogResponse, ToolLogResponse, EvaluatorLogResponse, FlowLogResponse]
+    "LogResponse", Union[PromptLogResponse, ToolLogResponse, EvaluatorLogResponse, FlowLogResponse, AgentLogResponse]
 )

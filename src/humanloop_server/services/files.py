@@ -1,5 +1,6 @@
-"""Files (Prompts, Tools, Datasets, Evaluators, Flows) and their content-addressed versions."""
+"""Files (Prompts, Tools, Datasets, Evaluators, Flows, Agents) and their content-addressed versions."""
 
+import json
 from typing import Any, Dict, Iterable, List, Optional, Sequence
 
 from sqlalchemy import delete as sa_delete
@@ -33,7 +34,7 @@ from .common import (
     unprocessable,
 )
 from .context import Context
-from .errors import Refused
+from .errors import NotFound, Refused
 from .log_removal import remove_logs_of_file
 from .tenancy import find_owned, get_owned
 
@@ -338,7 +339,67 @@ def serialize(
     elif f.type == "flow":
         body["attributes"] = kernel.get("attributes") or {}
         body.pop("total_logs_count", None)
+    elif f.type == "agent":
+        body.update(kernel)
+        body.pop("commit_message", None)
+        body.update(agent_notes(v))
+        body["tools"] = [_agent_tool_body(ctx, t, nested) for t in kernel.get("tools") or []]
+        body["inputs"] = kernels.prompt_inputs(kernel)
+        body["committed_at"] = iso(v.committed_at)
     return body
+
+
+# ---------------------------------------------------------------- agents
+
+#: what an Agent version keeps besides its kernel (stored as JSON in the version's commit_message:
+#: Agents have no commit step, so the column is free for them)
+AGENT_NOTES = ("version_name", "version_description", "description", "tags", "readme")
+
+
+def agent_notes(v: Version) -> Dict[str, Any]:
+    """The version name and description (and the Agent's description, tags, readme) kept with ``v``."""
+    try:
+        stored = json.loads(v.commit_message) if v.commit_message else {}
+    except ValueError:
+        stored = {}
+    return {k: stored.get(k) for k in AGENT_NOTES} if isinstance(stored, dict) else {}
+
+
+def set_agent_notes(v: Version, notes: Dict[str, Any]) -> None:
+    merged = {**agent_notes(v), **{k: notes[k] for k in AGENT_NOTES if k in notes}}
+    kept = {k: val for k, val in merged.items() if val is not None}
+    v.commit_message = json.dumps(kept, sort_keys=True) if kept else None
+
+
+def linked_version(ctx: Context, link: Dict[str, Any]) -> "tuple[File, Version]":
+    """The File and version an Agent's linked tool resolves to (404 when it is gone)."""
+    f = get_file(ctx, link.get("file_id"))
+    if link.get("version_id"):
+        return f, get_version(ctx, f, link["version_id"])
+    if link.get("environment_id"):
+        env = environments.by_id(ctx, link["environment_id"])
+        v = deployed_version(ctx, f, env)
+        if v is None:
+            raise not_found(f"No version of {f.path!r} deployed to environment {env.name!r}; version")
+        return f, v
+    v = default_version(ctx, f)
+    if v is None:
+        raise not_found(f"{kinds.label(f.type)} {f.path!r} has no version; version")
+    return f, v
+
+
+def _agent_tool_body(ctx: Context, tool: Dict[str, Any], nested: bool) -> Dict[str, Any]:
+    if tool.get("type") != "file":
+        return dict(tool)
+    out = dict(tool)
+    out["file"] = None
+    if not nested:
+        try:
+            f, v = linked_version(ctx, tool.get("link") or {})
+        except NotFound:
+            return out  # the linked File was deleted since: the link stays, without its File
+        out["file"] = serialize(ctx, f, v, nested=True)
+    return out
 
 
 def serialize_default(ctx: Context, f: File) -> Optional[Dict[str, Any]]:

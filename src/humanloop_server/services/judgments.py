@@ -60,8 +60,18 @@ def executed_spec(version: Optional[Version]) -> Optional[Dict[str, Any]]:
 
 
 def ready(log: Log) -> bool:
-    """Flow Logs are judged once their trace is complete; every other Log at once."""
-    return log.file_type != "flow" or log.trace_status == "complete"
+    """Flow and Agent Logs are judged once complete; every other Log at once."""
+    return log.file_type not in ("flow", "agent") or log.trace_status == "complete"
+
+
+def is_agent_turn(ctx: Context, log: Log) -> bool:
+    """A model turn of an Agent call: an Agent Log nested right under a Log of the same Agent.
+
+    Turns are parts of their Agent Log; monitoring judges the Agent Log, not each turn."""
+    if log.file_type != "agent" or not log.trace_parent_id:
+        return False
+    parent = find_owned(ctx, Log, log.trace_parent_id)
+    return parent is not None and parent.file_id == log.file_id
 
 
 def has_judgment(ctx: Context, log_id: str, evaluator_version_id: str) -> bool:

@@ -158,3 +158,82 @@ def tool_signature(kernel: Dict[str, Any]) -> Optional[str]:
         return None
     props = ((fn.get("parameters") or {}).get("properties") or {}) if isinstance(fn.get("parameters"), dict) else {}
     return f"{fn['name']}({', '.join(props)})"
+
+
+AGENT_FIELDS = [
+    "model",
+    "endpoint",
+    "template",
+    "template_language",
+    "provider",
+    "max_tokens",
+    "temperature",
+    "top_p",
+    "stop",
+    "presence_penalty",
+    "frequency_penalty",
+    "other",
+    "seed",
+    "response_format",
+    "reasoning_effort",
+    "tools",
+    "attributes",
+    "max_iterations",
+]
+#: model turns of one Agent call when the version does not say
+AGENT_MAX_ITERATIONS = 10
+#: the most turns a version may allow (each turn is a provider call)
+AGENT_ITERATIONS_LIMIT = 100
+
+
+def _agent_tool(item: Any, index: int) -> Dict[str, Any]:
+    loc = ["body", "tools", index]
+    if not isinstance(item, dict):
+        raise unprocessable("each tool is an object", loc)
+    kind = item.get("type") or ("file" if "link" in item else "inline")
+    on_call = item.get("on_agent_call")
+    if on_call is not None and on_call not in ("stop", "continue"):
+        raise unprocessable("on_agent_call must be stop or continue", [*loc, "on_agent_call"])
+    if kind == "inline":
+        fn = item.get("json_schema")
+        if not isinstance(fn, dict) or not fn.get("name"):
+            raise unprocessable("an inline tool needs json_schema with a name", [*loc, "json_schema"])
+        fn = _strip(dict(fn))
+        fn.setdefault("strict", False)
+        return drop_none({"type": "inline", "json_schema": fn, "on_agent_call": on_call})
+    if kind == "file":
+        link = item.get("link")
+        if not isinstance(link, dict) or not link.get("file_id"):
+            raise unprocessable("a linked tool needs link.file_id", [*loc, "link"])
+        clean = {k: link[k] for k in ("file_id", "environment_id", "version_id") if link.get(k) is not None}
+        return drop_none({"type": "file", "link": clean, "on_agent_call": on_call})
+    raise unprocessable("tool type must be inline or file", [*loc, "type"])
+
+
+def agent_kernel(data: Dict[str, Any]) -> Dict[str, Any]:
+    """A Prompt kernel plus ``tools`` (inline or linked Files), ``max_iterations`` and a few settings."""
+    k = {f: data.get(f) for f in AGENT_FIELDS}
+    if not k.get("model"):
+        raise unprocessable("field required", ["body", "model"])
+    for f, default in PROMPT_DEFAULTS.items():
+        if k.get(f) is None:
+            k[f] = default
+    if k.get("template_language") is None:
+        k["template_language"] = "default"
+    iterations = k.get("max_iterations")
+    if iterations is None:
+        k["max_iterations"] = AGENT_MAX_ITERATIONS
+    elif (
+        not isinstance(iterations, int) or isinstance(iterations, bool) or not 1 <= iterations <= AGENT_ITERATIONS_LIMIT
+    ):
+        raise unprocessable(
+            f"max_iterations must be between 1 and {AGENT_ITERATIONS_LIMIT}", ["body", "max_iterations"]
+        )
+    tools = k.get("tools")
+    if tools is not None and not isinstance(tools, list):
+        raise unprocessable("tools must be a list", ["body", "tools"])
+    k["tools"] = [_agent_tool(t, i) for i, t in enumerate(tools or [])] or None
+    names = [t["json_schema"]["name"] for t in k["tools"] or [] if t["type"] == "inline"]
+    if len(set(names)) != len(names):
+        raise unprocessable("two inline tools have the same name", ["body", "tools"])
+    return _strip_dict(drop_none(k))

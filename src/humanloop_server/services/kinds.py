@@ -1,6 +1,6 @@
 """Everything the server knows about each kind of File, in one table.
 
-Prompts, Tools, Datasets, Evaluators and Flows share storage (files, versions, deployments, logs)
+Prompts, Tools, Datasets, Evaluators, Flows and Agents share storage (files, versions, deployments, logs)
 and differ in a few facts: their name in messages, their id prefixes, which field of a log body
 carries their version details, how those details become a version kernel, and whether the server
 serialises extra fields for them. Code asks this table instead of branching on type names.
@@ -12,7 +12,7 @@ import dataclasses
 from typing import Any, Callable, Dict, Optional
 
 from .. import ids
-from . import kernels
+from . import file_format, kernels
 from .errors import Invalid
 
 KernelBuilder = Callable[[Dict[str, Any]], Dict[str, Any]]
@@ -67,13 +67,23 @@ def _evaluator_details(data: Dict[str, Any]) -> Optional[Dict[str, Any]]:
     return {"spec": data["spec"]} if isinstance(data.get("spec"), dict) else None
 
 
+def _agent_details(data: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+    # an Agent log or call carries the version's settings, or the version as `.agent` text
+    value = data.get("agent")
+    if isinstance(value, str):
+        return file_format.loads(value, ["body", "agent"])
+    return value if isinstance(value, dict) else None
+
+
 PROMPT = Kind("prompt", "Prompt", "a", "pr", "prv", _field("prompt"), kernels.prompt_kernel)
 TOOL = Kind("tool", "Tool", "a", "tl", "tv", _field("tool"), kernels.tool_kernel, created_by_log=True)
 DATASET = Kind("dataset", "Dataset", "a", "ds", "dsv", None, None)
 EVALUATOR = Kind("evaluator", "Evaluator", "an", "ev", "evv", _evaluator_details, kernels.evaluator_kernel)
 FLOW = Kind("flow", "Flow", "a", "fl", "flv", _field("flow"), kernels.flow_kernel, created_by_log=True)
 
-KINDS: Dict[str, Kind] = {k.type: k for k in (PROMPT, TOOL, DATASET, EVALUATOR, FLOW)}
+AGENT = Kind("agent", "Agent", "an", "ag", "agv", _agent_details, kernels.agent_kernel)
+
+KINDS: Dict[str, Kind] = {k.type: k for k in (PROMPT, TOOL, DATASET, EVALUATOR, FLOW, AGENT)}
 FILE_TYPES = tuple(KINDS)
 
 

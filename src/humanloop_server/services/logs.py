@@ -62,7 +62,7 @@ def check_fields_fit(data: Dict[str, Any], file_type: str) -> None:
     """422 when a value of a Log body does not fit the column that stores it (before anything is stored)."""
     check_int32(data, INT_FIELDS, ["body"])
     check_fields(data, Log, TEXT_FIELDS, ["body"])
-    if file_type == "flow":
+    if file_type in ("flow", "agent"):
         check_fields(data, Log, ["log_id"], ["body"], columns={"log_id": "id"})
     for field in ("start_time", "end_time", "created_at"):
         parse_dt(data.get(field), ["body", field])
@@ -130,7 +130,7 @@ def create_log(
     check_fields_fit(data, file_type)
     f, v = _resolve_file_version(ctx, file_type, data, version_id, environment)
     ts = now()
-    log_id = preset_id or (data.get("log_id") if file_type == "flow" else None)
+    log_id = preset_id or (data.get("log_id") if file_type in ("flow", "agent") else None)
     if log_id:
         if find_owned(ctx, Log, log_id) is not None:
             raise conflict(f"A log with id {log_id!r} already exists")
@@ -174,6 +174,14 @@ def create_log(
         log.trace_status = status
         if log.trace_id is None:
             log.trace_id = log.id
+    if file_type == "agent":
+        # an Agent Log's status lives where a Flow's trace status does; it heads its own trace
+        status = data.get("log_status") or "complete"
+        if status not in ("complete", "incomplete"):
+            raise unprocessable("log_status must be complete or incomplete", ["body", "log_status"])
+        log.trace_status = status
+        if log.trace_id is None:
+            log.trace_id = log.id
     try:
         with ctx.session.begin_nested():
             ctx.session.add(log)
@@ -188,6 +196,8 @@ def create_log(
     created: Dict[str, Any] = {"id": log.id, f"{file_type}_id": f.id, "version_id": v.id}
     if file_type == "flow":
         created["trace_status"] = log.trace_status
+    elif file_type == "agent":
+        created["log_status"] = log.trace_status
     else:
         created["session_id"] = None
     return created
@@ -221,6 +231,10 @@ def _apply(log: Log, data: Dict[str, Any]) -> None:
             continue
         else:
             setattr(log, field, value)
+
+
+#: the field setter of ``update_log``, for other services' log updates
+apply_fields = _apply
 
 
 def update_trace(ctx: Context, log_id: str, data: Dict[str, Any]) -> Dict[str, Any]:
@@ -295,6 +309,22 @@ def serialize(ctx: Context, log: Log, depth: int = 0, include_parent: bool = Tru
     elif log.file_type == "flow":
         body["flow"] = file_body
         body["trace_status"] = log.trace_status
+    elif log.file_type == "agent":
+        body.update(
+            {
+                "agent": file_body,
+                "messages": log.messages,
+                "output_message": log.output_message,
+                "tool_choice": log.tool_choice,
+                "prompt_tokens": log.prompt_tokens,
+                "output_tokens": log.output_tokens,
+                "prompt_cost": log.prompt_cost,
+                "output_cost": log.output_cost,
+                "finish_reason": log.finish_reason,
+                "log_status": log.trace_status,
+                "log_id": log.id,
+            }
+        )
     elif log.file_type == "evaluator":
         body["evaluator"] = file_body
         body["judgment"] = log.judgment

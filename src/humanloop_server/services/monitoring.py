@@ -35,7 +35,7 @@ def _activation_version(ctx: Context, act: MonitoringActivation) -> Optional[Ver
 
 def on_log_created(ctx: Context, log: Log) -> None:
     """Enqueue ``monitor_log`` jobs for ``log`` in the caller's transaction."""
-    if not judgments.ready(log):
+    if not judgments.ready(log) or judgments.is_agent_turn(ctx, log):
         return
     acts = ctx.session.execute(
         select(MonitoringActivation).where(

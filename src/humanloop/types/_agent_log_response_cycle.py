@@ -7,14 +7,198 @@ import pydantic
 import typing_extensions
 
 from ..core.unchecked_base_model import UncheckedBaseModel
+from .agent_log_response_tool_choice import AgentLogResponseToolChoice
+from .agent_response import AgentResponse
 from .chat_message import ChatMessage
 from .evaluator_log_response_judgment import EvaluatorLogResponseJudgment
 from .evaluator_response import EvaluatorResponse
 from .flow_response import FlowResponse
+from .log_status import LogStatus
 from .prompt_log_response_tool_choice import PromptLogResponseToolChoice
 from .prompt_response import PromptResponse
 from .tool_response import ToolResponse
 from .trace_status import TraceStatus
+
+
+class AgentLogResponse(UncheckedBaseModel):
+    """
+    A Log of an Agent.
+    """
+
+    agent: AgentResponse
+    """
+    The Agent version.
+    """
+
+    batches: typing.Optional[typing.List[str]] = None
+    """
+    Batches the Log belongs to.
+    """
+
+    created_at: typing.Optional[dt.datetime] = None
+    """
+    When the Log was created.
+    """
+
+    end_time: typing.Optional[dt.datetime] = None
+    """
+    When the work ended.
+    """
+
+    environment: typing.Optional[str] = None
+    """
+    Name of an environment.
+    """
+
+    error: typing.Optional[str] = None
+    """
+    Error message, when the work failed.
+    """
+
+    evaluator_logs: typing.List["EvaluatorLogResponse"]
+    """
+    Judgments of Evaluators on this Log.
+    """
+
+    finish_reason: typing.Optional[str] = None
+    """
+    Why the Agent stopped.
+    """
+
+    id: str
+    """
+    ID of the Log.
+    """
+
+    inputs: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = None
+    """
+    Values of the input variables.
+    """
+
+    log_id: typing.Optional[str] = None
+    """
+    ID of the Log.
+    """
+
+    log_status: typing.Optional[LogStatus] = None
+    """
+    Whether the Log is finished.
+    """
+
+    messages: typing.Optional[typing.List[ChatMessage]] = None
+    """
+    The conversation.
+    """
+
+    metadata: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = None
+    """
+    Free-form data stored with the Log.
+    """
+
+    output: typing.Optional[str] = None
+    """
+    Text output.
+    """
+
+    output_cost: typing.Optional[float] = None
+    """
+    Cost of the output tokens, in dollars.
+    """
+
+    output_message: typing.Optional[ChatMessage] = None
+    """
+    Last message of the Agent.
+    """
+
+    output_tokens: typing.Optional[int] = None
+    """
+    Number of tokens generated.
+    """
+
+    prompt_cost: typing.Optional[float] = None
+    """
+    Cost of the prompt tokens, in dollars.
+    """
+
+    prompt_tokens: typing.Optional[int] = None
+    """
+    Number of tokens in the prompts.
+    """
+
+    provider_latency: typing.Optional[float] = None
+    """
+    Seconds the provider took.
+    """
+
+    provider_request: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = None
+    """
+    Raw request sent to the provider.
+    """
+
+    provider_response: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = None
+    """
+    Raw response of the provider.
+    """
+
+    reasoning_tokens: typing.Optional[int] = None
+    """
+    Number of reasoning tokens.
+    """
+
+    save: typing.Optional[bool] = None
+    """
+    Whether the Log is stored.
+    """
+
+    source: typing.Optional[str] = None
+    """
+    Where the Log came from.
+    """
+
+    source_datapoint_id: typing.Optional[str] = None
+    """
+    Datapoint the Log was generated from.
+    """
+
+    start_time: typing.Optional[dt.datetime] = None
+    """
+    When the work started.
+    """
+
+    stdout: typing.Optional[str] = None
+    """
+    Text printed while running.
+    """
+
+    tool_choice: typing.Optional[AgentLogResponseToolChoice] = None
+    """
+    Whether and which tool the model must call: `none`, `auto`, `required` or one function.
+    """
+
+    trace_children: typing.Optional[typing.List["LogResponse"]] = None
+    """
+    Logs nested under this one.
+    """
+
+    trace_flow_id: typing.Optional[str] = None
+    """
+    ID of the Flow whose Log is the trace's root.
+    """
+
+    trace_id: typing.Optional[str] = None
+    """
+    ID of the trace's root Log.
+    """
+
+    trace_parent_id: typing.Optional[str] = None
+    """
+    ID of the Log this one is nested under.
+    """
+
+    user: typing.Optional[str] = None
+    """
+    End user the Log is for.
+    """
 
 
 class EvaluatorLogResponse(UncheckedBaseModel):
@@ -586,6 +770,7 @@ _LOG_RESPONSE_TAGS = (
     ("tool", "ToolLogResponse"),
     ("evaluator", "EvaluatorLogResponse"),
     ("flow", "FlowLogResponse"),
+    ("agent", "AgentLogResponse"),
 )
 
 
@@ -606,8 +791,9 @@ LogResponse = typing_extensions.Annotated[
         typing_extensions.Annotated[ToolLogResponse, pydantic.Tag("ToolLogResponse")],
         typing_extensions.Annotated[EvaluatorLogResponse, pydantic.Tag("EvaluatorLogResponse")],
         typing_extensions.Annotated[FlowLogResponse, pydantic.Tag("FlowLogResponse")],
+        typing_extensions.Annotated[AgentLogResponse, pydantic.Tag("AgentLogResponse")],
         typing_extensions.Annotated[
-            typing.Union[PromptLogResponse, ToolLogResponse, EvaluatorLogResponse, FlowLogResponse],
+            typing.Union[PromptLogResponse, ToolLogResponse, EvaluatorLogResponse, FlowLogResponse, AgentLogResponse],
             pydantic.Tag("_other"),
         ],
     ],
@@ -615,6 +801,7 @@ LogResponse = typing_extensions.Annotated[
 ]
 
 
+AgentLogResponse.model_rebuild()
 EvaluatorLogResponse.model_rebuild()
 FlowLogResponse.model_rebuild()
 PromptLogResponse.model_rebuild()

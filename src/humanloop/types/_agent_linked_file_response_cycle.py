@@ -7,22 +7,283 @@ import pydantic
 import typing_extensions
 
 from ..core.unchecked_base_model import UncheckedBaseModel
+from .agent_inline_tool import AgentInlineTool
+from .agent_response_reasoning_effort import AgentResponseReasoningEffort
+from .agent_response_stop import AgentResponseStop
+from .agent_response_template import AgentResponseTemplate
 from .dataset_response import DatasetResponse
 from .environment_response import EnvironmentResponse
 from .evaluator_aggregate import EvaluatorAggregate
 from .evaluator_response_spec import EvaluatorResponseSpec
 from .files_tool_type import FilesToolType
 from .input_response import InputResponse
+from .linked_file_request import LinkedFileRequest
 from .linked_tool_response import LinkedToolResponse
 from .model_endpoints import ModelEndpoints
 from .model_providers import ModelProviders
 from .monitoring_evaluator_state import MonitoringEvaluatorState
+from .on_agent_call_enum import OnAgentCallEnum
 from .prompt_response_stop import PromptResponseStop
 from .prompt_response_template import PromptResponseTemplate
 from .response_format import ResponseFormat
+from .template_language import TemplateLanguage
 from .tool_function import ToolFunction
 from .user_response import UserResponse
 from .version_status import VersionStatus
+
+
+class AgentLinkedFileResponse(UncheckedBaseModel):
+    """
+    A linked tool of the Agent, with the File it resolves to.
+    """
+
+    file: typing.Optional["AgentLinkedFileResponseFile"] = None
+    """
+    The linked File at the version the link resolves to.
+    """
+
+    link: LinkedFileRequest
+    """
+    The linked File.
+    """
+
+    on_agent_call: typing.Optional[OnAgentCallEnum] = None
+    """
+    What the loop does after this tool ran.
+    """
+
+    type: typing.Literal["file"] = "file"
+    """
+    Kind of tool entry.
+    """
+
+
+class AgentResponse(UncheckedBaseModel):
+    """
+    An Agent version with its File's details.
+    """
+
+    attributes: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = None
+    """
+    Free-form details that tell versions apart.
+    """
+
+    committed_at: typing.Optional[dt.datetime] = None
+    """
+    When the version was committed.
+    """
+
+    committed_by: typing.Optional[UserResponse] = None
+    """
+    Who committed the version.
+    """
+
+    created_at: dt.datetime
+    """
+    When the version was created.
+    """
+
+    created_by: typing.Optional[UserResponse] = None
+    """
+    Who created the version.
+    """
+
+    description: typing.Optional[str] = None
+    """
+    What the Agent does.
+    """
+
+    directory_id: typing.Optional[str] = None
+    """
+    ID of the directory holding the Agent.
+    """
+
+    endpoint: typing.Optional[ModelEndpoints] = None
+    """
+    Kind of provider endpoint.
+    """
+
+    environments: typing.Optional[typing.List[EnvironmentResponse]] = None
+    """
+    Environments this version is deployed to.
+    """
+
+    evaluator_aggregates: typing.Optional[typing.List[EvaluatorAggregate]] = None
+    """
+    Aggregated judgments of Evaluators on this version's Logs.
+    """
+
+    evaluators: typing.Optional[typing.List["MonitoringEvaluatorResponse"]] = None
+    """
+    Monitoring Evaluators.
+    """
+
+    frequency_penalty: typing.Optional[float] = None
+    """
+    Penalty by token frequency.
+    """
+
+    id: str
+    """
+    ID of the Agent.
+    """
+
+    inputs: typing.List[InputResponse]
+    """
+    Input variables of the template.
+    """
+
+    last_used_at: dt.datetime
+    """
+    When a Log last used this version.
+    """
+
+    max_iterations: typing.Optional[int] = None
+    """
+    Most model turns one call may take.
+    """
+
+    max_tokens: typing.Optional[int] = None
+    """
+    Most tokens to generate per model turn.
+    """
+
+    model: str
+    """
+    Name of the model.
+    """
+
+    name: str
+    """
+    Name of the Agent.
+    """
+
+    other: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = None
+    """
+    Further provider parameters.
+    """
+
+    path: str
+    """
+    Path of the Agent including its name.
+    """
+
+    presence_penalty: typing.Optional[float] = None
+    """
+    Penalty for tokens already present.
+    """
+
+    provider: typing.Optional[ModelProviders] = None
+    """
+    Model provider.
+    """
+
+    raw_file_content: typing.Optional[str] = None
+    """
+    The version in the `.agent` text format.
+    """
+
+    readme: typing.Optional[str] = None
+    """
+    Longer documentation of the Agent.
+    """
+
+    reasoning_effort: typing.Optional[AgentResponseReasoningEffort] = None
+    """
+    Reasoning effort.
+    """
+
+    response_format: typing.Optional[ResponseFormat] = None
+    """
+    Output format the model must produce.
+    """
+
+    schema_: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = pydantic.Field(
+        alias="schema", default=None
+    )
+    """
+    JSON Schema of the Agent's inputs, when it declares one.
+    """
+
+    seed: typing.Optional[int] = None
+    """
+    Seed for best-effort reproducible sampling.
+    """
+
+    status: VersionStatus
+    """
+    Status of the version.
+    """
+
+    stop: typing.Optional[AgentResponseStop] = None
+    """
+    Sequence or sequences that end generation.
+    """
+
+    tags: typing.Optional[typing.List[str]] = None
+    """
+    Labels of the Agent.
+    """
+
+    temperature: typing.Optional[float] = None
+    """
+    Sampling temperature.
+    """
+
+    template: typing.Optional[AgentResponseTemplate] = None
+    """
+    The template.
+    """
+
+    template_language: typing.Optional[TemplateLanguage] = None
+    """
+    Syntax of the template's variables.
+    """
+
+    tools: typing.List["AgentResponseToolsItem"]
+    """
+    Tools the Agent may call.
+    """
+
+    top_p: typing.Optional[float] = None
+    """
+    Nucleus sampling probability mass.
+    """
+
+    total_logs_count: int
+    """
+    Number of Logs of all versions of the Agent.
+    """
+
+    type: typing.Literal["agent"] = "agent"
+    """
+    Kind of File.
+    """
+
+    updated_at: dt.datetime
+    """
+    When the Agent last changed.
+    """
+
+    version_description: typing.Optional[str] = None
+    """
+    What this version changes.
+    """
+
+    version_id: str
+    """
+    ID of the version.
+    """
+
+    version_logs_count: int
+    """
+    Number of Logs of this version.
+    """
+
+    version_name: typing.Optional[str] = None
+    """
+    Name of the version.
+    """
 
 
 class EvaluatorResponse(UncheckedBaseModel):
@@ -592,7 +853,58 @@ class VersionIdResponse(UncheckedBaseModel):
     """
 
 
-_VERSION_DEPLOYMENT_RESPONSE_FILE_TAGS = frozenset({"prompt", "tool", "dataset", "evaluator", "flow"})
+_AGENT_LINKED_FILE_RESPONSE_FILE_TAGS = frozenset({"prompt", "tool", "dataset", "evaluator", "flow", "agent"})
+
+
+def _agent_linked_file_response_file_tag(value: typing.Any) -> str:
+    """Pick the member from its "type" value; anything else tries every member."""
+    if isinstance(value, dict):
+        tag = value.get("type")
+    else:
+        tag = getattr(value, "type", None)
+    return tag if isinstance(tag, str) and tag in _AGENT_LINKED_FILE_RESPONSE_FILE_TAGS else "_other"
+
+
+AgentLinkedFileResponseFile = typing_extensions.Annotated[
+    typing.Union[
+        typing_extensions.Annotated[PromptResponse, pydantic.Tag("prompt")],
+        typing_extensions.Annotated[ToolResponse, pydantic.Tag("tool")],
+        typing_extensions.Annotated[DatasetResponse, pydantic.Tag("dataset")],
+        typing_extensions.Annotated[EvaluatorResponse, pydantic.Tag("evaluator")],
+        typing_extensions.Annotated[FlowResponse, pydantic.Tag("flow")],
+        typing_extensions.Annotated[AgentResponse, pydantic.Tag("agent")],
+        typing_extensions.Annotated[
+            typing.Union[PromptResponse, ToolResponse, DatasetResponse, EvaluatorResponse, FlowResponse, AgentResponse],
+            pydantic.Tag("_other"),
+        ],
+    ],
+    pydantic.Discriminator(_agent_linked_file_response_file_tag),
+]
+
+
+_AGENT_RESPONSE_TOOLS_ITEM_TAGS = frozenset({"file", "inline"})
+
+
+def _agent_response_tools_item_tag(value: typing.Any) -> str:
+    """Pick the member from its "type" value; anything else tries every member."""
+    if isinstance(value, dict):
+        tag = value.get("type")
+    else:
+        tag = getattr(value, "type", None)
+    return tag if isinstance(tag, str) and tag in _AGENT_RESPONSE_TOOLS_ITEM_TAGS else "_other"
+
+
+AgentResponseToolsItem = typing_extensions.Annotated[
+    typing.Union[
+        typing_extensions.Annotated[AgentLinkedFileResponse, pydantic.Tag("file")],
+        typing_extensions.Annotated[AgentInlineTool, pydantic.Tag("inline")],
+        typing_extensions.Annotated[typing.Union[AgentLinkedFileResponse, AgentInlineTool], pydantic.Tag("_other")],
+    ],
+    pydantic.Discriminator(_agent_response_tools_item_tag),
+]
+
+
+_VERSION_DEPLOYMENT_RESPONSE_FILE_TAGS = frozenset({"prompt", "tool", "dataset", "evaluator", "flow", "agent"})
 
 
 def _version_deployment_response_file_tag(value: typing.Any) -> str:
@@ -611,8 +923,9 @@ VersionDeploymentResponseFile = typing_extensions.Annotated[
         typing_extensions.Annotated[DatasetResponse, pydantic.Tag("dataset")],
         typing_extensions.Annotated[EvaluatorResponse, pydantic.Tag("evaluator")],
         typing_extensions.Annotated[FlowResponse, pydantic.Tag("flow")],
+        typing_extensions.Annotated[AgentResponse, pydantic.Tag("agent")],
         typing_extensions.Annotated[
-            typing.Union[PromptResponse, ToolResponse, DatasetResponse, EvaluatorResponse, FlowResponse],
+            typing.Union[PromptResponse, ToolResponse, DatasetResponse, EvaluatorResponse, FlowResponse, AgentResponse],
             pydantic.Tag("_other"),
         ],
     ],
@@ -620,7 +933,7 @@ VersionDeploymentResponseFile = typing_extensions.Annotated[
 ]
 
 
-_VERSION_ID_RESPONSE_VERSION_TAGS = frozenset({"prompt", "tool", "dataset", "evaluator", "flow"})
+_VERSION_ID_RESPONSE_VERSION_TAGS = frozenset({"prompt", "tool", "dataset", "evaluator", "flow", "agent"})
 
 
 def _version_id_response_version_tag(value: typing.Any) -> str:
@@ -639,8 +952,9 @@ VersionIdResponseVersion = typing_extensions.Annotated[
         typing_extensions.Annotated[DatasetResponse, pydantic.Tag("dataset")],
         typing_extensions.Annotated[EvaluatorResponse, pydantic.Tag("evaluator")],
         typing_extensions.Annotated[FlowResponse, pydantic.Tag("flow")],
+        typing_extensions.Annotated[AgentResponse, pydantic.Tag("agent")],
         typing_extensions.Annotated[
-            typing.Union[PromptResponse, ToolResponse, DatasetResponse, EvaluatorResponse, FlowResponse],
+            typing.Union[PromptResponse, ToolResponse, DatasetResponse, EvaluatorResponse, FlowResponse, AgentResponse],
             pydantic.Tag("_other"),
         ],
     ],
@@ -670,6 +984,8 @@ VersionReferenceResponse = typing_extensions.Annotated[
 ]
 
 
+AgentLinkedFileResponse.model_rebuild()
+AgentResponse.model_rebuild()
 EvaluatorResponse.model_rebuild()
 FlowResponse.model_rebuild()
 MonitoringEvaluatorResponse.model_rebuild()

@@ -5,7 +5,10 @@ import typing
 
 import typing_extensions
 
+from ..types.log_status import LogStatus
 from ..types.trace_status import TraceStatus
+from .agent_log_response_tool_choice import AgentLogResponseToolChoiceParams
+from .agent_response import AgentResponseParams
 from .chat_message import ChatMessageParams
 from .evaluator_log_response_judgment import EvaluatorLogResponseJudgmentParams
 from .evaluator_response import EvaluatorResponseParams
@@ -13,6 +16,187 @@ from .flow_response import FlowResponseParams
 from .prompt_log_response_tool_choice import PromptLogResponseToolChoiceParams
 from .prompt_response import PromptResponseParams
 from .tool_response import ToolResponseParams
+
+
+class AgentLogResponseParams(typing_extensions.TypedDict):
+    """
+    A Log of an Agent.
+    """
+
+    agent: AgentResponseParams
+    """
+    The Agent version.
+    """
+
+    batches: typing_extensions.NotRequired[typing.Optional[typing.Sequence[str]]]
+    """
+    Batches the Log belongs to.
+    """
+
+    created_at: typing_extensions.NotRequired[typing.Optional[dt.datetime]]
+    """
+    When the Log was created.
+    """
+
+    end_time: typing_extensions.NotRequired[typing.Optional[dt.datetime]]
+    """
+    When the work ended.
+    """
+
+    environment: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    Name of an environment.
+    """
+
+    error: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    Error message, when the work failed.
+    """
+
+    evaluator_logs: typing.Sequence["EvaluatorLogResponseParams"]
+    """
+    Judgments of Evaluators on this Log.
+    """
+
+    finish_reason: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    Why the Agent stopped.
+    """
+
+    id: str
+    """
+    ID of the Log.
+    """
+
+    inputs: typing_extensions.NotRequired[typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]]
+    """
+    Values of the input variables.
+    """
+
+    log_id: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    ID of the Log.
+    """
+
+    log_status: typing_extensions.NotRequired[typing.Optional[LogStatus]]
+    """
+    Whether the Log is finished.
+    """
+
+    messages: typing_extensions.NotRequired[typing.Optional[typing.Sequence[ChatMessageParams]]]
+    """
+    The conversation.
+    """
+
+    metadata: typing_extensions.NotRequired[typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]]
+    """
+    Free-form data stored with the Log.
+    """
+
+    output: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    Text output.
+    """
+
+    output_cost: typing_extensions.NotRequired[typing.Optional[float]]
+    """
+    Cost of the output tokens, in dollars.
+    """
+
+    output_message: typing_extensions.NotRequired[typing.Optional[ChatMessageParams]]
+    """
+    Last message of the Agent.
+    """
+
+    output_tokens: typing_extensions.NotRequired[typing.Optional[int]]
+    """
+    Number of tokens generated.
+    """
+
+    prompt_cost: typing_extensions.NotRequired[typing.Optional[float]]
+    """
+    Cost of the prompt tokens, in dollars.
+    """
+
+    prompt_tokens: typing_extensions.NotRequired[typing.Optional[int]]
+    """
+    Number of tokens in the prompts.
+    """
+
+    provider_latency: typing_extensions.NotRequired[typing.Optional[float]]
+    """
+    Seconds the provider took.
+    """
+
+    provider_request: typing_extensions.NotRequired[typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]]
+    """
+    Raw request sent to the provider.
+    """
+
+    provider_response: typing_extensions.NotRequired[typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]]
+    """
+    Raw response of the provider.
+    """
+
+    reasoning_tokens: typing_extensions.NotRequired[typing.Optional[int]]
+    """
+    Number of reasoning tokens.
+    """
+
+    save: typing_extensions.NotRequired[typing.Optional[bool]]
+    """
+    Whether the Log is stored.
+    """
+
+    source: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    Where the Log came from.
+    """
+
+    source_datapoint_id: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    Datapoint the Log was generated from.
+    """
+
+    start_time: typing_extensions.NotRequired[typing.Optional[dt.datetime]]
+    """
+    When the work started.
+    """
+
+    stdout: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    Text printed while running.
+    """
+
+    tool_choice: typing_extensions.NotRequired[typing.Optional[AgentLogResponseToolChoiceParams]]
+    """
+    Whether and which tool the model must call: `none`, `auto`, `required` or one function.
+    """
+
+    trace_children: typing_extensions.NotRequired[typing.Optional[typing.Sequence["LogResponseParams"]]]
+    """
+    Logs nested under this one.
+    """
+
+    trace_flow_id: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    ID of the Flow whose Log is the trace's root.
+    """
+
+    trace_id: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    ID of the trace's root Log.
+    """
+
+    trace_parent_id: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    ID of the Log this one is nested under.
+    """
+
+    user: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    End user the Log is for.
+    """
 
 
 class EvaluatorLogResponseParams(typing_extensions.TypedDict):
@@ -580,5 +764,9 @@ class ToolLogResponseParams(typing_extensions.TypedDict):
 
 
 LogResponseParams = typing.Union[
-    PromptLogResponseParams, ToolLogResponseParams, EvaluatorLogResponseParams, FlowLogResponseParams
+    PromptLogResponseParams,
+    ToolLogResponseParams,
+    EvaluatorLogResponseParams,
+    FlowLogResponseParams,
+    AgentLogResponseParams,
 ]

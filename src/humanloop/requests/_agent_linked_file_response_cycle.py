@@ -9,18 +9,277 @@ from ..types.files_tool_type import FilesToolType
 from ..types.model_endpoints import ModelEndpoints
 from ..types.model_providers import ModelProviders
 from ..types.monitoring_evaluator_state import MonitoringEvaluatorState
+from ..types.on_agent_call_enum import OnAgentCallEnum
+from ..types.template_language import TemplateLanguage
 from ..types.user_response import UserResponse
 from ..types.version_status import VersionStatus
+from .agent_inline_tool import AgentInlineToolParams
+from .agent_response_reasoning_effort import AgentResponseReasoningEffortParams
+from .agent_response_stop import AgentResponseStopParams
+from .agent_response_template import AgentResponseTemplateParams
 from .dataset_response import DatasetResponseParams
 from .environment_response import EnvironmentResponseParams
 from .evaluator_aggregate import EvaluatorAggregateParams
 from .evaluator_response_spec import EvaluatorResponseSpecParams
 from .input_response import InputResponseParams
+from .linked_file_request import LinkedFileRequestParams
 from .linked_tool_response import LinkedToolResponseParams
 from .prompt_response_stop import PromptResponseStopParams
 from .prompt_response_template import PromptResponseTemplateParams
 from .response_format import ResponseFormatParams
 from .tool_function import ToolFunctionParams
+
+
+class AgentLinkedFileResponseParams(typing_extensions.TypedDict):
+    """
+    A linked tool of the Agent, with the File it resolves to.
+    """
+
+    file: typing_extensions.NotRequired[typing.Optional["AgentLinkedFileResponseFileParams"]]
+    """
+    The linked File at the version the link resolves to.
+    """
+
+    link: LinkedFileRequestParams
+    """
+    The linked File.
+    """
+
+    on_agent_call: typing_extensions.NotRequired[typing.Optional[OnAgentCallEnum]]
+    """
+    What the loop does after this tool ran.
+    """
+
+    type: typing.Literal["file"]
+    """
+    Kind of tool entry.
+    """
+
+
+class AgentResponseParams(typing_extensions.TypedDict):
+    """
+    An Agent version with its File's details.
+    """
+
+    attributes: typing_extensions.NotRequired[typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]]
+    """
+    Free-form details that tell versions apart.
+    """
+
+    committed_at: typing_extensions.NotRequired[typing.Optional[dt.datetime]]
+    """
+    When the version was committed.
+    """
+
+    committed_by: typing_extensions.NotRequired[typing.Optional[UserResponse]]
+    """
+    Who committed the version.
+    """
+
+    created_at: dt.datetime
+    """
+    When the version was created.
+    """
+
+    created_by: typing_extensions.NotRequired[typing.Optional[UserResponse]]
+    """
+    Who created the version.
+    """
+
+    description: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    What the Agent does.
+    """
+
+    directory_id: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    ID of the directory holding the Agent.
+    """
+
+    endpoint: typing_extensions.NotRequired[typing.Optional[ModelEndpoints]]
+    """
+    Kind of provider endpoint.
+    """
+
+    environments: typing_extensions.NotRequired[typing.Optional[typing.Sequence[EnvironmentResponseParams]]]
+    """
+    Environments this version is deployed to.
+    """
+
+    evaluator_aggregates: typing_extensions.NotRequired[typing.Optional[typing.Sequence[EvaluatorAggregateParams]]]
+    """
+    Aggregated judgments of Evaluators on this version's Logs.
+    """
+
+    evaluators: typing_extensions.NotRequired[typing.Optional[typing.Sequence["MonitoringEvaluatorResponseParams"]]]
+    """
+    Monitoring Evaluators.
+    """
+
+    frequency_penalty: typing_extensions.NotRequired[typing.Optional[float]]
+    """
+    Penalty by token frequency.
+    """
+
+    id: str
+    """
+    ID of the Agent.
+    """
+
+    inputs: typing.Sequence[InputResponseParams]
+    """
+    Input variables of the template.
+    """
+
+    last_used_at: dt.datetime
+    """
+    When a Log last used this version.
+    """
+
+    max_iterations: typing_extensions.NotRequired[typing.Optional[int]]
+    """
+    Most model turns one call may take.
+    """
+
+    max_tokens: typing_extensions.NotRequired[typing.Optional[int]]
+    """
+    Most tokens to generate per model turn.
+    """
+
+    model: str
+    """
+    Name of the model.
+    """
+
+    name: str
+    """
+    Name of the Agent.
+    """
+
+    other: typing_extensions.NotRequired[typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]]
+    """
+    Further provider parameters.
+    """
+
+    path: str
+    """
+    Path of the Agent including its name.
+    """
+
+    presence_penalty: typing_extensions.NotRequired[typing.Optional[float]]
+    """
+    Penalty for tokens already present.
+    """
+
+    provider: typing_extensions.NotRequired[typing.Optional[ModelProviders]]
+    """
+    Model provider.
+    """
+
+    raw_file_content: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    The version in the `.agent` text format.
+    """
+
+    readme: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    Longer documentation of the Agent.
+    """
+
+    reasoning_effort: typing_extensions.NotRequired[typing.Optional[AgentResponseReasoningEffortParams]]
+    """
+    Reasoning effort.
+    """
+
+    response_format: typing_extensions.NotRequired[typing.Optional[ResponseFormatParams]]
+    """
+    Output format the model must produce.
+    """
+
+    schema: typing_extensions.NotRequired[typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]]
+    """
+    JSON Schema of the Agent's inputs, when it declares one.
+    """
+
+    seed: typing_extensions.NotRequired[typing.Optional[int]]
+    """
+    Seed for best-effort reproducible sampling.
+    """
+
+    status: VersionStatus
+    """
+    Status of the version.
+    """
+
+    stop: typing_extensions.NotRequired[typing.Optional[AgentResponseStopParams]]
+    """
+    Sequence or sequences that end generation.
+    """
+
+    tags: typing_extensions.NotRequired[typing.Optional[typing.Sequence[str]]]
+    """
+    Labels of the Agent.
+    """
+
+    temperature: typing_extensions.NotRequired[typing.Optional[float]]
+    """
+    Sampling temperature.
+    """
+
+    template: typing_extensions.NotRequired[typing.Optional[AgentResponseTemplateParams]]
+    """
+    The template.
+    """
+
+    template_language: typing_extensions.NotRequired[typing.Optional[TemplateLanguage]]
+    """
+    Syntax of the template's variables.
+    """
+
+    tools: typing.Sequence["AgentResponseToolsItemParams"]
+    """
+    Tools the Agent may call.
+    """
+
+    top_p: typing_extensions.NotRequired[typing.Optional[float]]
+    """
+    Nucleus sampling probability mass.
+    """
+
+    total_logs_count: int
+    """
+    Number of Logs of all versions of the Agent.
+    """
+
+    type: typing.Literal["agent"]
+    """
+    Kind of File.
+    """
+
+    updated_at: dt.datetime
+    """
+    When the Agent last changed.
+    """
+
+    version_description: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    What this version changes.
+    """
+
+    version_id: str
+    """
+    ID of the version.
+    """
+
+    version_logs_count: int
+    """
+    Number of Logs of this version.
+    """
+
+    version_name: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    Name of the version.
+    """
 
 
 class EvaluatorResponseParams(typing_extensions.TypedDict):
@@ -590,13 +849,36 @@ class VersionIdResponseParams(typing_extensions.TypedDict):
     """
 
 
+AgentLinkedFileResponseFileParams = typing.Union[
+    PromptResponseParams,
+    ToolResponseParams,
+    DatasetResponseParams,
+    EvaluatorResponseParams,
+    FlowResponseParams,
+    AgentResponseParams,
+]
+
+
+AgentResponseToolsItemParams = typing.Union[AgentLinkedFileResponseParams, AgentInlineToolParams]
+
+
 VersionDeploymentResponseFileParams = typing.Union[
-    PromptResponseParams, ToolResponseParams, DatasetResponseParams, EvaluatorResponseParams, FlowResponseParams
+    PromptResponseParams,
+    ToolResponseParams,
+    DatasetResponseParams,
+    EvaluatorResponseParams,
+    FlowResponseParams,
+    AgentResponseParams,
 ]
 
 
 VersionIdResponseVersionParams = typing.Union[
-    PromptResponseParams, ToolResponseParams, DatasetResponseParams, EvaluatorResponseParams, FlowResponseParams
+    PromptResponseParams,
+    ToolResponseParams,
+    DatasetResponseParams,
+    EvaluatorResponseParams,
+    FlowResponseParams,
+    AgentResponseParams,
 ]
 
 
