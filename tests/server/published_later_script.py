@@ -531,25 +531,24 @@ def _agents():
         resumed = call(
             "agents",
             "continue_call",
-            called_agent.id,
+            log_id=called_agent.id,
             messages=[{"role": "tool", "content": "4", "tool_call_id": pending[0].id}],
         )
     streamed = list(
         call("agents", "call_stream", path=path, inputs={"topic": "x"}, messages=[{"role": "user", "content": "hi"}])
     )
-    stream_log = next((e.log_id for e in streamed if e.log_id), None)
+    # the stream stops at the tool call it cannot run (agent_turn_suspend), then resumes
+    suspended = [e for e in streamed if e.type == "agent_turn_suspend"]
     cont_stream = []
-    if stream_log:
+    if suspended:
         cont_stream = list(
             call(
                 "agents",
                 "continue_call_stream",
-                stream_log,
-                messages=[{"role": "tool", "content": "done", "tool_call_id": "call_0"}],
+                log_id=suspended[0].log_id,
+                messages=[{"role": "tool", "content": "done", "tool_call_id": suspended[0].payload.id}],
             )
         )
-    else:
-        called.add("agents.continue_call_stream")
     log = call(
         "agents", "log", path=path, inputs={"topic": "t"}, output="plain", messages=[{"role": "user", "content": "q"}]
     )
@@ -561,8 +560,9 @@ def _agents():
     out["agents"] = {
         "call_status": called_agent.log_status,
         "resumed_status": getattr(resumed, "log_status", None),
-        "stream_events": len(streamed),
-        "continue_stream_events": len(cont_stream),
+        "stream_events": [e.type for e in streamed],
+        "continue_stream_events": [e.type for e in cont_stream],
+        "continue_stream_answer": next((e.payload.output for e in cont_stream if e.type == "agent_end"), None),
         "update_log": fld(updated, "output"),
         "round_trip": back.max_iterations == 4,
         "get": call("agents", "get", agent.id).id == agent.id,

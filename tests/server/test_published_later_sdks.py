@@ -113,7 +113,10 @@ def test_published_release_runs_its_whole_surface(server, version: str) -> None:
     if "agents" in out:
         agents = out["agents"]
         assert agents["call_status"] == "incomplete" and agents["resumed_status"] == "complete"
-        assert agents["stream_events"] > 0 and agents["continue_stream_events"] > 0
+        assert agents["stream_events"] == ["agent_update", "agent_turn_suspend", "agent_end"]
+        assert agents["continue_stream_events"] == ["agent_turn_continue", "agent_update", "agent_end"]
+        assert agents["continue_stream_answer"] == "mock agent answer: done"
+        assert agents["update_log"] == "changed" and agents["versions"] == 2
         assert agents["round_trip"] and agents["get"] and agents["listed"] and agents["patched"] == "first"
 
     if "decorators" in out:  # 0.8.14+: a decorated flow calling a decorated tool is one trace
