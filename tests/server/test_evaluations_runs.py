@@ -2,6 +2,11 @@
 PostgreSQL, and the same Evaluations read through both eras' calls."""
 
 import asyncio
+import json
+import subprocess
+import uuid
+import venv
+from pathlib import Path
 from typing import Any, Dict, List
 
 import pytest
@@ -325,3 +330,56 @@ def test_evaluations_run_server_orchestrated_prompt(server: Server, uid: str) ->
     assert (check.path, check.score, check.num_logs) == (EXACT_MATCH, 0.0, 3)
     (run,) = client.evaluations.list_runs_for_evaluation(id=str(check.evaluation_id)).runs
     assert run.orchestrated is True and run.dataset.version_id == ds.version_id
+
+
+# ---------------------------------------------------------------- the published 0.8.38 SDK
+
+PUBLISHED_RUNS_SDK_VERSION = "0.8.38"
+
+
+@pytest.fixture(scope="session")
+def published_runs_python() -> Path:
+    """The published 0.8.38 SDK in its own virtual environment (built once, cached in .cache/)."""
+    env_dir = Path(__file__).resolve().parents[2] / ".cache" / f"published-humanloop-{PUBLISHED_RUNS_SDK_VERSION}"
+    python = env_dir / "bin" / "python"
+    marker = env_dir / ".ready"
+    if not marker.exists():
+        venv.EnvBuilder(with_pip=True, clear=True).create(env_dir)
+        subprocess.run(
+            # 0.8.38 imports `requests` without declaring it as a dependency
+            [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", "humanloop==0.8.38", "requests"],
+            check=True,
+        )
+        marker.write_text(PUBLISHED_RUNS_SDK_VERSION)
+    return python
+
+
+def test_published_0_8_38_sdk_runs(server: Server, published_runs_python: Path) -> None:
+    """The released 0.8.38 SDK, unchanged: create / create_run / log with run_id / stats, then its own
+    ``evaluations.run`` twice (it polls every 5 s, so this takes a while)."""
+    suffix = uuid.uuid4().hex[:8]
+    script = Path(__file__).with_name("published_runs_script.py")
+    with background_worker(server):
+        done = subprocess.run(
+            [str(published_runs_python), str(script), server.base_url, server.api_key, suffix],
+            capture_output=True,
+            text=True,
+            timeout=240,
+            cwd="/",
+        )
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    manual = out["manual"]
+    assert (manual["run_status"], manual["num_logs"], manual["num_true"]) == ("completed", 3, 2)
+    assert manual["runs"] == [manual["run_id"]] and manual["logs"] == 3 and manual["runs_count"] == 1
+    assert manual["control"] is True
+    first = {c["path"]: c for c in out["first"]}
+    second = {c["path"]: c for c in out["second"]}
+    # 0.8.38 reports score 0 on a first Run (nothing to compare with); its threshold check uses the
+    # real score: exact match 2/3 >= 0.5, short 1/3 < 0.5
+    assert first[EXACT_MATCH]["score"] == 0 and first[EXACT_MATCH]["threshold_check"] is True
+    assert first[f"pub38-{suffix}/short"]["threshold_check"] is False
+    assert second[EXACT_MATCH]["score"] == 1.0 and second[EXACT_MATCH]["delta"] == 0.33
+    assert second[f"pub38-{suffix}/short"]["score"] == 0.67 and second[f"pub38-{suffix}/short"]["delta"] == 0.34
+    assert second[f"pub38-{suffix}/short"]["threshold_check"] is True
+    assert first[EXACT_MATCH]["evaluation_id"] == second[EXACT_MATCH]["evaluation_id"]

@@ -570,7 +570,7 @@ def evaluation_grid(ctx: Context, evaluation_id: str, page: int = 1, size: int =
         v = ctx.session.get(Version, version_id) if version_id else None
         f = ctx.session.get(File, v.file_id) if v is not None else None
         if v is None or f is None:
-            return {"version_id": version_id, "path": "?", "label": version_id, "file_id": None}
+            return {"version_id": version_id, "path": "?", "label": version_id or "no version yet", "file_id": None}
         if f.id not in label_cache:
             label_cache[f.id] = version_labels(ctx, f)
         return {
