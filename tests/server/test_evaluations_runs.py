@@ -140,7 +140,12 @@ def test_runs_lifecycle(hl: Driver, server: Server, uid: str) -> None:
 
     # a Run added to another Evaluation brings its Logs along; removing it leaves them
     other = hl.evaluations.create(file={"id": flow.id}, evaluators=[{"path": EXACT_MATCH}], name="other")
-    hl.evaluations.add_existing_run(id=other.id, run_id=run.id)
+    added = hl.evaluations.add_existing_run(id=other.id, run_id=run.id)
+    assert added["id"] == run.id and added["version"]["version_id"] == flow.version_id
+    assert hl.evaluations.add_existing_run(id=other.id, run_id=run.id)["id"] == run.id  # twice: the same Run
+    with pytest.raises(ApiError) as err:
+        hl.evaluations.add_existing_run(id=other.id, run_id="run_nope")
+    assert status_of(err) == 422
     shared = wait_run(hl, server, other.id, run.id)
     assert shared.num_logs == 3 and _stat(shared, exact_version).num_true == 2
     assert hl.evaluations.get(id=other.id).runs_count == 1

@@ -660,7 +660,7 @@ class EvaluationsClient:
 
     def add_existing_run(
         self, id: str, run_id: str, *, request_options: typing.Optional[RequestOptions] = None
-    ) -> None:
+    ) -> typing.Optional[typing.Any]:
         """
         Adds a Run of another Evaluation to this one, to compare them; its Logs stay shared.
 
@@ -675,6 +675,10 @@ class EvaluationsClient:
         request_options : typing.Optional[RequestOptions]
             Request-specific configuration.
 
+        Returns
+        -------
+        typing.Optional[typing.Any]
+
         Examples
         --------
         from humanloop import Humanloop
@@ -682,12 +686,15 @@ class EvaluationsClient:
         client = Humanloop(api_key="YOUR_API_KEY")
         client.evaluations.add_existing_run("id", "run_id")
         """
-        self._client_wrapper.request(
-            "POST",
-            f"evaluations/{encode_path_param(id)}/runs/{encode_path_param(run_id)}",
-            response_type=None,
-            errors=_ERRORS_422,
-            request_options=request_options,
+        return typing.cast(
+            typing.Optional[typing.Any],
+            self._client_wrapper.request(
+                "POST",
+                f"evaluations/{encode_path_param(id)}/runs/{encode_path_param(run_id)}",
+                response_type=typing.Optional[typing.Any],
+                errors=_ERRORS_422,
+                request_options=request_options,
+            ),
         )
 
     def add_logs_to_run(
@@ -1552,7 +1559,7 @@ class AsyncEvaluationsClient:
 
     async def add_existing_run(
         self, id: str, run_id: str, *, request_options: typing.Optional[RequestOptions] = None
-    ) -> None:
+    ) -> typing.Optional[typing.Any]:
         """
         Adds a Run of another Evaluation to this one, to compare them; its Logs stay shared.
 
@@ -1566,6 +1573,10 @@ class AsyncEvaluationsClient:
 
         request_options : typing.Optional[RequestOptions]
             Request-specific configuration.
+
+        Returns
+        -------
+        typing.Optional[typing.Any]
 
         Examples
         --------
@@ -1582,12 +1593,15 @@ class AsyncEvaluationsClient:
 
         asyncio.run(main())
         """
-        await self._client_wrapper.request(
-            "POST",
-            f"evaluations/{encode_path_param(id)}/runs/{encode_path_param(run_id)}",
-            response_type=None,
-            errors=_ERRORS_422,
-            request_options=request_options,
+        return typing.cast(
+            typing.Optional[typing.Any],
+            await self._client_wrapper.request(
+                "POST",
+                f"evaluations/{encode_path_param(id)}/runs/{encode_path_param(run_id)}",
+                response_type=typing.Optional[typing.Any],
+                errors=_ERRORS_422,
+                request_options=request_options,
+            ),
         )
 
     async def add_logs_to_run(

@@ -259,6 +259,8 @@ def create_run(
 @router.post(
     "/{id}/runs/{run_id}",
     response_model=Optional[Any],
+    # 0.8.38 types the answer as any JSON value (it is the Run)
+    responses={200: {"content": {"application/json": {"schema": {"x-fern-type": "unknown"}}}}},
     operation_id="add_existing_run_evaluations__id__runs__run_id__post",
     summary="Add an existing Run to an Evaluation",
     description="Adds a Run of another Evaluation to this one, to compare them; its Logs stay shared.",

@@ -132,7 +132,11 @@ def load_state(ctx: Context, ev: Evaluation) -> EvaluationState:
     all_logs = list(
         ctx.session.execute(
             select(Log)
-            .where(Log.org_id == ev.org_id, Log.evaluation_id.in_(homes), Log.parent_id.is_(None))
+            .where(
+                Log.org_id == ev.org_id,
+                Log.evaluation_id == ev.id if len(homes) == 1 else Log.evaluation_id.in_(homes),
+                Log.parent_id.is_(None),
+            )
             .order_by(Log.received_at, Log.id)
         ).scalars()
     )
