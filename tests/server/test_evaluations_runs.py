@@ -388,3 +388,34 @@ def test_published_0_8_38_sdk_runs(server: Server, published_runs_python: Path) 
     assert second[f"pub38-{suffix}/short"]["score"] == 0.67 and second[f"pub38-{suffix}/short"]["delta"] == 0.34
     assert second[f"pub38-{suffix}/short"]["threshold_check"] is True
     assert first[EXACT_MATCH]["evaluation_id"] == second[EXACT_MATCH]["evaluation_id"]
+
+
+def test_create_run_with_existing_logs(hl: Driver, server: Server, uid: str) -> None:
+    flow, ds, judge = _setup(hl, uid)
+    # Logs of the version on two of the datapoints, made before any Evaluation (the newest one counts)
+    for dp, out in [(ds.datapoints[0], "Lyon"), (ds.datapoints[0], "Paris"), (ds.datapoints[1], "Madrid")]:
+        hl.flows.log(
+            id=flow.id, version_id=flow.version_id, source_datapoint_id=dp.id, output=out, trace_status="complete"
+        )
+    ev = hl.evaluations.create(file={"id": flow.id}, evaluators=[{"path": EXACT_MATCH}])
+    run = hl.evaluations.create_run(
+        id=ev.id,
+        dataset={"id": ds.id},
+        version={"version_id": flow.version_id},
+        orchestrated=False,
+        use_existing_logs=True,
+    )
+    records = hl.evaluations.get_logs(id=ev.id, run_id=run.id).records
+    assert sorted(r.log.output for r in records) == ["Madrid", "Paris"]
+    assert {r.datapoint.id for r in records} == {ds.datapoints[0].id, ds.datapoints[1].id}
+    _log_run(hl, flow, run.id, ds.datapoints[2], "Rome")
+    entry = wait_run(hl, server, ev.id, run.id)
+    assert entry.num_logs == 3 and _stat(entry, entry.evaluator_stats[0].evaluator_version_id).num_true == 3
+    # a second Run takes only what no Run holds: the older Log of the first datapoint
+    again = hl.evaluations.create_run(
+        id=ev.id, dataset={"id": ds.id}, version={"id": flow.id}, orchestrated=False, use_existing_logs=True
+    )
+    assert [r.log.output for r in hl.evaluations.get_logs(id=ev.id, run_id=again.id).records] == ["Lyon"]
+    with pytest.raises(ApiError) as err:
+        hl.evaluations.get_logs(id=ev.id, run_id="run_nope")
+    assert status_of(err) == 404
