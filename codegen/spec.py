@@ -498,7 +498,8 @@ class _Builder:
             if 200 <= code < 300:
                 if response is None and schema and not streaming:
                     response = self.resolve(schema, ctx, "global")
-                    if response.kind == "any" and not schema.get("$ref"):
+                    # an untyped inline body is no answer, unless marked as "any JSON value"
+                    if response.kind == "any" and not schema.get("$ref") and schema.get("x-fern-type") != "unknown":
                         response = None
             elif code >= 400 and schema:
                 errors.append((code, self.resolve(schema, ctx + str(code), "global").name))

@@ -31,6 +31,16 @@ if TYPE_CHECKING:
     from .client import AsyncHumanloop, Humanloop
     from .environment import HumanloopEnvironment
     from .errors.unprocessable_entity_error import UnprocessableEntityError
+    from .evaluations.requests.add_evaluators_request_evaluators_item import AddEvaluatorsRequestEvaluatorsItemParams
+    from .evaluations.requests.create_evaluation_request_evaluators_item import (
+        CreateEvaluationRequestEvaluatorsItemParams,
+    )
+    from .evaluations.requests.create_run_request_dataset import CreateRunRequestDatasetParams
+    from .evaluations.requests.create_run_request_version import CreateRunRequestVersionParams
+    from .evaluations.types.add_evaluators_request_evaluators_item import AddEvaluatorsRequestEvaluatorsItem
+    from .evaluations.types.create_evaluation_request_evaluators_item import CreateEvaluationRequestEvaluatorsItem
+    from .evaluations.types.create_run_request_dataset import CreateRunRequestDataset
+    from .evaluations.types.create_run_request_version import CreateRunRequestVersion
     from .evaluators.requests.create_evaluator_log_request_judgment import CreateEvaluatorLogRequestJudgmentParams
     from .evaluators.requests.create_evaluator_log_request_spec import CreateEvaluatorLogRequestSpecParams
     from .evaluators.requests.src_external_app_models_v_5_evaluators_evaluator_request_spec import (
@@ -106,8 +116,11 @@ if TYPE_CHECKING:
     from .requests.evaluatee_request import EvaluateeRequestParams
     from .requests.evaluatee_response import EvaluateeResponseParams
     from .requests.evaluation_evaluator_response import EvaluationEvaluatorResponseParams
+    from .requests.evaluation_log_response import EvaluationLogResponseParams
     from .requests.evaluation_report_log_response import EvaluationReportLogResponseParams
     from .requests.evaluation_response import EvaluationResponseParams
+    from .requests.evaluation_run_response import EvaluationRunResponseParams
+    from .requests.evaluation_runs_response import EvaluationRunsResponseParams
     from .requests.evaluation_stats import EvaluationStatsParams
     from .requests.evaluations_dataset_request import EvaluationsDatasetRequestParams
     from .requests.evaluations_request import EvaluationsRequestParams
@@ -120,15 +133,20 @@ if TYPE_CHECKING:
     )
     from .requests.evaluator_aggregate import EvaluatorAggregateParams
     from .requests.evaluator_config_response import EvaluatorConfigResponseParams
+    from .requests.evaluator_file_id import EvaluatorFileIdParams
+    from .requests.evaluator_file_path import EvaluatorFilePathParams
     from .requests.evaluator_judgment_number_limit import EvaluatorJudgmentNumberLimitParams
     from .requests.evaluator_judgment_option_response import EvaluatorJudgmentOptionResponseParams
     from .requests.evaluator_log_response import EvaluatorLogResponseParams
     from .requests.evaluator_log_response_judgment import EvaluatorLogResponseJudgmentParams
     from .requests.evaluator_response import EvaluatorResponseParams
     from .requests.evaluator_response_spec import EvaluatorResponseSpecParams
+    from .requests.evaluator_version_id import EvaluatorVersionIdParams
     from .requests.external_evaluator_request import ExternalEvaluatorRequestParams
     from .requests.file_environment_response import FileEnvironmentResponseParams
     from .requests.file_environment_response_file import FileEnvironmentResponseFileParams
+    from .requests.file_id import FileIdParams
+    from .requests.file_path import FilePathParams
     from .requests.file_request import FileRequestParams
     from .requests.flow_kernel_request import FlowKernelRequestParams
     from .requests.flow_log_response import FlowLogResponseParams
@@ -157,6 +175,7 @@ if TYPE_CHECKING:
     from .requests.numeric_evaluator_stats_response import NumericEvaluatorStatsResponseParams
     from .requests.overall_stats import OverallStatsParams
     from .requests.paginated_data_agent_response import PaginatedDataAgentResponseParams
+    from .requests.paginated_data_evaluation_log_response import PaginatedDataEvaluationLogResponseParams
     from .requests.paginated_data_evaluation_report_log_response import PaginatedDataEvaluationReportLogResponseParams
     from .requests.paginated_data_evaluator_response import PaginatedDataEvaluatorResponseParams
     from .requests.paginated_data_flow_response import PaginatedDataFlowResponseParams
@@ -186,6 +205,9 @@ if TYPE_CHECKING:
     from .requests.prompt_response_template import PromptResponseTemplateParams
     from .requests.provider_api_keys import ProviderApiKeysParams
     from .requests.response_format import ResponseFormatParams
+    from .requests.run_stats_response import RunStatsResponseParams
+    from .requests.run_stats_response_evaluator_stats_item import RunStatsResponseEvaluatorStatsItemParams
+    from .requests.run_version_response import RunVersionResponseParams
     from .requests.select_evaluator_stats_response import SelectEvaluatorStatsResponseParams
     from .requests.text_chat_content import TextChatContentParams
     from .requests.text_evaluator_stats_response import TextEvaluatorStatsResponseParams
@@ -199,6 +221,7 @@ if TYPE_CHECKING:
     from .requests.validation_error_loc_item import ValidationErrorLocItemParams
     from .requests.version_deployment_response import VersionDeploymentResponseParams
     from .requests.version_deployment_response_file import VersionDeploymentResponseFileParams
+    from .requests.version_id import VersionIdParams
     from .requests.version_id_response import VersionIdResponseParams
     from .requests.version_id_response_version import VersionIdResponseVersionParams
     from .requests.version_reference_response import VersionReferenceResponseParams
@@ -264,8 +287,11 @@ if TYPE_CHECKING:
     from .types.evaluatee_request import EvaluateeRequest
     from .types.evaluatee_response import EvaluateeResponse
     from .types.evaluation_evaluator_response import EvaluationEvaluatorResponse
+    from .types.evaluation_log_response import EvaluationLogResponse
     from .types.evaluation_report_log_response import EvaluationReportLogResponse
     from .types.evaluation_response import EvaluationResponse
+    from .types.evaluation_run_response import EvaluationRunResponse
+    from .types.evaluation_runs_response import EvaluationRunsResponse
     from .types.evaluation_stats import EvaluationStats
     from .types.evaluation_status import EvaluationStatus
     from .types.evaluations_dataset_request import EvaluationsDatasetRequest
@@ -280,6 +306,8 @@ if TYPE_CHECKING:
     from .types.evaluator_aggregate import EvaluatorAggregate
     from .types.evaluator_arguments_type import EvaluatorArgumentsType
     from .types.evaluator_config_response import EvaluatorConfigResponse
+    from .types.evaluator_file_id import EvaluatorFileId
+    from .types.evaluator_file_path import EvaluatorFilePath
     from .types.evaluator_judgment_number_limit import EvaluatorJudgmentNumberLimit
     from .types.evaluator_judgment_option_response import EvaluatorJudgmentOptionResponse
     from .types.evaluator_log_response import EvaluatorLogResponse
@@ -287,11 +315,14 @@ if TYPE_CHECKING:
     from .types.evaluator_response import EvaluatorResponse
     from .types.evaluator_response_spec import EvaluatorResponseSpec
     from .types.evaluator_return_type_enum import EvaluatorReturnTypeEnum
+    from .types.evaluator_version_id import EvaluatorVersionId
     from .types.event_type import EventType
     from .types.external_evaluator_request import ExternalEvaluatorRequest
     from .types.feedback_type import FeedbackType
     from .types.file_environment_response import FileEnvironmentResponse
     from .types.file_environment_response_file import FileEnvironmentResponseFile
+    from .types.file_id import FileId
+    from .types.file_path import FilePath
     from .types.file_request import FileRequest
     from .types.file_type import FileType
     from .types.files_tool_type import FilesToolType
@@ -331,6 +362,7 @@ if TYPE_CHECKING:
     from .types.open_ai_reasoning_effort import OpenAiReasoningEffort
     from .types.overall_stats import OverallStats
     from .types.paginated_data_agent_response import PaginatedDataAgentResponse
+    from .types.paginated_data_evaluation_log_response import PaginatedDataEvaluationLogResponse
     from .types.paginated_data_evaluation_report_log_response import PaginatedDataEvaluationReportLogResponse
     from .types.paginated_data_evaluator_response import PaginatedDataEvaluatorResponse
     from .types.paginated_data_flow_response import PaginatedDataFlowResponse
@@ -365,6 +397,9 @@ if TYPE_CHECKING:
     from .types.provider_api_keys import ProviderApiKeys
     from .types.response_format import ResponseFormat
     from .types.response_format_type import ResponseFormatType
+    from .types.run_stats_response import RunStatsResponse
+    from .types.run_stats_response_evaluator_stats_item import RunStatsResponseEvaluatorStatsItem
+    from .types.run_version_response import RunVersionResponse
     from .types.select_evaluator_stats_response import SelectEvaluatorStatsResponse
     from .types.sort_order import SortOrder
     from .types.template_language import TemplateLanguage
@@ -386,6 +421,7 @@ if TYPE_CHECKING:
     from .types.validation_error_loc_item import ValidationErrorLocItem
     from .types.version_deployment_response import VersionDeploymentResponse
     from .types.version_deployment_response_file import VersionDeploymentResponseFile
+    from .types.version_id import VersionId
     from .types.version_id_response import VersionIdResponse
     from .types.version_id_response_version import VersionIdResponseVersion
     from .types.version_reference_response import VersionReferenceResponse
@@ -395,6 +431,8 @@ if TYPE_CHECKING:
     from .version import __version__
 
 _LAZY = {
+    "AddEvaluatorsRequestEvaluatorsItem": ".evaluations.types.add_evaluators_request_evaluators_item",
+    "AddEvaluatorsRequestEvaluatorsItemParams": ".evaluations.requests.add_evaluators_request_evaluators_item",
     "AgentCallResponse": ".types.agent_call_response",
     "AgentCallResponseParams": ".requests.agent_call_response",
     "AgentCallResponseToolChoice": ".types.agent_call_response_tool_choice",
@@ -490,6 +528,8 @@ _LAZY = {
     "CreateDatapointRequestParams": ".requests.create_datapoint_request",
     "CreateDatapointRequestTargetValue": ".types.create_datapoint_request_target_value",
     "CreateDatapointRequestTargetValueParams": ".requests.create_datapoint_request_target_value",
+    "CreateEvaluationRequestEvaluatorsItem": ".evaluations.types.create_evaluation_request_evaluators_item",
+    "CreateEvaluationRequestEvaluatorsItemParams": ".evaluations.requests.create_evaluation_request_evaluators_item",
     "CreateEvaluatorLogRequestJudgment": ".evaluators.types.create_evaluator_log_request_judgment",
     "CreateEvaluatorLogRequestJudgmentParams": ".evaluators.requests.create_evaluator_log_request_judgment",
     "CreateEvaluatorLogRequestSpec": ".evaluators.types.create_evaluator_log_request_spec",
@@ -500,6 +540,10 @@ _LAZY = {
     "CreateFlowLogResponseParams": ".requests.create_flow_log_response",
     "CreatePromptLogResponse": ".types.create_prompt_log_response",
     "CreatePromptLogResponseParams": ".requests.create_prompt_log_response",
+    "CreateRunRequestDataset": ".evaluations.types.create_run_request_dataset",
+    "CreateRunRequestDatasetParams": ".evaluations.requests.create_run_request_dataset",
+    "CreateRunRequestVersion": ".evaluations.types.create_run_request_version",
+    "CreateRunRequestVersionParams": ".evaluations.requests.create_run_request_version",
     "CreateToolLogResponse": ".types.create_tool_log_response",
     "CreateToolLogResponseParams": ".requests.create_tool_log_response",
     "DashboardConfiguration": ".types.dashboard_configuration",
@@ -527,10 +571,16 @@ _LAZY = {
     "EvaluateeResponseParams": ".requests.evaluatee_response",
     "EvaluationEvaluatorResponse": ".types.evaluation_evaluator_response",
     "EvaluationEvaluatorResponseParams": ".requests.evaluation_evaluator_response",
+    "EvaluationLogResponse": ".types.evaluation_log_response",
+    "EvaluationLogResponseParams": ".requests.evaluation_log_response",
     "EvaluationReportLogResponse": ".types.evaluation_report_log_response",
     "EvaluationReportLogResponseParams": ".requests.evaluation_report_log_response",
     "EvaluationResponse": ".types.evaluation_response",
     "EvaluationResponseParams": ".requests.evaluation_response",
+    "EvaluationRunResponse": ".types.evaluation_run_response",
+    "EvaluationRunResponseParams": ".requests.evaluation_run_response",
+    "EvaluationRunsResponse": ".types.evaluation_runs_response",
+    "EvaluationRunsResponseParams": ".requests.evaluation_runs_response",
     "EvaluationStats": ".types.evaluation_stats",
     "EvaluationStatsParams": ".requests.evaluation_stats",
     "EvaluationStatus": ".types.evaluation_status",
@@ -549,6 +599,10 @@ _LAZY = {
     "EvaluatorArgumentsType": ".types.evaluator_arguments_type",
     "EvaluatorConfigResponse": ".types.evaluator_config_response",
     "EvaluatorConfigResponseParams": ".requests.evaluator_config_response",
+    "EvaluatorFileId": ".types.evaluator_file_id",
+    "EvaluatorFileIdParams": ".requests.evaluator_file_id",
+    "EvaluatorFilePath": ".types.evaluator_file_path",
+    "EvaluatorFilePathParams": ".requests.evaluator_file_path",
     "EvaluatorJudgmentNumberLimit": ".types.evaluator_judgment_number_limit",
     "EvaluatorJudgmentNumberLimitParams": ".requests.evaluator_judgment_number_limit",
     "EvaluatorJudgmentOptionResponse": ".types.evaluator_judgment_option_response",
@@ -562,6 +616,8 @@ _LAZY = {
     "EvaluatorResponseSpec": ".types.evaluator_response_spec",
     "EvaluatorResponseSpecParams": ".requests.evaluator_response_spec",
     "EvaluatorReturnTypeEnum": ".types.evaluator_return_type_enum",
+    "EvaluatorVersionId": ".types.evaluator_version_id",
+    "EvaluatorVersionIdParams": ".requests.evaluator_version_id",
     "EventType": ".types.event_type",
     "ExternalEvaluatorRequest": ".types.external_evaluator_request",
     "ExternalEvaluatorRequestParams": ".requests.external_evaluator_request",
@@ -570,6 +626,10 @@ _LAZY = {
     "FileEnvironmentResponseFile": ".types.file_environment_response_file",
     "FileEnvironmentResponseFileParams": ".requests.file_environment_response_file",
     "FileEnvironmentResponseParams": ".requests.file_environment_response",
+    "FileId": ".types.file_id",
+    "FileIdParams": ".requests.file_id",
+    "FilePath": ".types.file_path",
+    "FilePathParams": ".requests.file_path",
     "FileRequest": ".types.file_request",
     "FileRequestParams": ".requests.file_request",
     "FileType": ".types.file_type",
@@ -639,6 +699,8 @@ _LAZY = {
     "OverallStatsParams": ".requests.overall_stats",
     "PaginatedDataAgentResponse": ".types.paginated_data_agent_response",
     "PaginatedDataAgentResponseParams": ".requests.paginated_data_agent_response",
+    "PaginatedDataEvaluationLogResponse": ".types.paginated_data_evaluation_log_response",
+    "PaginatedDataEvaluationLogResponseParams": ".requests.paginated_data_evaluation_log_response",
     "PaginatedDataEvaluationReportLogResponse": ".types.paginated_data_evaluation_report_log_response",
     "PaginatedDataEvaluationReportLogResponseParams": ".requests.paginated_data_evaluation_report_log_response",
     "PaginatedDataEvaluatorResponse": ".types.paginated_data_evaluator_response",
@@ -706,6 +768,12 @@ _LAZY = {
     "ResponseFormat": ".types.response_format",
     "ResponseFormatParams": ".requests.response_format",
     "ResponseFormatType": ".types.response_format_type",
+    "RunStatsResponse": ".types.run_stats_response",
+    "RunStatsResponseEvaluatorStatsItem": ".types.run_stats_response_evaluator_stats_item",
+    "RunStatsResponseEvaluatorStatsItemParams": ".requests.run_stats_response_evaluator_stats_item",
+    "RunStatsResponseParams": ".requests.run_stats_response",
+    "RunVersionResponse": ".types.run_version_response",
+    "RunVersionResponseParams": ".requests.run_version_response",
     "SelectEvaluatorStatsResponse": ".types.select_evaluator_stats_response",
     "SelectEvaluatorStatsResponseParams": ".requests.select_evaluator_stats_response",
     "SortOrder": ".types.sort_order",
@@ -743,6 +811,8 @@ _LAZY = {
     "VersionDeploymentResponseFile": ".types.version_deployment_response_file",
     "VersionDeploymentResponseFileParams": ".requests.version_deployment_response_file",
     "VersionDeploymentResponseParams": ".requests.version_deployment_response",
+    "VersionId": ".types.version_id",
+    "VersionIdParams": ".requests.version_id",
     "VersionIdResponse": ".types.version_id_response",
     "VersionIdResponseParams": ".requests.version_id_response",
     "VersionIdResponseVersion": ".types.version_id_response_version",
@@ -783,6 +853,8 @@ def __dir__() -> "typing.List[str]":
 
 
 __all__ = [
+    "AddEvaluatorsRequestEvaluatorsItem",
+    "AddEvaluatorsRequestEvaluatorsItemParams",
     "AgentCallResponse",
     "AgentCallResponseParams",
     "AgentCallResponseToolChoice",
@@ -878,6 +950,8 @@ __all__ = [
     "CreateDatapointRequestParams",
     "CreateDatapointRequestTargetValue",
     "CreateDatapointRequestTargetValueParams",
+    "CreateEvaluationRequestEvaluatorsItem",
+    "CreateEvaluationRequestEvaluatorsItemParams",
     "CreateEvaluatorLogRequestJudgment",
     "CreateEvaluatorLogRequestJudgmentParams",
     "CreateEvaluatorLogRequestSpec",
@@ -888,6 +962,10 @@ __all__ = [
     "CreateFlowLogResponseParams",
     "CreatePromptLogResponse",
     "CreatePromptLogResponseParams",
+    "CreateRunRequestDataset",
+    "CreateRunRequestDatasetParams",
+    "CreateRunRequestVersion",
+    "CreateRunRequestVersionParams",
     "CreateToolLogResponse",
     "CreateToolLogResponseParams",
     "DashboardConfiguration",
@@ -915,10 +993,16 @@ __all__ = [
     "EvaluateeResponseParams",
     "EvaluationEvaluatorResponse",
     "EvaluationEvaluatorResponseParams",
+    "EvaluationLogResponse",
+    "EvaluationLogResponseParams",
     "EvaluationReportLogResponse",
     "EvaluationReportLogResponseParams",
     "EvaluationResponse",
     "EvaluationResponseParams",
+    "EvaluationRunResponse",
+    "EvaluationRunResponseParams",
+    "EvaluationRunsResponse",
+    "EvaluationRunsResponseParams",
     "EvaluationStats",
     "EvaluationStatsParams",
     "EvaluationStatus",
@@ -937,6 +1021,10 @@ __all__ = [
     "EvaluatorArgumentsType",
     "EvaluatorConfigResponse",
     "EvaluatorConfigResponseParams",
+    "EvaluatorFileId",
+    "EvaluatorFileIdParams",
+    "EvaluatorFilePath",
+    "EvaluatorFilePathParams",
     "EvaluatorJudgmentNumberLimit",
     "EvaluatorJudgmentNumberLimitParams",
     "EvaluatorJudgmentOptionResponse",
@@ -950,6 +1038,8 @@ __all__ = [
     "EvaluatorResponseSpec",
     "EvaluatorResponseSpecParams",
     "EvaluatorReturnTypeEnum",
+    "EvaluatorVersionId",
+    "EvaluatorVersionIdParams",
     "EventType",
     "ExternalEvaluatorRequest",
     "ExternalEvaluatorRequestParams",
@@ -958,6 +1048,10 @@ __all__ = [
     "FileEnvironmentResponseFile",
     "FileEnvironmentResponseFileParams",
     "FileEnvironmentResponseParams",
+    "FileId",
+    "FileIdParams",
+    "FilePath",
+    "FilePathParams",
     "FileRequest",
     "FileRequestParams",
     "FileType",
@@ -1027,6 +1121,8 @@ __all__ = [
     "OverallStatsParams",
     "PaginatedDataAgentResponse",
     "PaginatedDataAgentResponseParams",
+    "PaginatedDataEvaluationLogResponse",
+    "PaginatedDataEvaluationLogResponseParams",
     "PaginatedDataEvaluationReportLogResponse",
     "PaginatedDataEvaluationReportLogResponseParams",
     "PaginatedDataEvaluatorResponse",
@@ -1094,6 +1190,12 @@ __all__ = [
     "ResponseFormat",
     "ResponseFormatParams",
     "ResponseFormatType",
+    "RunStatsResponse",
+    "RunStatsResponseEvaluatorStatsItem",
+    "RunStatsResponseEvaluatorStatsItemParams",
+    "RunStatsResponseParams",
+    "RunVersionResponse",
+    "RunVersionResponseParams",
     "SelectEvaluatorStatsResponse",
     "SelectEvaluatorStatsResponseParams",
     "SortOrder",
@@ -1131,6 +1233,8 @@ __all__ = [
     "VersionDeploymentResponseFile",
     "VersionDeploymentResponseFileParams",
     "VersionDeploymentResponseParams",
+    "VersionId",
+    "VersionIdParams",
     "VersionIdResponse",
     "VersionIdResponseParams",
     "VersionIdResponseVersion",

@@ -10,6 +10,17 @@ and returns one :class:`EvaluatorCheck` per Evaluator.
 Compared with the 0.8.6 SDK: the wait polls quickly at first and backs off
 (instead of a fixed 5 s sleep), progress is drawn live on stderr, the first run
 reports its real score, and ``AsyncHumanloop.evaluations.run`` exists too.
+
+Two ways to run, chosen by the arguments. With the 0.8.6 arguments (a File with a
+``callable``, a Dataset with its ``datapoints``) the run is a 0.8.6 batch: the
+Evaluation names the Dataset and each Log carries ``evaluation_id`` + ``batch_id``.
+Arguments only the later SDKs (0.8.9 to 0.8.38) accept select a Run instead: a
+``version_id`` or ``environment`` naming the File, Dataset or an Evaluator
+version, a File without ``callable`` (a Prompt the server calls itself), a Dataset
+without ``datapoints`` (one already stored), or a File of type ``agent``. The Run
+is created with ``create_run``, each Log carries its ``run_id`` and the wait ends
+when that Run is completed. The server keeps one store: a batch is a Run and a
+Run is a batch, so either way every listing of both eras shows the result.
 """
 
 from __future__ import annotations
@@ -79,6 +90,8 @@ class Identifiers(TypedDict):
 
     id: NotRequired[str]
     path: NotRequired[str]
+    version_id: NotRequired[str]
+    environment: NotRequired[str]
 
 
 class File(Identifiers):
@@ -86,14 +99,14 @@ class File(Identifiers):
 
     type: NotRequired[FileType]
     version: NotRequired[Version]
-    callable: typing.Callable[..., typing.Any]
+    callable: NotRequired[typing.Callable[..., typing.Any]]
     custom_logger: NotRequired[typing.Callable[..., typing.Any]]
 
 
 class Dataset(Identifiers):
     """The Dataset to evaluate on (created or updated with these datapoints)."""
 
-    datapoints: typing.Sequence[DatapointDict]
+    datapoints: NotRequired[typing.Sequence[DatapointDict]]
     action: NotRequired[UpdateDatasetAction]
 
 
@@ -127,6 +140,7 @@ class EvaluatorCheck(pydantic.BaseModel):
     num_errors: int = 0
     num_failed_logs: int = 0
     errors: typing.List[str] = []
+    evaluation_id: typing.Optional[str] = None
 
     @property
     def failed(self) -> bool:
@@ -170,7 +184,7 @@ def get_evaluator_stats_by_path(
 
 
 def _stats_for_batch(stats: EvaluationStats, batch_id: str) -> typing.Optional[VersionStatsResponse]:
-    for entry in stats.version_stats:
+    for entry in stats.version_stats or []:
         if entry.batch_id == batch_id:
             return entry
     return None
@@ -178,7 +192,7 @@ def _stats_for_batch(stats: EvaluationStats, batch_id: str) -> typing.Optional[V
 
 def _previous_stats(stats: EvaluationStats, batch_id: str) -> typing.Optional[VersionStatsResponse]:
     """The stats entry that came right before this batch's (chronological order)."""
-    entries = list(stats.version_stats)
+    entries = list(stats.version_stats or [])
     for index, entry in enumerate(entries):
         if entry.batch_id == batch_id:
             return entries[index - 1] if index > 0 else None
@@ -399,6 +413,8 @@ def run_eval(
     seconds the server may report no progress before :class:`EvaluationStalledError` is raised.
     """
     evaluators = list(evaluators or [])
+    if _runs_era(file, dataset, evaluators):
+        return _run_eval_runs(client, file, name, dataset, evaluators, workers, loop, stall_timeout)
     function = file.get("callable")
     if function is None:
         raise ValueError("file['callable'] is required: it produces the output that is evaluated")
@@ -420,39 +436,53 @@ def run_eval(
 
     ds_ident = _identifiers(dataset)
     ds_extra: typing.Dict[str, typing.Any] = {"action": dataset["action"]} if "action" in dataset else {}
-    hl_dataset = client.datasets.upsert(**ds_ident, datapoints=list(dataset["datapoints"]), **ds_extra)
+    hl_dataset = client.datasets.upsert(**ds_ident, datapoints=list(dataset.get("datapoints") or []), **ds_extra)
     hl_dataset = client.datasets.get(id=hl_dataset.id, version_id=hl_dataset.version_id, include_datapoints=True)
     datapoints: typing.List[DatapointResponse] = list(hl_dataset.datapoints or [])
 
-    local_evaluators: typing.List[typing.Tuple[Evaluator, typing.Any]] = []
-    for evaluator in evaluators:
-        judge = evaluator.get("callable")
-        if judge is None:
-            continue
-        if "path" not in evaluator and "id" not in evaluator:
-            raise ValueError("A local Evaluator needs a 'path' (or 'id') to be stored under")
-        args_type = evaluator.get("args_type", "target_free")
-        if args_type == "target_required":
-            lacking = sum(1 for dp in datapoints if not dp.target)
-            if lacking:
-                raise ValueError(
-                    f"Evaluator {evaluator.get('path', evaluator.get('id'))!r} needs a target, "
-                    f"but {lacking} datapoint(s) of the Dataset have none"
-                )
-        ev_ident = _identifiers(evaluator)
-        hl_evaluator = client.evaluators.upsert(
-            **ev_ident,
-            spec={
-                "evaluator_type": "external",
-                "arguments_type": args_type,
-                "return_type": evaluator.get("return_type", "boolean"),
-                "attributes": {"code": inspect.getsource(judge)},
-            },
-        )
-        local_evaluators.append((evaluator, hl_evaluator))
+    local_evaluators = _upsert_local_evaluators(client, evaluators, datapoints)
 
     evaluation = _create_or_reuse_evaluation(client, name, hl_file, hl_dataset, evaluators)
     batch_id = uuid.uuid4().hex[:10]
+    callable_errors, judge_errors = _log_all(
+        client,
+        file_type,
+        function,
+        custom_logger,
+        hl_file,
+        datapoints,
+        local_evaluators,
+        {"evaluation_id": evaluation.id, "batch_id": batch_id},
+        workers,
+        loop,
+    )
+
+    stats = _wait_for_completion(client, evaluation.id, stall_timeout)
+    evaluation = client.evaluations.get(id=evaluation.id)
+    server_errors = _judgment_errors(client, evaluation.id, batch_id)
+    for version_id, texts in judge_errors.items():
+        server_errors.setdefault(version_id, texts)
+    return _checks(evaluation, stats, evaluators, batch_id, callable_errors, server_errors)
+
+
+def _log_all(
+    client: BaseHumanloop,
+    file_type: str,
+    function: typing.Callable[..., typing.Any],
+    custom_logger: typing.Optional[typing.Callable[..., typing.Any]],
+    hl_file: typing.Any,
+    datapoints: typing.Sequence[DatapointResponse],
+    local_evaluators: typing.Sequence[typing.Tuple[Evaluator, typing.Any]],
+    tag: typing.Dict[str, typing.Any],
+    workers: int,
+    loop: typing.Optional[asyncio.AbstractEventLoop],
+) -> typing.Tuple[typing.List[str], typing.Dict[str, typing.List[str]]]:
+    """Call ``function`` on every datapoint in ``workers`` threads, log each result with ``tag`` (the
+    batch or the Run it belongs to) and judge it with the local Evaluators.
+
+    Returns what failed on this side: the callable's error texts, and the local Evaluators' per
+    Evaluator version.
+    """
     log = _log_function(client, file_type)
     # what failed on this side: the callable per datapoint, local evaluators per Log
     failures_lock = threading.Lock()
@@ -480,8 +510,7 @@ def run_eval(
         log_args: typing.Dict[str, typing.Any] = {
             "id": hl_file.id,
             "version_id": hl_file.version_id,
-            "evaluation_id": evaluation.id,
-            "batch_id": batch_id,
+            **tag,
             "inputs": inputs,
             "source_datapoint_id": datapoint.id,
             "start_time": start,
@@ -533,12 +562,41 @@ def run_eval(
                 future.cancel()
             raise
 
-    stats = _wait_for_completion(client, evaluation.id, stall_timeout)
-    evaluation = client.evaluations.get(id=evaluation.id)
-    server_errors = _judgment_errors(client, evaluation.id, batch_id)
-    for version_id, texts in judge_errors.items():
-        server_errors.setdefault(version_id, texts)
-    return _checks(evaluation, stats, evaluators, batch_id, callable_errors, server_errors)
+    return callable_errors, judge_errors
+
+
+def _upsert_local_evaluators(
+    client: BaseHumanloop, evaluators: typing.Sequence[Evaluator], datapoints: typing.Sequence[DatapointResponse]
+) -> typing.List[typing.Tuple[Evaluator, typing.Any]]:
+    """Upsert each local Evaluator (one with a ``callable``) as an ``external`` Evaluator whose
+    version is keyed by the callable's source; returns ``(evaluator, upserted)`` pairs."""
+    local_evaluators: typing.List[typing.Tuple[Evaluator, typing.Any]] = []
+    for evaluator in evaluators:
+        judge = evaluator.get("callable")
+        if judge is None:
+            continue
+        if "path" not in evaluator and "id" not in evaluator:
+            raise ValueError("A local Evaluator needs a 'path' (or 'id') to be stored under")
+        args_type = evaluator.get("args_type", "target_free")
+        if args_type == "target_required":
+            lacking = sum(1 for dp in datapoints if not dp.target)
+            if lacking:
+                raise ValueError(
+                    f"Evaluator {evaluator.get('path', evaluator.get('id'))!r} needs a target, "
+                    f"but {lacking} datapoint(s) of the Dataset have none"
+                )
+        ev_ident = _identifiers(evaluator)
+        hl_evaluator = client.evaluators.upsert(
+            **ev_ident,
+            spec={
+                "evaluator_type": "external",
+                "arguments_type": args_type,
+                "return_type": evaluator.get("return_type", "boolean"),
+                "attributes": {"code": inspect.getsource(judge)},
+            },
+        )
+        local_evaluators.append((evaluator, hl_evaluator))
+    return local_evaluators
 
 
 def _judge(
@@ -732,6 +790,282 @@ def _checks(
             line += f"; {num_errors} of {num_logs} judgment(s) failed"
             if errors:
                 line += ": " + "; ".join(errors)
+        print(_coloured(line, GREEN if passed else RED))
+        checks.append(check)
+    return checks
+
+
+# ---------------------------------------------------------------------------------------------
+# The runs era (SDK 0.8.9 to 0.8.38)
+
+#: keys of a File, Dataset or Evaluator spec that only the runs-era SDKs accept
+RUNS_ERA_KEYS = ("version_id", "environment")
+
+
+def _runs_era(file: File, dataset: Dataset, evaluators: typing.Sequence[Evaluator]) -> bool:
+    """Whether the arguments use anything only the runs-era SDKs accept (see the module docstring)."""
+    specs: typing.List[typing.Mapping[str, typing.Any]] = [file, dataset, *evaluators]
+    if any(key in spec for spec in specs for key in RUNS_ERA_KEYS):
+        return True
+    if file.get("callable") is None or file.get("type") == "agent":
+        return True
+    return isinstance(dataset, typing.Mapping) and "datapoints" not in dataset
+
+
+def _file_version(client: BaseHumanloop, file: File, file_type: str) -> typing.Any:
+    """The File version a Run evaluates: named by ``version_id``/``environment``, or as in 0.8.6."""
+    if "version_id" not in file and "environment" not in file:
+        return _upsert_file(client, file, file_type)
+    getters: typing.Dict[str, typing.Callable[..., typing.Any]] = {
+        "prompt": client.prompts.get,
+        "tool": client.tools.get,
+        "flow": client.flows.get,
+    }
+    if file_type not in getters:
+        raise ValueError(f"Cannot evaluate a File of type {file_type!r} here: use prompt, tool or flow")
+    if "id" not in file:
+        raise ValueError("file['version_id'] / file['environment'] need the File's 'id'")
+    selector = {key: file[key] for key in RUNS_ERA_KEYS if key in file}  # type: ignore[literal-required]
+    return getters[file_type](id=file["id"], **selector)
+
+
+def _dataset_version(client: BaseHumanloop, dataset: Dataset) -> typing.Any:
+    """The Dataset version of the Run, with its datapoints: upserted from ``datapoints`` when they are
+    given, else the stored one named by ``id``/``path`` (and ``version_id``/``environment``)."""
+    if not isinstance(dataset, typing.Mapping) or not ("path" in dataset or "id" in dataset):
+        raise ValueError("dataset must be a dict with a 'path' (or 'id')")
+    if "datapoints" in dataset:
+        _check_datapoints(dataset)
+        extra: typing.Dict[str, typing.Any] = {"action": dataset["action"]} if "action" in dataset else {}
+        stored = client.datasets.upsert(**_identifiers(dataset), datapoints=list(dataset["datapoints"]), **extra)
+        return client.datasets.get(id=stored.id, version_id=stored.version_id, include_datapoints=True)
+    selector = {key: dataset[key] for key in RUNS_ERA_KEYS if key in dataset}  # type: ignore[literal-required]
+    dataset_id = dataset.get("id")
+    if dataset_id is None:
+        # an upsert that adds nothing names the Dataset by path without changing it
+        dataset_id = client.datasets.upsert(path=dataset["path"], datapoints=[], action="add").id
+    return client.datasets.get(id=dataset_id, include_datapoints=True, **selector)
+
+
+def _evaluator_refs(evaluators: typing.Sequence[Evaluator]) -> typing.List[typing.Dict[str, typing.Any]]:
+    """The runs-era references of the Evaluators: by version, by id or by path; local ones not orchestrated."""
+    refs: typing.List[typing.Dict[str, typing.Any]] = []
+    for evaluator in evaluators:
+        ref: typing.Dict[str, typing.Any]
+        if "version_id" in evaluator and "callable" not in evaluator:
+            ref = {"version_id": evaluator["version_id"]}
+        elif "path" in evaluator:
+            ref = {"path": evaluator["path"]}
+        elif "id" in evaluator:
+            ref = {"id": evaluator["id"]}
+        else:
+            raise ValueError("each Evaluator needs a 'path', an 'id' or a 'version_id'")
+        if "environment" in evaluator and "version_id" not in ref:
+            ref["environment"] = evaluator["environment"]
+        ref["orchestrated"] = "callable" not in evaluator
+        refs.append(ref)
+    return refs
+
+
+def _evaluation_for_runs(
+    client: BaseHumanloop,
+    name: typing.Optional[str],
+    hl_file: typing.Any,
+    refs: typing.List[typing.Dict[str, typing.Any]],
+) -> EvaluationResponse:
+    """A new Evaluation of the File (runs-era body), or the one with that name given the Evaluators it lacks."""
+    try:
+        return client.evaluations.create(name=name, file={"id": hl_file.id}, evaluators=refs)  # type: ignore[arg-type]
+    except ApiError as exc:
+        if exc.status_code != 409 or name is None:
+            raise
+    existing = next((e for e in client.evaluations.list(file_id=hl_file.id, size=50) if e.name == name), None)
+    if existing is None:
+        raise ValueError(f"The server reported an Evaluation named {name!r} already exists, but it could not be found")
+    have = {(e.version.path, e.version.id, e.version.version_id) for e in existing.evaluators}
+    missing = [
+        ref
+        for ref in refs
+        if not any(ref.get("path") == p or ref.get("id") == i or ref.get("version_id") == v for p, i, v in have)
+    ]
+    if missing:
+        return client.evaluations.add_evaluators(id=existing.id, evaluators=missing)  # type: ignore[arg-type]
+    return existing
+
+
+def _run_stats(stats: EvaluationStats, run_id: str) -> typing.Tuple[typing.Any, typing.Any]:
+    """This Run's stats entry and the one of the Run created before it (``run_stats`` lists the latest first)."""
+    entries = list(stats.run_stats or [])
+    for index, entry in enumerate(entries):
+        if entry.run_id == run_id:
+            return entry, entries[index + 1] if index + 1 < len(entries) else None
+    return None, None
+
+
+def _wait_for_run(
+    client: BaseHumanloop, evaluation_id: str, run_id: str, stall_timeout: float = DEFAULT_STALL_TIMEOUT
+) -> EvaluationStats:
+    """Poll until the Run is complete; raise when it is cancelled or makes no progress for ``stall_timeout``."""
+    last_progress = None
+    last_change = time.monotonic()
+    for delay in _poll_delays():
+        stats = client.evaluations.get_stats(id=evaluation_id)
+        entry, _ = _run_stats(stats, run_id)
+        status = getattr(entry, "status", None)
+        key = (_progress_key(stats), getattr(entry, "num_logs", None))
+        if key != last_progress:
+            last_progress, last_change = key, time.monotonic()
+            sys.stderr.write(f"{stats.progress}\n")
+            sys.stderr.flush()
+        if status == "completed":
+            if stats.report:
+                print(stats.report)
+            return stats
+        if status == "cancelled":
+            raise RuntimeError(f"Run {run_id} of Evaluation {evaluation_id} was cancelled")
+        if time.monotonic() - last_change > stall_timeout:
+            raise EvaluationStalledError(
+                f"Run {run_id} of Evaluation {evaluation_id} made no progress for {stall_timeout:g} s and is not "
+                f"complete: {stats.progress}"
+            )
+        time.sleep(delay)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _run_eval_runs(
+    client: BaseHumanloop,
+    file: File,
+    name: typing.Optional[str],
+    dataset: Dataset,
+    evaluators: typing.Sequence[Evaluator],
+    workers: int,
+    loop: typing.Optional[asyncio.AbstractEventLoop],
+    stall_timeout: float,
+) -> typing.List[EvaluatorCheck]:
+    """``run`` as the runs-era SDKs do it: an Evaluation of the File, one new Run, Logs with ``run_id``."""
+    file_type = file.get("type")
+    if file_type is None:
+        logger.warning("No file['type'] given; evaluating it as a 'flow'")
+        file_type = "flow"
+    if file_type not in ("flow", "prompt", "tool"):
+        raise ValueError(f"Cannot evaluate a File of type {file_type!r}: use prompt, tool or flow")
+    function = file.get("callable")
+    if function is None and file_type != "prompt":
+        raise ValueError("file['callable'] is required unless the File is a Prompt that the server calls itself")
+    hl_file = _file_version(client, file, file_type)
+    hl_dataset = _dataset_version(client, dataset)
+    datapoints: typing.List[DatapointResponse] = list(hl_dataset.datapoints or [])
+    if function is None and any("callable" in evaluator for evaluator in evaluators):
+        raise ValueError("local Evaluators (with a 'callable') need file['callable'] to produce the Logs they judge")
+    local_evaluators = _upsert_local_evaluators(client, evaluators, datapoints)
+    evaluation = _evaluation_for_runs(client, name, hl_file, _evaluator_refs(evaluators))
+    run = client.evaluations.create_run(
+        id=evaluation.id,
+        dataset={"version_id": hl_dataset.version_id},
+        version={"version_id": hl_file.version_id},
+        orchestrated=function is None,
+    )
+    callable_errors: typing.List[str] = []
+    judge_errors: typing.Dict[str, typing.List[str]] = {}
+    try:
+        if function is not None:
+            callable_errors, judge_errors = _log_all(
+                client,
+                file_type,
+                function,
+                file.get("custom_logger"),
+                hl_file,
+                datapoints,
+                local_evaluators,
+                {"run_id": run.id},
+                workers,
+                loop,
+            )
+        stats = _wait_for_run(client, evaluation.id, run.id, stall_timeout)
+    except KeyboardInterrupt:
+        client.evaluations.update_evaluation_run(id=evaluation.id, run_id=run.id, status="cancelled")
+        raise
+    evaluation = client.evaluations.get(id=evaluation.id)
+    return _run_checks(client, evaluation, stats, evaluators, run.id, callable_errors, judge_errors)
+
+
+def _run_checks(
+    client: BaseHumanloop,
+    evaluation: EvaluationResponse,
+    stats: EvaluationStats,
+    evaluators: typing.Sequence[Evaluator],
+    run_id: str,
+    callable_errors: typing.Sequence[str],
+    judge_errors: typing.Mapping[str, typing.Sequence[str]],
+) -> typing.List[EvaluatorCheck]:
+    """One check per Evaluator from this Run's stats and the Run before it; printed like the 0.8.6 ones."""
+    path_of_version = {e.version.version_id: e.version.path for e in evaluation.evaluators}
+    path_of_id = {e.version.id: e.version.path for e in evaluation.evaluators}
+    version_of_path = {e.version.path: e.version.version_id for e in evaluation.evaluators}
+    latest, previous = _run_stats(stats, run_id)
+
+    def by_path(entry: typing.Any) -> typing.Dict[str, typing.Any]:
+        found: typing.Dict[str, typing.Any] = {}
+        for item in getattr(entry, "evaluator_stats", None) or []:
+            path = path_of_version.get(item.evaluator_version_id)
+            if path is not None:
+                found[path] = item
+        return found
+
+    latest_stats, previous_stats = by_path(latest), by_path(previous)
+    num_logs = int(getattr(latest, "num_logs", 0) or 0)
+    errors_by_version: typing.Dict[str, typing.List[str]] = {k: list(v) for k, v in judge_errors.items()}
+    page = 1
+    while True:  # the error texts of this Run's judgments, as the server stored them
+        records = client.evaluations.get_logs(id=evaluation.id, run_id=run_id, page=page, size=100).records
+        for record in records:
+            for judgment in record.evaluator_logs or []:
+                error = getattr(judgment, "error", None)
+                version = getattr(getattr(judgment, "evaluator", None), "version_id", None)
+                if error and version:
+                    errors_by_version.setdefault(version, []).append(error)
+        if len(records) < 100:
+            break
+        page += 1
+    if callable_errors:
+        shown = "; ".join(callable_errors[:SHOWN_ERRORS])
+        print(_coloured(f"{len(callable_errors)} of {num_logs} datapoint(s) failed in file['callable']: {shown}", RED))
+    checks: typing.List[EvaluatorCheck] = []
+    for evaluator in evaluators:
+        path = (
+            evaluator.get("path")
+            or path_of_id.get(evaluator.get("id", ""), "")
+            or path_of_version.get(evaluator.get("version_id", ""), "")
+        )
+        stat = latest_stats.get(path)
+        score = get_score_from_evaluator_stat(stat) if stat is not None else None
+        before = previous_stats.get(path)
+        previous_score = get_score_from_evaluator_stat(before) if before is not None else None
+        delta = round((score or 0.0) - previous_score, 2) if score is not None and previous_score is not None else 0.0
+        num_errors = int(getattr(stat, "num_errors", 0) or 0)
+        check = EvaluatorCheck(
+            path=path,
+            improvement_check=delta >= 0,
+            score=score if score is not None else 0.0,
+            delta=delta,
+            threshold=evaluator.get("threshold"),
+            threshold_check=None,
+            num_logs=num_logs,
+            num_errors=num_errors,
+            num_failed_logs=len(callable_errors),
+            errors=errors_by_version.get(version_of_path.get(path, ""), [])[:SHOWN_ERRORS],
+            evaluation_id=evaluation.id,
+        )
+        if check.failed:
+            check.improvement_check = False
+        if check.threshold is not None:
+            check.threshold_check = not check.failed and check.score >= check.threshold
+        passed = check.threshold_check is not False and check.improvement_check and not num_errors
+        line = f"{path}: score {check.score}, change {delta:+}"
+        if num_errors:
+            line += f"; {num_errors} of {num_logs} judgment(s) failed"
+            if check.errors:
+                line += ": " + "; ".join(check.errors)
         print(_coloured(line, GREEN if passed else RED))
         checks.append(check)
     return checks

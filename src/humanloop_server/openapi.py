@@ -20,12 +20,17 @@ from typing import Any, Dict, List, Literal, Optional, Type
 from fastapi import FastAPI
 from pydantic import BaseModel, TypeAdapter
 
-from .schemas import common
+from .schemas import common, evaluations
 
 REF_TEMPLATE = "#/components/schemas/{model}"
 
 #: Models that belong to the contract although no operation uses them.
-EXTRA_MODELS: List[Type[BaseModel]] = [common.DashboardConfiguration]
+EXTRA_MODELS: List[Type[BaseModel]] = [
+    common.DashboardConfiguration,
+    # the 0.8.6 names of an Evaluation's Logs (`get_logs` now answers with the runs-era type, a superset)
+    evaluations.EvaluationReportLogResponse,
+    common.PaginatedData[evaluations.EvaluationReportLogResponse],
+]
 #: Enums that belong to the contract although no operation uses them.
 EXTRA_ENUMS: List[type] = [common.ObservabilityStatus, common.PlatformAccessEnum, common.TimeUnit]
 

@@ -65,7 +65,25 @@ DOC: typing.Dict[str, typing.Any] = {
                 "x-fern-sdk-method-name": "delete",
                 "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
                 "responses": {"204": {"description": "Deleted"}},
-            }
+            },
+            "post": {
+                "x-fern-sdk-group-name": "widgets",
+                "x-fern-sdk-method-name": "touch",
+                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {"200": {"content": {"application/json": {"schema": {"anyOf": [{}, {"type": "null"}]}}}}},
+            },
+            "patch": {
+                "x-fern-sdk-group-name": "widgets",
+                "x-fern-sdk-method-name": "poke",
+                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {
+                    "200": {
+                        "content": {
+                            "application/json": {"schema": {"anyOf": [{}, {"type": "null"}], "x-fern-type": "unknown"}}
+                        }
+                    }
+                },
+            },
         },
         "/v5/widgets/{id}/csv": {
             "post": {

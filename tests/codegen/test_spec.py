@@ -72,6 +72,8 @@ def test_pagination_multipart_and_no_content(spec: spec_mod.Spec) -> None:
     upload = op(spec, "upload_csv")
     assert [(p.py, p.location) for p in upload.params] == [("id", "path"), ("file", "file"), ("commit_message", "form")]
     assert op(spec, "delete").response is None
+    assert op(spec, "touch").response is None  # an untyped inline answer is no answer
+    assert op(spec, "poke").response == spec_mod.Ref("any")  # unless marked as any JSON value
     assert op(spec, "log").errors == [(422, "HttpValidationError")]
     assert listing.path == "widgets" and spec.base_url == "https://api.humanloop.com/v5"
 

@@ -218,6 +218,23 @@ def _seed(http: httpx.Client) -> None:
     add("query:id", *spare_logs)
     assert prompt_id
 
+    # an Evaluation with a Run (and a 0.8.6 batch), so the evaluations routes reach their services
+    evaluation = _ok(
+        http.post(
+            "/evaluations",
+            json={
+                "dataset": {"version_id": POOL["datasets:version_id"][0]},
+                "evaluators": [{"version_id": POOL["evaluators:version_id"][0], "orchestrated": False}],
+                "file": {"id": POOL["flows:id"][0]},
+            },
+        )
+    )
+    run = _ok(http.post(f"/evaluations/{evaluation['id']}/runs", json={"version": {"id": POOL["flows:id"][0]}}))
+    add("evaluations:id", evaluation["id"])
+    add("evaluations:run_id", run["id"])
+    add("evaluations:evaluator_version_id", POOL["evaluators:version_id"][0])
+    add("query:run_id", run["id"])
+
     dirs = {d["path"]: d["id"] for d in _ok(http.get("/directories"))}
     add("directories:id", dirs[f"fuzz-{u}/keep"])
     spare_dirs = [_ok(http.post("/directories", json={"path": f"fuzz-{u}/empty{i}"}))["id"] for i in range(3)]

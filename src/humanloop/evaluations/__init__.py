@@ -8,9 +8,25 @@ if TYPE_CHECKING:
     import typing
 
     from .client import AsyncEvaluationsClient, EvaluationsClient
+    from .requests.add_evaluators_request_evaluators_item import AddEvaluatorsRequestEvaluatorsItemParams
+    from .requests.create_evaluation_request_evaluators_item import CreateEvaluationRequestEvaluatorsItemParams
+    from .requests.create_run_request_dataset import CreateRunRequestDatasetParams
+    from .requests.create_run_request_version import CreateRunRequestVersionParams
+    from .types.add_evaluators_request_evaluators_item import AddEvaluatorsRequestEvaluatorsItem
+    from .types.create_evaluation_request_evaluators_item import CreateEvaluationRequestEvaluatorsItem
+    from .types.create_run_request_dataset import CreateRunRequestDataset
+    from .types.create_run_request_version import CreateRunRequestVersion
 
 _LAZY = {
+    "AddEvaluatorsRequestEvaluatorsItem": ".types.add_evaluators_request_evaluators_item",
+    "AddEvaluatorsRequestEvaluatorsItemParams": ".requests.add_evaluators_request_evaluators_item",
     "AsyncEvaluationsClient": ".client",
+    "CreateEvaluationRequestEvaluatorsItem": ".types.create_evaluation_request_evaluators_item",
+    "CreateEvaluationRequestEvaluatorsItemParams": ".requests.create_evaluation_request_evaluators_item",
+    "CreateRunRequestDataset": ".types.create_run_request_dataset",
+    "CreateRunRequestDatasetParams": ".requests.create_run_request_dataset",
+    "CreateRunRequestVersion": ".types.create_run_request_version",
+    "CreateRunRequestVersionParams": ".requests.create_run_request_version",
     "EvaluationsClient": ".client",
 }
 
@@ -30,6 +46,14 @@ def __dir__() -> "typing.List[str]":
 
 
 __all__ = [
+    "AddEvaluatorsRequestEvaluatorsItem",
+    "AddEvaluatorsRequestEvaluatorsItemParams",
     "AsyncEvaluationsClient",
+    "CreateEvaluationRequestEvaluatorsItem",
+    "CreateEvaluationRequestEvaluatorsItemParams",
+    "CreateRunRequestDataset",
+    "CreateRunRequestDatasetParams",
+    "CreateRunRequestVersion",
+    "CreateRunRequestVersionParams",
     "EvaluationsClient",
 ]

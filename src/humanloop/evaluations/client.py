@@ -13,10 +13,16 @@ from ..requests.evaluations_dataset_request import EvaluationsDatasetRequestPara
 from ..requests.evaluations_request import EvaluationsRequestParams
 from ..requests.file_request import FileRequestParams
 from ..types.evaluation_response import EvaluationResponse
+from ..types.evaluation_run_response import EvaluationRunResponse
+from ..types.evaluation_runs_response import EvaluationRunsResponse
 from ..types.evaluation_stats import EvaluationStats
 from ..types.evaluation_status import EvaluationStatus
-from ..types.paginated_data_evaluation_report_log_response import PaginatedDataEvaluationReportLogResponse
+from ..types.paginated_data_evaluation_log_response import PaginatedDataEvaluationLogResponse
 from ..types.paginated_evaluation_response import PaginatedEvaluationResponse
+from .requests.add_evaluators_request_evaluators_item import AddEvaluatorsRequestEvaluatorsItemParams
+from .requests.create_evaluation_request_evaluators_item import CreateEvaluationRequestEvaluatorsItemParams
+from .requests.create_run_request_dataset import CreateRunRequestDatasetParams
+from .requests.create_run_request_version import CreateRunRequestVersionParams
 
 _ERRORS_422: typing.Dict[int, typing.Type[ApiError]] = {422: UnprocessableEntityError}
 
@@ -81,23 +87,23 @@ class EvaluationsClient:
     def create(
         self,
         *,
-        dataset: EvaluationsDatasetRequestParams,
-        evaluators: typing.Sequence[EvaluationsRequestParams],
+        evaluators: typing.Sequence[CreateEvaluationRequestEvaluatorsItemParams],
+        dataset: typing.Optional[EvaluationsDatasetRequestParams] = OMIT,
         evaluatees: typing.Optional[typing.Sequence[EvaluateeRequestParams]] = OMIT,
         file: typing.Optional[FileRequestParams] = OMIT,
         name: typing.Optional[str] = OMIT,
         request_options: typing.Optional[RequestOptions] = None,
     ) -> EvaluationResponse:
         """
-        Creates an Evaluation of file versions on a Dataset with a set of Evaluators.
+        Creates an Evaluation of a file with a set of Evaluators; Runs are added to it later. The 0.8.6 body (with `dataset` and optional `evaluatees`) is accepted too: its batches are the Evaluation's Runs.
 
         Parameters
         ----------
-        dataset : EvaluationsDatasetRequestParams
-            The Dataset version the Evaluation runs on.
-
-        evaluators : typing.Sequence[EvaluationsRequestParams]
+        evaluators : typing.Sequence[CreateEvaluationRequestEvaluatorsItemParams]
             Evaluators used.
+
+        dataset : typing.Optional[EvaluationsDatasetRequestParams]
+            The Dataset version the Evaluation runs on (0.8.6 body; Runs name their own).
 
         evaluatees : typing.Optional[typing.Sequence[EvaluateeRequestParams]]
             Versions to evaluate.
@@ -120,7 +126,7 @@ class EvaluationsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.evaluations.create(dataset={}, evaluators=[{}])
+        client.evaluations.create(evaluators=[{"version_id": "version_id"}])
         """
         return typing.cast(
             EvaluationResponse,
@@ -128,8 +134,8 @@ class EvaluationsClient:
                 "POST",
                 "evaluations",
                 json={
-                    "dataset": dataset,
                     "evaluators": evaluators,
+                    "dataset": dataset,
                     "evaluatees": evaluatees,
                     "file": file,
                     "name": name,
@@ -267,16 +273,100 @@ class EvaluationsClient:
             ),
         )
 
+    def add_evaluators(
+        self,
+        id: str,
+        *,
+        evaluators: typing.Sequence[AddEvaluatorsRequestEvaluatorsItemParams],
+        request_options: typing.Optional[RequestOptions] = None,
+    ) -> EvaluationResponse:
+        """
+        Adds Evaluator versions to an Evaluation; the ones it already has keep their place.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Evaluation.
+
+        evaluators : typing.Sequence[AddEvaluatorsRequestEvaluatorsItemParams]
+            Evaluators to add.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Returns
+        -------
+        EvaluationResponse
+
+        Examples
+        --------
+        from humanloop import Humanloop
+
+        client = Humanloop(api_key="YOUR_API_KEY")
+        client.evaluations.add_evaluators("id", evaluators=[{"version_id": "version_id"}])
+        """
+        return typing.cast(
+            EvaluationResponse,
+            self._client_wrapper.request(
+                "POST",
+                f"evaluations/{encode_path_param(id)}/evaluators",
+                json={"evaluators": evaluators},
+                response_type=EvaluationResponse,
+                errors=_ERRORS_422,
+                request_options=request_options,
+            ),
+        )
+
+    def remove_evaluator(
+        self, id: str, evaluator_version_id: str, *, request_options: typing.Optional[RequestOptions] = None
+    ) -> EvaluationResponse:
+        """
+        Removes one Evaluator version from an Evaluation; the judgments it gave stay stored.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Evaluation.
+
+        evaluator_version_id : str
+            ID of the Evaluator version.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Returns
+        -------
+        EvaluationResponse
+
+        Examples
+        --------
+        from humanloop import Humanloop
+
+        client = Humanloop(api_key="YOUR_API_KEY")
+        client.evaluations.remove_evaluator("id", "evaluator_version_id")
+        """
+        return typing.cast(
+            EvaluationResponse,
+            self._client_wrapper.request(
+                "DELETE",
+                f"evaluations/{encode_path_param(id)}/evaluators/{encode_path_param(evaluator_version_id)}",
+                response_type=EvaluationResponse,
+                errors=_ERRORS_422,
+                request_options=request_options,
+            ),
+        )
+
     def get_logs(
         self,
         id: str,
         *,
         page: typing.Optional[int] = None,
         size: typing.Optional[int] = None,
+        run_id: typing.Optional[typing.Union[str, typing.Sequence[str]]] = None,
         request_options: typing.Optional[RequestOptions] = None,
-    ) -> PaginatedDataEvaluationReportLogResponse:
+    ) -> PaginatedDataEvaluationLogResponse:
         """
-        Returns one page of Datapoints of an Evaluation, each with the Log of the evaluated version and its judgments.
+        Returns one page of the Logs of an Evaluation with their judgments: the Logs of the given Runs, or (without `run_id`, for an Evaluation with a Dataset) one record per Datapoint and evaluated version.
 
         Parameters
         ----------
@@ -289,12 +379,15 @@ class EvaluationsClient:
         size : typing.Optional[int]
             Number of items per page.
 
+        run_id : typing.Optional[typing.Union[str, typing.Sequence[str]]]
+            IDs of the Runs whose Logs to list (repeat for several).
+
         request_options : typing.Optional[RequestOptions]
             Request-specific configuration.
 
         Returns
         -------
-        PaginatedDataEvaluationReportLogResponse
+        PaginatedDataEvaluationLogResponse
 
         Examples
         --------
@@ -304,12 +397,12 @@ class EvaluationsClient:
         client.evaluations.get_logs("id")
         """
         return typing.cast(
-            PaginatedDataEvaluationReportLogResponse,
+            PaginatedDataEvaluationLogResponse,
             self._client_wrapper.request(
                 "GET",
                 f"evaluations/{encode_path_param(id)}/logs",
-                params={"page": page, "size": size},
-                response_type=PaginatedDataEvaluationReportLogResponse,
+                params={"page": page, "size": size, "run_id": run_id},
+                response_type=PaginatedDataEvaluationLogResponse,
                 errors=_ERRORS_422,
                 request_options=request_options,
             ),
@@ -381,6 +474,272 @@ class EvaluationsClient:
                     "version_id": version_id,
                 },
                 response_type=EvaluationResponse,
+                errors=_ERRORS_422,
+                request_options=request_options,
+            ),
+        )
+
+    def list_runs_for_evaluation(
+        self, id: str, *, request_options: typing.Optional[RequestOptions] = None
+    ) -> EvaluationRunsResponse:
+        """
+        Returns every Run of an Evaluation, oldest first; 0.8.6 batches are listed as Runs.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Evaluation.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Returns
+        -------
+        EvaluationRunsResponse
+
+        Examples
+        --------
+        from humanloop import Humanloop
+
+        client = Humanloop(api_key="YOUR_API_KEY")
+        client.evaluations.list_runs_for_evaluation("id")
+        """
+        return typing.cast(
+            EvaluationRunsResponse,
+            self._client_wrapper.request(
+                "GET",
+                f"evaluations/{encode_path_param(id)}/runs",
+                response_type=EvaluationRunsResponse,
+                errors=_ERRORS_422,
+                request_options=request_options,
+            ),
+        )
+
+    def create_run(
+        self,
+        id: str,
+        *,
+        dataset: typing.Optional[CreateRunRequestDatasetParams] = OMIT,
+        orchestrated: typing.Optional[bool] = OMIT,
+        use_existing_logs: typing.Optional[bool] = OMIT,
+        version: typing.Optional[CreateRunRequestVersionParams] = OMIT,
+        request_options: typing.Optional[RequestOptions] = None,
+    ) -> EvaluationRunResponse:
+        """
+        Adds a Run to an Evaluation: a version of its file evaluated on a Dataset version. Logs join it by naming its `run_id`; the server marks it completed once every Datapoint has a Log and every Log has a judgment from every Evaluator.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Evaluation.
+
+        dataset : typing.Optional[CreateRunRequestDatasetParams]
+            The Dataset version the Run is judged against.
+
+        orchestrated : typing.Optional[bool]
+            Whether the server produces the Logs itself (Prompt versions only).
+
+        use_existing_logs : typing.Optional[bool]
+            Whether Logs of the version on the Dataset's datapoints that no Run holds yet join it.
+
+        version : typing.Optional[CreateRunRequestVersionParams]
+            The version evaluated; when left out, the version of the Run's first Log.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Returns
+        -------
+        EvaluationRunResponse
+
+        Examples
+        --------
+        from humanloop import Humanloop
+
+        client = Humanloop(api_key="YOUR_API_KEY")
+        client.evaluations.create_run("id")
+        """
+        return typing.cast(
+            EvaluationRunResponse,
+            self._client_wrapper.request(
+                "POST",
+                f"evaluations/{encode_path_param(id)}/runs",
+                json={
+                    "dataset": dataset,
+                    "orchestrated": orchestrated,
+                    "use_existing_logs": use_existing_logs,
+                    "version": version,
+                },
+                response_type=EvaluationRunResponse,
+                errors=_ERRORS_422,
+                request_options=request_options,
+            ),
+        )
+
+    def remove_run(self, id: str, run_id: str, *, request_options: typing.Optional[RequestOptions] = None) -> None:
+        """
+        Takes a Run out of an Evaluation; its Logs stay stored.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Evaluation.
+
+        run_id : str
+            ID of the Run.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Examples
+        --------
+        from humanloop import Humanloop
+
+        client = Humanloop(api_key="YOUR_API_KEY")
+        client.evaluations.remove_run("id", "run_id")
+        """
+        self._client_wrapper.request(
+            "DELETE",
+            f"evaluations/{encode_path_param(id)}/runs/{encode_path_param(run_id)}",
+            response_type=None,
+            errors=_ERRORS_422,
+            request_options=request_options,
+        )
+
+    def update_evaluation_run(
+        self,
+        id: str,
+        run_id: str,
+        *,
+        control: typing.Optional[bool] = OMIT,
+        status: typing.Optional[EvaluationStatus] = OMIT,
+        request_options: typing.Optional[RequestOptions] = None,
+    ) -> EvaluationRunResponse:
+        """
+        Marks a Run as the control the others are compared with, or sets its status to `completed` or `cancelled`.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Evaluation.
+
+        run_id : str
+            ID of the Run.
+
+        control : typing.Optional[bool]
+            Whether the Run is the one the others are compared with.
+
+        status : typing.Optional[EvaluationStatus]
+            New status of the Run: only `completed` or `cancelled` can be set.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Returns
+        -------
+        EvaluationRunResponse
+
+        Examples
+        --------
+        from humanloop import Humanloop
+
+        client = Humanloop(api_key="YOUR_API_KEY")
+        client.evaluations.update_evaluation_run("id", "run_id")
+        """
+        return typing.cast(
+            EvaluationRunResponse,
+            self._client_wrapper.request(
+                "PATCH",
+                f"evaluations/{encode_path_param(id)}/runs/{encode_path_param(run_id)}",
+                json={"control": control, "status": status},
+                response_type=EvaluationRunResponse,
+                errors=_ERRORS_422,
+                request_options=request_options,
+            ),
+        )
+
+    def add_existing_run(
+        self, id: str, run_id: str, *, request_options: typing.Optional[RequestOptions] = None
+    ) -> typing.Optional[typing.Any]:
+        """
+        Adds a Run of another Evaluation to this one, to compare them; its Logs stay shared.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Evaluation.
+
+        run_id : str
+            ID of the Run.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Returns
+        -------
+        typing.Optional[typing.Any]
+
+        Examples
+        --------
+        from humanloop import Humanloop
+
+        client = Humanloop(api_key="YOUR_API_KEY")
+        client.evaluations.add_existing_run("id", "run_id")
+        """
+        return typing.cast(
+            typing.Optional[typing.Any],
+            self._client_wrapper.request(
+                "POST",
+                f"evaluations/{encode_path_param(id)}/runs/{encode_path_param(run_id)}",
+                response_type=typing.Optional[typing.Any],
+                errors=_ERRORS_422,
+                request_options=request_options,
+            ),
+        )
+
+    def add_logs_to_run(
+        self,
+        id: str,
+        run_id: str,
+        *,
+        log_ids: typing.Sequence[str],
+        request_options: typing.Optional[RequestOptions] = None,
+    ) -> EvaluationRunResponse:
+        """
+        Adds existing Logs of the Run's version to a Run; a Log belongs to one Run at most.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Evaluation.
+
+        run_id : str
+            ID of the Run.
+
+        log_ids : typing.Sequence[str]
+            IDs of the Logs.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Returns
+        -------
+        EvaluationRunResponse
+
+        Examples
+        --------
+        from humanloop import Humanloop
+
+        client = Humanloop(api_key="YOUR_API_KEY")
+        client.evaluations.add_logs_to_run("id", "run_id", log_ids=["log_ids"])
+        """
+        return typing.cast(
+            EvaluationRunResponse,
+            self._client_wrapper.request(
+                "POST",
+                f"evaluations/{encode_path_param(id)}/runs/{encode_path_param(run_id)}/logs",
+                json={"log_ids": log_ids},
+                response_type=EvaluationRunResponse,
                 errors=_ERRORS_422,
                 request_options=request_options,
             ),
@@ -529,23 +888,23 @@ class AsyncEvaluationsClient:
     async def create(
         self,
         *,
-        dataset: EvaluationsDatasetRequestParams,
-        evaluators: typing.Sequence[EvaluationsRequestParams],
+        evaluators: typing.Sequence[CreateEvaluationRequestEvaluatorsItemParams],
+        dataset: typing.Optional[EvaluationsDatasetRequestParams] = OMIT,
         evaluatees: typing.Optional[typing.Sequence[EvaluateeRequestParams]] = OMIT,
         file: typing.Optional[FileRequestParams] = OMIT,
         name: typing.Optional[str] = OMIT,
         request_options: typing.Optional[RequestOptions] = None,
     ) -> EvaluationResponse:
         """
-        Creates an Evaluation of file versions on a Dataset with a set of Evaluators.
+        Creates an Evaluation of a file with a set of Evaluators; Runs are added to it later. The 0.8.6 body (with `dataset` and optional `evaluatees`) is accepted too: its batches are the Evaluation's Runs.
 
         Parameters
         ----------
-        dataset : EvaluationsDatasetRequestParams
-            The Dataset version the Evaluation runs on.
-
-        evaluators : typing.Sequence[EvaluationsRequestParams]
+        evaluators : typing.Sequence[CreateEvaluationRequestEvaluatorsItemParams]
             Evaluators used.
+
+        dataset : typing.Optional[EvaluationsDatasetRequestParams]
+            The Dataset version the Evaluation runs on (0.8.6 body; Runs name their own).
 
         evaluatees : typing.Optional[typing.Sequence[EvaluateeRequestParams]]
             Versions to evaluate.
@@ -573,7 +932,7 @@ class AsyncEvaluationsClient:
 
 
         async def main() -> None:
-            await client.evaluations.create(dataset={}, evaluators=[{}])
+            await client.evaluations.create(evaluators=[{"version_id": "version_id"}])
 
 
         asyncio.run(main())
@@ -584,8 +943,8 @@ class AsyncEvaluationsClient:
                 "POST",
                 "evaluations",
                 json={
-                    "dataset": dataset,
                     "evaluators": evaluators,
+                    "dataset": dataset,
                     "evaluatees": evaluatees,
                     "file": file,
                     "name": name,
@@ -747,16 +1106,116 @@ class AsyncEvaluationsClient:
             ),
         )
 
+    async def add_evaluators(
+        self,
+        id: str,
+        *,
+        evaluators: typing.Sequence[AddEvaluatorsRequestEvaluatorsItemParams],
+        request_options: typing.Optional[RequestOptions] = None,
+    ) -> EvaluationResponse:
+        """
+        Adds Evaluator versions to an Evaluation; the ones it already has keep their place.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Evaluation.
+
+        evaluators : typing.Sequence[AddEvaluatorsRequestEvaluatorsItemParams]
+            Evaluators to add.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Returns
+        -------
+        EvaluationResponse
+
+        Examples
+        --------
+        import asyncio
+
+        from humanloop import AsyncHumanloop
+
+        client = AsyncHumanloop(api_key="YOUR_API_KEY")
+
+
+        async def main() -> None:
+            await client.evaluations.add_evaluators("id", evaluators=[{"version_id": "version_id"}])
+
+
+        asyncio.run(main())
+        """
+        return typing.cast(
+            EvaluationResponse,
+            await self._client_wrapper.request(
+                "POST",
+                f"evaluations/{encode_path_param(id)}/evaluators",
+                json={"evaluators": evaluators},
+                response_type=EvaluationResponse,
+                errors=_ERRORS_422,
+                request_options=request_options,
+            ),
+        )
+
+    async def remove_evaluator(
+        self, id: str, evaluator_version_id: str, *, request_options: typing.Optional[RequestOptions] = None
+    ) -> EvaluationResponse:
+        """
+        Removes one Evaluator version from an Evaluation; the judgments it gave stay stored.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Evaluation.
+
+        evaluator_version_id : str
+            ID of the Evaluator version.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Returns
+        -------
+        EvaluationResponse
+
+        Examples
+        --------
+        import asyncio
+
+        from humanloop import AsyncHumanloop
+
+        client = AsyncHumanloop(api_key="YOUR_API_KEY")
+
+
+        async def main() -> None:
+            await client.evaluations.remove_evaluator("id", "evaluator_version_id")
+
+
+        asyncio.run(main())
+        """
+        return typing.cast(
+            EvaluationResponse,
+            await self._client_wrapper.request(
+                "DELETE",
+                f"evaluations/{encode_path_param(id)}/evaluators/{encode_path_param(evaluator_version_id)}",
+                response_type=EvaluationResponse,
+                errors=_ERRORS_422,
+                request_options=request_options,
+            ),
+        )
+
     async def get_logs(
         self,
         id: str,
         *,
         page: typing.Optional[int] = None,
         size: typing.Optional[int] = None,
+        run_id: typing.Optional[typing.Union[str, typing.Sequence[str]]] = None,
         request_options: typing.Optional[RequestOptions] = None,
-    ) -> PaginatedDataEvaluationReportLogResponse:
+    ) -> PaginatedDataEvaluationLogResponse:
         """
-        Returns one page of Datapoints of an Evaluation, each with the Log of the evaluated version and its judgments.
+        Returns one page of the Logs of an Evaluation with their judgments: the Logs of the given Runs, or (without `run_id`, for an Evaluation with a Dataset) one record per Datapoint and evaluated version.
 
         Parameters
         ----------
@@ -769,12 +1228,15 @@ class AsyncEvaluationsClient:
         size : typing.Optional[int]
             Number of items per page.
 
+        run_id : typing.Optional[typing.Union[str, typing.Sequence[str]]]
+            IDs of the Runs whose Logs to list (repeat for several).
+
         request_options : typing.Optional[RequestOptions]
             Request-specific configuration.
 
         Returns
         -------
-        PaginatedDataEvaluationReportLogResponse
+        PaginatedDataEvaluationLogResponse
 
         Examples
         --------
@@ -792,12 +1254,12 @@ class AsyncEvaluationsClient:
         asyncio.run(main())
         """
         return typing.cast(
-            PaginatedDataEvaluationReportLogResponse,
+            PaginatedDataEvaluationLogResponse,
             await self._client_wrapper.request(
                 "GET",
                 f"evaluations/{encode_path_param(id)}/logs",
-                params={"page": page, "size": size},
-                response_type=PaginatedDataEvaluationReportLogResponse,
+                params={"page": page, "size": size, "run_id": run_id},
+                response_type=PaginatedDataEvaluationLogResponse,
                 errors=_ERRORS_422,
                 request_options=request_options,
             ),
@@ -877,6 +1339,322 @@ class AsyncEvaluationsClient:
                     "version_id": version_id,
                 },
                 response_type=EvaluationResponse,
+                errors=_ERRORS_422,
+                request_options=request_options,
+            ),
+        )
+
+    async def list_runs_for_evaluation(
+        self, id: str, *, request_options: typing.Optional[RequestOptions] = None
+    ) -> EvaluationRunsResponse:
+        """
+        Returns every Run of an Evaluation, oldest first; 0.8.6 batches are listed as Runs.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Evaluation.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Returns
+        -------
+        EvaluationRunsResponse
+
+        Examples
+        --------
+        import asyncio
+
+        from humanloop import AsyncHumanloop
+
+        client = AsyncHumanloop(api_key="YOUR_API_KEY")
+
+
+        async def main() -> None:
+            await client.evaluations.list_runs_for_evaluation("id")
+
+
+        asyncio.run(main())
+        """
+        return typing.cast(
+            EvaluationRunsResponse,
+            await self._client_wrapper.request(
+                "GET",
+                f"evaluations/{encode_path_param(id)}/runs",
+                response_type=EvaluationRunsResponse,
+                errors=_ERRORS_422,
+                request_options=request_options,
+            ),
+        )
+
+    async def create_run(
+        self,
+        id: str,
+        *,
+        dataset: typing.Optional[CreateRunRequestDatasetParams] = OMIT,
+        orchestrated: typing.Optional[bool] = OMIT,
+        use_existing_logs: typing.Optional[bool] = OMIT,
+        version: typing.Optional[CreateRunRequestVersionParams] = OMIT,
+        request_options: typing.Optional[RequestOptions] = None,
+    ) -> EvaluationRunResponse:
+        """
+        Adds a Run to an Evaluation: a version of its file evaluated on a Dataset version. Logs join it by naming its `run_id`; the server marks it completed once every Datapoint has a Log and every Log has a judgment from every Evaluator.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Evaluation.
+
+        dataset : typing.Optional[CreateRunRequestDatasetParams]
+            The Dataset version the Run is judged against.
+
+        orchestrated : typing.Optional[bool]
+            Whether the server produces the Logs itself (Prompt versions only).
+
+        use_existing_logs : typing.Optional[bool]
+            Whether Logs of the version on the Dataset's datapoints that no Run holds yet join it.
+
+        version : typing.Optional[CreateRunRequestVersionParams]
+            The version evaluated; when left out, the version of the Run's first Log.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Returns
+        -------
+        EvaluationRunResponse
+
+        Examples
+        --------
+        import asyncio
+
+        from humanloop import AsyncHumanloop
+
+        client = AsyncHumanloop(api_key="YOUR_API_KEY")
+
+
+        async def main() -> None:
+            await client.evaluations.create_run("id")
+
+
+        asyncio.run(main())
+        """
+        return typing.cast(
+            EvaluationRunResponse,
+            await self._client_wrapper.request(
+                "POST",
+                f"evaluations/{encode_path_param(id)}/runs",
+                json={
+                    "dataset": dataset,
+                    "orchestrated": orchestrated,
+                    "use_existing_logs": use_existing_logs,
+                    "version": version,
+                },
+                response_type=EvaluationRunResponse,
+                errors=_ERRORS_422,
+                request_options=request_options,
+            ),
+        )
+
+    async def remove_run(
+        self, id: str, run_id: str, *, request_options: typing.Optional[RequestOptions] = None
+    ) -> None:
+        """
+        Takes a Run out of an Evaluation; its Logs stay stored.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Evaluation.
+
+        run_id : str
+            ID of the Run.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Examples
+        --------
+        import asyncio
+
+        from humanloop import AsyncHumanloop
+
+        client = AsyncHumanloop(api_key="YOUR_API_KEY")
+
+
+        async def main() -> None:
+            await client.evaluations.remove_run("id", "run_id")
+
+
+        asyncio.run(main())
+        """
+        await self._client_wrapper.request(
+            "DELETE",
+            f"evaluations/{encode_path_param(id)}/runs/{encode_path_param(run_id)}",
+            response_type=None,
+            errors=_ERRORS_422,
+            request_options=request_options,
+        )
+
+    async def update_evaluation_run(
+        self,
+        id: str,
+        run_id: str,
+        *,
+        control: typing.Optional[bool] = OMIT,
+        status: typing.Optional[EvaluationStatus] = OMIT,
+        request_options: typing.Optional[RequestOptions] = None,
+    ) -> EvaluationRunResponse:
+        """
+        Marks a Run as the control the others are compared with, or sets its status to `completed` or `cancelled`.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Evaluation.
+
+        run_id : str
+            ID of the Run.
+
+        control : typing.Optional[bool]
+            Whether the Run is the one the others are compared with.
+
+        status : typing.Optional[EvaluationStatus]
+            New status of the Run: only `completed` or `cancelled` can be set.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Returns
+        -------
+        EvaluationRunResponse
+
+        Examples
+        --------
+        import asyncio
+
+        from humanloop import AsyncHumanloop
+
+        client = AsyncHumanloop(api_key="YOUR_API_KEY")
+
+
+        async def main() -> None:
+            await client.evaluations.update_evaluation_run("id", "run_id")
+
+
+        asyncio.run(main())
+        """
+        return typing.cast(
+            EvaluationRunResponse,
+            await self._client_wrapper.request(
+                "PATCH",
+                f"evaluations/{encode_path_param(id)}/runs/{encode_path_param(run_id)}",
+                json={"control": control, "status": status},
+                response_type=EvaluationRunResponse,
+                errors=_ERRORS_422,
+                request_options=request_options,
+            ),
+        )
+
+    async def add_existing_run(
+        self, id: str, run_id: str, *, request_options: typing.Optional[RequestOptions] = None
+    ) -> typing.Optional[typing.Any]:
+        """
+        Adds a Run of another Evaluation to this one, to compare them; its Logs stay shared.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Evaluation.
+
+        run_id : str
+            ID of the Run.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Returns
+        -------
+        typing.Optional[typing.Any]
+
+        Examples
+        --------
+        import asyncio
+
+        from humanloop import AsyncHumanloop
+
+        client = AsyncHumanloop(api_key="YOUR_API_KEY")
+
+
+        async def main() -> None:
+            await client.evaluations.add_existing_run("id", "run_id")
+
+
+        asyncio.run(main())
+        """
+        return typing.cast(
+            typing.Optional[typing.Any],
+            await self._client_wrapper.request(
+                "POST",
+                f"evaluations/{encode_path_param(id)}/runs/{encode_path_param(run_id)}",
+                response_type=typing.Optional[typing.Any],
+                errors=_ERRORS_422,
+                request_options=request_options,
+            ),
+        )
+
+    async def add_logs_to_run(
+        self,
+        id: str,
+        run_id: str,
+        *,
+        log_ids: typing.Sequence[str],
+        request_options: typing.Optional[RequestOptions] = None,
+    ) -> EvaluationRunResponse:
+        """
+        Adds existing Logs of the Run's version to a Run; a Log belongs to one Run at most.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Evaluation.
+
+        run_id : str
+            ID of the Run.
+
+        log_ids : typing.Sequence[str]
+            IDs of the Logs.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Returns
+        -------
+        EvaluationRunResponse
+
+        Examples
+        --------
+        import asyncio
+
+        from humanloop import AsyncHumanloop
+
+        client = AsyncHumanloop(api_key="YOUR_API_KEY")
+
+
+        async def main() -> None:
+            await client.evaluations.add_logs_to_run("id", "run_id", log_ids=["log_ids"])
+
+
+        asyncio.run(main())
+        """
+        return typing.cast(
+            EvaluationRunResponse,
+            await self._client_wrapper.request(
+                "POST",
+                f"evaluations/{encode_path_param(id)}/runs/{encode_path_param(run_id)}/logs",
+                json={"log_ids": log_ids},
+                response_type=EvaluationRunResponse,
                 errors=_ERRORS_422,
                 request_options=request_options,
             ),

@@ -179,6 +179,7 @@ class FlowsClient:
         provider_latency: typing.Optional[float] = OMIT,
         provider_request: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
         provider_response: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
+        run_id: typing.Optional[str] = OMIT,
         save: typing.Optional[bool] = OMIT,
         source: typing.Optional[str] = OMIT,
         source_datapoint_id: typing.Optional[str] = OMIT,
@@ -248,6 +249,9 @@ class FlowsClient:
         provider_response : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
             Raw response of the provider.
 
+        run_id : typing.Optional[str]
+            Run of an Evaluation to add the Log to.
+
         save : typing.Optional[bool]
             Whether to store the Log.
 
@@ -309,6 +313,7 @@ class FlowsClient:
                     "provider_latency": provider_latency,
                     "provider_request": provider_request,
                     "provider_response": provider_response,
+                    "run_id": run_id,
                     "save": save,
                     "source": source,
                     "source_datapoint_id": source_datapoint_id,
@@ -923,6 +928,7 @@ class AsyncFlowsClient:
         provider_latency: typing.Optional[float] = OMIT,
         provider_request: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
         provider_response: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
+        run_id: typing.Optional[str] = OMIT,
         save: typing.Optional[bool] = OMIT,
         source: typing.Optional[str] = OMIT,
         source_datapoint_id: typing.Optional[str] = OMIT,
@@ -991,6 +997,9 @@ class AsyncFlowsClient:
 
         provider_response : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
             Raw response of the provider.
+
+        run_id : typing.Optional[str]
+            Run of an Evaluation to add the Log to.
 
         save : typing.Optional[bool]
             Whether to store the Log.
@@ -1061,6 +1070,7 @@ class AsyncFlowsClient:
                     "provider_latency": provider_latency,
                     "provider_request": provider_request,
                     "provider_response": provider_response,
+                    "run_id": run_id,
                     "save": save,
                     "source": source,
                     "source_datapoint_id": source_datapoint_id,

@@ -626,6 +626,7 @@ class PromptsClient:
         provider_latency: typing.Optional[float] = OMIT,
         provider_request: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
         provider_response: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
+        run_id: typing.Optional[str] = OMIT,
         save: typing.Optional[bool] = OMIT,
         source: typing.Optional[str] = OMIT,
         source_datapoint_id: typing.Optional[str] = OMIT,
@@ -713,6 +714,9 @@ class PromptsClient:
         provider_response : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
             Raw response of the provider.
 
+        run_id : typing.Optional[str]
+            Run of an Evaluation to add the Log to.
+
         save : typing.Optional[bool]
             Whether to store the Log.
 
@@ -780,6 +784,7 @@ class PromptsClient:
                     "provider_latency": provider_latency,
                     "provider_request": provider_request,
                     "provider_response": provider_response,
+                    "run_id": run_id,
                     "save": save,
                     "source": source,
                     "source_datapoint_id": source_datapoint_id,
@@ -1978,6 +1983,7 @@ class AsyncPromptsClient:
         provider_latency: typing.Optional[float] = OMIT,
         provider_request: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
         provider_response: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
+        run_id: typing.Optional[str] = OMIT,
         save: typing.Optional[bool] = OMIT,
         source: typing.Optional[str] = OMIT,
         source_datapoint_id: typing.Optional[str] = OMIT,
@@ -2065,6 +2071,9 @@ class AsyncPromptsClient:
         provider_response : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
             Raw response of the provider.
 
+        run_id : typing.Optional[str]
+            Run of an Evaluation to add the Log to.
+
         save : typing.Optional[bool]
             Whether to store the Log.
 
@@ -2140,6 +2149,7 @@ class AsyncPromptsClient:
                     "provider_latency": provider_latency,
                     "provider_request": provider_request,
                     "provider_response": provider_response,
+                    "run_id": run_id,
                     "save": save,
                     "source": source,
                     "source_datapoint_id": source_datapoint_id,

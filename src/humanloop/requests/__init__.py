@@ -60,8 +60,11 @@ if TYPE_CHECKING:
     from .evaluatee_request import EvaluateeRequestParams
     from .evaluatee_response import EvaluateeResponseParams
     from .evaluation_evaluator_response import EvaluationEvaluatorResponseParams
+    from .evaluation_log_response import EvaluationLogResponseParams
     from .evaluation_report_log_response import EvaluationReportLogResponseParams
     from .evaluation_response import EvaluationResponseParams
+    from .evaluation_run_response import EvaluationRunResponseParams
+    from .evaluation_runs_response import EvaluationRunsResponseParams
     from .evaluation_stats import EvaluationStatsParams
     from .evaluations_dataset_request import EvaluationsDatasetRequestParams
     from .evaluations_request import EvaluationsRequestParams
@@ -74,15 +77,20 @@ if TYPE_CHECKING:
     )
     from .evaluator_aggregate import EvaluatorAggregateParams
     from .evaluator_config_response import EvaluatorConfigResponseParams
+    from .evaluator_file_id import EvaluatorFileIdParams
+    from .evaluator_file_path import EvaluatorFilePathParams
     from .evaluator_judgment_number_limit import EvaluatorJudgmentNumberLimitParams
     from .evaluator_judgment_option_response import EvaluatorJudgmentOptionResponseParams
     from .evaluator_log_response import EvaluatorLogResponseParams
     from .evaluator_log_response_judgment import EvaluatorLogResponseJudgmentParams
     from .evaluator_response import EvaluatorResponseParams
     from .evaluator_response_spec import EvaluatorResponseSpecParams
+    from .evaluator_version_id import EvaluatorVersionIdParams
     from .external_evaluator_request import ExternalEvaluatorRequestParams
     from .file_environment_response import FileEnvironmentResponseParams
     from .file_environment_response_file import FileEnvironmentResponseFileParams
+    from .file_id import FileIdParams
+    from .file_path import FilePathParams
     from .file_request import FileRequestParams
     from .flow_kernel_request import FlowKernelRequestParams
     from .flow_log_response import FlowLogResponseParams
@@ -111,6 +119,7 @@ if TYPE_CHECKING:
     from .numeric_evaluator_stats_response import NumericEvaluatorStatsResponseParams
     from .overall_stats import OverallStatsParams
     from .paginated_data_agent_response import PaginatedDataAgentResponseParams
+    from .paginated_data_evaluation_log_response import PaginatedDataEvaluationLogResponseParams
     from .paginated_data_evaluation_report_log_response import PaginatedDataEvaluationReportLogResponseParams
     from .paginated_data_evaluator_response import PaginatedDataEvaluatorResponseParams
     from .paginated_data_flow_response import PaginatedDataFlowResponseParams
@@ -140,6 +149,9 @@ if TYPE_CHECKING:
     from .prompt_response_template import PromptResponseTemplateParams
     from .provider_api_keys import ProviderApiKeysParams
     from .response_format import ResponseFormatParams
+    from .run_stats_response import RunStatsResponseParams
+    from .run_stats_response_evaluator_stats_item import RunStatsResponseEvaluatorStatsItemParams
+    from .run_version_response import RunVersionResponseParams
     from .select_evaluator_stats_response import SelectEvaluatorStatsResponseParams
     from .text_chat_content import TextChatContentParams
     from .text_evaluator_stats_response import TextEvaluatorStatsResponseParams
@@ -153,6 +165,7 @@ if TYPE_CHECKING:
     from .validation_error_loc_item import ValidationErrorLocItemParams
     from .version_deployment_response import VersionDeploymentResponseParams
     from .version_deployment_response_file import VersionDeploymentResponseFileParams
+    from .version_id import VersionIdParams
     from .version_id_response import VersionIdResponseParams
     from .version_id_response_version import VersionIdResponseVersionParams
     from .version_reference_response import VersionReferenceResponseParams
@@ -211,8 +224,11 @@ _LAZY = {
     "EvaluateeRequestParams": ".evaluatee_request",
     "EvaluateeResponseParams": ".evaluatee_response",
     "EvaluationEvaluatorResponseParams": ".evaluation_evaluator_response",
+    "EvaluationLogResponseParams": ".evaluation_log_response",
     "EvaluationReportLogResponseParams": ".evaluation_report_log_response",
     "EvaluationResponseParams": ".evaluation_response",
+    "EvaluationRunResponseParams": ".evaluation_run_response",
+    "EvaluationRunsResponseParams": ".evaluation_runs_response",
     "EvaluationStatsParams": ".evaluation_stats",
     "EvaluationsDatasetRequestParams": ".evaluations_dataset_request",
     "EvaluationsRequestParams": ".evaluations_request",
@@ -221,15 +237,20 @@ _LAZY = {
     "EvaluatorActivationDeactivationRequestParams": ".evaluator_activation_deactivation_request",
     "EvaluatorAggregateParams": ".evaluator_aggregate",
     "EvaluatorConfigResponseParams": ".evaluator_config_response",
+    "EvaluatorFileIdParams": ".evaluator_file_id",
+    "EvaluatorFilePathParams": ".evaluator_file_path",
     "EvaluatorJudgmentNumberLimitParams": ".evaluator_judgment_number_limit",
     "EvaluatorJudgmentOptionResponseParams": ".evaluator_judgment_option_response",
     "EvaluatorLogResponseJudgmentParams": ".evaluator_log_response_judgment",
     "EvaluatorLogResponseParams": ".evaluator_log_response",
     "EvaluatorResponseParams": ".evaluator_response",
     "EvaluatorResponseSpecParams": ".evaluator_response_spec",
+    "EvaluatorVersionIdParams": ".evaluator_version_id",
     "ExternalEvaluatorRequestParams": ".external_evaluator_request",
     "FileEnvironmentResponseFileParams": ".file_environment_response_file",
     "FileEnvironmentResponseParams": ".file_environment_response",
+    "FileIdParams": ".file_id",
+    "FilePathParams": ".file_path",
     "FileRequestParams": ".file_request",
     "FlowKernelRequestParams": ".flow_kernel_request",
     "FlowLogResponseParams": ".flow_log_response",
@@ -258,6 +279,7 @@ _LAZY = {
     "NumericEvaluatorStatsResponseParams": ".numeric_evaluator_stats_response",
     "OverallStatsParams": ".overall_stats",
     "PaginatedDataAgentResponseParams": ".paginated_data_agent_response",
+    "PaginatedDataEvaluationLogResponseParams": ".paginated_data_evaluation_log_response",
     "PaginatedDataEvaluationReportLogResponseParams": ".paginated_data_evaluation_report_log_response",
     "PaginatedDataEvaluatorResponseParams": ".paginated_data_evaluator_response",
     "PaginatedDataFlowResponseParams": ".paginated_data_flow_response",
@@ -283,6 +305,9 @@ _LAZY = {
     "PromptResponseTemplateParams": ".prompt_response_template",
     "ProviderApiKeysParams": ".provider_api_keys",
     "ResponseFormatParams": ".response_format",
+    "RunStatsResponseEvaluatorStatsItemParams": ".run_stats_response_evaluator_stats_item",
+    "RunStatsResponseParams": ".run_stats_response",
+    "RunVersionResponseParams": ".run_version_response",
     "SelectEvaluatorStatsResponseParams": ".select_evaluator_stats_response",
     "TextChatContentParams": ".text_chat_content",
     "TextEvaluatorStatsResponseParams": ".text_evaluator_stats_response",
@@ -296,6 +321,7 @@ _LAZY = {
     "ValidationErrorParams": ".validation_error",
     "VersionDeploymentResponseFileParams": ".version_deployment_response_file",
     "VersionDeploymentResponseParams": ".version_deployment_response",
+    "VersionIdParams": ".version_id",
     "VersionIdResponseParams": ".version_id_response",
     "VersionIdResponseVersionParams": ".version_id_response_version",
     "VersionReferenceResponseParams": ".version_reference_response",
@@ -370,8 +396,11 @@ __all__ = [
     "EvaluateeRequestParams",
     "EvaluateeResponseParams",
     "EvaluationEvaluatorResponseParams",
+    "EvaluationLogResponseParams",
     "EvaluationReportLogResponseParams",
     "EvaluationResponseParams",
+    "EvaluationRunResponseParams",
+    "EvaluationRunsResponseParams",
     "EvaluationStatsParams",
     "EvaluationsDatasetRequestParams",
     "EvaluationsRequestParams",
@@ -380,15 +409,20 @@ __all__ = [
     "EvaluatorActivationDeactivationRequestParams",
     "EvaluatorAggregateParams",
     "EvaluatorConfigResponseParams",
+    "EvaluatorFileIdParams",
+    "EvaluatorFilePathParams",
     "EvaluatorJudgmentNumberLimitParams",
     "EvaluatorJudgmentOptionResponseParams",
     "EvaluatorLogResponseJudgmentParams",
     "EvaluatorLogResponseParams",
     "EvaluatorResponseParams",
     "EvaluatorResponseSpecParams",
+    "EvaluatorVersionIdParams",
     "ExternalEvaluatorRequestParams",
     "FileEnvironmentResponseFileParams",
     "FileEnvironmentResponseParams",
+    "FileIdParams",
+    "FilePathParams",
     "FileRequestParams",
     "FlowKernelRequestParams",
     "FlowLogResponseParams",
@@ -417,6 +451,7 @@ __all__ = [
     "NumericEvaluatorStatsResponseParams",
     "OverallStatsParams",
     "PaginatedDataAgentResponseParams",
+    "PaginatedDataEvaluationLogResponseParams",
     "PaginatedDataEvaluationReportLogResponseParams",
     "PaginatedDataEvaluatorResponseParams",
     "PaginatedDataFlowResponseParams",
@@ -442,6 +477,9 @@ __all__ = [
     "PromptResponseTemplateParams",
     "ProviderApiKeysParams",
     "ResponseFormatParams",
+    "RunStatsResponseEvaluatorStatsItemParams",
+    "RunStatsResponseParams",
+    "RunVersionResponseParams",
     "SelectEvaluatorStatsResponseParams",
     "TextChatContentParams",
     "TextEvaluatorStatsResponseParams",
@@ -455,6 +493,7 @@ __all__ = [
     "ValidationErrorParams",
     "VersionDeploymentResponseFileParams",
     "VersionDeploymentResponseParams",
+    "VersionIdParams",
     "VersionIdResponseParams",
     "VersionIdResponseVersionParams",
     "VersionReferenceResponseParams",

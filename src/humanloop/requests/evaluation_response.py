@@ -14,7 +14,10 @@ from .evaluation_evaluator_response import EvaluationEvaluatorResponseParams
 
 class EvaluationResponseParams(typing_extensions.TypedDict):
     """
-    An Evaluation: a Dataset, the versions evaluated on it and the Evaluators judging them.
+    An Evaluation of a File: its Evaluators and its Runs (0.8.6: a Dataset and evaluated versions).
+
+    Both eras read the same Evaluation: `runs_count` counts the Runs, which are the `evaluatees`
+    (batches) of 0.8.6; `dataset` is null when the Evaluation was made without one.
     """
 
     created_at: dt.datetime
@@ -27,12 +30,12 @@ class EvaluationResponseParams(typing_extensions.TypedDict):
     The user who created it.
     """
 
-    dataset: DatasetResponseParams
+    dataset: typing_extensions.NotRequired[typing.Optional[DatasetResponseParams]]
     """
     The Dataset version the Evaluation runs on.
     """
 
-    evaluatees: typing.Sequence[EvaluateeResponseParams]
+    evaluatees: typing_extensions.NotRequired[typing.Optional[typing.Sequence[EvaluateeResponseParams]]]
     """
     Versions to evaluate.
     """
@@ -57,7 +60,12 @@ class EvaluationResponseParams(typing_extensions.TypedDict):
     Name.
     """
 
-    status: EvaluationStatus
+    runs_count: typing_extensions.NotRequired[typing.Optional[int]]
+    """
+    Number of Runs.
+    """
+
+    status: typing_extensions.NotRequired[typing.Optional[EvaluationStatus]]
     """
     Status.
     """

@@ -6,15 +6,16 @@ import typing_extensions
 
 from ..types.evaluation_status import EvaluationStatus
 from .overall_stats import OverallStatsParams
+from .run_stats_response import RunStatsResponseParams
 from .version_stats_response import VersionStatsResponseParams
 
 
 class EvaluationStatsParams(typing_extensions.TypedDict):
     """
-    Statistics and progress of an Evaluation.
+    Statistics and progress of an Evaluation, per Run (latest first) and per batch (oldest first).
     """
 
-    overall_stats: OverallStatsParams
+    overall_stats: typing_extensions.NotRequired[typing.Optional[OverallStatsParams]]
     """
     Counts over the whole Evaluation.
     """
@@ -29,12 +30,17 @@ class EvaluationStatsParams(typing_extensions.TypedDict):
     Result summary, printable on a terminal.
     """
 
+    run_stats: typing_extensions.NotRequired[typing.Optional[typing.Sequence[RunStatsResponseParams]]]
+    """
+    Statistics per Run, the latest Run first.
+    """
+
     status: EvaluationStatus
     """
     Status.
     """
 
-    version_stats: typing.Sequence[VersionStatsResponseParams]
+    version_stats: typing_extensions.NotRequired[typing.Optional[typing.Sequence[VersionStatsResponseParams]]]
     """
-    Statistics per evaluated version.
+    Statistics per evaluated version and batch, oldest first.
     """

@@ -65,8 +65,11 @@ if TYPE_CHECKING:
     from .evaluatee_request import EvaluateeRequest
     from .evaluatee_response import EvaluateeResponse
     from .evaluation_evaluator_response import EvaluationEvaluatorResponse
+    from .evaluation_log_response import EvaluationLogResponse
     from .evaluation_report_log_response import EvaluationReportLogResponse
     from .evaluation_response import EvaluationResponse
+    from .evaluation_run_response import EvaluationRunResponse
+    from .evaluation_runs_response import EvaluationRunsResponse
     from .evaluation_stats import EvaluationStats
     from .evaluation_status import EvaluationStatus
     from .evaluations_dataset_request import EvaluationsDatasetRequest
@@ -81,6 +84,8 @@ if TYPE_CHECKING:
     from .evaluator_aggregate import EvaluatorAggregate
     from .evaluator_arguments_type import EvaluatorArgumentsType
     from .evaluator_config_response import EvaluatorConfigResponse
+    from .evaluator_file_id import EvaluatorFileId
+    from .evaluator_file_path import EvaluatorFilePath
     from .evaluator_judgment_number_limit import EvaluatorJudgmentNumberLimit
     from .evaluator_judgment_option_response import EvaluatorJudgmentOptionResponse
     from .evaluator_log_response import EvaluatorLogResponse
@@ -88,11 +93,14 @@ if TYPE_CHECKING:
     from .evaluator_response import EvaluatorResponse
     from .evaluator_response_spec import EvaluatorResponseSpec
     from .evaluator_return_type_enum import EvaluatorReturnTypeEnum
+    from .evaluator_version_id import EvaluatorVersionId
     from .event_type import EventType
     from .external_evaluator_request import ExternalEvaluatorRequest
     from .feedback_type import FeedbackType
     from .file_environment_response import FileEnvironmentResponse
     from .file_environment_response_file import FileEnvironmentResponseFile
+    from .file_id import FileId
+    from .file_path import FilePath
     from .file_request import FileRequest
     from .file_type import FileType
     from .files_tool_type import FilesToolType
@@ -132,6 +140,7 @@ if TYPE_CHECKING:
     from .open_ai_reasoning_effort import OpenAiReasoningEffort
     from .overall_stats import OverallStats
     from .paginated_data_agent_response import PaginatedDataAgentResponse
+    from .paginated_data_evaluation_log_response import PaginatedDataEvaluationLogResponse
     from .paginated_data_evaluation_report_log_response import PaginatedDataEvaluationReportLogResponse
     from .paginated_data_evaluator_response import PaginatedDataEvaluatorResponse
     from .paginated_data_flow_response import PaginatedDataFlowResponse
@@ -166,6 +175,9 @@ if TYPE_CHECKING:
     from .provider_api_keys import ProviderApiKeys
     from .response_format import ResponseFormat
     from .response_format_type import ResponseFormatType
+    from .run_stats_response import RunStatsResponse
+    from .run_stats_response_evaluator_stats_item import RunStatsResponseEvaluatorStatsItem
+    from .run_version_response import RunVersionResponse
     from .select_evaluator_stats_response import SelectEvaluatorStatsResponse
     from .sort_order import SortOrder
     from .template_language import TemplateLanguage
@@ -187,6 +199,7 @@ if TYPE_CHECKING:
     from .validation_error_loc_item import ValidationErrorLocItem
     from .version_deployment_response import VersionDeploymentResponse
     from .version_deployment_response_file import VersionDeploymentResponseFile
+    from .version_id import VersionId
     from .version_id_response import VersionIdResponse
     from .version_id_response_version import VersionIdResponseVersion
     from .version_reference_response import VersionReferenceResponse
@@ -251,8 +264,11 @@ _LAZY = {
     "EvaluateeRequest": ".evaluatee_request",
     "EvaluateeResponse": ".evaluatee_response",
     "EvaluationEvaluatorResponse": ".evaluation_evaluator_response",
+    "EvaluationLogResponse": ".evaluation_log_response",
     "EvaluationReportLogResponse": ".evaluation_report_log_response",
     "EvaluationResponse": ".evaluation_response",
+    "EvaluationRunResponse": ".evaluation_run_response",
+    "EvaluationRunsResponse": ".evaluation_runs_response",
     "EvaluationStats": ".evaluation_stats",
     "EvaluationStatus": ".evaluation_status",
     "EvaluationsDatasetRequest": ".evaluations_dataset_request",
@@ -263,6 +279,8 @@ _LAZY = {
     "EvaluatorAggregate": ".evaluator_aggregate",
     "EvaluatorArgumentsType": ".evaluator_arguments_type",
     "EvaluatorConfigResponse": ".evaluator_config_response",
+    "EvaluatorFileId": ".evaluator_file_id",
+    "EvaluatorFilePath": ".evaluator_file_path",
     "EvaluatorJudgmentNumberLimit": ".evaluator_judgment_number_limit",
     "EvaluatorJudgmentOptionResponse": ".evaluator_judgment_option_response",
     "EvaluatorLogResponse": ".evaluator_log_response",
@@ -270,11 +288,14 @@ _LAZY = {
     "EvaluatorResponse": ".evaluator_response",
     "EvaluatorResponseSpec": ".evaluator_response_spec",
     "EvaluatorReturnTypeEnum": ".evaluator_return_type_enum",
+    "EvaluatorVersionId": ".evaluator_version_id",
     "EventType": ".event_type",
     "ExternalEvaluatorRequest": ".external_evaluator_request",
     "FeedbackType": ".feedback_type",
     "FileEnvironmentResponse": ".file_environment_response",
     "FileEnvironmentResponseFile": ".file_environment_response_file",
+    "FileId": ".file_id",
+    "FilePath": ".file_path",
     "FileRequest": ".file_request",
     "FileType": ".file_type",
     "FilesToolType": ".files_tool_type",
@@ -314,6 +335,7 @@ _LAZY = {
     "OpenAiReasoningEffort": ".open_ai_reasoning_effort",
     "OverallStats": ".overall_stats",
     "PaginatedDataAgentResponse": ".paginated_data_agent_response",
+    "PaginatedDataEvaluationLogResponse": ".paginated_data_evaluation_log_response",
     "PaginatedDataEvaluationReportLogResponse": ".paginated_data_evaluation_report_log_response",
     "PaginatedDataEvaluatorResponse": ".paginated_data_evaluator_response",
     "PaginatedDataFlowResponse": ".paginated_data_flow_response",
@@ -344,6 +366,9 @@ _LAZY = {
     "ProviderApiKeys": ".provider_api_keys",
     "ResponseFormat": ".response_format",
     "ResponseFormatType": ".response_format_type",
+    "RunStatsResponse": ".run_stats_response",
+    "RunStatsResponseEvaluatorStatsItem": ".run_stats_response_evaluator_stats_item",
+    "RunVersionResponse": ".run_version_response",
     "SelectEvaluatorStatsResponse": ".select_evaluator_stats_response",
     "SortOrder": ".sort_order",
     "TemplateLanguage": ".template_language",
@@ -365,6 +390,7 @@ _LAZY = {
     "ValidationErrorLocItem": ".validation_error_loc_item",
     "VersionDeploymentResponse": ".version_deployment_response",
     "VersionDeploymentResponseFile": ".version_deployment_response_file",
+    "VersionId": ".version_id",
     "VersionIdResponse": ".version_id_response",
     "VersionIdResponseVersion": ".version_id_response_version",
     "VersionReferenceResponse": ".version_reference_response",
@@ -445,8 +471,11 @@ __all__ = [
     "EvaluateeRequest",
     "EvaluateeResponse",
     "EvaluationEvaluatorResponse",
+    "EvaluationLogResponse",
     "EvaluationReportLogResponse",
     "EvaluationResponse",
+    "EvaluationRunResponse",
+    "EvaluationRunsResponse",
     "EvaluationStats",
     "EvaluationStatus",
     "EvaluationsDatasetRequest",
@@ -457,6 +486,8 @@ __all__ = [
     "EvaluatorAggregate",
     "EvaluatorArgumentsType",
     "EvaluatorConfigResponse",
+    "EvaluatorFileId",
+    "EvaluatorFilePath",
     "EvaluatorJudgmentNumberLimit",
     "EvaluatorJudgmentOptionResponse",
     "EvaluatorLogResponse",
@@ -464,11 +495,14 @@ __all__ = [
     "EvaluatorResponse",
     "EvaluatorResponseSpec",
     "EvaluatorReturnTypeEnum",
+    "EvaluatorVersionId",
     "EventType",
     "ExternalEvaluatorRequest",
     "FeedbackType",
     "FileEnvironmentResponse",
     "FileEnvironmentResponseFile",
+    "FileId",
+    "FilePath",
     "FileRequest",
     "FileType",
     "FilesToolType",
@@ -508,6 +542,7 @@ __all__ = [
     "OpenAiReasoningEffort",
     "OverallStats",
     "PaginatedDataAgentResponse",
+    "PaginatedDataEvaluationLogResponse",
     "PaginatedDataEvaluationReportLogResponse",
     "PaginatedDataEvaluatorResponse",
     "PaginatedDataFlowResponse",
@@ -538,6 +573,9 @@ __all__ = [
     "ProviderApiKeys",
     "ResponseFormat",
     "ResponseFormatType",
+    "RunStatsResponse",
+    "RunStatsResponseEvaluatorStatsItem",
+    "RunVersionResponse",
     "SelectEvaluatorStatsResponse",
     "SortOrder",
     "TemplateLanguage",
@@ -559,6 +597,7 @@ __all__ = [
     "ValidationErrorLocItem",
     "VersionDeploymentResponse",
     "VersionDeploymentResponseFile",
+    "VersionId",
     "VersionIdResponse",
     "VersionIdResponseVersion",
     "VersionReferenceResponse",

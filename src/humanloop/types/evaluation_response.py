@@ -13,7 +13,10 @@ from .user_response import UserResponse
 
 class EvaluationResponse(UncheckedBaseModel):
     """
-    An Evaluation: a Dataset, the versions evaluated on it and the Evaluators judging them.
+    An Evaluation of a File: its Evaluators and its Runs (0.8.6: a Dataset and evaluated versions).
+
+    Both eras read the same Evaluation: `runs_count` counts the Runs, which are the `evaluatees`
+    (batches) of 0.8.6; `dataset` is null when the Evaluation was made without one.
     """
 
     created_at: dt.datetime
@@ -26,12 +29,12 @@ class EvaluationResponse(UncheckedBaseModel):
     The user who created it.
     """
 
-    dataset: DatasetResponse
+    dataset: typing.Optional[DatasetResponse] = None
     """
     The Dataset version the Evaluation runs on.
     """
 
-    evaluatees: typing.List[EvaluateeResponse]
+    evaluatees: typing.Optional[typing.List[EvaluateeResponse]] = None
     """
     Versions to evaluate.
     """
@@ -56,7 +59,12 @@ class EvaluationResponse(UncheckedBaseModel):
     Name.
     """
 
-    status: EvaluationStatus
+    runs_count: typing.Optional[int] = None
+    """
+    Number of Runs.
+    """
+
+    status: typing.Optional[EvaluationStatus] = None
     """
     Status.
     """

@@ -5,15 +5,16 @@ import typing
 from ..core.unchecked_base_model import UncheckedBaseModel
 from .evaluation_status import EvaluationStatus
 from .overall_stats import OverallStats
+from .run_stats_response import RunStatsResponse
 from .version_stats_response import VersionStatsResponse
 
 
 class EvaluationStats(UncheckedBaseModel):
     """
-    Statistics and progress of an Evaluation.
+    Statistics and progress of an Evaluation, per Run (latest first) and per batch (oldest first).
     """
 
-    overall_stats: OverallStats
+    overall_stats: typing.Optional[OverallStats] = None
     """
     Counts over the whole Evaluation.
     """
@@ -28,12 +29,17 @@ class EvaluationStats(UncheckedBaseModel):
     Result summary, printable on a terminal.
     """
 
+    run_stats: typing.Optional[typing.List[RunStatsResponse]] = None
+    """
+    Statistics per Run, the latest Run first.
+    """
+
     status: EvaluationStatus
     """
     Status.
     """
 
-    version_stats: typing.List[VersionStatsResponse]
+    version_stats: typing.Optional[typing.List[VersionStatsResponse]] = None
     """
-    Statistics per evaluated version.
+    Statistics per evaluated version and batch, oldest first.
     """

@@ -18,7 +18,7 @@ from ..schemas import (
     UpdateFlowRequest,
     UpdateTraceRequest,
 )
-from ..services import logs
+from ..services import evaluations, logs
 from .bodies import dump
 from .deps import ContextDep
 from .file_routes import FileKind, add_file_routes
@@ -73,7 +73,8 @@ def log(
     version_id: Annotated[Optional[str], Query(description="ID of the Flow version to log to.")] = None,
     environment: Annotated[Optional[str], Query(description="Environment whose deployed version to log to.")] = None,
 ) -> Dict[str, Any]:
-    return logs.create_log(ctx, "flow", dump(body, unset=True), version_id=version_id, environment=environment)
+    data = evaluations.join_run(ctx, dump(body, unset=True))
+    return logs.create_log(ctx, "flow", data, version_id=version_id, environment=environment)
 
 
 @router.patch(

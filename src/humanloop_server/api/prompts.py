@@ -23,7 +23,7 @@ from ..schemas import (
     PromptsDeserializeRequest,
     UpdatePromptRequest,
 )
-from ..services import agents, logs, prompt_calls
+from ..services import agents, evaluations, logs, prompt_calls
 from .bodies import dump
 from .deps import ContextDep
 from .file_routes import FileKind, add_file_routes
@@ -79,7 +79,8 @@ def log(
     version_id: Annotated[Optional[str], Query(description="ID of the Prompt version to log to.")] = None,
     environment: Annotated[Optional[str], Query(description="Environment whose deployed version to log to.")] = None,
 ) -> Dict[str, Any]:
-    return logs.create_log(ctx, "prompt", dump(body, unset=True), version_id=version_id, environment=environment)
+    data = evaluations.join_run(ctx, dump(body, unset=True))
+    return logs.create_log(ctx, "prompt", data, version_id=version_id, environment=environment)
 
 
 @router.patch(

@@ -282,8 +282,13 @@ class Evaluation(Base):
     # the evaluated File
     file_id: Mapped[str] = mapped_column(ForeignKey("files.id", ondelete="CASCADE"))
     name: Mapped[Optional[str]] = mapped_column(String(255), nullable=True)
-    dataset_file_id: Mapped[str] = mapped_column(ForeignKey("files.id", ondelete="CASCADE"), index=True)
-    dataset_version_id: Mapped[str] = mapped_column(ForeignKey("versions.id", ondelete="CASCADE"), index=True)
+    # NULL for an Evaluation of the runs era made without a Dataset (each Run names its own)
+    dataset_file_id: Mapped[Optional[str]] = mapped_column(
+        ForeignKey("files.id", ondelete="CASCADE"), index=True, nullable=True
+    )
+    dataset_version_id: Mapped[Optional[str]] = mapped_column(
+        ForeignKey("versions.id", ondelete="CASCADE"), index=True, nullable=True
+    )
     # set up with a Dataset rather than a version: each new batch takes the version the Dataset
     # resolves to when the batch begins (dataset_version_id follows it)
     dataset_follows_file: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
@@ -306,7 +311,8 @@ class EvaluationEvaluator(Base):
 
 
 class EvaluationEvaluatee(Base):
-    """An evaluated version and batch: one column of an Evaluation's report."""
+    """An evaluated version and batch: one column of an Evaluation's report, and one Run of it
+    (the runs era's name for the same thing, see docs/SERVER.md)."""
 
     __tablename__ = "evaluation_evaluatees"
     __table_args__ = (
@@ -314,7 +320,17 @@ class EvaluationEvaluatee(Base):
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     evaluation_id: Mapped[str] = mapped_column(ForeignKey("evaluations.id", ondelete="CASCADE"), index=True)
-    version_id: Mapped[str] = mapped_column(ForeignKey("versions.id", ondelete="CASCADE"), index=True)
+    # NULL for a Run created without a version: its first Log decides it
+    version_id: Mapped[Optional[str]] = mapped_column(
+        ForeignKey("versions.id", ondelete="CASCADE"), index=True, nullable=True
+    )
+    # migration 0009: the id of the Run (shared by the rows of a Run added to other Evaluations)
+    run_id: Mapped[Optional[str]] = mapped_column(String(64), nullable=True, index=True)
+    # a status set by a client (completed | cancelled); NULL: computed
+    run_status: Mapped[Optional[str]] = mapped_column(String(16), nullable=True)
+    # a Run added from another Evaluation: the Evaluation its Logs belong to (NULL: this one)
+    logs_evaluation_id: Mapped[Optional[str]] = mapped_column(String(64), nullable=True)
+    created_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime, nullable=True)
     batch_id: Mapped[Optional[str]] = mapped_column(String(128), nullable=True)
     orchestrated: Mapped[bool] = mapped_column(Boolean, default=False)
     pinned: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -75,6 +75,7 @@ class FlowLogRequest(BaseModel):
     # programs log numbers where text is expected (a calculator tool's `output=5`): kept as their text
     model_config = LOG_VALUES
 
+    run_id: Optional[str] = Field(None, description="Run of an Evaluation to add the Log to.")
     evaluation_id: Optional[str] = Field(None, description="Evaluation to attach the Log to.")
     path: Optional[str] = Field(None, description="Path of the file including its name, such as `folder/name`.")
     id: Optional[str] = Field(None, description="Unique identifier.")

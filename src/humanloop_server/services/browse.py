@@ -538,7 +538,7 @@ def evaluations_of(ctx: Context, file_id: str) -> List[Dict[str, Any]]:
         .order_by(Evaluation.created_at.desc(), Evaluation.id)
     ).scalars():
         state = load_state(ctx, ev)
-        dataset = ctx.session.get(File, ev.dataset_file_id)
+        dataset = ctx.session.get(File, ev.dataset_file_id) if ev.dataset_file_id else None
         out.append(
             {
                 "id": ev.id,
@@ -563,14 +563,14 @@ def evaluation_grid(ctx: Context, evaluation_id: str, page: int = 1, size: int =
     ev = get_evaluation(ctx, evaluation_id)
     state = load_state(ctx, ev)
     evaluated = ctx.session.get(File, ev.file_id)
-    dataset = ctx.session.get(File, ev.dataset_file_id)
+    dataset = ctx.session.get(File, ev.dataset_file_id) if ev.dataset_file_id else None
     label_cache: Dict[str, Dict[str, str]] = {}
 
-    def describe(version_id: str) -> Dict[str, Any]:
-        v = ctx.session.get(Version, version_id)
+    def describe(version_id: Optional[str]) -> Dict[str, Any]:
+        v = ctx.session.get(Version, version_id) if version_id else None
         f = ctx.session.get(File, v.file_id) if v is not None else None
         if v is None or f is None:
-            return {"version_id": version_id, "path": "?", "label": version_id, "file_id": None}
+            return {"version_id": version_id, "path": "?", "label": version_id or "no version yet", "file_id": None}
         if f.id not in label_cache:
             label_cache[f.id] = version_labels(ctx, f)
         return {

@@ -6,6 +6,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from sqlalchemy import select
 
+from ... import ids
 from ...db.models import (
     Datapoint,
     DatasetVersionDatapoint,
@@ -18,8 +19,9 @@ from ...db.models import (
 from .. import files, kinds
 from ..common import conflict, normalise_path, not_found, unprocessable
 from ..context import Context
+from ..errors import NotFound
 from ..judgments import EXECUTED_TYPES
-from ..tenancy import get_owned
+from ..tenancy import find_owned, get_owned
 
 JOB_KIND = "evaluation_step"
 #: statuses only a client sets; the server never changes them
@@ -30,6 +32,36 @@ EVALUATED_TYPES = ("prompt", "tool", "flow", "evaluator")
 
 def get_evaluation(ctx: Context, evaluation_id: Optional[str]) -> Evaluation:
     return get_owned(ctx, Evaluation, evaluation_id, "Evaluation")
+
+
+def new_run_id() -> str:
+    return ids.new_id("run")
+
+
+def get_run(ctx: Context, ev: Evaluation, run_id: str) -> EvaluationEvaluatee:
+    """The Run ``run_id`` of the Evaluation ``ev`` (404 when it has no such Run)."""
+    row = ctx.session.execute(
+        select(EvaluationEvaluatee)
+        .where(EvaluationEvaluatee.evaluation_id == ev.id, EvaluationEvaluatee.run_id == run_id)
+        .order_by(EvaluationEvaluatee.id)
+        .limit(1)
+    ).scalar_one_or_none()
+    if row is None:
+        raise NotFound(f"Run {run_id!r} not found in Evaluation {ev.id!r}")
+    return row
+
+
+def find_run(ctx: Context, run_id: str, loc: List[Any]) -> EvaluationEvaluatee:
+    """The Run ``run_id`` where its Logs live (not a copy added to another Evaluation); 422 when unknown."""
+    rows = ctx.session.execute(
+        select(EvaluationEvaluatee)
+        .where(EvaluationEvaluatee.run_id == run_id, EvaluationEvaluatee.logs_evaluation_id.is_(None))
+        .order_by(EvaluationEvaluatee.id)
+    ).scalars()
+    for row in rows:
+        if find_owned(ctx, Evaluation, row.evaluation_id) is not None:
+            return row
+    raise unprocessable(f"Run {run_id!r} does not exist", loc)
 
 
 def lock_evaluation(ctx: Context, ev: Evaluation) -> None:
@@ -79,7 +111,9 @@ def resolve_version(ctx: Context, ref: Dict[str, Any], allowed: Sequence[str], l
     return f, v
 
 
-def dataset_datapoints(ctx: Context, dataset_version_id: str) -> List[Datapoint]:
+def dataset_datapoints(ctx: Context, dataset_version_id: Optional[str]) -> List[Datapoint]:
+    if dataset_version_id is None:
+        return []
     return list(
         ctx.session.execute(
             select(Datapoint)
@@ -110,6 +144,15 @@ def evaluatees_of(ctx: Context, ev: Evaluation) -> List[EvaluationEvaluatee]:
     )
 
 
+def evaluator_ref(ref: Dict[str, Any]) -> Dict[str, Any]:
+    """An Evaluator (or File) reference in the 0.8.6 shape: the runs era's ``id`` is its ``file_id``."""
+    out = dict(ref)
+    if out.get("id") and not out.get("file_id"):
+        out["file_id"] = out["id"]
+    out.pop("id", None)
+    return out
+
+
 def spec_of(ctx: Context, version_id: str) -> Dict[str, Any]:
     v = ctx.session.get(Version, version_id)
     return dict(((v.kernel or {}).get("spec") or {}) if v is not None else {})
@@ -129,13 +172,13 @@ def runs_on_server(ctx: Context, e: EvaluationEvaluator) -> bool:
     return bool(e.orchestrated) and spec_of(ctx, e.evaluator_version_id).get("evaluator_type") in EXECUTED_TYPES
 
 
-def is_prompt_version(ctx: Context, version_id: str) -> bool:
-    v = ctx.session.get(Version, version_id)
+def is_prompt_version(ctx: Context, version_id: Optional[str]) -> bool:
+    v = ctx.session.get(Version, version_id) if version_id else None
     f = ctx.session.get(File, v.file_id) if v is not None else None
     return f is not None and f.type == "prompt"
 
 
-def batch_dataset_version(ctx: Context, ev: Evaluation) -> str:
+def batch_dataset_version(ctx: Context, ev: Evaluation) -> Optional[str]:
     """The Dataset version that a batch beginning now is judged against.
 
     An Evaluation set up with a version keeps that version until its setup changes. One set up with
@@ -143,7 +186,7 @@ def batch_dataset_version(ctx: Context, ev: Evaluation) -> str:
     that names no version, such as the published 0.8.6 ``evaluations.run``, has just read), and the
     Evaluation's current version moves with it.
     """
-    if ev.dataset_follows_file:
+    if ev.dataset_follows_file and ev.dataset_file_id:
         dataset = ctx.session.get(File, ev.dataset_file_id)
         version = files.default_version(ctx, dataset) if dataset is not None else None
         if version is not None and version.id != ev.dataset_version_id:

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ...db.models import Evaluation, EvaluationEvaluatee, Log
 from ...workers.queue import enqueue
-from ..common import now
+from ..common import now, unprocessable
 from ..context import Context
 from ..judgments import ready
 from ..tenancy import find_owned
@@ -28,6 +28,7 @@ from .lookup import (
     get_evaluation,
     is_prompt_version,
     lock_evaluation,
+    new_run_id,
     runs_on_server,
 )
 
@@ -48,6 +49,7 @@ def on_log_created(ctx: Context, log: Log) -> None:
         return
     ev = get_evaluation(ctx, log.evaluation_id)
     lock_evaluation(ctx, ev)
+    _check_run(ctx, ev, log)
     stmt = select(EvaluationEvaluatee.id).where(
         EvaluationEvaluatee.evaluation_id == ev.id, EvaluationEvaluatee.version_id == log.version_id
     )
@@ -55,13 +57,16 @@ def on_log_created(ctx: Context, log: Log) -> None:
         EvaluationEvaluatee.batch_id.is_(None) if log.batch_id is None else EvaluationEvaluatee.batch_id == log.batch_id
     )
     if ctx.session.execute(stmt).first() is None:
+        ts = now()
         row = EvaluationEvaluatee(
             evaluation_id=ev.id,
             version_id=log.version_id,
             batch_id=log.batch_id,
             orchestrated=False,
             pinned=False,
-            added_at=now(),
+            added_at=ts,
+            created_at=ts,
+            run_id=new_run_id(),
             dataset_version_id=batch_dataset_version(ctx, ev),
         )
         try:
@@ -74,6 +79,36 @@ def on_log_created(ctx: Context, log: Log) -> None:
         ev.status = "running"
         ev.updated_at = now()
     _judge_later(ctx, ev, log)
+
+
+def _check_run(ctx: Context, ev: Evaluation, log: Log) -> None:
+    """A Log of a batch that a Run created with ``create_run`` owns (its ``batch_id`` is the Run's id)
+    must be of the Run's version; a Run created without a version takes the version of its first
+    Log, which must be a version of the Evaluation's File."""
+    if log.batch_id is None:
+        return
+    run = ctx.session.execute(
+        select(EvaluationEvaluatee).where(
+            EvaluationEvaluatee.evaluation_id == ev.id,
+            EvaluationEvaluatee.run_id == log.batch_id,
+            EvaluationEvaluatee.batch_id == log.batch_id,
+        )
+    ).scalar_one_or_none()
+    if run is None:
+        return
+    if run.version_id is None:
+        if log.file_id != ev.file_id:
+            raise unprocessable(
+                f"Run {run.run_id!r} evaluates the File {ev.file_id!r}; this Log is of the File {log.file_id!r}",
+                ["body", "run_id"],
+            )
+        run.version_id = log.version_id
+        ctx.session.flush()
+    elif run.version_id != log.version_id:
+        raise unprocessable(
+            f"Run {run.run_id!r} evaluates version {run.version_id!r}; this Log is of version {log.version_id!r}",
+            ["body", "run_id"],
+        )
 
 
 RECHECK_SECONDS = 1

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import math
 import statistics
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
-from ...db.models import File, Log, Version
+from ...db.models import Datapoint, EvaluationEvaluatee, File, Log, Version
 from .. import logs
-from ..common import page_body, unprocessable
+from ..common import not_found, page_body, unprocessable
 from ..context import Context
 from ..datapoints import serialize_datapoint
 from .lookup import get_evaluation
@@ -104,6 +104,7 @@ def stats(ctx: Context, evaluation_id: str, state: Optional[EvaluationState] = N
     if state is None or state.ev.id != ev.id:
         state = load_state(ctx, ev)
     version_stats = []
+    run_stats = []
     total_logs = sum(len(v) for v in state.logs.values())
     total_judgments = 0
     for ee in state.evaluatees:
@@ -115,14 +116,25 @@ def stats(ctx: Context, evaluation_id: str, state: Optional[EvaluationState] = N
             total_judgments += sum(1 for j in found if j is not None)
             return_type = state.specs[vid].get("return_type") or "boolean"
             per_evaluator.append(_evaluator_stats(return_type, vid, found))
-        version_stats.append(
+        run_stats.append(
             {
+                "run_id": ee.run_id,
                 "version_id": ee.version_id,
                 "batch_id": ee.batch_id,
                 "num_logs": len(batch_logs),
-                "evaluator_version_stats": per_evaluator,
+                "evaluator_stats": per_evaluator,
+                "status": state.run_status(ee),
             }
         )
+        if ee.version_id is not None:  # a Run without a version yet is no 0.8.6 column
+            version_stats.append(
+                {
+                    "version_id": ee.version_id,
+                    "batch_id": ee.batch_id,
+                    "num_logs": len(batch_logs),
+                    "evaluator_version_stats": per_evaluator,
+                }
+            )
     logged, expected, judged, needed = state.counts()
     status = state.status()
     progress = f"{logged}/{expected} datapoints logged, {judged}/{needed} judgments"
@@ -133,6 +145,7 @@ def stats(ctx: Context, evaluation_id: str, state: Optional[EvaluationState] = N
         if waiting:
             progress += "; waiting for: " + "; ".join(waiting)
     return {
+        "run_stats": run_stats[::-1],  # the runs era lists the latest Run first
         "overall_stats": {
             "num_datapoints": len(state.datapoints),
             "total_logs": total_logs,
@@ -140,28 +153,29 @@ def stats(ctx: Context, evaluation_id: str, state: Optional[EvaluationState] = N
         },
         "version_stats": version_stats,
         "progress": progress,
-        "report": _report(ctx, state, version_stats),
+        "report": _report(ctx, state, run_stats),
         "status": status,
     }
 
 
-def _report(ctx: Context, state: EvaluationState, version_stats: List[Dict[str, Any]]) -> str:
+def _report(ctx: Context, state: EvaluationState, run_stats: List[Dict[str, Any]]) -> str:
     title = f"Evaluation {state.ev.name or state.ev.id}"
-    if not version_stats:
+    if not run_stats:
         return f"{title}: no Logs yet"
     names = []
     for e in state.evaluators:
         v = ctx.session.get(Version, e.evaluator_version_id)
         f = ctx.session.get(File, v.file_id) if v is not None else None
         names.append(f.path if f is not None else e.evaluator_version_id)
-    rows = [["batch", "version", "logs", *names]]
-    for entry in version_stats:
+    rows = [["run", "batch", "version", "logs", *names]]
+    for entry in run_stats:
         rows.append(
             [
+                entry.get("run_id") or "-",
                 entry["batch_id"] or "-",
-                entry["version_id"],
+                entry["version_id"] or "-",
                 str(entry["num_logs"]),
-                *[_score(s) for s in entry["evaluator_version_stats"]],
+                *[_score(s) for s in entry["evaluator_stats"]],
             ]
         )
     return f"{title}\n{_table(rows)}"
@@ -171,8 +185,18 @@ def _report(ctx: Context, state: EvaluationState, version_stats: List[Dict[str, 
 
 
 def get_logs(
-    ctx: Context, evaluation_id: str, page: Optional[int] = None, size: Optional[int] = None
+    ctx: Context,
+    evaluation_id: str,
+    page: Optional[int] = None,
+    size: Optional[int] = None,
+    run_ids: Optional[List[str]] = None,
 ) -> Dict[str, Any]:
+    """One page of an Evaluation's Logs.
+
+    Without ``run_ids``, an Evaluation that has a Dataset answers as 0.8.6 did: one record per
+    (datapoint, evaluated version), the Log null where there is none yet; one without a Dataset
+    lists the Logs of its Runs. With ``run_ids``, only the Logs of those Runs, Run by Run.
+    """
     ev = get_evaluation(ctx, evaluation_id)
     page = page or 1
     size = 10 if size is None else size
@@ -181,21 +205,33 @@ def get_logs(
     if size < 0:
         raise unprocessable("size must be >= 0", ["query", "size"])
     state = load_state(ctx, ev)
-    cells = [(dp, ee) for dp in state.datapoints for ee in state.evaluatees]
+    cells: List[Tuple[EvaluationEvaluatee, Optional[Datapoint], Optional[Log]]]
+    if run_ids or ev.dataset_version_id is None:
+        wanted = set(run_ids or [])
+        unknown = sorted(wanted - {ee.run_id for ee in state.evaluatees})
+        if unknown:
+            raise not_found(f"Run {unknown[0]!r} of Evaluation {ev.id!r}")
+        chosen_runs = [ee for ee in state.evaluatees if not wanted or ee.run_id in wanted]
+        datapoints = {dp.id: dp for ee in chosen_runs for dp in state.batch_datapoints[ee.id]}
+        cells = [
+            (ee, datapoints.get(log.source_datapoint_id or ""), log) for ee in chosen_runs for log in state.logs[ee.id]
+        ]
+    else:
+        cells = [(ee, dp, state.current[ee.id].get(dp.id)) for dp in state.datapoints for ee in state.evaluatees]
     total = len(cells)
     offset = (page - 1) * size
     chosen = cells[offset : offset + size] if offset < total else []
     records = []
-    version_bodies: Dict[str, Any] = {}
-    for dp, ee in chosen:
+    version_bodies: Dict[Optional[str], Any] = {}
+    for ee, dp, log in chosen:
         if ee.version_id not in version_bodies:
             version_bodies[ee.version_id] = version_body(ctx, ee.version_id)
-        log = state.current[ee.id].get(dp.id)
         log_body = logs.serialize(ctx, log) if log is not None else None
         records.append(
             {
+                "run_id": ee.run_id,
                 "evaluated_version": version_bodies[ee.version_id],
-                "datapoint": serialize_datapoint(dp),
+                "datapoint": serialize_datapoint(dp) if dp is not None else None,
                 "log": log_body,
                 "evaluator_logs": (log_body or {}).get("evaluator_logs") or [],
             }

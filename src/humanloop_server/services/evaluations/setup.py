@@ -20,9 +20,11 @@ from .lookup import (
     batch_dataset_version,
     check_name,
     evaluatees_of,
+    evaluator_ref,
     evaluators_of,
     file_by_ref,
     get_evaluation,
+    new_run_id,
     resolve_version,
 )
 from .membership import schedule
@@ -40,7 +42,7 @@ def _set_evaluators(ctx: Context, ev: Evaluation, refs: List[Dict[str, Any]]) ->
     existing = {e.evaluator_version_id: e for e in evaluators_of(ctx, ev)}
     wanted: Dict[str, bool] = {}
     for i, ref in enumerate(refs):
-        _, v = resolve_version(ctx, ref, ["evaluator"], ["body", "evaluators", i])
+        _, v = resolve_version(ctx, evaluator_ref(ref), ["evaluator"], ["body", "evaluators", i])
         wanted[v.id] = ref.get("orchestrated") is not False
     for vid, row in existing.items():
         if vid not in wanted:
@@ -84,6 +86,8 @@ def _set_evaluatees(ctx: Context, ev: Evaluation, refs: List[Dict[str, Any]]) ->
                     orchestrated=orchestrated,
                     pinned=False,
                     added_at=ts,
+                    created_at=ts,
+                    run_id=new_run_id(),
                     dataset_version_id=batch_dataset_version(ctx, ev),
                 )
             )
@@ -106,11 +110,12 @@ def create(ctx: Context, data: Dict[str, Any]) -> Dict[str, Any]:
         created_at=ts,
         updated_at=ts,
     )
-    _set_dataset(ctx, ev, data.get("dataset") or {})
+    if data.get("dataset") is not None:  # the 0.8.6 body; a runs-era Evaluation has no Dataset of its own
+        _set_dataset(ctx, ev, data["dataset"])
     # resolve everything before inserting, so a bad reference leaves nothing behind
     evaluator_refs = list(data.get("evaluators") or [])
     for i, ref in enumerate(evaluator_refs):
-        resolve_version(ctx, ref, ["evaluator"], ["body", "evaluators", i])
+        resolve_version(ctx, evaluator_ref(ref), ["evaluator"], ["body", "evaluators", i])
     evaluatee_refs = list(data.get("evaluatees") or [])
     evaluatee_files = [
         resolve_version(ctx, ref, EVALUATED_TYPES, ["body", "evaluatees", i])[0] for i, ref in enumerate(evaluatee_refs)
@@ -212,13 +217,16 @@ def pin_evaluatee(ctx: Context, evaluation_id: str, data: Dict[str, Any]) -> Dic
     check_length(batch, EvaluationEvaluatee, "batch_id", ["body", "batch_id"])
     match = [r for r in rows if r.version_id == v.id and (batch is None or r.batch_id == batch)]
     if not match:
+        ts = now()
         row = EvaluationEvaluatee(
             evaluation_id=ev.id,
             version_id=v.id,
             batch_id=batch,
             orchestrated=data.get("orchestrated") is not False,
             pinned=True,
-            added_at=now(),
+            added_at=ts,
+            created_at=ts,
+            run_id=new_run_id(),
             dataset_version_id=batch_dataset_version(ctx, ev),
         )
         ctx.session.add(row)

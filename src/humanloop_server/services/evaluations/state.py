@@ -40,9 +40,16 @@ class EvaluationState:
     batch_evaluators: Dict[int, List[EvaluationEvaluator]]
 
     def batch_counts(self, ee: EvaluationEvaluatee) -> Tuple[int, int, int, int]:
-        """(datapoints logged, datapoints expected, judgments given, judgments expected) of one batch."""
-        datapoints = self.batch_datapoints[ee.id]
+        """(datapoints logged, datapoints expected, judgments given, judgments expected) of one batch.
+
+        A Run without a Dataset expects its own Logs (at least one) and their judgments.
+        """
         required = self.batch_evaluators[ee.id]
+        if ee.dataset_version_id is None and self.ev.dataset_version_id is None:
+            own = self.logs[ee.id]
+            judged = sum(1 for log in own for e in required if (log.id, e.evaluator_version_id) in self.judgments)
+            return len(own), max(len(own), 1), judged, len(own) * len(required)
+        datapoints = self.batch_datapoints[ee.id]
         logged = judged = 0
         for dp in datapoints:
             log = self.current[ee.id].get(dp.id)
@@ -91,6 +98,16 @@ class EvaluationState:
                 break
         return out[:limit]
 
+    def run_status(self, ee: EvaluationEvaluatee) -> str:
+        """Status of one Run: set by a client, or computed like the Evaluation's."""
+        if ee.run_status in CLIENT_STATUSES:
+            return str(ee.run_status)
+        if self.ev.status == "cancelled":
+            return "cancelled"
+        if self.batch_complete(ee):
+            return "completed"
+        return "running" if self.logs[ee.id] else "pending"
+
     def status(self) -> str:
         if self.ev.status in CLIENT_STATUSES:
             return self.ev.status
@@ -110,18 +127,26 @@ def load_state(ctx: Context, ev: Evaluation) -> EvaluationState:
         if (e.version_id, e.batch_id) not in seen:
             seen.add((e.version_id, e.batch_id))
             evaluatees.append(e)
+    # a Run added from another Evaluation keeps its Logs there
+    homes = sorted({ev.id, *(e.logs_evaluation_id for e in evaluatees if e.logs_evaluation_id)})
     all_logs = list(
         ctx.session.execute(
             select(Log)
-            .where(Log.org_id == ev.org_id, Log.evaluation_id == ev.id, Log.parent_id.is_(None))
+            .where(
+                Log.org_id == ev.org_id,
+                Log.evaluation_id == ev.id if len(homes) == 1 else Log.evaluation_id.in_(homes),
+                Log.parent_id.is_(None),
+            )
             .order_by(Log.received_at, Log.id)
         ).scalars()
     )
-    by_key: Dict[Tuple[str, Optional[str]], int] = {(e.version_id, e.batch_id): e.id for e in evaluatees}
+    by_key: Dict[Tuple[Optional[str], Optional[str], Optional[str]], int] = {
+        (e.logs_evaluation_id or ev.id, e.version_id, e.batch_id): e.id for e in evaluatees
+    }
     logs: Dict[int, List[Log]] = {e.id: [] for e in evaluatees}
     current: Dict[int, Dict[str, Log]] = {e.id: {} for e in evaluatees}
     for log in all_logs:
-        eid = by_key.get((log.version_id, log.batch_id))
+        eid = by_key.get((log.evaluation_id, log.version_id, log.batch_id))
         if eid is None:
             continue
         logs[eid].append(log)
@@ -158,7 +183,9 @@ def load_state(ctx: Context, ev: Evaluation) -> EvaluationState:
                     judgments[key] = j
     by_version: Dict[str, List[Datapoint]] = {}
 
-    def datapoints_of(version_id: str) -> List[Datapoint]:
+    def datapoints_of(version_id: Optional[str]) -> List[Datapoint]:
+        if version_id is None:
+            return []
         if version_id not in by_version:
             by_version[version_id] = dataset_datapoints(ctx, version_id)
         return by_version[version_id]
@@ -183,8 +210,8 @@ def load_state(ctx: Context, ev: Evaluation) -> EvaluationState:
 # ---------------------------------------------------------------- serialisation
 
 
-def version_body(ctx: Context, version_id: str) -> Optional[Dict[str, Any]]:
-    v = ctx.session.get(Version, version_id)
+def version_body(ctx: Context, version_id: Optional[str]) -> Optional[Dict[str, Any]]:
+    v = ctx.session.get(Version, version_id) if version_id else None
     f = ctx.session.get(File, v.file_id) if v is not None else None
     if v is None or f is None:
         return None
@@ -193,11 +220,10 @@ def version_body(ctx: Context, version_id: str) -> Optional[Dict[str, Any]]:
 
 def serialize(ctx: Context, ev: Evaluation, state: Optional[EvaluationState] = None) -> Dict[str, Any]:
     state = state or load_state(ctx, ev)
-    ds_file = ctx.session.get(File, ev.dataset_file_id)
-    ds_version = ctx.session.get(Version, ev.dataset_version_id)
     return {
         "id": ev.id,
-        "dataset": files.serialize(ctx, ds_file, ds_version) if ds_file and ds_version else None,
+        "runs_count": len(state.evaluatees),
+        "dataset": dataset_body(ctx, ev.dataset_version_id),
         "evaluatees": [
             {
                 "version": version_body(ctx, e.version_id),
@@ -207,6 +233,7 @@ def serialize(ctx: Context, ev: Evaluation, state: Optional[EvaluationState] = N
                 "added_at": iso(e.added_at),
             }
             for e in state.evaluatees
+            if e.version_id is not None  # a Run that has no version yet is not a 0.8.6 evaluatee
         ],
         "evaluators": [
             {
@@ -223,4 +250,25 @@ def serialize(ctx: Context, ev: Evaluation, state: Optional[EvaluationState] = N
         "created_by": None,
         "updated_at": iso(ev.updated_at),
         "url": None,
+    }
+
+
+def dataset_body(ctx: Context, dataset_version_id: Optional[str]) -> Optional[Dict[str, Any]]:
+    v = ctx.session.get(Version, dataset_version_id) if dataset_version_id else None
+    f = ctx.session.get(File, v.file_id) if v is not None else None
+    return files.serialize(ctx, f, v) if v is not None and f is not None else None
+
+
+def serialize_run(ctx: Context, state: EvaluationState, ee: EvaluationEvaluatee) -> Dict[str, Any]:
+    """A Run (one evaluatee row) in the runs-era wire form."""
+    return {
+        "id": ee.run_id,
+        "dataset": dataset_body(ctx, ee.dataset_version_id or state.ev.dataset_version_id),
+        "version": version_body(ctx, ee.version_id),
+        "orchestrated": bool(ee.orchestrated),
+        "added_at": iso(ee.added_at),
+        "created_at": iso(ee.created_at or ee.added_at),
+        "created_by": None,
+        "status": state.run_status(ee),
+        "control": bool(ee.pinned),
     }
