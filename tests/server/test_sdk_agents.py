@@ -206,7 +206,7 @@ def test_serialize_round_trip(hl: Driver, uid: str) -> None:
         isinstance(text, str) and text.startswith("---\n") and "<system>\nBe brief about {{topic}}.\n</system>" in text
     )
     kernel = hl.agents.deserialize(agent=text)
-    again = hl.agents.upsert(path=agent.path, **kernel.dict(exclude_none=True))
+    again = hl.agents.upsert(path=agent.path, **kernel.model_dump(exclude_none=True))
     assert again.version_id == agent.version_id
     prompt = hl.prompts.upsert(path=f"{uid}/agents/p", model="gpt-4o", template="Hello {{name}}\n<user>\nnot a tag")
     ptext = hl.prompts.serialize(id=prompt.id)

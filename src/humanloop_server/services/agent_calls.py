@@ -24,11 +24,13 @@ own (or the request's, when held for an Idempotency-Key).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 from typing import Any, AsyncGenerator, Callable, Dict, Iterator, List, Optional, Tuple, Union
 
 import anyio
+from sqlalchemy import func, select
 
 from .. import ids
 from ..db.models import Log
@@ -343,7 +345,7 @@ def _drive(
     ctx: Context, loop: Loop, data: Dict[str, Any], previous: Optional[Dict[str, Any]]
 ) -> Union[Dict[str, Any], CallStream]:
     if data.get("stream"):
-        return CallStream(events=_async_events(loop.run()))
+        return CallStream(events=_async_events(loop.run(), loop.log_id))
     for _ in loop.run():
         pass
     return _response(ctx, loop.log_id, data, previous)
@@ -359,33 +361,40 @@ def _next(it: Iterator[Event]) -> Any:
         return _DONE
 
 
-async def _async_events(it: Iterator[Event]) -> AsyncGenerator[Dict[str, Any], None]:
-    while True:
-        try:
-            item = await anyio.to_thread.run_sync(_next, it)
-        except ServiceError as exc:  # already told as an event; end the stream with it
-            yield {"log_id": "", "message": str(exc.detail), "payload": None, "type": "error", "created_at": iso(now())}
-            return
-        if item is _DONE:
-            return
-        yield item
+async def _async_events(it: Iterator[Event], log_id: str) -> AsyncGenerator[Dict[str, Any], None]:
+    """The loop's events, each step run in a worker thread (the loop blocks on providers and the database).
+
+    A client that goes away ends the loop where it is: what was stored stays, and the Agent Log stays
+    ``incomplete`` (``update_log`` can complete it)."""
+    try:
+        while True:
+            try:
+                item = await anyio.to_thread.run_sync(_next, it)
+            except ServiceError as exc:  # told as an event already; the stream ends with an error event
+                yield _event(log_id, "error", str(exc.detail))
+                return
+            if item is _DONE:
+                return
+            yield item
+    finally:
+        close = getattr(it, "close", None)
+        if close is not None:
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(close)
 
 
 def _writer(ctx: Context, streamed: bool) -> Callable[[], Any]:
-    if streamed:
+    """How the loop opens a write: ``ctx.write`` (its own transaction, or the request's held one), or,
+    for a stream (whose answer is never held for a key), always a transaction of its own."""
+    if not streamed:
+        return ctx.write
 
-        def own() -> Any:
-            import contextlib
+    @contextlib.contextmanager
+    def own() -> Iterator[Context]:
+        with ctx.rt.db.write() as session:
+            yield ctx.with_session(session)
 
-            @contextlib.contextmanager
-            def block() -> Iterator[Context]:
-                with ctx.rt.db.write() as session:
-                    yield ctx.with_session(session)
-
-            return block()
-
-        return own
-    return ctx.write
+    return own
 
 
 def call_agent(
@@ -509,13 +518,12 @@ def continue_call(ctx: Context, body: Dict[str, Any]) -> Union[Dict[str, Any], C
             yield first
             yield from loop.run()
 
-        return CallStream(events=_async_events(chained()))
+        return CallStream(events=_async_events(chained(), log.id))
     return _drive(ctx, loop, data, previous)
 
 
 def _turns(ctx: Context, log_id: str) -> int:
-    from sqlalchemy import func, select
-
+    """Model turns an Agent Log has had so far (its child Agent Logs)."""
     return int(
         ctx.session.execute(
             select(func.count(Log.id)).where(
