@@ -122,6 +122,7 @@ def test_runs_lifecycle(hl: Driver, server: Server, uid: str) -> None:
         hl.evaluations.update_evaluation_run(id=ev.id, run_id=run2.id, status="running")
     assert status_of(err) == 422
     assert hl.evaluations.update_evaluation_run(id=ev.id, run_id=run2.id, status="cancelled").status == "cancelled"
+    assert hl.evaluations.get_stats(id=ev.id).status == "completed"  # run 1 complete, run 2 cancelled
     runs = {r.id: r for r in hl.evaluations.list_runs_for_evaluation(id=ev.id).runs}
     assert (runs[run.id].control, runs[run2.id].control, runs[run2.id].status) == (True, False, "cancelled")
 

@@ -72,7 +72,11 @@ class EvaluationState:
         return logged == expected and judged == needed
 
     def complete(self) -> bool:
-        return bool(self.evaluatees) and all(self.batch_complete(ee) for ee in self.evaluatees)
+        """Every Run is complete, or was declared completed or cancelled by a client (a cancelled Run
+        of a later SDK must not keep a 0.8.6 client waiting on the Evaluation for ever)."""
+        return bool(self.evaluatees) and all(
+            self.batch_complete(ee) or ee.run_status in CLIENT_STATUSES for ee in self.evaluatees
+        )
 
     def missing(self, limit: int = 3) -> List[str]:
         """What keeps the Evaluation from being complete, in words (at most ``limit`` items)."""
