@@ -23,12 +23,14 @@ if TYPE_CHECKING:
     )
     from .prompts.requests.prompt_log_request_tool_choice import PromptLogRequestToolChoiceParams
     from .prompts.requests.prompt_log_update_request_tool_choice import PromptLogUpdateRequestToolChoiceParams
+    from .prompts.requests.prompt_request_reasoning_effort import PromptRequestReasoningEffortParams
     from .prompts.requests.prompt_request_stop import PromptRequestStopParams
     from .prompts.requests.prompt_request_template import PromptRequestTemplateParams
     from .prompts.requests.prompts_call_request_tool_choice import PromptsCallRequestToolChoiceParams
     from .prompts.requests.prompts_call_stream_request_tool_choice import PromptsCallStreamRequestToolChoiceParams
     from .prompts.types.prompt_log_request_tool_choice import PromptLogRequestToolChoice
     from .prompts.types.prompt_log_update_request_tool_choice import PromptLogUpdateRequestToolChoice
+    from .prompts.types.prompt_request_reasoning_effort import PromptRequestReasoningEffort
     from .prompts.types.prompt_request_stop import PromptRequestStop
     from .prompts.types.prompt_request_template import PromptRequestTemplate
     from .prompts.types.prompts_call_request_tool_choice import PromptsCallRequestToolChoice
@@ -127,11 +129,13 @@ if TYPE_CHECKING:
     from .requests.prompt_call_response_tool_choice import PromptCallResponseToolChoiceParams
     from .requests.prompt_call_stream_response import PromptCallStreamResponseParams
     from .requests.prompt_kernel_request import PromptKernelRequestParams
+    from .requests.prompt_kernel_request_reasoning_effort import PromptKernelRequestReasoningEffortParams
     from .requests.prompt_kernel_request_stop import PromptKernelRequestStopParams
     from .requests.prompt_kernel_request_template import PromptKernelRequestTemplateParams
     from .requests.prompt_log_response import PromptLogResponseParams
     from .requests.prompt_log_response_tool_choice import PromptLogResponseToolChoiceParams
     from .requests.prompt_response import PromptResponseParams
+    from .requests.prompt_response_reasoning_effort import PromptResponseReasoningEffortParams
     from .requests.prompt_response_stop import PromptResponseStopParams
     from .requests.prompt_response_template import PromptResponseTemplateParams
     from .requests.provider_api_keys import ProviderApiKeysParams
@@ -145,6 +149,7 @@ if TYPE_CHECKING:
     from .requests.tool_kernel_request import ToolKernelRequestParams
     from .requests.tool_log_response import ToolLogResponseParams
     from .requests.tool_response import ToolResponseParams
+    from .requests.update_version_request import UpdateVersionRequestParams
     from .requests.validation_error import ValidationErrorParams
     from .requests.validation_error_loc_item import ValidationErrorLocItemParams
     from .requests.version_deployment_response import VersionDeploymentResponseParams
@@ -238,6 +243,7 @@ if TYPE_CHECKING:
     from .types.list_tools import ListTools
     from .types.llm_evaluator_request import LlmEvaluatorRequest
     from .types.log_response import LogResponse
+    from .types.log_status import LogStatus
     from .types.model_endpoints import ModelEndpoints
     from .types.model_providers import ModelProviders
     from .types.monitoring_evaluator_environment_request import MonitoringEvaluatorEnvironmentRequest
@@ -246,6 +252,7 @@ if TYPE_CHECKING:
     from .types.monitoring_evaluator_version_request import MonitoringEvaluatorVersionRequest
     from .types.numeric_evaluator_stats_response import NumericEvaluatorStatsResponse
     from .types.observability_status import ObservabilityStatus
+    from .types.open_ai_reasoning_effort import OpenAiReasoningEffort
     from .types.overall_stats import OverallStats
     from .types.paginated_data_evaluation_report_log_response import PaginatedDataEvaluationReportLogResponse
     from .types.paginated_data_evaluator_response import PaginatedDataEvaluatorResponse
@@ -271,11 +278,13 @@ if TYPE_CHECKING:
     from .types.prompt_call_response_tool_choice import PromptCallResponseToolChoice
     from .types.prompt_call_stream_response import PromptCallStreamResponse
     from .types.prompt_kernel_request import PromptKernelRequest
+    from .types.prompt_kernel_request_reasoning_effort import PromptKernelRequestReasoningEffort
     from .types.prompt_kernel_request_stop import PromptKernelRequestStop
     from .types.prompt_kernel_request_template import PromptKernelRequestTemplate
     from .types.prompt_log_response import PromptLogResponse
     from .types.prompt_log_response_tool_choice import PromptLogResponseToolChoice
     from .types.prompt_response import PromptResponse
+    from .types.prompt_response_reasoning_effort import PromptResponseReasoningEffort
     from .types.prompt_response_stop import PromptResponseStop
     from .types.prompt_response_template import PromptResponseTemplate
     from .types.provider_api_keys import ProviderApiKeys
@@ -283,6 +292,7 @@ if TYPE_CHECKING:
     from .types.response_format_type import ResponseFormatType
     from .types.select_evaluator_stats_response import SelectEvaluatorStatsResponse
     from .types.sort_order import SortOrder
+    from .types.template_language import TemplateLanguage
     from .types.text_chat_content import TextChatContent
     from .types.text_evaluator_stats_response import TextEvaluatorStatsResponse
     from .types.time_unit import TimeUnit
@@ -295,6 +305,7 @@ if TYPE_CHECKING:
     from .types.trace_status import TraceStatus
     from .types.update_dateset_action import UpdateDatesetAction
     from .types.update_evaluation_status_request import UpdateEvaluationStatusRequest
+    from .types.update_version_request import UpdateVersionRequest
     from .types.user_response import UserResponse
     from .types.valence import Valence
     from .types.validation_error import ValidationError
@@ -456,6 +467,7 @@ _LAZY = {
     "LlmEvaluatorRequestParams": ".requests.llm_evaluator_request",
     "LogResponse": ".types.log_response",
     "LogResponseParams": ".requests.log_response",
+    "LogStatus": ".types.log_status",
     "ModelEndpoints": ".types.model_endpoints",
     "ModelProviders": ".types.model_providers",
     "MonitoringEvaluatorEnvironmentRequest": ".types.monitoring_evaluator_environment_request",
@@ -468,6 +480,7 @@ _LAZY = {
     "NumericEvaluatorStatsResponse": ".types.numeric_evaluator_stats_response",
     "NumericEvaluatorStatsResponseParams": ".requests.numeric_evaluator_stats_response",
     "ObservabilityStatus": ".types.observability_status",
+    "OpenAiReasoningEffort": ".types.open_ai_reasoning_effort",
     "OverallStats": ".types.overall_stats",
     "OverallStatsParams": ".requests.overall_stats",
     "PaginatedDataEvaluationReportLogResponse": ".types.paginated_data_evaluation_report_log_response",
@@ -506,6 +519,8 @@ _LAZY = {
     "PromptCallStreamResponseParams": ".requests.prompt_call_stream_response",
     "PromptKernelRequest": ".types.prompt_kernel_request",
     "PromptKernelRequestParams": ".requests.prompt_kernel_request",
+    "PromptKernelRequestReasoningEffort": ".types.prompt_kernel_request_reasoning_effort",
+    "PromptKernelRequestReasoningEffortParams": ".requests.prompt_kernel_request_reasoning_effort",
     "PromptKernelRequestStop": ".types.prompt_kernel_request_stop",
     "PromptKernelRequestStopParams": ".requests.prompt_kernel_request_stop",
     "PromptKernelRequestTemplate": ".types.prompt_kernel_request_template",
@@ -518,12 +533,16 @@ _LAZY = {
     "PromptLogResponseToolChoiceParams": ".requests.prompt_log_response_tool_choice",
     "PromptLogUpdateRequestToolChoice": ".prompts.types.prompt_log_update_request_tool_choice",
     "PromptLogUpdateRequestToolChoiceParams": ".prompts.requests.prompt_log_update_request_tool_choice",
+    "PromptRequestReasoningEffort": ".prompts.types.prompt_request_reasoning_effort",
+    "PromptRequestReasoningEffortParams": ".prompts.requests.prompt_request_reasoning_effort",
     "PromptRequestStop": ".prompts.types.prompt_request_stop",
     "PromptRequestStopParams": ".prompts.requests.prompt_request_stop",
     "PromptRequestTemplate": ".prompts.types.prompt_request_template",
     "PromptRequestTemplateParams": ".prompts.requests.prompt_request_template",
     "PromptResponse": ".types.prompt_response",
     "PromptResponseParams": ".requests.prompt_response",
+    "PromptResponseReasoningEffort": ".types.prompt_response_reasoning_effort",
+    "PromptResponseReasoningEffortParams": ".requests.prompt_response_reasoning_effort",
     "PromptResponseStop": ".types.prompt_response_stop",
     "PromptResponseStopParams": ".requests.prompt_response_stop",
     "PromptResponseTemplate": ".types.prompt_response_template",
@@ -542,6 +561,7 @@ _LAZY = {
     "SortOrder": ".types.sort_order",
     "SrcExternalAppModelsV5EvaluatorsEvaluatorRequestSpec": ".evaluators.types.src_external_app_models_v_5_evaluators_evaluator_request_spec",
     "SrcExternalAppModelsV5EvaluatorsEvaluatorRequestSpecParams": ".evaluators.requests.src_external_app_models_v_5_evaluators_evaluator_request_spec",
+    "TemplateLanguage": ".types.template_language",
     "TextChatContent": ".types.text_chat_content",
     "TextChatContentParams": ".requests.text_chat_content",
     "TextEvaluatorStatsResponse": ".types.text_evaluator_stats_response",
@@ -563,6 +583,8 @@ _LAZY = {
     "UnprocessableEntityError": ".errors.unprocessable_entity_error",
     "UpdateDatesetAction": ".types.update_dateset_action",
     "UpdateEvaluationStatusRequest": ".types.update_evaluation_status_request",
+    "UpdateVersionRequest": ".types.update_version_request",
+    "UpdateVersionRequestParams": ".requests.update_version_request",
     "UserResponse": ".types.user_response",
     "Valence": ".types.valence",
     "ValidationError": ".types.validation_error",
@@ -758,6 +780,7 @@ __all__ = [
     "LlmEvaluatorRequestParams",
     "LogResponse",
     "LogResponseParams",
+    "LogStatus",
     "ModelEndpoints",
     "ModelProviders",
     "MonitoringEvaluatorEnvironmentRequest",
@@ -770,6 +793,7 @@ __all__ = [
     "NumericEvaluatorStatsResponse",
     "NumericEvaluatorStatsResponseParams",
     "ObservabilityStatus",
+    "OpenAiReasoningEffort",
     "OverallStats",
     "OverallStatsParams",
     "PaginatedDataEvaluationReportLogResponse",
@@ -808,6 +832,8 @@ __all__ = [
     "PromptCallStreamResponseParams",
     "PromptKernelRequest",
     "PromptKernelRequestParams",
+    "PromptKernelRequestReasoningEffort",
+    "PromptKernelRequestReasoningEffortParams",
     "PromptKernelRequestStop",
     "PromptKernelRequestStopParams",
     "PromptKernelRequestTemplate",
@@ -820,12 +846,16 @@ __all__ = [
     "PromptLogResponseToolChoiceParams",
     "PromptLogUpdateRequestToolChoice",
     "PromptLogUpdateRequestToolChoiceParams",
+    "PromptRequestReasoningEffort",
+    "PromptRequestReasoningEffortParams",
     "PromptRequestStop",
     "PromptRequestStopParams",
     "PromptRequestTemplate",
     "PromptRequestTemplateParams",
     "PromptResponse",
     "PromptResponseParams",
+    "PromptResponseReasoningEffort",
+    "PromptResponseReasoningEffortParams",
     "PromptResponseStop",
     "PromptResponseStopParams",
     "PromptResponseTemplate",
@@ -844,6 +874,7 @@ __all__ = [
     "SortOrder",
     "SrcExternalAppModelsV5EvaluatorsEvaluatorRequestSpec",
     "SrcExternalAppModelsV5EvaluatorsEvaluatorRequestSpecParams",
+    "TemplateLanguage",
     "TextChatContent",
     "TextChatContentParams",
     "TextEvaluatorStatsResponse",
@@ -865,6 +896,8 @@ __all__ = [
     "UnprocessableEntityError",
     "UpdateDatesetAction",
     "UpdateEvaluationStatusRequest",
+    "UpdateVersionRequest",
+    "UpdateVersionRequestParams",
     "UserResponse",
     "Valence",
     "ValidationError",

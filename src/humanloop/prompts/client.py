@@ -24,6 +24,7 @@ from ..types.create_prompt_log_response import CreatePromptLogResponse
 from ..types.file_environment_response import FileEnvironmentResponse
 from ..types.list_prompts import ListPrompts
 from ..types.log_response import LogResponse
+from ..types.log_status import LogStatus
 from ..types.model_endpoints import ModelEndpoints
 from ..types.model_providers import ModelProviders
 from ..types.paginated_data_prompt_response import PaginatedDataPromptResponse
@@ -32,9 +33,11 @@ from ..types.prompt_call_response import PromptCallResponse
 from ..types.prompt_call_stream_response import PromptCallStreamResponse
 from ..types.prompt_response import PromptResponse
 from ..types.sort_order import SortOrder
+from ..types.template_language import TemplateLanguage
 from ..types.version_status import VersionStatus
 from .requests.prompt_log_request_tool_choice import PromptLogRequestToolChoiceParams
 from .requests.prompt_log_update_request_tool_choice import PromptLogUpdateRequestToolChoiceParams
+from .requests.prompt_request_reasoning_effort import PromptRequestReasoningEffortParams
 from .requests.prompt_request_stop import PromptRequestStopParams
 from .requests.prompt_request_template import PromptRequestTemplateParams
 from .requests.prompts_call_request_tool_choice import PromptsCallRequestToolChoiceParams
@@ -132,6 +135,7 @@ class PromptsClient:
         model: str,
         attributes: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
         commit_message: typing.Optional[str] = OMIT,
+        description: typing.Optional[str] = OMIT,
         endpoint: typing.Optional[ModelEndpoints] = OMIT,
         frequency_penalty: typing.Optional[float] = OMIT,
         id: typing.Optional[str] = OMIT,
@@ -141,13 +145,19 @@ class PromptsClient:
         path: typing.Optional[str] = OMIT,
         presence_penalty: typing.Optional[float] = OMIT,
         provider: typing.Optional[ModelProviders] = OMIT,
+        readme: typing.Optional[str] = OMIT,
+        reasoning_effort: typing.Optional[PromptRequestReasoningEffortParams] = OMIT,
         response_format: typing.Optional[ResponseFormatParams] = OMIT,
         seed: typing.Optional[int] = OMIT,
         stop: typing.Optional[PromptRequestStopParams] = OMIT,
+        tags: typing.Optional[typing.Sequence[str]] = OMIT,
         temperature: typing.Optional[float] = OMIT,
         template: typing.Optional[PromptRequestTemplateParams] = OMIT,
+        template_language: typing.Optional[TemplateLanguage] = OMIT,
         tools: typing.Optional[typing.Sequence[ToolFunctionParams]] = OMIT,
         top_p: typing.Optional[float] = OMIT,
+        version_description: typing.Optional[str] = OMIT,
+        version_name: typing.Optional[str] = OMIT,
         request_options: typing.Optional[RequestOptions] = None,
     ) -> PromptResponse:
         """
@@ -163,6 +173,9 @@ class PromptsClient:
 
         commit_message : typing.Optional[str]
             Message that describes the version.
+
+        description : typing.Optional[str]
+            Description of the file.
 
         endpoint : typing.Optional[ModelEndpoints]
             Kind of provider endpoint.
@@ -191,6 +204,12 @@ class PromptsClient:
         provider : typing.Optional[ModelProviders]
             Model provider.
 
+        readme : typing.Optional[str]
+            Longer notes about the file.
+
+        reasoning_effort : typing.Optional[PromptRequestReasoningEffortParams]
+            Effort a reasoning model spends: an OpenAI level, or a token budget (Anthropic).
+
         response_format : typing.Optional[ResponseFormatParams]
             Output format the model must produce.
 
@@ -200,17 +219,29 @@ class PromptsClient:
         stop : typing.Optional[PromptRequestStopParams]
             Sequence or sequences that end generation.
 
+        tags : typing.Optional[typing.Sequence[str]]
+            Labels of the file.
+
         temperature : typing.Optional[float]
             Sampling temperature; higher gives more varied output.
 
         template : typing.Optional[PromptRequestTemplateParams]
             Template with `{{input}}` variables: a string, or a list of chat messages.
 
+        template_language : typing.Optional[TemplateLanguage]
+            Syntax of the template.
+
         tools : typing.Optional[typing.Sequence[ToolFunctionParams]]
             Functions the model may call.
 
         top_p : typing.Optional[float]
             Nucleus sampling: only the tokens within this probability mass are considered.
+
+        version_description : typing.Optional[str]
+            Description of the version.
+
+        version_name : typing.Optional[str]
+            Name of the version, unique within the file.
 
         request_options : typing.Optional[RequestOptions]
             Request-specific configuration.
@@ -235,6 +266,7 @@ class PromptsClient:
                     "model": model,
                     "attributes": attributes,
                     "commit_message": commit_message,
+                    "description": description,
                     "endpoint": endpoint,
                     "frequency_penalty": frequency_penalty,
                     "id": id,
@@ -244,13 +276,19 @@ class PromptsClient:
                     "path": path,
                     "presence_penalty": presence_penalty,
                     "provider": provider,
+                    "readme": readme,
+                    "reasoning_effort": reasoning_effort,
                     "response_format": response_format,
                     "seed": seed,
                     "stop": stop,
+                    "tags": tags,
                     "temperature": temperature,
                     "template": template,
+                    "template_language": template_language,
                     "tools": tools,
                     "top_p": top_p,
+                    "version_description": version_description,
+                    "version_name": version_name,
                 },
                 response_type=PromptResponse,
                 errors=_ERRORS_422,
@@ -268,6 +306,8 @@ class PromptsClient:
         prompts_call_request_environment: typing.Optional[str] = OMIT,
         id: typing.Optional[str] = OMIT,
         inputs: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
+        log_id: typing.Optional[str] = OMIT,
+        log_status: typing.Optional[LogStatus] = OMIT,
         logprobs: typing.Optional[int] = OMIT,
         messages: typing.Optional[typing.Sequence[ChatMessageParams]] = OMIT,
         metadata: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
@@ -311,6 +351,12 @@ class PromptsClient:
 
         inputs : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
             Values of the input variables.
+
+        log_id : typing.Optional[str]
+            ID for the new Log, chosen by the client (letters, digits, `_`, `-`, `.`; at most 128).
+
+        log_status : typing.Optional[LogStatus]
+            `incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log).
 
         logprobs : typing.Optional[int]
             Number of most likely tokens to return log probabilities for.
@@ -387,6 +433,8 @@ class PromptsClient:
                     "environment": prompts_call_request_environment,
                     "id": id,
                     "inputs": inputs,
+                    "log_id": log_id,
+                    "log_status": log_status,
                     "logprobs": logprobs,
                     "messages": messages,
                     "metadata": metadata,
@@ -420,6 +468,8 @@ class PromptsClient:
         prompts_call_stream_request_environment: typing.Optional[str] = OMIT,
         id: typing.Optional[str] = OMIT,
         inputs: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
+        log_id: typing.Optional[str] = OMIT,
+        log_status: typing.Optional[LogStatus] = OMIT,
         logprobs: typing.Optional[int] = OMIT,
         messages: typing.Optional[typing.Sequence[ChatMessageParams]] = OMIT,
         metadata: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
@@ -463,6 +513,12 @@ class PromptsClient:
 
         inputs : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
             Values of the input variables.
+
+        log_id : typing.Optional[str]
+            ID for the new Log, chosen by the client (letters, digits, `_`, `-`, `.`; at most 128).
+
+        log_status : typing.Optional[LogStatus]
+            `incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log).
 
         logprobs : typing.Optional[int]
             Number of most likely tokens to return log probabilities for.
@@ -539,6 +595,8 @@ class PromptsClient:
                 "environment": prompts_call_stream_request_environment,
                 "id": id,
                 "inputs": inputs,
+                "log_id": log_id,
+                "log_status": log_status,
                 "logprobs": logprobs,
                 "messages": messages,
                 "metadata": metadata,
@@ -575,6 +633,8 @@ class PromptsClient:
         finish_reason: typing.Optional[str] = OMIT,
         id: typing.Optional[str] = OMIT,
         inputs: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
+        log_id: typing.Optional[str] = OMIT,
+        log_status: typing.Optional[LogStatus] = OMIT,
         messages: typing.Optional[typing.Sequence[ChatMessageParams]] = OMIT,
         metadata: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
         output: typing.Optional[str] = OMIT,
@@ -588,6 +648,7 @@ class PromptsClient:
         provider_latency: typing.Optional[float] = OMIT,
         provider_request: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
         provider_response: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
+        reasoning_tokens: typing.Optional[int] = OMIT,
         save: typing.Optional[bool] = OMIT,
         source: typing.Optional[str] = OMIT,
         source_datapoint_id: typing.Optional[str] = OMIT,
@@ -636,6 +697,12 @@ class PromptsClient:
         inputs : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
             Values of the input variables.
 
+        log_id : typing.Optional[str]
+            ID for the new Log, chosen by the client (letters, digits, `_`, `-`, `.`; at most 128).
+
+        log_status : typing.Optional[LogStatus]
+            `incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log).
+
         messages : typing.Optional[typing.Sequence[ChatMessageParams]]
             Chat messages.
 
@@ -674,6 +741,9 @@ class PromptsClient:
 
         provider_response : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
             Raw response of the provider.
+
+        reasoning_tokens : typing.Optional[int]
+            Number of tokens the model spent reasoning.
 
         save : typing.Optional[bool]
             Whether to store the Log.
@@ -729,6 +799,8 @@ class PromptsClient:
                     "finish_reason": finish_reason,
                     "id": id,
                     "inputs": inputs,
+                    "log_id": log_id,
+                    "log_status": log_status,
                     "messages": messages,
                     "metadata": metadata,
                     "output": output,
@@ -742,6 +814,7 @@ class PromptsClient:
                     "provider_latency": provider_latency,
                     "provider_request": provider_request,
                     "provider_response": provider_response,
+                    "reasoning_tokens": reasoning_tokens,
                     "save": save,
                     "source": source,
                     "source_datapoint_id": source_datapoint_id,
@@ -1049,6 +1122,7 @@ class PromptsClient:
         error: typing.Optional[str] = OMIT,
         finish_reason: typing.Optional[str] = OMIT,
         inputs: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
+        log_status: typing.Optional[LogStatus] = OMIT,
         messages: typing.Optional[typing.Sequence[ChatMessageParams]] = OMIT,
         metadata: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
         output: typing.Optional[str] = OMIT,
@@ -1060,6 +1134,7 @@ class PromptsClient:
         provider_latency: typing.Optional[float] = OMIT,
         provider_request: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
         provider_response: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
+        reasoning_tokens: typing.Optional[int] = OMIT,
         source: typing.Optional[str] = OMIT,
         start_time: typing.Optional[dt.datetime] = OMIT,
         stdout: typing.Optional[str] = OMIT,
@@ -1091,6 +1166,9 @@ class PromptsClient:
 
         inputs : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
             Values of the input variables.
+
+        log_status : typing.Optional[LogStatus]
+            `incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log).
 
         messages : typing.Optional[typing.Sequence[ChatMessageParams]]
             Chat messages.
@@ -1124,6 +1202,9 @@ class PromptsClient:
 
         provider_response : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
             Raw response of the provider.
+
+        reasoning_tokens : typing.Optional[int]
+            Number of tokens the model spent reasoning.
 
         source : typing.Optional[str]
             Where the Log came from, for example `sdk`.
@@ -1162,6 +1243,7 @@ class PromptsClient:
                     "error": error,
                     "finish_reason": finish_reason,
                     "inputs": inputs,
+                    "log_status": log_status,
                     "messages": messages,
                     "metadata": metadata,
                     "output": output,
@@ -1173,6 +1255,7 @@ class PromptsClient:
                     "provider_latency": provider_latency,
                     "provider_request": provider_request,
                     "provider_response": provider_response,
+                    "reasoning_tokens": reasoning_tokens,
                     "source": source,
                     "start_time": start_time,
                     "stdout": stdout,
@@ -1227,6 +1310,90 @@ class PromptsClient:
                 f"prompts/{encode_path_param(id)}/versions",
                 params={"status": status, "evaluator_aggregates": evaluator_aggregates},
                 response_type=ListPrompts,
+                errors=_ERRORS_422,
+                request_options=request_options,
+            ),
+        )
+
+    def delete_prompt_version(
+        self, id: str, version_id: str, *, request_options: typing.Optional[RequestOptions] = None
+    ) -> None:
+        """
+        Deletes one version of a Prompt; a version deployed to an environment cannot be deleted (409). Its Logs are kept.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Prompt.
+
+        version_id : str
+            ID of the version.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Examples
+        --------
+        from humanloop import Humanloop
+
+        client = Humanloop(api_key="YOUR_API_KEY")
+        client.prompts.delete_prompt_version("id", "version_id")
+        """
+        self._client_wrapper.request(
+            "DELETE",
+            f"prompts/{encode_path_param(id)}/versions/{encode_path_param(version_id)}",
+            response_type=None,
+            errors=_ERRORS_422,
+            request_options=request_options,
+        )
+
+    def patch_prompt_version(
+        self,
+        id: str,
+        version_id: str,
+        *,
+        description: typing.Optional[str] = OMIT,
+        name: typing.Optional[str] = OMIT,
+        request_options: typing.Optional[RequestOptions] = None,
+    ) -> PromptResponse:
+        """
+        Sets the name (unique within the file, 409 otherwise) or the description of a version; either marks it committed.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Prompt.
+
+        version_id : str
+            ID of the version.
+
+        description : typing.Optional[str]
+            New description of the version.
+
+        name : typing.Optional[str]
+            New name of the version, unique within its file.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Returns
+        -------
+        PromptResponse
+
+        Examples
+        --------
+        from humanloop import Humanloop
+
+        client = Humanloop(api_key="YOUR_API_KEY")
+        client.prompts.patch_prompt_version("id", "version_id")
+        """
+        return typing.cast(
+            PromptResponse,
+            self._client_wrapper.request(
+                "PATCH",
+                f"prompts/{encode_path_param(id)}/versions/{encode_path_param(version_id)}",
+                json={"description": description, "name": name},
+                response_type=PromptResponse,
                 errors=_ERRORS_422,
                 request_options=request_options,
             ),
@@ -1366,6 +1533,7 @@ class AsyncPromptsClient:
         model: str,
         attributes: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
         commit_message: typing.Optional[str] = OMIT,
+        description: typing.Optional[str] = OMIT,
         endpoint: typing.Optional[ModelEndpoints] = OMIT,
         frequency_penalty: typing.Optional[float] = OMIT,
         id: typing.Optional[str] = OMIT,
@@ -1375,13 +1543,19 @@ class AsyncPromptsClient:
         path: typing.Optional[str] = OMIT,
         presence_penalty: typing.Optional[float] = OMIT,
         provider: typing.Optional[ModelProviders] = OMIT,
+        readme: typing.Optional[str] = OMIT,
+        reasoning_effort: typing.Optional[PromptRequestReasoningEffortParams] = OMIT,
         response_format: typing.Optional[ResponseFormatParams] = OMIT,
         seed: typing.Optional[int] = OMIT,
         stop: typing.Optional[PromptRequestStopParams] = OMIT,
+        tags: typing.Optional[typing.Sequence[str]] = OMIT,
         temperature: typing.Optional[float] = OMIT,
         template: typing.Optional[PromptRequestTemplateParams] = OMIT,
+        template_language: typing.Optional[TemplateLanguage] = OMIT,
         tools: typing.Optional[typing.Sequence[ToolFunctionParams]] = OMIT,
         top_p: typing.Optional[float] = OMIT,
+        version_description: typing.Optional[str] = OMIT,
+        version_name: typing.Optional[str] = OMIT,
         request_options: typing.Optional[RequestOptions] = None,
     ) -> PromptResponse:
         """
@@ -1397,6 +1571,9 @@ class AsyncPromptsClient:
 
         commit_message : typing.Optional[str]
             Message that describes the version.
+
+        description : typing.Optional[str]
+            Description of the file.
 
         endpoint : typing.Optional[ModelEndpoints]
             Kind of provider endpoint.
@@ -1425,6 +1602,12 @@ class AsyncPromptsClient:
         provider : typing.Optional[ModelProviders]
             Model provider.
 
+        readme : typing.Optional[str]
+            Longer notes about the file.
+
+        reasoning_effort : typing.Optional[PromptRequestReasoningEffortParams]
+            Effort a reasoning model spends: an OpenAI level, or a token budget (Anthropic).
+
         response_format : typing.Optional[ResponseFormatParams]
             Output format the model must produce.
 
@@ -1434,17 +1617,29 @@ class AsyncPromptsClient:
         stop : typing.Optional[PromptRequestStopParams]
             Sequence or sequences that end generation.
 
+        tags : typing.Optional[typing.Sequence[str]]
+            Labels of the file.
+
         temperature : typing.Optional[float]
             Sampling temperature; higher gives more varied output.
 
         template : typing.Optional[PromptRequestTemplateParams]
             Template with `{{input}}` variables: a string, or a list of chat messages.
 
+        template_language : typing.Optional[TemplateLanguage]
+            Syntax of the template.
+
         tools : typing.Optional[typing.Sequence[ToolFunctionParams]]
             Functions the model may call.
 
         top_p : typing.Optional[float]
             Nucleus sampling: only the tokens within this probability mass are considered.
+
+        version_description : typing.Optional[str]
+            Description of the version.
+
+        version_name : typing.Optional[str]
+            Name of the version, unique within the file.
 
         request_options : typing.Optional[RequestOptions]
             Request-specific configuration.
@@ -1477,6 +1672,7 @@ class AsyncPromptsClient:
                     "model": model,
                     "attributes": attributes,
                     "commit_message": commit_message,
+                    "description": description,
                     "endpoint": endpoint,
                     "frequency_penalty": frequency_penalty,
                     "id": id,
@@ -1486,13 +1682,19 @@ class AsyncPromptsClient:
                     "path": path,
                     "presence_penalty": presence_penalty,
                     "provider": provider,
+                    "readme": readme,
+                    "reasoning_effort": reasoning_effort,
                     "response_format": response_format,
                     "seed": seed,
                     "stop": stop,
+                    "tags": tags,
                     "temperature": temperature,
                     "template": template,
+                    "template_language": template_language,
                     "tools": tools,
                     "top_p": top_p,
+                    "version_description": version_description,
+                    "version_name": version_name,
                 },
                 response_type=PromptResponse,
                 errors=_ERRORS_422,
@@ -1510,6 +1712,8 @@ class AsyncPromptsClient:
         prompts_call_request_environment: typing.Optional[str] = OMIT,
         id: typing.Optional[str] = OMIT,
         inputs: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
+        log_id: typing.Optional[str] = OMIT,
+        log_status: typing.Optional[LogStatus] = OMIT,
         logprobs: typing.Optional[int] = OMIT,
         messages: typing.Optional[typing.Sequence[ChatMessageParams]] = OMIT,
         metadata: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
@@ -1553,6 +1757,12 @@ class AsyncPromptsClient:
 
         inputs : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
             Values of the input variables.
+
+        log_id : typing.Optional[str]
+            ID for the new Log, chosen by the client (letters, digits, `_`, `-`, `.`; at most 128).
+
+        log_status : typing.Optional[LogStatus]
+            `incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log).
 
         logprobs : typing.Optional[int]
             Number of most likely tokens to return log probabilities for.
@@ -1637,6 +1847,8 @@ class AsyncPromptsClient:
                     "environment": prompts_call_request_environment,
                     "id": id,
                     "inputs": inputs,
+                    "log_id": log_id,
+                    "log_status": log_status,
                     "logprobs": logprobs,
                     "messages": messages,
                     "metadata": metadata,
@@ -1670,6 +1882,8 @@ class AsyncPromptsClient:
         prompts_call_stream_request_environment: typing.Optional[str] = OMIT,
         id: typing.Optional[str] = OMIT,
         inputs: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
+        log_id: typing.Optional[str] = OMIT,
+        log_status: typing.Optional[LogStatus] = OMIT,
         logprobs: typing.Optional[int] = OMIT,
         messages: typing.Optional[typing.Sequence[ChatMessageParams]] = OMIT,
         metadata: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
@@ -1713,6 +1927,12 @@ class AsyncPromptsClient:
 
         inputs : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
             Values of the input variables.
+
+        log_id : typing.Optional[str]
+            ID for the new Log, chosen by the client (letters, digits, `_`, `-`, `.`; at most 128).
+
+        log_status : typing.Optional[LogStatus]
+            `incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log).
 
         logprobs : typing.Optional[int]
             Number of most likely tokens to return log probabilities for.
@@ -1797,6 +2017,8 @@ class AsyncPromptsClient:
                 "environment": prompts_call_stream_request_environment,
                 "id": id,
                 "inputs": inputs,
+                "log_id": log_id,
+                "log_status": log_status,
                 "logprobs": logprobs,
                 "messages": messages,
                 "metadata": metadata,
@@ -1834,6 +2056,8 @@ class AsyncPromptsClient:
         finish_reason: typing.Optional[str] = OMIT,
         id: typing.Optional[str] = OMIT,
         inputs: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
+        log_id: typing.Optional[str] = OMIT,
+        log_status: typing.Optional[LogStatus] = OMIT,
         messages: typing.Optional[typing.Sequence[ChatMessageParams]] = OMIT,
         metadata: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
         output: typing.Optional[str] = OMIT,
@@ -1847,6 +2071,7 @@ class AsyncPromptsClient:
         provider_latency: typing.Optional[float] = OMIT,
         provider_request: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
         provider_response: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
+        reasoning_tokens: typing.Optional[int] = OMIT,
         save: typing.Optional[bool] = OMIT,
         source: typing.Optional[str] = OMIT,
         source_datapoint_id: typing.Optional[str] = OMIT,
@@ -1895,6 +2120,12 @@ class AsyncPromptsClient:
         inputs : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
             Values of the input variables.
 
+        log_id : typing.Optional[str]
+            ID for the new Log, chosen by the client (letters, digits, `_`, `-`, `.`; at most 128).
+
+        log_status : typing.Optional[LogStatus]
+            `incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log).
+
         messages : typing.Optional[typing.Sequence[ChatMessageParams]]
             Chat messages.
 
@@ -1933,6 +2164,9 @@ class AsyncPromptsClient:
 
         provider_response : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
             Raw response of the provider.
+
+        reasoning_tokens : typing.Optional[int]
+            Number of tokens the model spent reasoning.
 
         save : typing.Optional[bool]
             Whether to store the Log.
@@ -1996,6 +2230,8 @@ class AsyncPromptsClient:
                     "finish_reason": finish_reason,
                     "id": id,
                     "inputs": inputs,
+                    "log_id": log_id,
+                    "log_status": log_status,
                     "messages": messages,
                     "metadata": metadata,
                     "output": output,
@@ -2009,6 +2245,7 @@ class AsyncPromptsClient:
                     "provider_latency": provider_latency,
                     "provider_request": provider_request,
                     "provider_response": provider_response,
+                    "reasoning_tokens": reasoning_tokens,
                     "save": save,
                     "source": source,
                     "source_datapoint_id": source_datapoint_id,
@@ -2372,6 +2609,7 @@ class AsyncPromptsClient:
         error: typing.Optional[str] = OMIT,
         finish_reason: typing.Optional[str] = OMIT,
         inputs: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
+        log_status: typing.Optional[LogStatus] = OMIT,
         messages: typing.Optional[typing.Sequence[ChatMessageParams]] = OMIT,
         metadata: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
         output: typing.Optional[str] = OMIT,
@@ -2383,6 +2621,7 @@ class AsyncPromptsClient:
         provider_latency: typing.Optional[float] = OMIT,
         provider_request: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
         provider_response: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
+        reasoning_tokens: typing.Optional[int] = OMIT,
         source: typing.Optional[str] = OMIT,
         start_time: typing.Optional[dt.datetime] = OMIT,
         stdout: typing.Optional[str] = OMIT,
@@ -2414,6 +2653,9 @@ class AsyncPromptsClient:
 
         inputs : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
             Values of the input variables.
+
+        log_status : typing.Optional[LogStatus]
+            `incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log).
 
         messages : typing.Optional[typing.Sequence[ChatMessageParams]]
             Chat messages.
@@ -2447,6 +2689,9 @@ class AsyncPromptsClient:
 
         provider_response : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
             Raw response of the provider.
+
+        reasoning_tokens : typing.Optional[int]
+            Number of tokens the model spent reasoning.
 
         source : typing.Optional[str]
             Where the Log came from, for example `sdk`.
@@ -2493,6 +2738,7 @@ class AsyncPromptsClient:
                     "error": error,
                     "finish_reason": finish_reason,
                     "inputs": inputs,
+                    "log_status": log_status,
                     "messages": messages,
                     "metadata": metadata,
                     "output": output,
@@ -2504,6 +2750,7 @@ class AsyncPromptsClient:
                     "provider_latency": provider_latency,
                     "provider_request": provider_request,
                     "provider_response": provider_response,
+                    "reasoning_tokens": reasoning_tokens,
                     "source": source,
                     "start_time": start_time,
                     "stdout": stdout,
@@ -2566,6 +2813,106 @@ class AsyncPromptsClient:
                 f"prompts/{encode_path_param(id)}/versions",
                 params={"status": status, "evaluator_aggregates": evaluator_aggregates},
                 response_type=ListPrompts,
+                errors=_ERRORS_422,
+                request_options=request_options,
+            ),
+        )
+
+    async def delete_prompt_version(
+        self, id: str, version_id: str, *, request_options: typing.Optional[RequestOptions] = None
+    ) -> None:
+        """
+        Deletes one version of a Prompt; a version deployed to an environment cannot be deleted (409). Its Logs are kept.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Prompt.
+
+        version_id : str
+            ID of the version.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Examples
+        --------
+        import asyncio
+
+        from humanloop import AsyncHumanloop
+
+        client = AsyncHumanloop(api_key="YOUR_API_KEY")
+
+
+        async def main() -> None:
+            await client.prompts.delete_prompt_version("id", "version_id")
+
+
+        asyncio.run(main())
+        """
+        await self._client_wrapper.request(
+            "DELETE",
+            f"prompts/{encode_path_param(id)}/versions/{encode_path_param(version_id)}",
+            response_type=None,
+            errors=_ERRORS_422,
+            request_options=request_options,
+        )
+
+    async def patch_prompt_version(
+        self,
+        id: str,
+        version_id: str,
+        *,
+        description: typing.Optional[str] = OMIT,
+        name: typing.Optional[str] = OMIT,
+        request_options: typing.Optional[RequestOptions] = None,
+    ) -> PromptResponse:
+        """
+        Sets the name (unique within the file, 409 otherwise) or the description of a version; either marks it committed.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Prompt.
+
+        version_id : str
+            ID of the version.
+
+        description : typing.Optional[str]
+            New description of the version.
+
+        name : typing.Optional[str]
+            New name of the version, unique within its file.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Returns
+        -------
+        PromptResponse
+
+        Examples
+        --------
+        import asyncio
+
+        from humanloop import AsyncHumanloop
+
+        client = AsyncHumanloop(api_key="YOUR_API_KEY")
+
+
+        async def main() -> None:
+            await client.prompts.patch_prompt_version("id", "version_id")
+
+
+        asyncio.run(main())
+        """
+        return typing.cast(
+            PromptResponse,
+            await self._client_wrapper.request(
+                "PATCH",
+                f"prompts/{encode_path_param(id)}/versions/{encode_path_param(version_id)}",
+                json={"description": description, "name": name},
+                response_type=PromptResponse,
                 errors=_ERRORS_422,
                 request_options=request_options,
             ),

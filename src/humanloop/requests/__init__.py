@@ -101,11 +101,13 @@ if TYPE_CHECKING:
     from .prompt_call_response_tool_choice import PromptCallResponseToolChoiceParams
     from .prompt_call_stream_response import PromptCallStreamResponseParams
     from .prompt_kernel_request import PromptKernelRequestParams
+    from .prompt_kernel_request_reasoning_effort import PromptKernelRequestReasoningEffortParams
     from .prompt_kernel_request_stop import PromptKernelRequestStopParams
     from .prompt_kernel_request_template import PromptKernelRequestTemplateParams
     from .prompt_log_response import PromptLogResponseParams
     from .prompt_log_response_tool_choice import PromptLogResponseToolChoiceParams
     from .prompt_response import PromptResponseParams
+    from .prompt_response_reasoning_effort import PromptResponseReasoningEffortParams
     from .prompt_response_stop import PromptResponseStopParams
     from .prompt_response_template import PromptResponseTemplateParams
     from .provider_api_keys import ProviderApiKeysParams
@@ -119,6 +121,7 @@ if TYPE_CHECKING:
     from .tool_kernel_request import ToolKernelRequestParams
     from .tool_log_response import ToolLogResponseParams
     from .tool_response import ToolResponseParams
+    from .update_version_request import UpdateVersionRequestParams
     from .validation_error import ValidationErrorParams
     from .validation_error_loc_item import ValidationErrorLocItemParams
     from .version_deployment_response import VersionDeploymentResponseParams
@@ -214,11 +217,13 @@ _LAZY = {
     "PromptCallResponseToolChoiceParams": ".prompt_call_response_tool_choice",
     "PromptCallStreamResponseParams": ".prompt_call_stream_response",
     "PromptKernelRequestParams": ".prompt_kernel_request",
+    "PromptKernelRequestReasoningEffortParams": ".prompt_kernel_request_reasoning_effort",
     "PromptKernelRequestStopParams": ".prompt_kernel_request_stop",
     "PromptKernelRequestTemplateParams": ".prompt_kernel_request_template",
     "PromptLogResponseParams": ".prompt_log_response",
     "PromptLogResponseToolChoiceParams": ".prompt_log_response_tool_choice",
     "PromptResponseParams": ".prompt_response",
+    "PromptResponseReasoningEffortParams": ".prompt_response_reasoning_effort",
     "PromptResponseStopParams": ".prompt_response_stop",
     "PromptResponseTemplateParams": ".prompt_response_template",
     "ProviderApiKeysParams": ".provider_api_keys",
@@ -232,6 +237,7 @@ _LAZY = {
     "ToolKernelRequestParams": ".tool_kernel_request",
     "ToolLogResponseParams": ".tool_log_response",
     "ToolResponseParams": ".tool_response",
+    "UpdateVersionRequestParams": ".update_version_request",
     "ValidationErrorLocItemParams": ".validation_error_loc_item",
     "ValidationErrorParams": ".validation_error",
     "VersionDeploymentResponseFileParams": ".version_deployment_response_file",
@@ -343,11 +349,13 @@ __all__ = [
     "PromptCallResponseToolChoiceParams",
     "PromptCallStreamResponseParams",
     "PromptKernelRequestParams",
+    "PromptKernelRequestReasoningEffortParams",
     "PromptKernelRequestStopParams",
     "PromptKernelRequestTemplateParams",
     "PromptLogResponseParams",
     "PromptLogResponseToolChoiceParams",
     "PromptResponseParams",
+    "PromptResponseReasoningEffortParams",
     "PromptResponseStopParams",
     "PromptResponseTemplateParams",
     "ProviderApiKeysParams",
@@ -361,6 +369,7 @@ __all__ = [
     "ToolKernelRequestParams",
     "ToolLogResponseParams",
     "ToolResponseParams",
+    "UpdateVersionRequestParams",
     "ValidationErrorLocItemParams",
     "ValidationErrorParams",
     "VersionDeploymentResponseFileParams",

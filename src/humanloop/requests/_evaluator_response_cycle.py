@@ -9,6 +9,7 @@ from ..types.files_tool_type import FilesToolType
 from ..types.model_endpoints import ModelEndpoints
 from ..types.model_providers import ModelProviders
 from ..types.monitoring_evaluator_state import MonitoringEvaluatorState
+from ..types.template_language import TemplateLanguage
 from ..types.user_response import UserResponse
 from ..types.version_status import VersionStatus
 from .dataset_response import DatasetResponseParams
@@ -17,6 +18,7 @@ from .evaluator_aggregate import EvaluatorAggregateParams
 from .evaluator_response_spec import EvaluatorResponseSpecParams
 from .input_response import InputResponseParams
 from .linked_tool_response import LinkedToolResponseParams
+from .prompt_response_reasoning_effort import PromptResponseReasoningEffortParams
 from .prompt_response_stop import PromptResponseStopParams
 from .prompt_response_template import PromptResponseTemplateParams
 from .response_format import ResponseFormatParams
@@ -46,6 +48,11 @@ class EvaluatorResponseParams(typing_extensions.TypedDict):
     created_by: typing_extensions.NotRequired[typing.Optional[UserResponse]]
     """
     The user who created it.
+    """
+
+    description: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    Description of the file.
     """
 
     directory_id: typing_extensions.NotRequired[typing.Optional[str]]
@@ -93,14 +100,29 @@ class EvaluatorResponseParams(typing_extensions.TypedDict):
     Path of the file including its name, such as `folder/name`.
     """
 
+    readme: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    Longer notes about the file.
+    """
+
+    schema: typing_extensions.NotRequired[typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]]
+    """
+    JSON schema of the file's output.
+    """
+
     spec: EvaluatorResponseSpecParams
     """
     How the Evaluator judges.
     """
 
-    status: VersionStatus
+    status: typing_extensions.NotRequired[typing.Optional[VersionStatus]]
     """
-    Status.
+    Status of the version.
+    """
+
+    tags: typing_extensions.NotRequired[typing.Optional[typing.Sequence[str]]]
+    """
+    Labels of the file.
     """
 
     total_logs_count: int
@@ -118,6 +140,11 @@ class EvaluatorResponseParams(typing_extensions.TypedDict):
     When it was last changed.
     """
 
+    version_description: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    Description of the version.
+    """
+
     version_id: str
     """
     ID of the version.
@@ -126,6 +153,11 @@ class EvaluatorResponseParams(typing_extensions.TypedDict):
     version_logs_count: int
     """
     Number of Logs of this version.
+    """
+
+    version_name: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    Name of the version, unique within the file.
     """
 
 
@@ -152,6 +184,11 @@ class FlowResponseParams(typing_extensions.TypedDict):
     created_by: typing_extensions.NotRequired[typing.Optional[UserResponse]]
     """
     The user who created it.
+    """
+
+    description: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    Description of the file.
     """
 
     directory_id: typing_extensions.NotRequired[typing.Optional[str]]
@@ -194,9 +231,24 @@ class FlowResponseParams(typing_extensions.TypedDict):
     Path of the file including its name, such as `folder/name`.
     """
 
-    status: VersionStatus
+    readme: typing_extensions.NotRequired[typing.Optional[str]]
     """
-    Status.
+    Longer notes about the file.
+    """
+
+    schema: typing_extensions.NotRequired[typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]]
+    """
+    JSON schema of the file's output.
+    """
+
+    status: typing_extensions.NotRequired[typing.Optional[VersionStatus]]
+    """
+    Status of the version.
+    """
+
+    tags: typing_extensions.NotRequired[typing.Optional[typing.Sequence[str]]]
+    """
+    Labels of the file.
     """
 
     type: typing.Literal["flow"]
@@ -209,6 +261,11 @@ class FlowResponseParams(typing_extensions.TypedDict):
     When it was last changed.
     """
 
+    version_description: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    Description of the version.
+    """
+
     version_id: str
     """
     ID of the version.
@@ -217,6 +274,11 @@ class FlowResponseParams(typing_extensions.TypedDict):
     version_logs_count: int
     """
     Number of Logs of this version.
+    """
+
+    version_name: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    Name of the version, unique within the file.
     """
 
 
@@ -274,6 +336,11 @@ class PromptResponseParams(typing_extensions.TypedDict):
     created_by: typing_extensions.NotRequired[typing.Optional[UserResponse]]
     """
     The user who created it.
+    """
+
+    description: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    Description of the file.
     """
 
     directory_id: typing_extensions.NotRequired[typing.Optional[str]]
@@ -361,9 +428,29 @@ class PromptResponseParams(typing_extensions.TypedDict):
     Model provider.
     """
 
+    raw_file_content: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    The version in the `.prompt` file format, when asked for.
+    """
+
+    readme: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    Longer notes about the file.
+    """
+
+    reasoning_effort: typing_extensions.NotRequired[typing.Optional[PromptResponseReasoningEffortParams]]
+    """
+    Effort a reasoning model spends: an OpenAI level, or a token budget (Anthropic).
+    """
+
     response_format: typing_extensions.NotRequired[typing.Optional[ResponseFormatParams]]
     """
     Output format the model must produce.
+    """
+
+    schema: typing_extensions.NotRequired[typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]]
+    """
+    JSON schema of the file's output.
     """
 
     seed: typing_extensions.NotRequired[typing.Optional[int]]
@@ -371,14 +458,19 @@ class PromptResponseParams(typing_extensions.TypedDict):
     Seed for best-effort reproducible sampling.
     """
 
-    status: VersionStatus
+    status: typing_extensions.NotRequired[typing.Optional[VersionStatus]]
     """
-    Status.
+    Status of the version.
     """
 
     stop: typing_extensions.NotRequired[typing.Optional[PromptResponseStopParams]]
     """
     Sequence or sequences that end generation.
+    """
+
+    tags: typing_extensions.NotRequired[typing.Optional[typing.Sequence[str]]]
+    """
+    Labels of the file.
     """
 
     temperature: typing_extensions.NotRequired[typing.Optional[float]]
@@ -389,6 +481,11 @@ class PromptResponseParams(typing_extensions.TypedDict):
     template: typing_extensions.NotRequired[typing.Optional[PromptResponseTemplateParams]]
     """
     Template with `{{input}}` variables: a string, or a list of chat messages.
+    """
+
+    template_language: typing_extensions.NotRequired[typing.Optional[TemplateLanguage]]
+    """
+    Syntax of the template.
     """
 
     tools: typing_extensions.NotRequired[typing.Optional[typing.Sequence[ToolFunctionParams]]]
@@ -416,6 +513,11 @@ class PromptResponseParams(typing_extensions.TypedDict):
     When it was last changed.
     """
 
+    version_description: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    Description of the version.
+    """
+
     version_id: str
     """
     ID of the version.
@@ -424,6 +526,11 @@ class PromptResponseParams(typing_extensions.TypedDict):
     version_logs_count: int
     """
     Number of Logs of this version.
+    """
+
+    version_name: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    Name of the version, unique within the file.
     """
 
 
@@ -450,6 +557,11 @@ class ToolResponseParams(typing_extensions.TypedDict):
     created_by: typing_extensions.NotRequired[typing.Optional[UserResponse]]
     """
     The user who created it.
+    """
+
+    description: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    Description of the file.
     """
 
     directory_id: typing_extensions.NotRequired[typing.Optional[str]]
@@ -502,6 +614,11 @@ class ToolResponseParams(typing_extensions.TypedDict):
     Path of the file including its name, such as `folder/name`.
     """
 
+    readme: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    Longer notes about the file.
+    """
+
     setup_values: typing_extensions.NotRequired[typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]]
     """
     Values the Tool needs to run, such as keys; not shown to the model.
@@ -517,9 +634,14 @@ class ToolResponseParams(typing_extensions.TypedDict):
     Source code of the Tool.
     """
 
-    status: VersionStatus
+    status: typing_extensions.NotRequired[typing.Optional[VersionStatus]]
     """
-    Status.
+    Status of the version.
+    """
+
+    tags: typing_extensions.NotRequired[typing.Optional[typing.Sequence[str]]]
+    """
+    Labels of the file.
     """
 
     tool_type: typing_extensions.NotRequired[typing.Optional[FilesToolType]]
@@ -542,6 +664,11 @@ class ToolResponseParams(typing_extensions.TypedDict):
     When it was last changed.
     """
 
+    version_description: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    Description of the version.
+    """
+
     version_id: str
     """
     ID of the version.
@@ -550,6 +677,11 @@ class ToolResponseParams(typing_extensions.TypedDict):
     version_logs_count: int
     """
     Number of Logs of this version.
+    """
+
+    version_name: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    Name of the version, unique within the file.
     """
 
 

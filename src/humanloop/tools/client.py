@@ -22,6 +22,7 @@ from ..types.file_environment_response import FileEnvironmentResponse
 from ..types.files_tool_type import FilesToolType
 from ..types.list_tools import ListTools
 from ..types.log_response import LogResponse
+from ..types.log_status import LogStatus
 from ..types.paginated_data_tool_response import PaginatedDataToolResponse
 from ..types.project_sort_by import ProjectSortBy
 from ..types.sort_order import SortOrder
@@ -118,6 +119,8 @@ class ToolsClient:
         setup_values: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
         source_code: typing.Optional[str] = OMIT,
         tool_type: typing.Optional[FilesToolType] = OMIT,
+        version_description: typing.Optional[str] = OMIT,
+        version_name: typing.Optional[str] = OMIT,
         request_options: typing.Optional[RequestOptions] = None,
     ) -> ToolResponse:
         """
@@ -149,6 +152,12 @@ class ToolsClient:
         tool_type : typing.Optional[FilesToolType]
             Kind of Tool.
 
+        version_description : typing.Optional[str]
+            Description of the version.
+
+        version_name : typing.Optional[str]
+            Name of the version, unique within the file.
+
         request_options : typing.Optional[RequestOptions]
             Request-specific configuration.
 
@@ -177,6 +186,8 @@ class ToolsClient:
                     "setup_values": setup_values,
                     "source_code": source_code,
                     "tool_type": tool_type,
+                    "version_description": version_description,
+                    "version_name": version_name,
                 },
                 response_type=ToolResponse,
                 errors=_ERRORS_422,
@@ -196,6 +207,8 @@ class ToolsClient:
         error: typing.Optional[str] = OMIT,
         id: typing.Optional[str] = OMIT,
         inputs: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
+        log_id: typing.Optional[str] = OMIT,
+        log_status: typing.Optional[LogStatus] = OMIT,
         metadata: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
         output: typing.Optional[str] = OMIT,
         path: typing.Optional[str] = OMIT,
@@ -243,6 +256,12 @@ class ToolsClient:
 
         inputs : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
             Values of the input variables.
+
+        log_id : typing.Optional[str]
+            ID for the new Log, chosen by the client (letters, digits, `_`, `-`, `.`; at most 128).
+
+        log_status : typing.Optional[LogStatus]
+            `incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log).
 
         metadata : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
             Free-form data stored with the Log.
@@ -314,6 +333,8 @@ class ToolsClient:
                     "error": error,
                     "id": id,
                     "inputs": inputs,
+                    "log_id": log_id,
+                    "log_status": log_status,
                     "metadata": metadata,
                     "output": output,
                     "path": path,
@@ -626,6 +647,7 @@ class ToolsClient:
         end_time: typing.Optional[dt.datetime] = OMIT,
         error: typing.Optional[str] = OMIT,
         inputs: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
+        log_status: typing.Optional[LogStatus] = OMIT,
         metadata: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
         output: typing.Optional[str] = OMIT,
         provider_latency: typing.Optional[float] = OMIT,
@@ -658,6 +680,9 @@ class ToolsClient:
 
         inputs : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
             Values of the input variables.
+
+        log_status : typing.Optional[LogStatus]
+            `incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log).
 
         metadata : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
             Free-form data stored with the Log.
@@ -707,6 +732,7 @@ class ToolsClient:
                     "end_time": end_time,
                     "error": error,
                     "inputs": inputs,
+                    "log_status": log_status,
                     "metadata": metadata,
                     "output": output,
                     "provider_latency": provider_latency,
@@ -765,6 +791,90 @@ class ToolsClient:
                 f"tools/{encode_path_param(id)}/versions",
                 params={"status": status, "evaluator_aggregates": evaluator_aggregates},
                 response_type=ListTools,
+                errors=_ERRORS_422,
+                request_options=request_options,
+            ),
+        )
+
+    def delete_tool_version(
+        self, id: str, version_id: str, *, request_options: typing.Optional[RequestOptions] = None
+    ) -> None:
+        """
+        Deletes one version of a Tool; a version deployed to an environment cannot be deleted (409). Its Logs are kept.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Tool.
+
+        version_id : str
+            ID of the version.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Examples
+        --------
+        from humanloop import Humanloop
+
+        client = Humanloop(api_key="YOUR_API_KEY")
+        client.tools.delete_tool_version("id", "version_id")
+        """
+        self._client_wrapper.request(
+            "DELETE",
+            f"tools/{encode_path_param(id)}/versions/{encode_path_param(version_id)}",
+            response_type=None,
+            errors=_ERRORS_422,
+            request_options=request_options,
+        )
+
+    def update_tool_version(
+        self,
+        id: str,
+        version_id: str,
+        *,
+        description: typing.Optional[str] = OMIT,
+        name: typing.Optional[str] = OMIT,
+        request_options: typing.Optional[RequestOptions] = None,
+    ) -> ToolResponse:
+        """
+        Sets the name (unique within the file, 409 otherwise) or the description of a version; either marks it committed.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Tool.
+
+        version_id : str
+            ID of the version.
+
+        description : typing.Optional[str]
+            New description of the version.
+
+        name : typing.Optional[str]
+            New name of the version, unique within its file.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Returns
+        -------
+        ToolResponse
+
+        Examples
+        --------
+        from humanloop import Humanloop
+
+        client = Humanloop(api_key="YOUR_API_KEY")
+        client.tools.update_tool_version("id", "version_id")
+        """
+        return typing.cast(
+            ToolResponse,
+            self._client_wrapper.request(
+                "PATCH",
+                f"tools/{encode_path_param(id)}/versions/{encode_path_param(version_id)}",
+                json={"description": description, "name": name},
+                response_type=ToolResponse,
                 errors=_ERRORS_422,
                 request_options=request_options,
             ),
@@ -909,6 +1019,8 @@ class AsyncToolsClient:
         setup_values: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
         source_code: typing.Optional[str] = OMIT,
         tool_type: typing.Optional[FilesToolType] = OMIT,
+        version_description: typing.Optional[str] = OMIT,
+        version_name: typing.Optional[str] = OMIT,
         request_options: typing.Optional[RequestOptions] = None,
     ) -> ToolResponse:
         """
@@ -939,6 +1051,12 @@ class AsyncToolsClient:
 
         tool_type : typing.Optional[FilesToolType]
             Kind of Tool.
+
+        version_description : typing.Optional[str]
+            Description of the version.
+
+        version_name : typing.Optional[str]
+            Name of the version, unique within the file.
 
         request_options : typing.Optional[RequestOptions]
             Request-specific configuration.
@@ -976,6 +1094,8 @@ class AsyncToolsClient:
                     "setup_values": setup_values,
                     "source_code": source_code,
                     "tool_type": tool_type,
+                    "version_description": version_description,
+                    "version_name": version_name,
                 },
                 response_type=ToolResponse,
                 errors=_ERRORS_422,
@@ -995,6 +1115,8 @@ class AsyncToolsClient:
         error: typing.Optional[str] = OMIT,
         id: typing.Optional[str] = OMIT,
         inputs: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
+        log_id: typing.Optional[str] = OMIT,
+        log_status: typing.Optional[LogStatus] = OMIT,
         metadata: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
         output: typing.Optional[str] = OMIT,
         path: typing.Optional[str] = OMIT,
@@ -1042,6 +1164,12 @@ class AsyncToolsClient:
 
         inputs : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
             Values of the input variables.
+
+        log_id : typing.Optional[str]
+            ID for the new Log, chosen by the client (letters, digits, `_`, `-`, `.`; at most 128).
+
+        log_status : typing.Optional[LogStatus]
+            `incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log).
 
         metadata : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
             Free-form data stored with the Log.
@@ -1121,6 +1249,8 @@ class AsyncToolsClient:
                     "error": error,
                     "id": id,
                     "inputs": inputs,
+                    "log_id": log_id,
+                    "log_status": log_status,
                     "metadata": metadata,
                     "output": output,
                     "path": path,
@@ -1489,6 +1619,7 @@ class AsyncToolsClient:
         end_time: typing.Optional[dt.datetime] = OMIT,
         error: typing.Optional[str] = OMIT,
         inputs: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
+        log_status: typing.Optional[LogStatus] = OMIT,
         metadata: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
         output: typing.Optional[str] = OMIT,
         provider_latency: typing.Optional[float] = OMIT,
@@ -1521,6 +1652,9 @@ class AsyncToolsClient:
 
         inputs : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
             Values of the input variables.
+
+        log_status : typing.Optional[LogStatus]
+            `incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log).
 
         metadata : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
             Free-form data stored with the Log.
@@ -1578,6 +1712,7 @@ class AsyncToolsClient:
                     "end_time": end_time,
                     "error": error,
                     "inputs": inputs,
+                    "log_status": log_status,
                     "metadata": metadata,
                     "output": output,
                     "provider_latency": provider_latency,
@@ -1644,6 +1779,106 @@ class AsyncToolsClient:
                 f"tools/{encode_path_param(id)}/versions",
                 params={"status": status, "evaluator_aggregates": evaluator_aggregates},
                 response_type=ListTools,
+                errors=_ERRORS_422,
+                request_options=request_options,
+            ),
+        )
+
+    async def delete_tool_version(
+        self, id: str, version_id: str, *, request_options: typing.Optional[RequestOptions] = None
+    ) -> None:
+        """
+        Deletes one version of a Tool; a version deployed to an environment cannot be deleted (409). Its Logs are kept.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Tool.
+
+        version_id : str
+            ID of the version.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Examples
+        --------
+        import asyncio
+
+        from humanloop import AsyncHumanloop
+
+        client = AsyncHumanloop(api_key="YOUR_API_KEY")
+
+
+        async def main() -> None:
+            await client.tools.delete_tool_version("id", "version_id")
+
+
+        asyncio.run(main())
+        """
+        await self._client_wrapper.request(
+            "DELETE",
+            f"tools/{encode_path_param(id)}/versions/{encode_path_param(version_id)}",
+            response_type=None,
+            errors=_ERRORS_422,
+            request_options=request_options,
+        )
+
+    async def update_tool_version(
+        self,
+        id: str,
+        version_id: str,
+        *,
+        description: typing.Optional[str] = OMIT,
+        name: typing.Optional[str] = OMIT,
+        request_options: typing.Optional[RequestOptions] = None,
+    ) -> ToolResponse:
+        """
+        Sets the name (unique within the file, 409 otherwise) or the description of a version; either marks it committed.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Tool.
+
+        version_id : str
+            ID of the version.
+
+        description : typing.Optional[str]
+            New description of the version.
+
+        name : typing.Optional[str]
+            New name of the version, unique within its file.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Returns
+        -------
+        ToolResponse
+
+        Examples
+        --------
+        import asyncio
+
+        from humanloop import AsyncHumanloop
+
+        client = AsyncHumanloop(api_key="YOUR_API_KEY")
+
+
+        async def main() -> None:
+            await client.tools.update_tool_version("id", "version_id")
+
+
+        asyncio.run(main())
+        """
+        return typing.cast(
+            ToolResponse,
+            await self._client_wrapper.request(
+                "PATCH",
+                f"tools/{encode_path_param(id)}/versions/{encode_path_param(version_id)}",
+                json={"description": description, "name": name},
+                response_type=ToolResponse,
                 errors=_ERRORS_422,
                 request_options=request_options,
             ),

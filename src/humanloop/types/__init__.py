@@ -89,6 +89,7 @@ if TYPE_CHECKING:
     from .list_tools import ListTools
     from .llm_evaluator_request import LlmEvaluatorRequest
     from .log_response import LogResponse
+    from .log_status import LogStatus
     from .model_endpoints import ModelEndpoints
     from .model_providers import ModelProviders
     from .monitoring_evaluator_environment_request import MonitoringEvaluatorEnvironmentRequest
@@ -97,6 +98,7 @@ if TYPE_CHECKING:
     from .monitoring_evaluator_version_request import MonitoringEvaluatorVersionRequest
     from .numeric_evaluator_stats_response import NumericEvaluatorStatsResponse
     from .observability_status import ObservabilityStatus
+    from .open_ai_reasoning_effort import OpenAiReasoningEffort
     from .overall_stats import OverallStats
     from .paginated_data_evaluation_report_log_response import PaginatedDataEvaluationReportLogResponse
     from .paginated_data_evaluator_response import PaginatedDataEvaluatorResponse
@@ -122,11 +124,13 @@ if TYPE_CHECKING:
     from .prompt_call_response_tool_choice import PromptCallResponseToolChoice
     from .prompt_call_stream_response import PromptCallStreamResponse
     from .prompt_kernel_request import PromptKernelRequest
+    from .prompt_kernel_request_reasoning_effort import PromptKernelRequestReasoningEffort
     from .prompt_kernel_request_stop import PromptKernelRequestStop
     from .prompt_kernel_request_template import PromptKernelRequestTemplate
     from .prompt_log_response import PromptLogResponse
     from .prompt_log_response_tool_choice import PromptLogResponseToolChoice
     from .prompt_response import PromptResponse
+    from .prompt_response_reasoning_effort import PromptResponseReasoningEffort
     from .prompt_response_stop import PromptResponseStop
     from .prompt_response_template import PromptResponseTemplate
     from .provider_api_keys import ProviderApiKeys
@@ -134,6 +138,7 @@ if TYPE_CHECKING:
     from .response_format_type import ResponseFormatType
     from .select_evaluator_stats_response import SelectEvaluatorStatsResponse
     from .sort_order import SortOrder
+    from .template_language import TemplateLanguage
     from .text_chat_content import TextChatContent
     from .text_evaluator_stats_response import TextEvaluatorStatsResponse
     from .time_unit import TimeUnit
@@ -146,6 +151,7 @@ if TYPE_CHECKING:
     from .trace_status import TraceStatus
     from .update_dateset_action import UpdateDatesetAction
     from .update_evaluation_status_request import UpdateEvaluationStatusRequest
+    from .update_version_request import UpdateVersionRequest
     from .user_response import UserResponse
     from .valence import Valence
     from .validation_error import ValidationError
@@ -236,6 +242,7 @@ _LAZY = {
     "ListTools": ".list_tools",
     "LlmEvaluatorRequest": ".llm_evaluator_request",
     "LogResponse": ".log_response",
+    "LogStatus": ".log_status",
     "ModelEndpoints": ".model_endpoints",
     "ModelProviders": ".model_providers",
     "MonitoringEvaluatorEnvironmentRequest": ".monitoring_evaluator_environment_request",
@@ -244,6 +251,7 @@ _LAZY = {
     "MonitoringEvaluatorVersionRequest": ".monitoring_evaluator_version_request",
     "NumericEvaluatorStatsResponse": ".numeric_evaluator_stats_response",
     "ObservabilityStatus": ".observability_status",
+    "OpenAiReasoningEffort": ".open_ai_reasoning_effort",
     "OverallStats": ".overall_stats",
     "PaginatedDataEvaluationReportLogResponse": ".paginated_data_evaluation_report_log_response",
     "PaginatedDataEvaluatorResponse": ".paginated_data_evaluator_response",
@@ -265,11 +273,13 @@ _LAZY = {
     "PromptCallResponseToolChoice": ".prompt_call_response_tool_choice",
     "PromptCallStreamResponse": ".prompt_call_stream_response",
     "PromptKernelRequest": ".prompt_kernel_request",
+    "PromptKernelRequestReasoningEffort": ".prompt_kernel_request_reasoning_effort",
     "PromptKernelRequestStop": ".prompt_kernel_request_stop",
     "PromptKernelRequestTemplate": ".prompt_kernel_request_template",
     "PromptLogResponse": ".prompt_log_response",
     "PromptLogResponseToolChoice": ".prompt_log_response_tool_choice",
     "PromptResponse": ".prompt_response",
+    "PromptResponseReasoningEffort": ".prompt_response_reasoning_effort",
     "PromptResponseStop": ".prompt_response_stop",
     "PromptResponseTemplate": ".prompt_response_template",
     "ProviderApiKeys": ".provider_api_keys",
@@ -277,6 +287,7 @@ _LAZY = {
     "ResponseFormatType": ".response_format_type",
     "SelectEvaluatorStatsResponse": ".select_evaluator_stats_response",
     "SortOrder": ".sort_order",
+    "TemplateLanguage": ".template_language",
     "TextChatContent": ".text_chat_content",
     "TextEvaluatorStatsResponse": ".text_evaluator_stats_response",
     "TimeUnit": ".time_unit",
@@ -289,6 +300,7 @@ _LAZY = {
     "TraceStatus": ".trace_status",
     "UpdateDatesetAction": ".update_dateset_action",
     "UpdateEvaluationStatusRequest": ".update_evaluation_status_request",
+    "UpdateVersionRequest": ".update_version_request",
     "UserResponse": ".user_response",
     "Valence": ".valence",
     "ValidationError": ".validation_error",
@@ -395,6 +407,7 @@ __all__ = [
     "ListTools",
     "LlmEvaluatorRequest",
     "LogResponse",
+    "LogStatus",
     "ModelEndpoints",
     "ModelProviders",
     "MonitoringEvaluatorEnvironmentRequest",
@@ -403,6 +416,7 @@ __all__ = [
     "MonitoringEvaluatorVersionRequest",
     "NumericEvaluatorStatsResponse",
     "ObservabilityStatus",
+    "OpenAiReasoningEffort",
     "OverallStats",
     "PaginatedDataEvaluationReportLogResponse",
     "PaginatedDataEvaluatorResponse",
@@ -424,11 +438,13 @@ __all__ = [
     "PromptCallResponseToolChoice",
     "PromptCallStreamResponse",
     "PromptKernelRequest",
+    "PromptKernelRequestReasoningEffort",
     "PromptKernelRequestStop",
     "PromptKernelRequestTemplate",
     "PromptLogResponse",
     "PromptLogResponseToolChoice",
     "PromptResponse",
+    "PromptResponseReasoningEffort",
     "PromptResponseStop",
     "PromptResponseTemplate",
     "ProviderApiKeys",
@@ -436,6 +452,7 @@ __all__ = [
     "ResponseFormatType",
     "SelectEvaluatorStatsResponse",
     "SortOrder",
+    "TemplateLanguage",
     "TextChatContent",
     "TextEvaluatorStatsResponse",
     "TimeUnit",
@@ -448,6 +465,7 @@ __all__ = [
     "TraceStatus",
     "UpdateDatesetAction",
     "UpdateEvaluationStatusRequest",
+    "UpdateVersionRequest",
     "UserResponse",
     "Valence",
     "ValidationError",

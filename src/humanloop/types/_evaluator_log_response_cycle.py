@@ -11,6 +11,7 @@ from .chat_message import ChatMessage
 from .evaluator_log_response_judgment import EvaluatorLogResponseJudgment
 from .evaluator_response import EvaluatorResponse
 from .flow_response import FlowResponse
+from .log_status import LogStatus
 from .prompt_log_response_tool_choice import PromptLogResponseToolChoice
 from .prompt_response import PromptResponse
 from .tool_response import ToolResponse
@@ -72,6 +73,21 @@ class EvaluatorLogResponse(UncheckedBaseModel):
     The Evaluator's judgment.
     """
 
+    log_id: typing.Optional[str] = None
+    """
+    ID of the Log (the same as `id`).
+    """
+
+    log_status: typing.Optional[LogStatus] = None
+    """
+    `incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log).
+    """
+
+    marked_completed: typing.Optional[bool] = None
+    """
+    Whether a person marked this judgment as done (human Evaluators).
+    """
+
     metadata: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = None
     """
     Free-form data stored with the Log.
@@ -80,6 +96,11 @@ class EvaluatorLogResponse(UncheckedBaseModel):
     output: typing.Optional[str] = None
     """
     Text output.
+    """
+
+    output_message: typing.Optional[ChatMessage] = None
+    """
+    Message the model returned.
     """
 
     parent: typing.Optional["LogResponse"] = None
@@ -208,6 +229,21 @@ class FlowLogResponse(UncheckedBaseModel):
     Values of the input variables.
     """
 
+    log_id: typing.Optional[str] = None
+    """
+    ID of the Log (the same as `id`).
+    """
+
+    log_status: typing.Optional[LogStatus] = None
+    """
+    `incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log).
+    """
+
+    messages: typing.Optional[typing.List[ChatMessage]] = None
+    """
+    Chat messages.
+    """
+
     metadata: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = None
     """
     Free-form data stored with the Log.
@@ -216,6 +252,11 @@ class FlowLogResponse(UncheckedBaseModel):
     output: typing.Optional[str] = None
     """
     Text output.
+    """
+
+    output_message: typing.Optional[ChatMessage] = None
+    """
+    Message the model returned.
     """
 
     provider_latency: typing.Optional[float] = None
@@ -339,6 +380,16 @@ class PromptLogResponse(UncheckedBaseModel):
     Values of the input variables.
     """
 
+    log_id: typing.Optional[str] = None
+    """
+    ID of the Log (the same as `id`).
+    """
+
+    log_status: typing.Optional[LogStatus] = None
+    """
+    `incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log).
+    """
+
     messages: typing.Optional[typing.List[ChatMessage]] = None
     """
     Chat messages.
@@ -397,6 +448,11 @@ class PromptLogResponse(UncheckedBaseModel):
     provider_response: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = None
     """
     Raw response of the provider.
+    """
+
+    reasoning_tokens: typing.Optional[int] = None
+    """
+    Number of tokens the model spent reasoning.
     """
 
     save: typing.Optional[bool] = None
@@ -500,6 +556,16 @@ class ToolLogResponse(UncheckedBaseModel):
     Values of the input variables.
     """
 
+    log_id: typing.Optional[str] = None
+    """
+    ID of the Log (the same as `id`).
+    """
+
+    log_status: typing.Optional[LogStatus] = None
+    """
+    `incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log).
+    """
+
     metadata: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = None
     """
     Free-form data stored with the Log.
@@ -508,6 +574,11 @@ class ToolLogResponse(UncheckedBaseModel):
     output: typing.Optional[str] = None
     """
     Text output.
+    """
+
+    output_message: typing.Optional[ChatMessage] = None
+    """
+    Message the model returned.
     """
 
     provider_latency: typing.Optional[float] = None

@@ -17,9 +17,11 @@ from .linked_tool_response import LinkedToolResponse
 from .model_endpoints import ModelEndpoints
 from .model_providers import ModelProviders
 from .monitoring_evaluator_state import MonitoringEvaluatorState
+from .prompt_response_reasoning_effort import PromptResponseReasoningEffort
 from .prompt_response_stop import PromptResponseStop
 from .prompt_response_template import PromptResponseTemplate
 from .response_format import ResponseFormat
+from .template_language import TemplateLanguage
 from .tool_function import ToolFunction
 from .user_response import UserResponse
 from .version_status import VersionStatus
@@ -48,6 +50,11 @@ class EvaluatorResponse(UncheckedBaseModel):
     created_by: typing.Optional[UserResponse] = None
     """
     The user who created it.
+    """
+
+    description: typing.Optional[str] = None
+    """
+    Description of the file.
     """
 
     directory_id: typing.Optional[str] = None
@@ -95,14 +102,31 @@ class EvaluatorResponse(UncheckedBaseModel):
     Path of the file including its name, such as `folder/name`.
     """
 
+    readme: typing.Optional[str] = None
+    """
+    Longer notes about the file.
+    """
+
+    schema_: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = pydantic.Field(
+        alias="schema", default=None
+    )
+    """
+    JSON schema of the file's output.
+    """
+
     spec: EvaluatorResponseSpec
     """
     How the Evaluator judges.
     """
 
-    status: VersionStatus
+    status: typing.Optional[VersionStatus] = None
     """
-    Status.
+    Status of the version.
+    """
+
+    tags: typing.Optional[typing.List[str]] = None
+    """
+    Labels of the file.
     """
 
     total_logs_count: int
@@ -120,6 +144,11 @@ class EvaluatorResponse(UncheckedBaseModel):
     When it was last changed.
     """
 
+    version_description: typing.Optional[str] = None
+    """
+    Description of the version.
+    """
+
     version_id: str
     """
     ID of the version.
@@ -128,6 +157,11 @@ class EvaluatorResponse(UncheckedBaseModel):
     version_logs_count: int
     """
     Number of Logs of this version.
+    """
+
+    version_name: typing.Optional[str] = None
+    """
+    Name of the version, unique within the file.
     """
 
 
@@ -154,6 +188,11 @@ class FlowResponse(UncheckedBaseModel):
     created_by: typing.Optional[UserResponse] = None
     """
     The user who created it.
+    """
+
+    description: typing.Optional[str] = None
+    """
+    Description of the file.
     """
 
     directory_id: typing.Optional[str] = None
@@ -196,9 +235,26 @@ class FlowResponse(UncheckedBaseModel):
     Path of the file including its name, such as `folder/name`.
     """
 
-    status: VersionStatus
+    readme: typing.Optional[str] = None
     """
-    Status.
+    Longer notes about the file.
+    """
+
+    schema_: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = pydantic.Field(
+        alias="schema", default=None
+    )
+    """
+    JSON schema of the file's output.
+    """
+
+    status: typing.Optional[VersionStatus] = None
+    """
+    Status of the version.
+    """
+
+    tags: typing.Optional[typing.List[str]] = None
+    """
+    Labels of the file.
     """
 
     type: typing.Literal["flow"] = "flow"
@@ -211,6 +267,11 @@ class FlowResponse(UncheckedBaseModel):
     When it was last changed.
     """
 
+    version_description: typing.Optional[str] = None
+    """
+    Description of the version.
+    """
+
     version_id: str
     """
     ID of the version.
@@ -219,6 +280,11 @@ class FlowResponse(UncheckedBaseModel):
     version_logs_count: int
     """
     Number of Logs of this version.
+    """
+
+    version_name: typing.Optional[str] = None
+    """
+    Name of the version, unique within the file.
     """
 
 
@@ -276,6 +342,11 @@ class PromptResponse(UncheckedBaseModel):
     created_by: typing.Optional[UserResponse] = None
     """
     The user who created it.
+    """
+
+    description: typing.Optional[str] = None
+    """
+    Description of the file.
     """
 
     directory_id: typing.Optional[str] = None
@@ -363,9 +434,31 @@ class PromptResponse(UncheckedBaseModel):
     Model provider.
     """
 
+    raw_file_content: typing.Optional[str] = None
+    """
+    The version in the `.prompt` file format, when asked for.
+    """
+
+    readme: typing.Optional[str] = None
+    """
+    Longer notes about the file.
+    """
+
+    reasoning_effort: typing.Optional[PromptResponseReasoningEffort] = None
+    """
+    Effort a reasoning model spends: an OpenAI level, or a token budget (Anthropic).
+    """
+
     response_format: typing.Optional[ResponseFormat] = None
     """
     Output format the model must produce.
+    """
+
+    schema_: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = pydantic.Field(
+        alias="schema", default=None
+    )
+    """
+    JSON schema of the file's output.
     """
 
     seed: typing.Optional[int] = None
@@ -373,14 +466,19 @@ class PromptResponse(UncheckedBaseModel):
     Seed for best-effort reproducible sampling.
     """
 
-    status: VersionStatus
+    status: typing.Optional[VersionStatus] = None
     """
-    Status.
+    Status of the version.
     """
 
     stop: typing.Optional[PromptResponseStop] = None
     """
     Sequence or sequences that end generation.
+    """
+
+    tags: typing.Optional[typing.List[str]] = None
+    """
+    Labels of the file.
     """
 
     temperature: typing.Optional[float] = None
@@ -391,6 +489,11 @@ class PromptResponse(UncheckedBaseModel):
     template: typing.Optional[PromptResponseTemplate] = None
     """
     Template with `{{input}}` variables: a string, or a list of chat messages.
+    """
+
+    template_language: typing.Optional[TemplateLanguage] = None
+    """
+    Syntax of the template.
     """
 
     tools: typing.Optional[typing.List[ToolFunction]] = None
@@ -418,6 +521,11 @@ class PromptResponse(UncheckedBaseModel):
     When it was last changed.
     """
 
+    version_description: typing.Optional[str] = None
+    """
+    Description of the version.
+    """
+
     version_id: str
     """
     ID of the version.
@@ -426,6 +534,11 @@ class PromptResponse(UncheckedBaseModel):
     version_logs_count: int
     """
     Number of Logs of this version.
+    """
+
+    version_name: typing.Optional[str] = None
+    """
+    Name of the version, unique within the file.
     """
 
 
@@ -452,6 +565,11 @@ class ToolResponse(UncheckedBaseModel):
     created_by: typing.Optional[UserResponse] = None
     """
     The user who created it.
+    """
+
+    description: typing.Optional[str] = None
+    """
+    Description of the file.
     """
 
     directory_id: typing.Optional[str] = None
@@ -504,6 +622,11 @@ class ToolResponse(UncheckedBaseModel):
     Path of the file including its name, such as `folder/name`.
     """
 
+    readme: typing.Optional[str] = None
+    """
+    Longer notes about the file.
+    """
+
     setup_values: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = None
     """
     Values the Tool needs to run, such as keys; not shown to the model.
@@ -519,9 +642,14 @@ class ToolResponse(UncheckedBaseModel):
     Source code of the Tool.
     """
 
-    status: VersionStatus
+    status: typing.Optional[VersionStatus] = None
     """
-    Status.
+    Status of the version.
+    """
+
+    tags: typing.Optional[typing.List[str]] = None
+    """
+    Labels of the file.
     """
 
     tool_type: typing.Optional[FilesToolType] = None
@@ -544,6 +672,11 @@ class ToolResponse(UncheckedBaseModel):
     When it was last changed.
     """
 
+    version_description: typing.Optional[str] = None
+    """
+    Description of the version.
+    """
+
     version_id: str
     """
     ID of the version.
@@ -552,6 +685,11 @@ class ToolResponse(UncheckedBaseModel):
     version_logs_count: int
     """
     Number of Logs of this version.
+    """
+
+    version_name: typing.Optional[str] = None
+    """
+    Name of the version, unique within the file.
     """
 
 

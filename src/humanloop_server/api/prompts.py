@@ -43,6 +43,7 @@ PROMPTS = FileKind(
     update_request=UpdatePromptRequest,
     versions_response=ListPrompts,
     page_size_minimum=0,
+    update_version_method="patch_prompt_version",
 )
 
 # The shared file routes (see `file_routes`); the routes specific to Prompts follow.
@@ -56,6 +57,8 @@ add_file_routes(
     "move",
     "list_versions",
     "commit",
+    "delete_version",
+    "update_version",
     "set_deployment",
     "remove_deployment",
     "list_environments",

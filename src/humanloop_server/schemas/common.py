@@ -177,6 +177,35 @@ class TraceStatus(str, Enum):
     INCOMPLETE = "incomplete"
 
 
+class LogStatus(str, Enum):
+    """Whether a Log is finished (the 0.8.38 name of a trace's status; the two are one state)."""
+
+    COMPLETE = "complete"
+    INCOMPLETE = "incomplete"
+
+
+class TemplateLanguage(str, Enum):
+    """How a Prompt's template is written: `{{variable}}` placeholders, or Jinja."""
+
+    DEFAULT = "default"
+    JINJA = "jinja"
+
+
+class OpenAiReasoningEffort(str, Enum):
+    """How hard a reasoning model should think (OpenAI's levels)."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class UpdateVersionRequest(BaseModel):
+    """Body that names or describes an existing version."""
+
+    name: Optional[str] = Field(None, description="New name of the version, unique within its file.")
+    description: Optional[str] = Field(None, description="New description of the version.")
+
+
 class ObservabilityStatus(str, Enum):
     """Progress of the monitoring Evaluators on a Log."""
 
@@ -365,6 +394,10 @@ __all__ = [
     "ToolChoice",
     "ToolFunction",
     "TraceStatus",
+    "LogStatus",
+    "TemplateLanguage",
+    "OpenAiReasoningEffort",
+    "UpdateVersionRequest",
     "UserResponse",
     "Valence",
     "ValidationError",

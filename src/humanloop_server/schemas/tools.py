@@ -10,8 +10,10 @@ from pydantic import BaseModel, Field
 
 from .common import (
     LOG_VALUES,
+    ChatMessage,
     EnvironmentResponse,
     InputResponse,
+    LogStatus,
     ToolFunction,
     UserResponse,
     VersionStatus,
@@ -60,6 +62,8 @@ class ToolRequest(BaseModel):
     attributes: Optional[Dict[str, Any]] = Field(None, description="Free-form details that tell versions apart.")
     tool_type: Optional[ToolType] = Field(ToolType.JSON_SCHEMA, description="Kind of Tool.")
     commit_message: Optional[str] = Field(None, description="Message that describes the version.")
+    version_name: Optional[str] = Field(None, description="Name of the version, unique within the file.")
+    version_description: Optional[str] = Field(None, description="Description of the version.")
 
 
 class ToolResponse(BaseModel):
@@ -76,6 +80,11 @@ class ToolResponse(BaseModel):
     attributes: Optional[Dict[str, Any]] = Field(None, description="Free-form details that tell versions apart.")
     tool_type: Optional[ToolType] = Field(ToolType.JSON_SCHEMA, description="Kind of Tool.")
     commit_message: Optional[str] = Field(None, description="Message that describes the version.")
+    version_name: Optional[str] = Field(None, description="Name of the version, unique within the file.")
+    version_description: Optional[str] = Field(None, description="Description of the version.")
+    description: Optional[str] = Field(None, description="Description of the file.")
+    readme: Optional[str] = Field(None, description="Longer notes about the file.")
+    tags: Optional[List[str]] = Field(None, description="Labels of the file.")
     name: str = Field(description="Name.")
     version_id: str = Field(description="ID of the version.")
     type: Literal["tool"] = Field("tool", description="Kind.")
@@ -85,7 +94,7 @@ class ToolResponse(BaseModel):
     created_at: datetime = Field(description="When it was created.")
     updated_at: datetime = Field(description="When it was last changed.")
     created_by: Optional[UserResponse] = Field(None, description="The user who created it.")
-    status: VersionStatus = Field(description="Status.")
+    status: Optional[VersionStatus] = Field(None, description="Status of the version.")
     last_used_at: datetime = Field(description="When a Log last used this version.")
     version_logs_count: int = Field(description="Number of Logs of this version.")
     total_logs_count: int = Field(description="Number of Logs of all versions of the file.")
@@ -138,6 +147,12 @@ class ToolLogRequest(BaseModel):
     user: Optional[str] = Field(None, description="End user the Log is for.")
     environment: Optional[str] = Field(None, description="Name of an environment.")
     save: Optional[bool] = Field(True, description="Whether to store the Log.")
+    log_status: Optional[LogStatus] = Field(
+        None, description="`incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log)."
+    )
+    log_id: Optional[str] = Field(
+        None, description="ID for the new Log, chosen by the client (letters, digits, `_`, `-`, `.`; at most 128)."
+    )
     tool: Optional[ToolKernelRequest] = Field(None, description="The Tool version.")
 
 
@@ -146,6 +161,7 @@ class ToolLogResponse(BaseModel):
 
     start_time: Optional[datetime] = Field(None, description="When the work started.")
     end_time: Optional[datetime] = Field(None, description="When the work ended.")
+    output_message: Optional[ChatMessage] = Field(None, description="Message the model returned.")
     output: Optional[str] = Field(None, description="Text output.")
     created_at: Optional[datetime] = Field(None, description="When it was created.")
     error: Optional[str] = Field(None, description="Error message, when the work failed.")
@@ -162,6 +178,10 @@ class ToolLogResponse(BaseModel):
     user: Optional[str] = Field(None, description="End user the Log is for.")
     environment: Optional[str] = Field(None, description="Name of an environment.")
     save: Optional[bool] = Field(True, description="Whether to store the Log.")
+    log_status: Optional[LogStatus] = Field(
+        None, description="`incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log)."
+    )
+    log_id: Optional[str] = Field(None, description="ID of the Log (the same as `id`).")
     id: str = Field(description="Unique identifier.")
     evaluator_logs: List[EvaluatorLogResponse] = Field(description="Judgments of Evaluators on this Log.")
     trace_flow_id: Optional[str] = Field(None, description="ID of the Flow whose Log is the root of the trace.")
@@ -190,6 +210,9 @@ class ToolLogUpdateRequest(BaseModel):
     metadata: Optional[Dict[str, Any]] = Field(None, description="Free-form data stored with the Log.")
     start_time: Optional[datetime] = Field(None, description="When the work started.")
     end_time: Optional[datetime] = Field(None, description="When the work ended.")
+    log_status: Optional[LogStatus] = Field(
+        None, description="`incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log)."
+    )
 
 
 class CreateToolLogResponse(BaseModel):

@@ -60,8 +60,9 @@ def executed_spec(version: Optional[Version]) -> Optional[Dict[str, Any]]:
 
 
 def ready(log: Log) -> bool:
-    """Flow Logs are judged once their trace is complete; every other Log at once."""
-    return log.file_type != "flow" or log.trace_status == "complete"
+    """Logs are judged once complete (``log_status``): Flow Logs start incomplete, every other
+    Log is complete unless it was created with ``log_status="incomplete"``."""
+    return (log.trace_status or ("incomplete" if log.file_type == "flow" else "complete")) == "complete"
 
 
 def has_judgment(ctx: Context, log_id: str, evaluator_version_id: str) -> bool:
