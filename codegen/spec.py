@@ -158,6 +158,10 @@ def error_class_name(status: int) -> str:
     return _STATUS_ERRORS.get(status, f"Status{status}Error")
 
 
+#: operation extension: more SDK method names for the same operation, e.g. ``["list_files"]``
+METHOD_ALIASES = "x-humanloop-sdk-method-aliases"
+
+
 class _Builder:
     def __init__(self, doc: typing.Dict[str, typing.Any]) -> None:
         self.doc = doc
@@ -349,6 +353,9 @@ class _Builder:
                         out.append(self.operation(path, method, op, group, name, streaming, stream))
                 else:
                     out.append(self.operation(path, method, op, group, name, None, False))
+                    # one route serving two SDK methods (a method renamed between SDK releases)
+                    for alias in op.get(METHOD_ALIASES) or []:
+                        out.append(self.operation(path, method, op, group, str(alias), None, False))
         return out
 
     def operation(

@@ -140,6 +140,9 @@ if TYPE_CHECKING:
     from .requests.prompt_response_template import PromptResponseTemplateParams
     from .requests.provider_api_keys import ProviderApiKeysParams
     from .requests.response_format import ResponseFormatParams
+    from .requests.retrieve_by_path_files_retrieve_by_path_post_response import (
+        RetrieveByPathFilesRetrieveByPathPostResponseParams,
+    )
     from .requests.select_evaluator_stats_response import SelectEvaluatorStatsResponseParams
     from .requests.text_chat_content import TextChatContentParams
     from .requests.text_evaluator_stats_response import TextEvaluatorStatsResponseParams
@@ -290,6 +293,9 @@ if TYPE_CHECKING:
     from .types.provider_api_keys import ProviderApiKeys
     from .types.response_format import ResponseFormat
     from .types.response_format_type import ResponseFormatType
+    from .types.retrieve_by_path_files_retrieve_by_path_post_response import (
+        RetrieveByPathFilesRetrieveByPathPostResponse,
+    )
     from .types.select_evaluator_stats_response import SelectEvaluatorStatsResponse
     from .types.sort_order import SortOrder
     from .types.template_language import TemplateLanguage
@@ -556,6 +562,8 @@ _LAZY = {
     "ResponseFormat": ".types.response_format",
     "ResponseFormatParams": ".requests.response_format",
     "ResponseFormatType": ".types.response_format_type",
+    "RetrieveByPathFilesRetrieveByPathPostResponse": ".types.retrieve_by_path_files_retrieve_by_path_post_response",
+    "RetrieveByPathFilesRetrieveByPathPostResponseParams": ".requests.retrieve_by_path_files_retrieve_by_path_post_response",
     "SelectEvaluatorStatsResponse": ".types.select_evaluator_stats_response",
     "SelectEvaluatorStatsResponseParams": ".requests.select_evaluator_stats_response",
     "SortOrder": ".types.sort_order",
@@ -869,6 +877,8 @@ __all__ = [
     "ResponseFormat",
     "ResponseFormatParams",
     "ResponseFormatType",
+    "RetrieveByPathFilesRetrieveByPathPostResponse",
+    "RetrieveByPathFilesRetrieveByPathPostResponseParams",
     "SelectEvaluatorStatsResponse",
     "SelectEvaluatorStatsResponseParams",
     "SortOrder",

@@ -91,3 +91,14 @@ def test_missing_sdk_names_is_an_error() -> None:
     del broken["paths"]["/v5/widgets"]["get"]["x-fern-sdk-method-name"]
     with pytest.raises(spec_mod.SpecError):
         spec_mod.load(broken)
+
+
+def test_method_aliases_make_more_methods_of_one_operation() -> None:
+    aliased = doc()
+    listing = aliased["paths"]["/v5/widgets"]["get"]
+    listing[spec_mod.METHOD_ALIASES] = ["list_widgets"]
+    loaded = spec_mod.load(aliased)
+    first, second = op(loaded, listing["x-fern-sdk-method-name"]), op(loaded, "list_widgets")
+    assert (first.method, first.path, first.resource) == (second.method, second.path, second.resource)
+    assert [p.py for p in first.params] == [p.py for p in second.params]
+    assert first.response == second.response and first.pagination == second.pagination

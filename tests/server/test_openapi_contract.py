@@ -65,7 +65,7 @@ def client() -> Iterator[TestClient]:
 
 def test_every_operation_is_under_v5_and_counted(doc: Dict[str, Any]) -> None:
     ops = operations(doc)
-    assert len(ops) == 92  # 82 of 0.8.6 + delete/update version for the five kinds
+    assert len(ops) == 93  # 82 of 0.8.6 + delete/update version of five kinds + files.retrieve_by_path
     assert all(path.startswith("/v5/") for _, path, _ in ops)
 
 

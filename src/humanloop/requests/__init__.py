@@ -112,6 +112,9 @@ if TYPE_CHECKING:
     from .prompt_response_template import PromptResponseTemplateParams
     from .provider_api_keys import ProviderApiKeysParams
     from .response_format import ResponseFormatParams
+    from .retrieve_by_path_files_retrieve_by_path_post_response import (
+        RetrieveByPathFilesRetrieveByPathPostResponseParams,
+    )
     from .select_evaluator_stats_response import SelectEvaluatorStatsResponseParams
     from .text_chat_content import TextChatContentParams
     from .text_evaluator_stats_response import TextEvaluatorStatsResponseParams
@@ -228,6 +231,7 @@ _LAZY = {
     "PromptResponseTemplateParams": ".prompt_response_template",
     "ProviderApiKeysParams": ".provider_api_keys",
     "ResponseFormatParams": ".response_format",
+    "RetrieveByPathFilesRetrieveByPathPostResponseParams": ".retrieve_by_path_files_retrieve_by_path_post_response",
     "SelectEvaluatorStatsResponseParams": ".select_evaluator_stats_response",
     "TextChatContentParams": ".text_chat_content",
     "TextEvaluatorStatsResponseParams": ".text_evaluator_stats_response",
@@ -360,6 +364,7 @@ __all__ = [
     "PromptResponseTemplateParams",
     "ProviderApiKeysParams",
     "ResponseFormatParams",
+    "RetrieveByPathFilesRetrieveByPathPostResponseParams",
     "SelectEvaluatorStatsResponseParams",
     "TextChatContentParams",
     "TextEvaluatorStatsResponseParams",

@@ -136,6 +136,7 @@ if TYPE_CHECKING:
     from .provider_api_keys import ProviderApiKeys
     from .response_format import ResponseFormat
     from .response_format_type import ResponseFormatType
+    from .retrieve_by_path_files_retrieve_by_path_post_response import RetrieveByPathFilesRetrieveByPathPostResponse
     from .select_evaluator_stats_response import SelectEvaluatorStatsResponse
     from .sort_order import SortOrder
     from .template_language import TemplateLanguage
@@ -285,6 +286,7 @@ _LAZY = {
     "ProviderApiKeys": ".provider_api_keys",
     "ResponseFormat": ".response_format",
     "ResponseFormatType": ".response_format_type",
+    "RetrieveByPathFilesRetrieveByPathPostResponse": ".retrieve_by_path_files_retrieve_by_path_post_response",
     "SelectEvaluatorStatsResponse": ".select_evaluator_stats_response",
     "SortOrder": ".sort_order",
     "TemplateLanguage": ".template_language",
@@ -450,6 +452,7 @@ __all__ = [
     "ProviderApiKeys",
     "ResponseFormat",
     "ResponseFormatType",
+    "RetrieveByPathFilesRetrieveByPathPostResponse",
     "SelectEvaluatorStatsResponse",
     "SortOrder",
     "TemplateLanguage",

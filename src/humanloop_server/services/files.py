@@ -3,7 +3,7 @@
 from typing import Any, Dict, Iterable, List, Optional, Sequence
 
 from sqlalchemy import delete as sa_delete
-from sqlalchemy import func, select
+from sqlalchemy import false, func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..db.models import (
@@ -487,8 +487,17 @@ def list_files(
     sort_by: Optional[str] = None,
     order: Optional[str] = None,
     environment: Optional[str] = None,
+    directory: Optional[str] = None,
+    template: Optional[bool] = None,
 ) -> Dict[str, Any]:
+    """One page of Files. ``directory``: only Files at or below that directory path; ``template``:
+    only template Files, of which this server has none (true gives an empty page)."""
     stmt = select(File).where(File.org_id == ctx.org_id)
+    if template:
+        stmt = stmt.where(false())
+    if directory:
+        prefix = normalise_path(directory, ["query", "path"], bounded=False)
+        stmt = stmt.where(File.path.startswith(prefix + "/", autoescape=True))
     types = [t for t in (file_types or []) if t]
     if types:
         stmt = stmt.where(File.type.in_(types))
@@ -512,6 +521,14 @@ def list_files(
         if v is not None:
             records.append(serialize(ctx, f, v))
     return page_body(records, page, size, total)
+
+
+def retrieve_by_path(ctx: Context, path: str, environment: Optional[str] = None) -> Dict[str, Any]:
+    """The File at ``path`` (404 when none) at its version deployed to ``environment``, or its default one."""
+    f = file_by_path(ctx, normalise_path(path, bounded=False))
+    if f is None:
+        raise not_found(f"File at path {path!r}")
+    return serialize(ctx, f, resolve_version(ctx, f, environment=environment))
 
 
 def move(

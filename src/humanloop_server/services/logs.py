@@ -300,7 +300,9 @@ def update_trace(ctx: Context, log_id: str, data: Dict[str, Any]) -> Dict[str, A
 # ---------------------------------------------------------------- reading
 
 
-def serialize(ctx: Context, log: Log, depth: int = 0, include_parent: bool = True) -> Dict[str, Any]:
+def serialize(
+    ctx: Context, log: Log, depth: int = 0, include_parent: bool = True, include_children: bool = True
+) -> Dict[str, Any]:
     body: Dict[str, Any] = {
         "id": log.id,
         "inputs": log.inputs or {},
@@ -381,7 +383,7 @@ def serialize(ctx: Context, log: Log, depth: int = 0, include_parent: bool = Tru
             .scalars()
             .all()
         )
-        body["trace_children"] = [serialize(ctx, c, depth + 1) for c in children]
+        body["trace_children"] = [serialize(ctx, c, depth + 1) for c in children] if include_children else []
     else:
         body["evaluator_logs"] = []
         body["trace_children"] = []
@@ -453,12 +455,30 @@ def list_logs(
     end_date: Any = None,
     include_parent: Optional[bool] = None,
     in_trace_filter: Optional[List[bool]] = None,
+    log_ids: Optional[List[str]] = None,
+    sample: Optional[int] = None,
+    include_trace_children: Optional[bool] = None,
 ) -> Dict[str, Any]:
+    """One page of a File's Logs, newest first.
+
+    ``log_ids`` keeps only those Logs; ``sample`` draws that many of the matching Logs at random
+    (afresh on every request) and pages through them; ``include_trace_children=False`` leaves out
+    the nested Logs, which are included when it is not given (as 0.8.6 clients expect).
+    """
     f = files.get_file(ctx, file_id)
     stmt = filtered(ctx, f, version_id, version_status, search, metadata_search, start_date, end_date, in_trace_filter)
+    wanted = [i for i in (log_ids or []) if i]
+    if wanted:
+        stmt = stmt.where(Log.id.in_(wanted))
+    if sample is not None:
+        if sample < 0:
+            raise unprocessable("sample must be at least 0", ["query", "sample"])
+        drawn = stmt.with_only_columns(Log.id).order_by(func.random()).limit(sample)
+        stmt = select(Log).where(Log.org_id == ctx.org_id, Log.id.in_(drawn.scalar_subquery()))
     stmt = stmt.order_by(Log.created_at.desc(), Log.id.desc())
     rows, page, size, total = paginate(ctx.session, stmt, page, size)
-    records = [serialize(ctx, log, include_parent=bool(include_parent)) for log in rows]
+    children = include_trace_children is not False
+    records = [serialize(ctx, log, include_parent=bool(include_parent), include_children=children) for log in rows]
     return page_body(records, page, size, total)
 
 
