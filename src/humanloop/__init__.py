@@ -85,6 +85,7 @@ if TYPE_CHECKING:
     from .requests.external_evaluator_request import ExternalEvaluatorRequestParams
     from .requests.file_environment_response import FileEnvironmentResponseParams
     from .requests.file_environment_response_file import FileEnvironmentResponseFileParams
+    from .requests.file_environment_variable_request import FileEnvironmentVariableRequestParams
     from .requests.file_request import FileRequestParams
     from .requests.flow_kernel_request import FlowKernelRequestParams
     from .requests.flow_log_response import FlowLogResponseParams
@@ -124,6 +125,11 @@ if TYPE_CHECKING:
     from .requests.paginated_datapoint_response import PaginatedDatapointResponseParams
     from .requests.paginated_dataset_response import PaginatedDatasetResponseParams
     from .requests.paginated_evaluation_response import PaginatedEvaluationResponseParams
+    from .requests.populate_template_response import PopulateTemplateResponseParams
+    from .requests.populate_template_response_populated_template import PopulateTemplateResponsePopulatedTemplateParams
+    from .requests.populate_template_response_reasoning_effort import PopulateTemplateResponseReasoningEffortParams
+    from .requests.populate_template_response_stop import PopulateTemplateResponseStopParams
+    from .requests.populate_template_response_template import PopulateTemplateResponseTemplateParams
     from .requests.prompt_call_log_response import PromptCallLogResponseParams
     from .requests.prompt_call_response import PromptCallResponseParams
     from .requests.prompt_call_response_tool_choice import PromptCallResponseToolChoiceParams
@@ -147,6 +153,7 @@ if TYPE_CHECKING:
     from .requests.text_chat_content import TextChatContentParams
     from .requests.text_evaluator_stats_response import TextEvaluatorStatsResponseParams
     from .requests.tool_call import ToolCallParams
+    from .requests.tool_call_response import ToolCallResponseParams
     from .requests.tool_choice import ToolChoiceParams
     from .requests.tool_function import ToolFunctionParams
     from .requests.tool_kernel_request import ToolKernelRequestParams
@@ -223,6 +230,7 @@ if TYPE_CHECKING:
     from .types.feedback_type import FeedbackType
     from .types.file_environment_response import FileEnvironmentResponse
     from .types.file_environment_response_file import FileEnvironmentResponseFile
+    from .types.file_environment_variable_request import FileEnvironmentVariableRequest
     from .types.file_request import FileRequest
     from .types.file_type import FileType
     from .types.files_tool_type import FilesToolType
@@ -275,6 +283,11 @@ if TYPE_CHECKING:
     from .types.paginated_prompt_log_response import PaginatedPromptLogResponse
     from .types.paginated_session_response import PaginatedSessionResponse
     from .types.platform_access_enum import PlatformAccessEnum
+    from .types.populate_template_response import PopulateTemplateResponse
+    from .types.populate_template_response_populated_template import PopulateTemplateResponsePopulatedTemplate
+    from .types.populate_template_response_reasoning_effort import PopulateTemplateResponseReasoningEffort
+    from .types.populate_template_response_stop import PopulateTemplateResponseStop
+    from .types.populate_template_response_template import PopulateTemplateResponseTemplate
     from .types.project_sort_by import ProjectSortBy
     from .types.prompt_call_log_response import PromptCallLogResponse
     from .types.prompt_call_response import PromptCallResponse
@@ -303,6 +316,7 @@ if TYPE_CHECKING:
     from .types.text_evaluator_stats_response import TextEvaluatorStatsResponse
     from .types.time_unit import TimeUnit
     from .types.tool_call import ToolCall
+    from .types.tool_call_response import ToolCallResponse
     from .types.tool_choice import ToolChoice
     from .types.tool_function import ToolFunction
     from .types.tool_kernel_request import ToolKernelRequest
@@ -429,6 +443,8 @@ _LAZY = {
     "FileEnvironmentResponseFile": ".types.file_environment_response_file",
     "FileEnvironmentResponseFileParams": ".requests.file_environment_response_file",
     "FileEnvironmentResponseParams": ".requests.file_environment_response",
+    "FileEnvironmentVariableRequest": ".types.file_environment_variable_request",
+    "FileEnvironmentVariableRequestParams": ".requests.file_environment_variable_request",
     "FileRequest": ".types.file_request",
     "FileRequestParams": ".requests.file_request",
     "FileType": ".types.file_type",
@@ -514,6 +530,16 @@ _LAZY = {
     "PaginatedPromptLogResponse": ".types.paginated_prompt_log_response",
     "PaginatedSessionResponse": ".types.paginated_session_response",
     "PlatformAccessEnum": ".types.platform_access_enum",
+    "PopulateTemplateResponse": ".types.populate_template_response",
+    "PopulateTemplateResponseParams": ".requests.populate_template_response",
+    "PopulateTemplateResponsePopulatedTemplate": ".types.populate_template_response_populated_template",
+    "PopulateTemplateResponsePopulatedTemplateParams": ".requests.populate_template_response_populated_template",
+    "PopulateTemplateResponseReasoningEffort": ".types.populate_template_response_reasoning_effort",
+    "PopulateTemplateResponseReasoningEffortParams": ".requests.populate_template_response_reasoning_effort",
+    "PopulateTemplateResponseStop": ".types.populate_template_response_stop",
+    "PopulateTemplateResponseStopParams": ".requests.populate_template_response_stop",
+    "PopulateTemplateResponseTemplate": ".types.populate_template_response_template",
+    "PopulateTemplateResponseTemplateParams": ".requests.populate_template_response_template",
     "ProjectSortBy": ".types.project_sort_by",
     "PromptCallLogResponse": ".types.prompt_call_log_response",
     "PromptCallLogResponseParams": ".requests.prompt_call_log_response",
@@ -577,6 +603,8 @@ _LAZY = {
     "TimeUnit": ".types.time_unit",
     "ToolCall": ".types.tool_call",
     "ToolCallParams": ".requests.tool_call",
+    "ToolCallResponse": ".types.tool_call_response",
+    "ToolCallResponseParams": ".requests.tool_call_response",
     "ToolChoice": ".types.tool_choice",
     "ToolChoiceParams": ".requests.tool_choice",
     "ToolFunction": ".types.tool_function",
@@ -744,6 +772,8 @@ __all__ = [
     "FileEnvironmentResponseFile",
     "FileEnvironmentResponseFileParams",
     "FileEnvironmentResponseParams",
+    "FileEnvironmentVariableRequest",
+    "FileEnvironmentVariableRequestParams",
     "FileRequest",
     "FileRequestParams",
     "FileType",
@@ -829,6 +859,16 @@ __all__ = [
     "PaginatedPromptLogResponse",
     "PaginatedSessionResponse",
     "PlatformAccessEnum",
+    "PopulateTemplateResponse",
+    "PopulateTemplateResponseParams",
+    "PopulateTemplateResponsePopulatedTemplate",
+    "PopulateTemplateResponsePopulatedTemplateParams",
+    "PopulateTemplateResponseReasoningEffort",
+    "PopulateTemplateResponseReasoningEffortParams",
+    "PopulateTemplateResponseStop",
+    "PopulateTemplateResponseStopParams",
+    "PopulateTemplateResponseTemplate",
+    "PopulateTemplateResponseTemplateParams",
     "ProjectSortBy",
     "PromptCallLogResponse",
     "PromptCallLogResponseParams",
@@ -892,6 +932,8 @@ __all__ = [
     "TimeUnit",
     "ToolCall",
     "ToolCallParams",
+    "ToolCallResponse",
+    "ToolCallResponseParams",
     "ToolChoice",
     "ToolChoiceParams",
     "ToolFunction",

@@ -206,3 +206,66 @@ async def test_prompt_call_with_log_id_and_status(mode: str) -> None:
         body={"path": "Coding Assistant", "log_id": "call-1", "log_status": "incomplete", "stream": False},
     )
     assert (result.log_id, result.log_status) == ("call-1", "incomplete")
+
+
+async def test_prompts_populate(mode: str) -> None:
+    answer = {**fx.prompt(), "populated_template": [{"role": "user", "content": "Hi Ada"}]}
+    rec = Recorder(json_reply(answer))
+    result = await invoke(
+        mode, rec, "prompts", "populate", fx.PROMPT_ID, request={"name": "Ada"}, environment="production"
+    )
+    assert_request(
+        rec.only,
+        "POST",
+        f"/v5/prompts/{fx.PROMPT_ID}/populate",
+        query={"environment": "production"},
+        body={"name": "Ada"},
+    )
+    assert result.populated_template[0].content == "Hi Ada"
+
+
+async def test_tools_call(mode: str) -> None:
+    answer = {
+        "id": "run-1",
+        "log_id": "run-1",
+        "tool": fx.tool(),
+        "output": "5",
+        "evaluator_logs": [],
+        "log_status": "complete",
+    }
+    rec = Recorder(json_reply(answer))
+    result = await invoke(
+        mode,
+        rec,
+        "tools",
+        "call",
+        version_id=fx.TOOL_VERSION_ID,
+        path="Math/add",
+        inputs={"a": 2, "b": 3},
+        log_id="run-1",
+        tool_call_request_environment="production",
+    )
+    assert_request(
+        rec.only,
+        "POST",
+        "/v5/tools/call",
+        query={"version_id": fx.TOOL_VERSION_ID},
+        body={"path": "Math/add", "inputs": {"a": 2, "b": 3}, "log_id": "run-1", "environment": "production"},
+    )
+    assert (result.id, result.output, result.tool.id) == ("run-1", "5", fx.TOOL_ID)
+
+
+async def test_tool_environment_variables(mode: str) -> None:
+    masked = [{"name": "API_KEY", "value": "********abcd"}]
+    rec = Recorder(json_reply(masked), json_reply(masked), json_reply([]))
+    client_calls = [
+        ("get_environment_variables", (fx.TOOL_ID,), {}),
+        ("add_environment_variable", (fx.TOOL_ID,), {"request": [{"name": "API_KEY", "value": "sk-0123456789abcd"}]}),
+        ("delete_environment_variable", (fx.TOOL_ID, "API_KEY"), {}),
+    ]
+    results = [await invoke(mode, rec, "tools", name, *args, **kwargs) for name, args, kwargs in client_calls]
+    base = f"/v5/tools/{fx.TOOL_ID}/environment-variables"
+    assert_request(rec.requests[0], "GET", base)
+    assert_request(rec.requests[1], "POST", base, body=[{"name": "API_KEY", "value": "sk-0123456789abcd"}])
+    assert_request(rec.requests[2], "DELETE", base + "/API_KEY")
+    assert results[0][0].value == "********abcd" and results[2] == []

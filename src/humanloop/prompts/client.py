@@ -28,6 +28,7 @@ from ..types.log_status import LogStatus
 from ..types.model_endpoints import ModelEndpoints
 from ..types.model_providers import ModelProviders
 from ..types.paginated_data_prompt_response import PaginatedDataPromptResponse
+from ..types.populate_template_response import PopulateTemplateResponse
 from ..types.project_sort_by import ProjectSortBy
 from ..types.prompt_call_response import PromptCallResponse
 from ..types.prompt_call_stream_response import PromptCallStreamResponse
@@ -1262,6 +1263,59 @@ class PromptsClient:
                     "tool_choice": tool_choice,
                 },
                 response_type=LogResponse,
+                errors=_ERRORS_422,
+                request_options=request_options,
+            ),
+        )
+
+    def populate(
+        self,
+        id: str,
+        *,
+        version_id: typing.Optional[str] = None,
+        environment: typing.Optional[str] = None,
+        request: typing.Dict[str, typing.Optional[typing.Any]],
+        request_options: typing.Optional[RequestOptions] = None,
+    ) -> PopulateTemplateResponse:
+        """
+        Returns the Prompt version (by `version_id`, `environment` or the default one) with `populated_template`: its template with the variables replaced by the inputs in the body. Nothing is stored.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Prompt.
+
+        version_id : typing.Optional[str]
+            ID of the Prompt version to fill.
+
+        environment : typing.Optional[str]
+            Environment whose deployed version to fill.
+
+        request : typing.Dict[str, typing.Optional[typing.Any]]
+            Values of the template's variables, by name.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Returns
+        -------
+        PopulateTemplateResponse
+
+        Examples
+        --------
+        from humanloop import Humanloop
+
+        client = Humanloop(api_key="YOUR_API_KEY")
+        client.prompts.populate("id", request={"key": "value"})
+        """
+        return typing.cast(
+            PopulateTemplateResponse,
+            self._client_wrapper.request(
+                "POST",
+                f"prompts/{encode_path_param(id)}/populate",
+                params={"version_id": version_id, "environment": environment},
+                json=request,
+                response_type=PopulateTemplateResponse,
                 errors=_ERRORS_422,
                 request_options=request_options,
             ),
@@ -2757,6 +2811,67 @@ class AsyncPromptsClient:
                     "tool_choice": tool_choice,
                 },
                 response_type=LogResponse,
+                errors=_ERRORS_422,
+                request_options=request_options,
+            ),
+        )
+
+    async def populate(
+        self,
+        id: str,
+        *,
+        version_id: typing.Optional[str] = None,
+        environment: typing.Optional[str] = None,
+        request: typing.Dict[str, typing.Optional[typing.Any]],
+        request_options: typing.Optional[RequestOptions] = None,
+    ) -> PopulateTemplateResponse:
+        """
+        Returns the Prompt version (by `version_id`, `environment` or the default one) with `populated_template`: its template with the variables replaced by the inputs in the body. Nothing is stored.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Prompt.
+
+        version_id : typing.Optional[str]
+            ID of the Prompt version to fill.
+
+        environment : typing.Optional[str]
+            Environment whose deployed version to fill.
+
+        request : typing.Dict[str, typing.Optional[typing.Any]]
+            Values of the template's variables, by name.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Returns
+        -------
+        PopulateTemplateResponse
+
+        Examples
+        --------
+        import asyncio
+
+        from humanloop import AsyncHumanloop
+
+        client = AsyncHumanloop(api_key="YOUR_API_KEY")
+
+
+        async def main() -> None:
+            await client.prompts.populate("id", request={"key": "value"})
+
+
+        asyncio.run(main())
+        """
+        return typing.cast(
+            PopulateTemplateResponse,
+            await self._client_wrapper.request(
+                "POST",
+                f"prompts/{encode_path_param(id)}/populate",
+                params={"version_id": version_id, "environment": environment},
+                json=request,
+                response_type=PopulateTemplateResponse,
                 errors=_ERRORS_422,
                 request_options=request_options,
             ),

@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from .external_evaluator_request import ExternalEvaluatorRequestParams
     from .file_environment_response import FileEnvironmentResponseParams
     from .file_environment_response_file import FileEnvironmentResponseFileParams
+    from .file_environment_variable_request import FileEnvironmentVariableRequestParams
     from .file_request import FileRequestParams
     from .flow_kernel_request import FlowKernelRequestParams
     from .flow_log_response import FlowLogResponseParams
@@ -96,6 +97,11 @@ if TYPE_CHECKING:
     from .paginated_datapoint_response import PaginatedDatapointResponseParams
     from .paginated_dataset_response import PaginatedDatasetResponseParams
     from .paginated_evaluation_response import PaginatedEvaluationResponseParams
+    from .populate_template_response import PopulateTemplateResponseParams
+    from .populate_template_response_populated_template import PopulateTemplateResponsePopulatedTemplateParams
+    from .populate_template_response_reasoning_effort import PopulateTemplateResponseReasoningEffortParams
+    from .populate_template_response_stop import PopulateTemplateResponseStopParams
+    from .populate_template_response_template import PopulateTemplateResponseTemplateParams
     from .prompt_call_log_response import PromptCallLogResponseParams
     from .prompt_call_response import PromptCallResponseParams
     from .prompt_call_response_tool_choice import PromptCallResponseToolChoiceParams
@@ -119,6 +125,7 @@ if TYPE_CHECKING:
     from .text_chat_content import TextChatContentParams
     from .text_evaluator_stats_response import TextEvaluatorStatsResponseParams
     from .tool_call import ToolCallParams
+    from .tool_call_response import ToolCallResponseParams
     from .tool_choice import ToolChoiceParams
     from .tool_function import ToolFunctionParams
     from .tool_kernel_request import ToolKernelRequestParams
@@ -180,6 +187,7 @@ _LAZY = {
     "ExternalEvaluatorRequestParams": ".external_evaluator_request",
     "FileEnvironmentResponseFileParams": ".file_environment_response_file",
     "FileEnvironmentResponseParams": ".file_environment_response",
+    "FileEnvironmentVariableRequestParams": ".file_environment_variable_request",
     "FileRequestParams": ".file_request",
     "FlowKernelRequestParams": ".flow_kernel_request",
     "FlowLogResponseParams": ".flow_log_response",
@@ -215,6 +223,11 @@ _LAZY = {
     "PaginatedDatapointResponseParams": ".paginated_datapoint_response",
     "PaginatedDatasetResponseParams": ".paginated_dataset_response",
     "PaginatedEvaluationResponseParams": ".paginated_evaluation_response",
+    "PopulateTemplateResponseParams": ".populate_template_response",
+    "PopulateTemplateResponsePopulatedTemplateParams": ".populate_template_response_populated_template",
+    "PopulateTemplateResponseReasoningEffortParams": ".populate_template_response_reasoning_effort",
+    "PopulateTemplateResponseStopParams": ".populate_template_response_stop",
+    "PopulateTemplateResponseTemplateParams": ".populate_template_response_template",
     "PromptCallLogResponseParams": ".prompt_call_log_response",
     "PromptCallResponseParams": ".prompt_call_response",
     "PromptCallResponseToolChoiceParams": ".prompt_call_response_tool_choice",
@@ -236,6 +249,7 @@ _LAZY = {
     "TextChatContentParams": ".text_chat_content",
     "TextEvaluatorStatsResponseParams": ".text_evaluator_stats_response",
     "ToolCallParams": ".tool_call",
+    "ToolCallResponseParams": ".tool_call_response",
     "ToolChoiceParams": ".tool_choice",
     "ToolFunctionParams": ".tool_function",
     "ToolKernelRequestParams": ".tool_kernel_request",
@@ -313,6 +327,7 @@ __all__ = [
     "ExternalEvaluatorRequestParams",
     "FileEnvironmentResponseFileParams",
     "FileEnvironmentResponseParams",
+    "FileEnvironmentVariableRequestParams",
     "FileRequestParams",
     "FlowKernelRequestParams",
     "FlowLogResponseParams",
@@ -348,6 +363,11 @@ __all__ = [
     "PaginatedDatapointResponseParams",
     "PaginatedDatasetResponseParams",
     "PaginatedEvaluationResponseParams",
+    "PopulateTemplateResponseParams",
+    "PopulateTemplateResponsePopulatedTemplateParams",
+    "PopulateTemplateResponseReasoningEffortParams",
+    "PopulateTemplateResponseStopParams",
+    "PopulateTemplateResponseTemplateParams",
     "PromptCallLogResponseParams",
     "PromptCallResponseParams",
     "PromptCallResponseToolChoiceParams",
@@ -369,6 +389,7 @@ __all__ = [
     "TextChatContentParams",
     "TextEvaluatorStatsResponseParams",
     "ToolCallParams",
+    "ToolCallResponseParams",
     "ToolChoiceParams",
     "ToolFunctionParams",
     "ToolKernelRequestParams",

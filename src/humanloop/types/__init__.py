@@ -66,6 +66,7 @@ if TYPE_CHECKING:
     from .feedback_type import FeedbackType
     from .file_environment_response import FileEnvironmentResponse
     from .file_environment_response_file import FileEnvironmentResponseFile
+    from .file_environment_variable_request import FileEnvironmentVariableRequest
     from .file_request import FileRequest
     from .file_type import FileType
     from .files_tool_type import FilesToolType
@@ -118,6 +119,11 @@ if TYPE_CHECKING:
     from .paginated_prompt_log_response import PaginatedPromptLogResponse
     from .paginated_session_response import PaginatedSessionResponse
     from .platform_access_enum import PlatformAccessEnum
+    from .populate_template_response import PopulateTemplateResponse
+    from .populate_template_response_populated_template import PopulateTemplateResponsePopulatedTemplate
+    from .populate_template_response_reasoning_effort import PopulateTemplateResponseReasoningEffort
+    from .populate_template_response_stop import PopulateTemplateResponseStop
+    from .populate_template_response_template import PopulateTemplateResponseTemplate
     from .project_sort_by import ProjectSortBy
     from .prompt_call_log_response import PromptCallLogResponse
     from .prompt_call_response import PromptCallResponse
@@ -144,6 +150,7 @@ if TYPE_CHECKING:
     from .text_evaluator_stats_response import TextEvaluatorStatsResponse
     from .time_unit import TimeUnit
     from .tool_call import ToolCall
+    from .tool_call_response import ToolCallResponse
     from .tool_choice import ToolChoice
     from .tool_function import ToolFunction
     from .tool_kernel_request import ToolKernelRequest
@@ -220,6 +227,7 @@ _LAZY = {
     "FeedbackType": ".feedback_type",
     "FileEnvironmentResponse": ".file_environment_response",
     "FileEnvironmentResponseFile": ".file_environment_response_file",
+    "FileEnvironmentVariableRequest": ".file_environment_variable_request",
     "FileRequest": ".file_request",
     "FileType": ".file_type",
     "FilesToolType": ".files_tool_type",
@@ -268,6 +276,11 @@ _LAZY = {
     "PaginatedPromptLogResponse": ".paginated_prompt_log_response",
     "PaginatedSessionResponse": ".paginated_session_response",
     "PlatformAccessEnum": ".platform_access_enum",
+    "PopulateTemplateResponse": ".populate_template_response",
+    "PopulateTemplateResponsePopulatedTemplate": ".populate_template_response_populated_template",
+    "PopulateTemplateResponseReasoningEffort": ".populate_template_response_reasoning_effort",
+    "PopulateTemplateResponseStop": ".populate_template_response_stop",
+    "PopulateTemplateResponseTemplate": ".populate_template_response_template",
     "ProjectSortBy": ".project_sort_by",
     "PromptCallLogResponse": ".prompt_call_log_response",
     "PromptCallResponse": ".prompt_call_response",
@@ -294,6 +307,7 @@ _LAZY = {
     "TextEvaluatorStatsResponse": ".text_evaluator_stats_response",
     "TimeUnit": ".time_unit",
     "ToolCall": ".tool_call",
+    "ToolCallResponse": ".tool_call_response",
     "ToolChoice": ".tool_choice",
     "ToolFunction": ".tool_function",
     "ToolKernelRequest": ".tool_kernel_request",
@@ -386,6 +400,7 @@ __all__ = [
     "FeedbackType",
     "FileEnvironmentResponse",
     "FileEnvironmentResponseFile",
+    "FileEnvironmentVariableRequest",
     "FileRequest",
     "FileType",
     "FilesToolType",
@@ -434,6 +449,11 @@ __all__ = [
     "PaginatedPromptLogResponse",
     "PaginatedSessionResponse",
     "PlatformAccessEnum",
+    "PopulateTemplateResponse",
+    "PopulateTemplateResponsePopulatedTemplate",
+    "PopulateTemplateResponseReasoningEffort",
+    "PopulateTemplateResponseStop",
+    "PopulateTemplateResponseTemplate",
     "ProjectSortBy",
     "PromptCallLogResponse",
     "PromptCallResponse",
@@ -460,6 +480,7 @@ __all__ = [
     "TextEvaluatorStatsResponse",
     "TimeUnit",
     "ToolCall",
+    "ToolCallResponse",
     "ToolChoice",
     "ToolFunction",
     "ToolKernelRequest",

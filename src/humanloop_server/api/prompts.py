@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Any, Dict, Optional, Union
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Body, Path, Query
 from typing_extensions import Annotated
 
 from ..schemas import (
     CreatePromptLogResponse,
     ListPrompts,
     LogResponse,
+    PopulateTemplateResponse,
     PromptCallRequest,
     PromptCallResponse,
     PromptCallStreamResponse,
@@ -98,6 +99,24 @@ def update_log(
     ctx: ContextDep,
 ) -> Dict[str, Any]:
     return logs.update_log(ctx, "prompt", id, log_id, dump(body, unset=True))
+
+
+@router.post(
+    "/{id}/populate",
+    response_model=PopulateTemplateResponse,
+    operation_id="populate_prompts__id__populate_post",
+    summary="Fill a Prompt's template",
+    description="Returns the Prompt version (by `version_id`, `environment` or the default one) with `populated_template`: its template with the variables replaced by the inputs in the body. Nothing is stored.",
+    openapi_extra=_sdk("populate"),
+)
+def populate(
+    id: Annotated[str, Path(description="ID of the Prompt.")],
+    body: Annotated[Dict[str, Any], Body(description="Values of the template's variables, by name.")],
+    ctx: ContextDep,
+    version_id: Annotated[Optional[str], Query(description="ID of the Prompt version to fill.")] = None,
+    environment: Annotated[Optional[str], Query(description="Environment whose deployed version to fill.")] = None,
+) -> Dict[str, Any]:
+    return prompt_calls.populate_prompt(ctx, id, body, version_id=version_id, environment=environment)
 
 
 @router.post(

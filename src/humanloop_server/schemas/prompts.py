@@ -169,6 +169,14 @@ class PromptResponse(BaseModel):
     )
 
 
+class PopulateTemplateResponse(PromptResponse):
+    """A Prompt version with its template filled from the given inputs."""
+
+    populated_template: Optional[Union[str, List[ChatMessage]]] = Field(
+        None, description="The template with every `{{variable}}` replaced by its input."
+    )
+
+
 class ListPrompts(BaseModel):
     """All versions of a Prompt."""
 

@@ -553,3 +553,19 @@ def _stream(
                 raise
 
     return CallStream(events=events())
+
+
+def populate_prompt(
+    ctx: Context,
+    prompt_id: str,
+    inputs: Dict[str, Any],
+    version_id: Optional[str] = None,
+    environment: Optional[str] = None,
+) -> Dict[str, Any]:
+    """``POST /prompts/{id}/populate``: the Prompt version with ``populated_template``, its template
+    filled from ``inputs`` as ``prompts.call`` fills it (a missing variable is 422, one entry each)."""
+    f = files.get_file(ctx, prompt_id, "prompt")
+    v = files.resolve_version(ctx, f, version_id, environment)
+    body = files.serialize(ctx, f, v)
+    body["populated_template"] = templates.populate((v.kernel or {}).get("template"), inputs)
+    return body
