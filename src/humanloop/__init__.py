@@ -36,10 +36,13 @@ if TYPE_CHECKING:
     from .prompts.types.prompts_call_request_tool_choice import PromptsCallRequestToolChoice
     from .prompts.types.prompts_call_stream_request_tool_choice import PromptsCallStreamRequestToolChoice
     from .requests.agent_config_response import AgentConfigResponseParams
+    from .requests.anthropic_redacted_thinking_content import AnthropicRedactedThinkingContentParams
+    from .requests.anthropic_thinking_content import AnthropicThinkingContentParams
     from .requests.boolean_evaluator_stats_response import BooleanEvaluatorStatsResponseParams
     from .requests.chat_message import ChatMessageParams
     from .requests.chat_message_content import ChatMessageContentParams
     from .requests.chat_message_content_item import ChatMessageContentItemParams
+    from .requests.chat_message_thinking_item import ChatMessageThinkingItemParams
     from .requests.code_evaluator_request import CodeEvaluatorRequestParams
     from .requests.commit_request import CommitRequestParams
     from .requests.create_datapoint_request import CreateDatapointRequestParams
@@ -172,11 +175,14 @@ if TYPE_CHECKING:
         VersionStatsResponseEvaluatorVersionStatsItemParams,
     )
     from .types.agent_config_response import AgentConfigResponse
+    from .types.anthropic_redacted_thinking_content import AnthropicRedactedThinkingContent
+    from .types.anthropic_thinking_content import AnthropicThinkingContent
     from .types.base_models_user_response import BaseModelsUserResponse
     from .types.boolean_evaluator_stats_response import BooleanEvaluatorStatsResponse
     from .types.chat_message import ChatMessage
     from .types.chat_message_content import ChatMessageContent
     from .types.chat_message_content_item import ChatMessageContentItem
+    from .types.chat_message_thinking_item import ChatMessageThinkingItem
     from .types.chat_role import ChatRole
     from .types.chat_tool_type import ChatToolType
     from .types.code_evaluator_request import CodeEvaluatorRequest
@@ -343,6 +349,10 @@ if TYPE_CHECKING:
 _LAZY = {
     "AgentConfigResponse": ".types.agent_config_response",
     "AgentConfigResponseParams": ".requests.agent_config_response",
+    "AnthropicRedactedThinkingContent": ".types.anthropic_redacted_thinking_content",
+    "AnthropicRedactedThinkingContentParams": ".requests.anthropic_redacted_thinking_content",
+    "AnthropicThinkingContent": ".types.anthropic_thinking_content",
+    "AnthropicThinkingContentParams": ".requests.anthropic_thinking_content",
     "AsyncHumanloop": ".client",
     "BaseModelsUserResponse": ".types.base_models_user_response",
     "BooleanEvaluatorStatsResponse": ".types.boolean_evaluator_stats_response",
@@ -353,6 +363,8 @@ _LAZY = {
     "ChatMessageContentItemParams": ".requests.chat_message_content_item",
     "ChatMessageContentParams": ".requests.chat_message_content",
     "ChatMessageParams": ".requests.chat_message",
+    "ChatMessageThinkingItem": ".types.chat_message_thinking_item",
+    "ChatMessageThinkingItemParams": ".requests.chat_message_thinking_item",
     "ChatRole": ".types.chat_role",
     "ChatToolType": ".types.chat_tool_type",
     "CodeEvaluatorRequest": ".types.code_evaluator_request",
@@ -672,6 +684,10 @@ def __dir__() -> "typing.List[str]":
 __all__ = [
     "AgentConfigResponse",
     "AgentConfigResponseParams",
+    "AnthropicRedactedThinkingContent",
+    "AnthropicRedactedThinkingContentParams",
+    "AnthropicThinkingContent",
+    "AnthropicThinkingContentParams",
     "AsyncHumanloop",
     "BaseModelsUserResponse",
     "BooleanEvaluatorStatsResponse",
@@ -682,6 +698,8 @@ __all__ = [
     "ChatMessageContentItemParams",
     "ChatMessageContentParams",
     "ChatMessageParams",
+    "ChatMessageThinkingItem",
+    "ChatMessageThinkingItemParams",
     "ChatRole",
     "ChatToolType",
     "CodeEvaluatorRequest",

@@ -207,3 +207,41 @@ async def test_directory_fields(mode: str) -> None:
     rec = Recorder(json_reply(fx.directory(description="Team files", readme="read me", tags=["team"])))
     result = await invoke(mode, rec, "directories", "create", path="Team")
     assert (result.description, result.readme, result.tags) == ("Team files", "read me", ["team"])
+
+
+async def test_thinking_deepseek_and_evaluator_fields(mode: str) -> None:
+    thinking = [{"type": "thinking", "thinking": "hm", "signature": "s"}, {"type": "redacted_thinking", "data": "x"}]
+    rec = Recorder(json_reply(fx.prompt_call_response()))
+    await invoke(
+        mode,
+        rec,
+        "prompts",
+        "call",
+        path="p",
+        messages=[{"role": "assistant", "content": "4", "thinking": thinking}],
+        provider_api_keys={"deepseek": "sk-d"},
+    )
+    assert_request(
+        rec.only,
+        "POST",
+        "/v5/prompts/call",
+        body={
+            "path": "p",
+            "messages": [{"role": "assistant", "content": "4", "thinking": thinking}],
+            "provider_api_keys": {"deepseek": "sk-d"},
+            "stream": False,
+        },
+    )
+    spec = {
+        "evaluator_type": "python",
+        "arguments_type": "target_free",
+        "return_type": "number",
+        "code": "def f(log):\n    return 1\n",
+        "number_limits": {"min": 0, "max": 5},
+        "number_valence": "negative",
+        "options": [{"name": "ok", "valence": "neutral"}],
+    }
+    rec2 = Recorder(json_reply(fx.evaluator(spec=spec)))
+    result = await invoke(mode, rec2, "evaluators", "upsert", path="e", spec=spec)
+    assert_request(rec2.only, "POST", "/v5/evaluators", body={"path": "e", "spec": spec})
+    assert result.spec.number_valence == "negative" and result.spec.number_limits.max == 5

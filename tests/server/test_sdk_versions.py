@@ -196,3 +196,52 @@ def test_bad_version_names(hl: Driver, uid: str) -> None:
     with pytest.raises(ApiError) as nul:
         hl.flows.update_flow_version(id=f.id, version_id=f.version_id, description="a\x00b")
     assert _status(nul) == 422
+
+
+def test_new_kernel_and_request_fields_are_stored(hl: Driver, uid: str) -> None:
+    path = f"{uid}/prompts/reasoning"
+    plain = hl.prompts.upsert(path=path, **_prompt(1))
+    assert plain.reasoning_effort is None and plain.template_language is None
+    low = hl.prompts.upsert(path=path, reasoning_effort="low", template_language="default", **_prompt(1))
+    assert low.version_id != plain.version_id  # they are settings of the version
+    assert (low.reasoning_effort, low.template_language) == ("low", "default")
+    budget = hl.prompts.upsert(path=path, reasoning_effort=1024, **_prompt(1))
+    assert hl.prompts.get(id=plain.id, version_id=budget.version_id).reasoning_effort == 1024
+    assert hl.prompts.upsert(path=path, **_prompt(1)).version_id == plain.version_id
+    # thinking blocks on chat messages are kept as sent
+    thinking = [
+        {"type": "thinking", "thinking": "Two plus two.", "signature": "sig"},
+        {"type": "redacted_thinking", "data": "xyz"},
+    ]
+    log = hl.prompts.log(
+        path=path,
+        output="4",
+        messages=[{"role": "user", "content": "2+2?"}],
+        output_message={"role": "assistant", "content": "4", "thinking": thinking},
+    )
+    stored = hl.logs.get(id=log.id).output_message
+    assert [t.type for t in stored.thinking] == ["thinking", "redacted_thinking"]
+    assert stored.thinking[0].signature == "sig"
+    # evaluator specs of every kind take options, number limits and valence
+    ev = hl.evaluators.upsert(
+        path=f"{uid}/evaluators/graded",
+        spec={
+            "evaluator_type": "python",
+            "arguments_type": "target_free",
+            "return_type": "number",
+            "code": "def score(log):\n    return 3\n",
+            "number_limits": {"min": 0, "max": 5, "step": 1},
+            "number_valence": "positive",
+            "options": [{"name": "good", "valence": "positive"}],
+        },
+    )
+    assert ev.spec.number_limits.max == 5 and ev.spec.number_valence == "positive"
+    assert ev.spec.options[0].name == "good"
+    # a deepseek key may be sent; the server has no deepseek provider (422, nothing stored)
+    with pytest.raises(ApiError) as unsupported:
+        hl.prompts.call(
+            path=f"{uid}/prompts/deep",
+            prompt={"model": "deepseek-chat", "provider": "deepseek"},
+            provider_api_keys={"deepseek": "sk-x"},
+        )
+    assert _status(unsupported) == 422

@@ -8,10 +8,13 @@ if TYPE_CHECKING:
     import typing
 
     from .agent_config_response import AgentConfigResponseParams
+    from .anthropic_redacted_thinking_content import AnthropicRedactedThinkingContentParams
+    from .anthropic_thinking_content import AnthropicThinkingContentParams
     from .boolean_evaluator_stats_response import BooleanEvaluatorStatsResponseParams
     from .chat_message import ChatMessageParams
     from .chat_message_content import ChatMessageContentParams
     from .chat_message_content_item import ChatMessageContentItemParams
+    from .chat_message_thinking_item import ChatMessageThinkingItemParams
     from .code_evaluator_request import CodeEvaluatorRequestParams
     from .commit_request import CommitRequestParams
     from .create_datapoint_request import CreateDatapointRequestParams
@@ -144,10 +147,13 @@ if TYPE_CHECKING:
 
 _LAZY = {
     "AgentConfigResponseParams": ".agent_config_response",
+    "AnthropicRedactedThinkingContentParams": ".anthropic_redacted_thinking_content",
+    "AnthropicThinkingContentParams": ".anthropic_thinking_content",
     "BooleanEvaluatorStatsResponseParams": ".boolean_evaluator_stats_response",
     "ChatMessageContentItemParams": ".chat_message_content_item",
     "ChatMessageContentParams": ".chat_message_content",
     "ChatMessageParams": ".chat_message",
+    "ChatMessageThinkingItemParams": ".chat_message_thinking_item",
     "CodeEvaluatorRequestParams": ".code_evaluator_request",
     "CommitRequestParams": ".commit_request",
     "CreateDatapointRequestParams": ".create_datapoint_request",
@@ -284,10 +290,13 @@ def __dir__() -> "typing.List[str]":
 
 __all__ = [
     "AgentConfigResponseParams",
+    "AnthropicRedactedThinkingContentParams",
+    "AnthropicThinkingContentParams",
     "BooleanEvaluatorStatsResponseParams",
     "ChatMessageContentItemParams",
     "ChatMessageContentParams",
     "ChatMessageParams",
+    "ChatMessageThinkingItemParams",
     "CodeEvaluatorRequestParams",
     "CommitRequestParams",
     "CreateDatapointRequestParams",

@@ -8,11 +8,14 @@ if TYPE_CHECKING:
     import typing
 
     from .agent_config_response import AgentConfigResponse
+    from .anthropic_redacted_thinking_content import AnthropicRedactedThinkingContent
+    from .anthropic_thinking_content import AnthropicThinkingContent
     from .base_models_user_response import BaseModelsUserResponse
     from .boolean_evaluator_stats_response import BooleanEvaluatorStatsResponse
     from .chat_message import ChatMessage
     from .chat_message_content import ChatMessageContent
     from .chat_message_content_item import ChatMessageContentItem
+    from .chat_message_thinking_item import ChatMessageThinkingItem
     from .chat_role import ChatRole
     from .chat_tool_type import ChatToolType
     from .code_evaluator_request import CodeEvaluatorRequest
@@ -175,11 +178,14 @@ if TYPE_CHECKING:
 
 _LAZY = {
     "AgentConfigResponse": ".agent_config_response",
+    "AnthropicRedactedThinkingContent": ".anthropic_redacted_thinking_content",
+    "AnthropicThinkingContent": ".anthropic_thinking_content",
     "BaseModelsUserResponse": ".base_models_user_response",
     "BooleanEvaluatorStatsResponse": ".boolean_evaluator_stats_response",
     "ChatMessage": ".chat_message",
     "ChatMessageContent": ".chat_message_content",
     "ChatMessageContentItem": ".chat_message_content_item",
+    "ChatMessageThinkingItem": ".chat_message_thinking_item",
     "ChatRole": ".chat_role",
     "ChatToolType": ".chat_tool_type",
     "CodeEvaluatorRequest": ".code_evaluator_request",
@@ -348,11 +354,14 @@ def __dir__() -> "typing.List[str]":
 
 __all__ = [
     "AgentConfigResponse",
+    "AnthropicRedactedThinkingContent",
+    "AnthropicThinkingContent",
     "BaseModelsUserResponse",
     "BooleanEvaluatorStatsResponse",
     "ChatMessage",
     "ChatMessageContent",
     "ChatMessageContentItem",
+    "ChatMessageThinkingItem",
     "ChatRole",
     "ChatToolType",
     "CodeEvaluatorRequest",

@@ -64,6 +64,9 @@ class LLMEvaluatorRequest(BaseModel):
     arguments_type: EvaluatorArgumentsType = Field(description="Whether the Evaluator needs a target.")
     return_type: EvaluatorReturnTypeEnum = Field(description="Kind of judgment returned.")
     attributes: Optional[Dict[str, Any]] = Field(None, description="Free-form details that tell versions apart.")
+    options: Optional[List[EvaluatorJudgmentOptionResponse]] = Field(None, description="Options a judgment can take.")
+    number_limits: Optional[EvaluatorJudgmentNumberLimit] = Field(None, description="Bounds of a numeric judgment.")
+    number_valence: Optional[Valence] = Field(None, description="Whether higher numbers are better or worse.")
     evaluator_type: Literal["llm"] = Field("llm", description="Kind of Evaluator.")
     prompt: Optional[PromptKernelRequest] = Field(None, description="The Prompt version.")
 
@@ -74,6 +77,9 @@ class CodeEvaluatorRequest(BaseModel):
     arguments_type: EvaluatorArgumentsType = Field(description="Whether the Evaluator needs a target.")
     return_type: EvaluatorReturnTypeEnum = Field(description="Kind of judgment returned.")
     attributes: Optional[Dict[str, Any]] = Field(None, description="Free-form details that tell versions apart.")
+    options: Optional[List[EvaluatorJudgmentOptionResponse]] = Field(None, description="Options a judgment can take.")
+    number_limits: Optional[EvaluatorJudgmentNumberLimit] = Field(None, description="Bounds of a numeric judgment.")
+    number_valence: Optional[Valence] = Field(None, description="Whether higher numbers are better or worse.")
     evaluator_type: Literal["python"] = Field("python", description="Kind of Evaluator.")
     code: str = Field(description="Python source of the Evaluator.")
 
@@ -99,6 +105,9 @@ class ExternalEvaluatorRequest(BaseModel):
     arguments_type: EvaluatorArgumentsType = Field(description="Whether the Evaluator needs a target.")
     return_type: EvaluatorReturnTypeEnum = Field(description="Kind of judgment returned.")
     attributes: Optional[Dict[str, Any]] = Field(None, description="Free-form details that tell versions apart.")
+    options: Optional[List[EvaluatorJudgmentOptionResponse]] = Field(None, description="Options a judgment can take.")
+    number_limits: Optional[EvaluatorJudgmentNumberLimit] = Field(None, description="Bounds of a numeric judgment.")
+    number_valence: Optional[Valence] = Field(None, description="Whether higher numbers are better or worse.")
     evaluator_type: Literal["external"] = Field("external", description="Kind of Evaluator.")
 
 
