@@ -60,17 +60,23 @@ def _last_function(code: str) -> Optional[str]:
     return names[-1] if names else None
 
 
-def _resolve(ctx: Context, data: Dict[str, Any], version_id: Optional[str], environment: Optional[str]) -> Any:
+def _resolve(
+    ctx: Context, data: Dict[str, Any], version_id: Optional[str], environment: Optional[str]
+) -> "tuple[Optional[File], Optional[str], Dict[str, Any]]":
+    """(File or None, version id or None, kernel) without writing: inline ``tool`` details are
+    stored (File and version) only after the run, so no write transaction waits on the code."""
     if isinstance(data.get("tool"), dict):
-        f = files.ensure_file(ctx, "tool", data.get("id"), data.get("path"))
-        v, _ = files.ensure_version(ctx, f, kinds.kind("tool").kernel(data["tool"]))
-        return f, v
-    f_or_none = files.find_file(ctx, "tool", data.get("id"), data.get("path"))
-    if f_or_none is None:
+        kernel = kinds.kind("tool").kernel(data["tool"])
+        if not data.get("path") and not data.get("id"):
+            raise unprocessable("Provide the path or id of the Tool", ["body", "path"])
+        return files.find_file(ctx, "tool", data.get("id"), data.get("path")), None, kernel
+    f = files.find_file(ctx, "tool", data.get("id"), data.get("path"))
+    if f is None:
         if not data.get("path") and not data.get("id"):
             raise unprocessable("Provide the path or id of the Tool", ["body", "path"])
         raise not_found(f"Tool at path {data.get('path')!r}")
-    return f_or_none, files.resolve_version(ctx, f_or_none, version_id, environment)
+    v = files.resolve_version(ctx, f, version_id, environment)
+    return f, v.id, dict(v.kernel or {})
 
 
 def call_tool(
@@ -80,21 +86,20 @@ def call_tool(
     data = dict(body)
     data["inputs"] = dict(data.get("inputs") or {})
     logs.check_fields_fit(data, "tool")
-    f, v = _resolve(ctx, data, version_id, environment)
-    kernel = dict(v.kernel or {})
+    f, version, kernel = _resolve(ctx, data, version_id, environment)
+    label = repr(f.path) if f is not None else repr(data.get("path"))
     code = kernel.get("source_code")
     if not isinstance(code, str) or not code.strip():
         raise unprocessable(
-            f"Tool {f.path!r} has no Python source_code; this server only runs Tools defined by Python code",
+            f"Tool {label} has no Python source_code; this server only runs Tools defined by Python code",
             ["body", "tool", "source_code"],
         )
     name = _function_name(kernel) or _last_function(code)
     if name is None:
-        raise unprocessable(f"The source code of Tool {f.path!r} defines no function", ["body", "tool", "source_code"])
+        raise unprocessable(f"The source code of Tool {label} defines no function", ["body", "tool", "source_code"])
     if data.get("log_id") and find_owned(ctx, Log, data["log_id"]) is not None:
         raise conflict(f"A log with id {data['log_id']!r} already exists")
-    env = {row.name: row.value for row in _variables(ctx, f)}
-    file_id, version = f.id, v.id
+    env = {row.name: row.value for row in _variables(ctx, f)} if f is not None else {}
     ctx.pause()  # no transaction is held while the code runs
     started = now()
     spec = {"code": code + _WRAPPER, "arguments_type": "target_free", "return_type": "text"}
@@ -118,7 +123,6 @@ def call_tool(
     }
     log_body.update(
         {
-            "id": file_id,
             "inputs": data["inputs"],
             "output": outcome.judgment if outcome.ok else None,
             "error": outcome.error,
@@ -129,6 +133,12 @@ def call_tool(
         }
     )
     with ctx.write() as wctx:
+        if version is None:  # inline details: the File and version, found or made now
+            tool = files.ensure_file(wctx, "tool", data.get("id"), data.get("path"))
+            version = files.ensure_version(wctx, tool, kernel)[0].id
+        else:
+            tool = files.get_file(wctx, f.id if f is not None else None, "tool")
+        log_body["id"] = tool.id
         created = logs.create_log(wctx, "tool", log_body, version_id=version)
         return logs.get(wctx, created["id"])
 
