@@ -62,7 +62,7 @@ def _last_function(code: str) -> Optional[str]:
 
 def _resolve(
     ctx: Context, data: Dict[str, Any], version_id: Optional[str], environment: Optional[str]
-) -> "tuple[Optional[File], Optional[str], Dict[str, Any]]":
+) -> tuple[Optional[File], Optional[str], Dict[str, Any]]:
     """(File or None, version id or None, kernel) without writing: inline ``tool`` details are
     stored (File and version) only after the run, so no write transaction waits on the code."""
     if isinstance(data.get("tool"), dict):
