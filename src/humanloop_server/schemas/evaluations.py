@@ -144,6 +144,7 @@ class NumericEvaluatorStatsResponse(BaseModel):
     num_nulls: int = Field(description="Number of empty judgments.")
     num_errors: int = Field(description="Number of judgments that failed.")
     mean: Optional[float] = Field(None, description="Mean of the judgments.")
+    sum: Optional[float] = Field(None, description="Sum of the judgments.")
     std: Optional[float] = Field(None, description="Standard deviation of the judgments.")
     percentiles: Dict[str, float] = Field(description="Judgment value at each percentile.")
 

@@ -63,6 +63,7 @@ def _evaluator_stats(return_type: str, version_id: str, judgments: List[Optional
         values = list(values_f)
         body.update(
             mean=statistics.fmean(values_f) if values_f else None,
+            sum=math.fsum(values_f) if values_f else None,
             std=statistics.pstdev(values_f) if values_f else None,
             percentiles={str(q): _percentile(values_f, q) for q in (0, 25, 50, 75, 100)} if values_f else {},
         )
