@@ -258,6 +258,9 @@ if TYPE_CHECKING:
     from .types.list_flows import ListFlows
     from .types.list_prompts import ListPrompts
     from .types.list_tools import ListTools
+    from .types.list_versions_datasets_id_versions_get_request_include_datapoints import (
+        ListVersionsDatasetsIdVersionsGetRequestIncludeDatapoints,
+    )
     from .types.llm_evaluator_request import LlmEvaluatorRequest
     from .types.log_response import LogResponse
     from .types.log_status import LogStatus
@@ -497,6 +500,7 @@ _LAZY = {
     "ListPromptsParams": ".requests.list_prompts",
     "ListTools": ".types.list_tools",
     "ListToolsParams": ".requests.list_tools",
+    "ListVersionsDatasetsIdVersionsGetRequestIncludeDatapoints": ".types.list_versions_datasets_id_versions_get_request_include_datapoints",
     "LlmEvaluatorRequest": ".types.llm_evaluator_request",
     "LlmEvaluatorRequestParams": ".requests.llm_evaluator_request",
     "LogResponse": ".types.log_response",
@@ -832,6 +836,7 @@ __all__ = [
     "ListPromptsParams",
     "ListTools",
     "ListToolsParams",
+    "ListVersionsDatasetsIdVersionsGetRequestIncludeDatapoints",
     "LlmEvaluatorRequest",
     "LlmEvaluatorRequestParams",
     "LogResponse",

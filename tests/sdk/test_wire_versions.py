@@ -245,3 +245,11 @@ async def test_thinking_deepseek_and_evaluator_fields(mode: str) -> None:
     result = await invoke(mode, rec2, "evaluators", "upsert", path="e", spec=spec)
     assert_request(rec2.only, "POST", "/v5/evaluators", body={"path": "e", "spec": spec})
     assert result.spec.number_valence == "negative" and result.spec.number_limits.max == 5
+
+
+async def test_dataset_list_versions_include_datapoints(mode: str) -> None:
+    rec = Recorder(json_reply({"records": [fx.dataset()]}))
+    await invoke(mode, rec, "datasets", "list_versions", fx.DATASET_ID, include_datapoints="latest_committed")
+    assert_request(
+        rec.only, "GET", f"/v5/datasets/{fx.DATASET_ID}/versions", query={"include_datapoints": "latest_committed"}
+    )

@@ -245,3 +245,25 @@ def test_new_kernel_and_request_fields_are_stored(hl: Driver, uid: str) -> None:
             provider_api_keys={"deepseek": "sk-x"},
         )
     assert _status(unsupported) == 422
+
+
+def test_dataset_list_versions_include_datapoints(hl: Driver, uid: str) -> None:
+    path = f"{uid}/datasets/listed"
+    committed = hl.datasets.upsert(path=path, version_name="one", **_dataset(1))
+    saved = hl.datasets.upsert(path=path, **_dataset(2))
+    plain = hl.datasets.list_versions(id=committed.id)
+    assert [v.datapoints for v in plain.records] == [None, None]
+    latest = {
+        v.version_id: v for v in hl.datasets.list_versions(id=committed.id, include_datapoints="latest_saved").records
+    }
+    assert [d.inputs for d in latest[saved.version_id].datapoints] == [{"q": "question 2"}]
+    assert latest[committed.version_id].datapoints is None
+    by_commit = {
+        v.version_id: v
+        for v in hl.datasets.list_versions(id=committed.id, include_datapoints="latest_committed").records
+    }
+    assert [d.inputs for d in by_commit[committed.version_id].datapoints] == [{"q": "question 1"}]
+    assert by_commit[saved.version_id].datapoints is None
+    with pytest.raises(ApiError) as bad:
+        hl.datasets.list_versions(id=committed.id, include_datapoints="everything")
+    assert _status(bad) == 422

@@ -14,6 +14,9 @@ from ..types.datapoint_response import DatapointResponse
 from ..types.dataset_response import DatasetResponse
 from ..types.file_environment_response import FileEnvironmentResponse
 from ..types.list_datasets import ListDatasets
+from ..types.list_versions_datasets_id_versions_get_request_include_datapoints import (
+    ListVersionsDatasetsIdVersionsGetRequestIncludeDatapoints,
+)
 from ..types.paginated_datapoint_response import PaginatedDatapointResponse
 from ..types.paginated_dataset_response import PaginatedDatasetResponse
 from ..types.project_sort_by import ProjectSortBy
@@ -558,6 +561,7 @@ class DatasetsClient:
         id: str,
         *,
         status: typing.Optional[VersionStatus] = None,
+        include_datapoints: typing.Optional[ListVersionsDatasetsIdVersionsGetRequestIncludeDatapoints] = None,
         request_options: typing.Optional[RequestOptions] = None,
     ) -> ListDatasets:
         """
@@ -570,6 +574,9 @@ class DatasetsClient:
 
         status : typing.Optional[VersionStatus]
             Only versions with this status.
+
+        include_datapoints : typing.Optional[ListVersionsDatasetsIdVersionsGetRequestIncludeDatapoints]
+            Which version comes with its Datapoints: the latest committed or the latest saved one.
 
         request_options : typing.Optional[RequestOptions]
             Request-specific configuration.
@@ -590,7 +597,7 @@ class DatasetsClient:
             self._client_wrapper.request(
                 "GET",
                 f"datasets/{encode_path_param(id)}/versions",
-                params={"status": status},
+                params={"status": status, "include_datapoints": include_datapoints},
                 response_type=ListDatasets,
                 errors=_ERRORS_422,
                 request_options=request_options,
@@ -1339,6 +1346,7 @@ class AsyncDatasetsClient:
         id: str,
         *,
         status: typing.Optional[VersionStatus] = None,
+        include_datapoints: typing.Optional[ListVersionsDatasetsIdVersionsGetRequestIncludeDatapoints] = None,
         request_options: typing.Optional[RequestOptions] = None,
     ) -> ListDatasets:
         """
@@ -1351,6 +1359,9 @@ class AsyncDatasetsClient:
 
         status : typing.Optional[VersionStatus]
             Only versions with this status.
+
+        include_datapoints : typing.Optional[ListVersionsDatasetsIdVersionsGetRequestIncludeDatapoints]
+            Which version comes with its Datapoints: the latest committed or the latest saved one.
 
         request_options : typing.Optional[RequestOptions]
             Request-specific configuration.
@@ -1379,7 +1390,7 @@ class AsyncDatasetsClient:
             await self._client_wrapper.request(
                 "GET",
                 f"datasets/{encode_path_param(id)}/versions",
-                params={"status": status},
+                params={"status": status, "include_datapoints": include_datapoints},
                 response_type=ListDatasets,
                 errors=_ERRORS_422,
                 request_options=request_options,

@@ -91,6 +91,9 @@ if TYPE_CHECKING:
     from .list_flows import ListFlows
     from .list_prompts import ListPrompts
     from .list_tools import ListTools
+    from .list_versions_datasets_id_versions_get_request_include_datapoints import (
+        ListVersionsDatasetsIdVersionsGetRequestIncludeDatapoints,
+    )
     from .llm_evaluator_request import LlmEvaluatorRequest
     from .log_response import LogResponse
     from .log_status import LogStatus
@@ -255,6 +258,7 @@ _LAZY = {
     "ListFlows": ".list_flows",
     "ListPrompts": ".list_prompts",
     "ListTools": ".list_tools",
+    "ListVersionsDatasetsIdVersionsGetRequestIncludeDatapoints": ".list_versions_datasets_id_versions_get_request_include_datapoints",
     "LlmEvaluatorRequest": ".llm_evaluator_request",
     "LogResponse": ".log_response",
     "LogStatus": ".log_status",
@@ -431,6 +435,7 @@ __all__ = [
     "ListFlows",
     "ListPrompts",
     "ListTools",
+    "ListVersionsDatasetsIdVersionsGetRequestIncludeDatapoints",
     "LlmEvaluatorRequest",
     "LogResponse",
     "LogStatus",

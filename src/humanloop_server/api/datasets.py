@@ -12,6 +12,7 @@ from ..schemas import (
     DatapointResponse,
     DatasetResponse,
     ListDatasets,
+    ListVersionsDatasetsIdVersionsGetRequestIncludeDatapoints,
     PaginatedData,
     UpdateDatasetRequest,
     VersionStatus,
@@ -127,8 +128,12 @@ def list_versions(
     id: Annotated[str, Path(description="ID of the Dataset.")],
     ctx: ContextDep,
     status: Annotated[Optional[VersionStatus], Query(description="Only versions with this status.")] = None,
+    include_datapoints: Annotated[
+        Optional[ListVersionsDatasetsIdVersionsGetRequestIncludeDatapoints],
+        Query(description="Which version comes with its Datapoints: the latest committed or the latest saved one."),
+    ] = None,
 ) -> Dict[str, Any]:
-    return files.list_versions(ctx, "dataset", id, status=val(status))
+    return files.list_versions(ctx, "dataset", id, status=val(status), include_datapoints=val(include_datapoints))
 
 
 @router.post(

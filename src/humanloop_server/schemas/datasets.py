@@ -98,6 +98,13 @@ class DatasetResponse(BaseModel):
     attributes: Optional[Dict[str, Any]] = Field(None, description="Free-form details that tell versions apart.")
 
 
+class ListVersionsDatasetsIdVersionsGetRequestIncludeDatapoints(str, Enum):
+    """Which version of a Dataset a version listing gives with its Datapoints."""
+
+    LATEST_COMMITTED = "latest_committed"
+    LATEST_SAVED = "latest_saved"
+
+
 class ListDatasets(BaseModel):
     """All versions of a Dataset."""
 

@@ -588,14 +588,24 @@ def delete(ctx: Context, file_type: str, file_id: str) -> None:
 
 
 def list_versions(
-    ctx: Context, file_type: str, file_id: str, status: Optional[str] = None, **kwargs: Any
+    ctx: Context,
+    file_type: str,
+    file_id: str,
+    status: Optional[str] = None,
+    include_datapoints: Optional[str] = None,
+    **kwargs: Any,
 ) -> Dict[str, Any]:
+    """The File's versions, newest first. ``include_datapoints`` (Datasets): ``latest_committed`` or
+    ``latest_saved`` names the one version that comes with its Datapoints."""
     f = get_file(ctx, file_id, file_type)
     stmt = select(Version).where(Version.file_id == f.id)
     # deleted versions are listed only when asked for by status
     stmt = stmt.where(Version.status == status) if status else stmt.where(Version.status != "deleted")
-    rows = ctx.session.execute(stmt.order_by(Version.created_at.desc(), Version.id.desc())).scalars()
-    return {"records": [serialize(ctx, f, v) for v in rows]}
+    rows = list(ctx.session.execute(stmt.order_by(Version.created_at.desc(), Version.id.desc())).scalars())
+    full: Optional[Version] = None
+    if include_datapoints is not None and f.type == "dataset":
+        full = latest_version(ctx, f, committed_only=include_datapoints == "latest_committed")
+    return {"records": [serialize(ctx, f, v, include_datapoints=full is not None and v.id == full.id) for v in rows]}
 
 
 def commit(ctx: Context, file_type: str, file_id: str, version_id: str, commit_message: str) -> Dict[str, Any]:
