@@ -235,6 +235,8 @@ def test_stats_batches_and_completion(hl: Driver, server: Server, uid: str) -> N
     assert n.percentiles["50"] == 2.0
     assert stats.report and "b1" in stats.report and correct.path in stats.report and "0.67" in stats.report
     assert stats.overall_stats.total_evaluator_logs == 6
+    overall = stats.overall_stats
+    assert (overall.total_human_evaluator_logs, overall.total_completed_human_evaluator_logs) == (0, 0)
 
     # a second batch is a new column, after the first; the evaluation runs again
     for i, dp in enumerate(dps):

@@ -161,3 +161,22 @@ def test_monitoring_runs_on_complete_logs_only(server: Server, client: Humanloop
     assert _judgments(client, open_log.id, ev.id) == []
     client.flows.update_log(log_id=open_log.id, log_status="complete", output="done ok")
     assert _wait_judged(server, client, open_log.id, ev.id).judgment is True
+
+
+def test_human_judgment_counts_in_stats(hl: Driver, uid: str) -> None:
+    from .test_evaluations import RATING, _log, _setup
+
+    flow, ds = _setup(hl, uid, [])
+    ev = hl.evaluations.create(
+        name="human counts",
+        file={"id": flow.id},
+        dataset={"file_id": ds.id},
+        evaluators=[{"path": RATING, "orchestrated": False}],
+    )
+    logs = [_log(hl, flow, ev.id, "b1", dp, f"answer {i}") for i, dp in enumerate(ds.datapoints)]
+    # completed once they hold a judgment or are marked completed
+    hl.evaluators.log(parent_id=logs[0], path=RATING, judgment="good")
+    hl.evaluators.log(parent_id=logs[1], path=RATING, marked_completed=False)
+    hl.evaluators.log(parent_id=logs[2], path=RATING, marked_completed=True)
+    overall = hl.evaluations.get_stats(id=ev.id).overall_stats
+    assert (overall.total_human_evaluator_logs, overall.total_completed_human_evaluator_logs) == (3, 2)

@@ -133,6 +133,10 @@ class OverallStats(BaseModel):
     num_datapoints: int = Field(description="Number of Datapoints.")
     total_logs: int = Field(description="Number of Logs.")
     total_evaluator_logs: int = Field(description="Number of Evaluator Logs.")
+    total_human_evaluator_logs: Optional[int] = Field(None, description="Number of judgments by human Evaluators.")
+    total_completed_human_evaluator_logs: Optional[int] = Field(
+        None, description="Number of judgments by human Evaluators that hold a judgment or are marked completed."
+    )
 
 
 class NumericEvaluatorStatsResponse(BaseModel):

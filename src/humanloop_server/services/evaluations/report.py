@@ -107,6 +107,8 @@ def stats(ctx: Context, evaluation_id: str, state: Optional[EvaluationState] = N
     version_stats = []
     total_logs = sum(len(v) for v in state.logs.values())
     total_judgments = 0
+    human_judgments = 0
+    human_completed = 0
     for ee in state.evaluatees:
         batch_logs = state.logs[ee.id]
         per_evaluator = []
@@ -114,6 +116,12 @@ def stats(ctx: Context, evaluation_id: str, state: Optional[EvaluationState] = N
             vid = e.evaluator_version_id
             found = [state.judgments.get((log.id, vid)) for log in batch_logs]
             total_judgments += sum(1 for j in found if j is not None)
+            if state.specs[vid].get("evaluator_type") == "human":
+                # a human judgment counts as completed once it holds a judgment or is marked so
+                human_judgments += sum(1 for j in found if j is not None)
+                human_completed += sum(
+                    1 for j in found if j is not None and (j.judgment is not None or bool(j.marked_completed))
+                )
             return_type = state.specs[vid].get("return_type") or "boolean"
             per_evaluator.append(_evaluator_stats(return_type, vid, found))
         version_stats.append(
@@ -138,6 +146,8 @@ def stats(ctx: Context, evaluation_id: str, state: Optional[EvaluationState] = N
             "num_datapoints": len(state.datapoints),
             "total_logs": total_logs,
             "total_evaluator_logs": total_judgments,
+            "total_human_evaluator_logs": human_judgments,
+            "total_completed_human_evaluator_logs": human_completed,
         },
         "version_stats": version_stats,
         "progress": progress,
