@@ -303,6 +303,9 @@ class ClientRenderer:
                 f"{json.dumps(p.wire)}: {self.wire_value(p, imports)}" for p in op.params if p.location == "body"
             ]
             args.append("json={" + ", ".join(entries) + "}")
+        elif op.body_kind == "json_root":
+            root = next(p for p in op.params if p.location == "body_root")
+            args.append(f"json={self.wire_value(root, imports)}")
         elif op.body_kind == "multipart":
             form = [f"{json.dumps(p.wire)}: {p.py}" for p in op.params if p.location == "form"]
             files = [f"{json.dumps(p.wire)}: {p.py}" for p in op.params if p.location == "file"]

@@ -8,6 +8,7 @@ paths stay one-module-per-type without circular imports.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import typing
 
@@ -28,6 +29,10 @@ from .render_common import (
 )
 from .spec import Field, Ref, Spec, TypeDef
 
+#: public attributes of pydantic's BaseModel (pydantic v1 API included) that a field must not shadow;
+#: in models such a field gets a trailing underscore and its wire name as alias (request TypedDicts
+#: keep the wire name)
+_MODEL_ATTRIBUTES = {"schema", "schema_json", "json", "dict", "copy", "construct", "validate", "parse_obj"}
 _RESERVED_FIELDS = {"typing", "typing_extensions", "pydantic", "dt", "str", "int", "float", "bool"}
 
 
@@ -229,6 +234,8 @@ class TypesRenderer:
         py = f.py + "_" if f.py in MODEL_SHADOWING else f.py
         if py in _RESERVED_FIELDS:
             raise ValueError(f"field name {f.py} would shadow a name the generated code uses")
+        if f.py in _MODEL_ATTRIBUTES:  # `schema` -> `schema_` with the wire name as alias, as Fern does
+            f = dataclasses.replace(f, py=f.py + "_")
         annotation = ann(f.ref)
         default: typing.Optional[str] = None
         if f.ref.kind == "literal" and not f.nullable:

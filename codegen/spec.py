@@ -78,7 +78,7 @@ class TypeDef:
 class Param:
     py: str
     wire: str
-    location: str  # path query body form file
+    location: str  # path query body body_root form file
     ref: Ref
     required: bool
     nullable: bool = False
@@ -113,6 +113,8 @@ class Operation:
         locations = {p.location for p in self.params}
         if locations & {"form", "file"}:
             return "multipart"
+        if "body_root" in locations:
+            return "json_root"
         if "body" in locations or self.constant_body:
             return "json"
         return "none"
@@ -156,6 +158,10 @@ _STATUS_ERRORS = {
 
 def error_class_name(status: int) -> str:
     return _STATUS_ERRORS.get(status, f"Status{status}Error")
+
+
+#: operation extension: more SDK method names for the same operation, e.g. ``["list_files"]``
+METHOD_ALIASES = "x-humanloop-sdk-method-aliases"
 
 
 class _Builder:
@@ -349,6 +355,9 @@ class _Builder:
                         out.append(self.operation(path, method, op, group, name, streaming, stream))
                 else:
                     out.append(self.operation(path, method, op, group, name, None, False))
+                    # one route serving two SDK methods (a method renamed between SDK releases)
+                    for alias in op.get(METHOD_ALIASES) or []:
+                        out.append(self.operation(path, method, op, group, str(alias), None, False))
         return out
 
     def operation(
@@ -409,6 +418,13 @@ class _Builder:
             schema = (content.get(media) or {}).get("schema") or {}
             parent, scope = self.body_parent(schema, group, name, stream if streaming else None)
             props_schema = self.schemas[schema["$ref"].rsplit("/", 1)[-1]] if "$ref" in schema else schema
+            if not multipart and not streaming and "properties" not in props_schema:
+                # a body that is not an object with named properties (a list, a free-form dict):
+                # the whole body is one required keyword parameter, ``request``
+                ref = self.resolve(schema, pascal(group) + pascal(name) + "Request", group)
+                params.extend(query)
+                params.append(Param("request", "request", "body_root", ref, True, False, _description(schema)))
+                return self._finish(path, method, op, group, name, method_name, streaming, stream, params)
             if _type(props_schema) not in ("object", None) or "properties" not in props_schema:
                 raise SpecError(f"{method.upper()} {path}: only object request bodies are supported")
             required = set(props_schema.get("required") or [])
@@ -437,7 +453,24 @@ class _Builder:
         else:
             params.extend(query)
             params.extend(body_params)
+        return self._finish(
+            path, method, op, group, name, method_name, streaming, stream, params, constant_body=constant_body
+        )
 
+    def _finish(
+        self,
+        path: str,
+        method: str,
+        op: typing.Dict[str, typing.Any],
+        group: str,
+        name: str,
+        method_name: str,
+        streaming: typing.Optional[typing.Dict[str, typing.Any]],
+        stream: bool,
+        params: typing.List[Param],
+        constant_body: typing.Optional[typing.Dict[str, typing.Any]] = None,
+    ) -> Operation:
+        """The Operation of a method once its parameters are known: its response, errors and pages."""
         response, errors = self.responses(op, streaming, stream, pascal(group) + pascal(method_name) + "Response")
         pagination = None
         pag = op.get("x-fern-pagination")
@@ -460,7 +493,7 @@ class _Builder:
             errors=errors,
             pagination=pagination,
             stream=stream,
-            constant_body=constant_body,
+            constant_body=constant_body or {},
         )
 
     def body_parent(

@@ -53,12 +53,14 @@ if TYPE_CHECKING:
     )
     from .prompts.requests.prompt_log_request_tool_choice import PromptLogRequestToolChoiceParams
     from .prompts.requests.prompt_log_update_request_tool_choice import PromptLogUpdateRequestToolChoiceParams
+    from .prompts.requests.prompt_request_reasoning_effort import PromptRequestReasoningEffortParams
     from .prompts.requests.prompt_request_stop import PromptRequestStopParams
     from .prompts.requests.prompt_request_template import PromptRequestTemplateParams
     from .prompts.requests.prompts_call_request_tool_choice import PromptsCallRequestToolChoiceParams
     from .prompts.requests.prompts_call_stream_request_tool_choice import PromptsCallStreamRequestToolChoiceParams
     from .prompts.types.prompt_log_request_tool_choice import PromptLogRequestToolChoice
     from .prompts.types.prompt_log_update_request_tool_choice import PromptLogUpdateRequestToolChoice
+    from .prompts.types.prompt_request_reasoning_effort import PromptRequestReasoningEffort
     from .prompts.types.prompt_request_stop import PromptRequestStop
     from .prompts.types.prompt_request_template import PromptRequestTemplate
     from .prompts.types.prompts_call_request_tool_choice import PromptsCallRequestToolChoice
@@ -89,10 +91,13 @@ if TYPE_CHECKING:
     from .requests.agent_response_stop import AgentResponseStopParams
     from .requests.agent_response_template import AgentResponseTemplateParams
     from .requests.agent_response_tools_item import AgentResponseToolsItemParams
+    from .requests.anthropic_redacted_thinking_content import AnthropicRedactedThinkingContentParams
+    from .requests.anthropic_thinking_content import AnthropicThinkingContentParams
     from .requests.boolean_evaluator_stats_response import BooleanEvaluatorStatsResponseParams
     from .requests.chat_message import ChatMessageParams
     from .requests.chat_message_content import ChatMessageContentParams
     from .requests.chat_message_content_item import ChatMessageContentItemParams
+    from .requests.chat_message_thinking_item import ChatMessageThinkingItemParams
     from .requests.code_evaluator_request import CodeEvaluatorRequestParams
     from .requests.commit_request import CommitRequestParams
     from .requests.create_agent_log_response import CreateAgentLogResponseParams
@@ -145,6 +150,7 @@ if TYPE_CHECKING:
     from .requests.external_evaluator_request import ExternalEvaluatorRequestParams
     from .requests.file_environment_response import FileEnvironmentResponseParams
     from .requests.file_environment_response_file import FileEnvironmentResponseFileParams
+    from .requests.file_environment_variable_request import FileEnvironmentVariableRequestParams
     from .requests.file_id import FileIdParams
     from .requests.file_path import FilePathParams
     from .requests.file_request import FileRequestParams
@@ -185,26 +191,42 @@ if TYPE_CHECKING:
     from .requests.paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response import (
         PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseParams,
     )
+    from .requests.paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_agent_response import (
+        PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponseParams,
+    )
+    from .requests.paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_agent_response_records_item import (
+        PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponseRecordsItemParams,
+    )
     from .requests.paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_records_item import (
         PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseRecordsItemParams,
     )
     from .requests.paginated_datapoint_response import PaginatedDatapointResponseParams
     from .requests.paginated_dataset_response import PaginatedDatasetResponseParams
     from .requests.paginated_evaluation_response import PaginatedEvaluationResponseParams
+    from .requests.populate_template_response import PopulateTemplateResponseParams
+    from .requests.populate_template_response_populated_template import PopulateTemplateResponsePopulatedTemplateParams
+    from .requests.populate_template_response_reasoning_effort import PopulateTemplateResponseReasoningEffortParams
+    from .requests.populate_template_response_stop import PopulateTemplateResponseStopParams
+    from .requests.populate_template_response_template import PopulateTemplateResponseTemplateParams
     from .requests.prompt_call_log_response import PromptCallLogResponseParams
     from .requests.prompt_call_response import PromptCallResponseParams
     from .requests.prompt_call_response_tool_choice import PromptCallResponseToolChoiceParams
     from .requests.prompt_call_stream_response import PromptCallStreamResponseParams
     from .requests.prompt_kernel_request import PromptKernelRequestParams
+    from .requests.prompt_kernel_request_reasoning_effort import PromptKernelRequestReasoningEffortParams
     from .requests.prompt_kernel_request_stop import PromptKernelRequestStopParams
     from .requests.prompt_kernel_request_template import PromptKernelRequestTemplateParams
     from .requests.prompt_log_response import PromptLogResponseParams
     from .requests.prompt_log_response_tool_choice import PromptLogResponseToolChoiceParams
     from .requests.prompt_response import PromptResponseParams
+    from .requests.prompt_response_reasoning_effort import PromptResponseReasoningEffortParams
     from .requests.prompt_response_stop import PromptResponseStopParams
     from .requests.prompt_response_template import PromptResponseTemplateParams
     from .requests.provider_api_keys import ProviderApiKeysParams
     from .requests.response_format import ResponseFormatParams
+    from .requests.retrieve_by_path_files_retrieve_by_path_post_response import (
+        RetrieveByPathFilesRetrieveByPathPostResponseParams,
+    )
     from .requests.run_stats_response import RunStatsResponseParams
     from .requests.run_stats_response_evaluator_stats_item import RunStatsResponseEvaluatorStatsItemParams
     from .requests.run_version_response import RunVersionResponseParams
@@ -212,11 +234,13 @@ if TYPE_CHECKING:
     from .requests.text_chat_content import TextChatContentParams
     from .requests.text_evaluator_stats_response import TextEvaluatorStatsResponseParams
     from .requests.tool_call import ToolCallParams
+    from .requests.tool_call_response import ToolCallResponseParams
     from .requests.tool_choice import ToolChoiceParams
     from .requests.tool_function import ToolFunctionParams
     from .requests.tool_kernel_request import ToolKernelRequestParams
     from .requests.tool_log_response import ToolLogResponseParams
     from .requests.tool_response import ToolResponseParams
+    from .requests.update_version_request import UpdateVersionRequestParams
     from .requests.validation_error import ValidationErrorParams
     from .requests.validation_error_loc_item import ValidationErrorLocItemParams
     from .requests.version_deployment_response import VersionDeploymentResponseParams
@@ -255,11 +279,14 @@ if TYPE_CHECKING:
     from .types.agent_response_stop import AgentResponseStop
     from .types.agent_response_template import AgentResponseTemplate
     from .types.agent_response_tools_item import AgentResponseToolsItem
+    from .types.anthropic_redacted_thinking_content import AnthropicRedactedThinkingContent
+    from .types.anthropic_thinking_content import AnthropicThinkingContent
     from .types.base_models_user_response import BaseModelsUserResponse
     from .types.boolean_evaluator_stats_response import BooleanEvaluatorStatsResponse
     from .types.chat_message import ChatMessage
     from .types.chat_message_content import ChatMessageContent
     from .types.chat_message_content_item import ChatMessageContentItem
+    from .types.chat_message_thinking_item import ChatMessageThinkingItem
     from .types.chat_role import ChatRole
     from .types.chat_tool_type import ChatToolType
     from .types.code_evaluator_request import CodeEvaluatorRequest
@@ -321,6 +348,7 @@ if TYPE_CHECKING:
     from .types.feedback_type import FeedbackType
     from .types.file_environment_response import FileEnvironmentResponse
     from .types.file_environment_response_file import FileEnvironmentResponseFile
+    from .types.file_environment_variable_request import FileEnvironmentVariableRequest
     from .types.file_id import FileId
     from .types.file_path import FilePath
     from .types.file_request import FileRequest
@@ -346,6 +374,9 @@ if TYPE_CHECKING:
     from .types.list_flows import ListFlows
     from .types.list_prompts import ListPrompts
     from .types.list_tools import ListTools
+    from .types.list_versions_datasets_id_versions_get_request_include_datapoints import (
+        ListVersionsDatasetsIdVersionsGetRequestIncludeDatapoints,
+    )
     from .types.llm_evaluator_request import LlmEvaluatorRequest
     from .types.log_response import LogResponse
     from .types.log_status import LogStatus
@@ -372,6 +403,12 @@ if TYPE_CHECKING:
     from .types.paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response import (
         PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponse,
     )
+    from .types.paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_agent_response import (
+        PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponse,
+    )
+    from .types.paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_agent_response_records_item import (
+        PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponseRecordsItem,
+    )
     from .types.paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_records_item import (
         PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseRecordsItem,
     )
@@ -381,22 +418,32 @@ if TYPE_CHECKING:
     from .types.paginated_prompt_log_response import PaginatedPromptLogResponse
     from .types.paginated_session_response import PaginatedSessionResponse
     from .types.platform_access_enum import PlatformAccessEnum
+    from .types.populate_template_response import PopulateTemplateResponse
+    from .types.populate_template_response_populated_template import PopulateTemplateResponsePopulatedTemplate
+    from .types.populate_template_response_reasoning_effort import PopulateTemplateResponseReasoningEffort
+    from .types.populate_template_response_stop import PopulateTemplateResponseStop
+    from .types.populate_template_response_template import PopulateTemplateResponseTemplate
     from .types.project_sort_by import ProjectSortBy
     from .types.prompt_call_log_response import PromptCallLogResponse
     from .types.prompt_call_response import PromptCallResponse
     from .types.prompt_call_response_tool_choice import PromptCallResponseToolChoice
     from .types.prompt_call_stream_response import PromptCallStreamResponse
     from .types.prompt_kernel_request import PromptKernelRequest
+    from .types.prompt_kernel_request_reasoning_effort import PromptKernelRequestReasoningEffort
     from .types.prompt_kernel_request_stop import PromptKernelRequestStop
     from .types.prompt_kernel_request_template import PromptKernelRequestTemplate
     from .types.prompt_log_response import PromptLogResponse
     from .types.prompt_log_response_tool_choice import PromptLogResponseToolChoice
     from .types.prompt_response import PromptResponse
+    from .types.prompt_response_reasoning_effort import PromptResponseReasoningEffort
     from .types.prompt_response_stop import PromptResponseStop
     from .types.prompt_response_template import PromptResponseTemplate
     from .types.provider_api_keys import ProviderApiKeys
     from .types.response_format import ResponseFormat
     from .types.response_format_type import ResponseFormatType
+    from .types.retrieve_by_path_files_retrieve_by_path_post_response import (
+        RetrieveByPathFilesRetrieveByPathPostResponse,
+    )
     from .types.run_stats_response import RunStatsResponse
     from .types.run_stats_response_evaluator_stats_item import RunStatsResponseEvaluatorStatsItem
     from .types.run_version_response import RunVersionResponse
@@ -407,6 +454,7 @@ if TYPE_CHECKING:
     from .types.text_evaluator_stats_response import TextEvaluatorStatsResponse
     from .types.time_unit import TimeUnit
     from .types.tool_call import ToolCall
+    from .types.tool_call_response import ToolCallResponse
     from .types.tool_choice import ToolChoice
     from .types.tool_function import ToolFunction
     from .types.tool_kernel_request import ToolKernelRequest
@@ -415,6 +463,7 @@ if TYPE_CHECKING:
     from .types.trace_status import TraceStatus
     from .types.update_dateset_action import UpdateDatesetAction
     from .types.update_evaluation_status_request import UpdateEvaluationStatusRequest
+    from .types.update_version_request import UpdateVersionRequest
     from .types.user_response import UserResponse
     from .types.valence import Valence
     from .types.validation_error import ValidationError
@@ -505,6 +554,10 @@ _LAZY = {
     "AgentsCallStreamRequestAgentParams": ".agents.requests.agents_call_stream_request_agent",
     "AgentsCallStreamRequestToolChoice": ".agents.types.agents_call_stream_request_tool_choice",
     "AgentsCallStreamRequestToolChoiceParams": ".agents.requests.agents_call_stream_request_tool_choice",
+    "AnthropicRedactedThinkingContent": ".types.anthropic_redacted_thinking_content",
+    "AnthropicRedactedThinkingContentParams": ".requests.anthropic_redacted_thinking_content",
+    "AnthropicThinkingContent": ".types.anthropic_thinking_content",
+    "AnthropicThinkingContentParams": ".requests.anthropic_thinking_content",
     "AsyncHumanloop": ".client",
     "BaseModelsUserResponse": ".types.base_models_user_response",
     "BooleanEvaluatorStatsResponse": ".types.boolean_evaluator_stats_response",
@@ -515,6 +568,8 @@ _LAZY = {
     "ChatMessageContentItemParams": ".requests.chat_message_content_item",
     "ChatMessageContentParams": ".requests.chat_message_content",
     "ChatMessageParams": ".requests.chat_message",
+    "ChatMessageThinkingItem": ".types.chat_message_thinking_item",
+    "ChatMessageThinkingItemParams": ".requests.chat_message_thinking_item",
     "ChatRole": ".types.chat_role",
     "ChatToolType": ".types.chat_tool_type",
     "CodeEvaluatorRequest": ".types.code_evaluator_request",
@@ -626,6 +681,8 @@ _LAZY = {
     "FileEnvironmentResponseFile": ".types.file_environment_response_file",
     "FileEnvironmentResponseFileParams": ".requests.file_environment_response_file",
     "FileEnvironmentResponseParams": ".requests.file_environment_response",
+    "FileEnvironmentVariableRequest": ".types.file_environment_variable_request",
+    "FileEnvironmentVariableRequestParams": ".requests.file_environment_variable_request",
     "FileId": ".types.file_id",
     "FileIdParams": ".requests.file_id",
     "FilePath": ".types.file_path",
@@ -674,6 +731,7 @@ _LAZY = {
     "ListPromptsParams": ".requests.list_prompts",
     "ListTools": ".types.list_tools",
     "ListToolsParams": ".requests.list_tools",
+    "ListVersionsDatasetsIdVersionsGetRequestIncludeDatapoints": ".types.list_versions_datasets_id_versions_get_request_include_datapoints",
     "LlmEvaluatorRequest": ".types.llm_evaluator_request",
     "LlmEvaluatorRequestParams": ".requests.llm_evaluator_request",
     "LogResponse": ".types.log_response",
@@ -714,6 +772,10 @@ _LAZY = {
     "PaginatedDataToolResponse": ".types.paginated_data_tool_response",
     "PaginatedDataToolResponseParams": ".requests.paginated_data_tool_response",
     "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponse": ".types.paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response",
+    "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponse": ".types.paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_agent_response",
+    "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponseParams": ".requests.paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_agent_response",
+    "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponseRecordsItem": ".types.paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_agent_response_records_item",
+    "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponseRecordsItemParams": ".requests.paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_agent_response_records_item",
     "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseParams": ".requests.paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response",
     "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseRecordsItem": ".types.paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_records_item",
     "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseRecordsItemParams": ".requests.paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_records_item",
@@ -726,6 +788,16 @@ _LAZY = {
     "PaginatedPromptLogResponse": ".types.paginated_prompt_log_response",
     "PaginatedSessionResponse": ".types.paginated_session_response",
     "PlatformAccessEnum": ".types.platform_access_enum",
+    "PopulateTemplateResponse": ".types.populate_template_response",
+    "PopulateTemplateResponseParams": ".requests.populate_template_response",
+    "PopulateTemplateResponsePopulatedTemplate": ".types.populate_template_response_populated_template",
+    "PopulateTemplateResponsePopulatedTemplateParams": ".requests.populate_template_response_populated_template",
+    "PopulateTemplateResponseReasoningEffort": ".types.populate_template_response_reasoning_effort",
+    "PopulateTemplateResponseReasoningEffortParams": ".requests.populate_template_response_reasoning_effort",
+    "PopulateTemplateResponseStop": ".types.populate_template_response_stop",
+    "PopulateTemplateResponseStopParams": ".requests.populate_template_response_stop",
+    "PopulateTemplateResponseTemplate": ".types.populate_template_response_template",
+    "PopulateTemplateResponseTemplateParams": ".requests.populate_template_response_template",
     "ProjectSortBy": ".types.project_sort_by",
     "PromptCallLogResponse": ".types.prompt_call_log_response",
     "PromptCallLogResponseParams": ".requests.prompt_call_log_response",
@@ -737,6 +809,8 @@ _LAZY = {
     "PromptCallStreamResponseParams": ".requests.prompt_call_stream_response",
     "PromptKernelRequest": ".types.prompt_kernel_request",
     "PromptKernelRequestParams": ".requests.prompt_kernel_request",
+    "PromptKernelRequestReasoningEffort": ".types.prompt_kernel_request_reasoning_effort",
+    "PromptKernelRequestReasoningEffortParams": ".requests.prompt_kernel_request_reasoning_effort",
     "PromptKernelRequestStop": ".types.prompt_kernel_request_stop",
     "PromptKernelRequestStopParams": ".requests.prompt_kernel_request_stop",
     "PromptKernelRequestTemplate": ".types.prompt_kernel_request_template",
@@ -749,12 +823,16 @@ _LAZY = {
     "PromptLogResponseToolChoiceParams": ".requests.prompt_log_response_tool_choice",
     "PromptLogUpdateRequestToolChoice": ".prompts.types.prompt_log_update_request_tool_choice",
     "PromptLogUpdateRequestToolChoiceParams": ".prompts.requests.prompt_log_update_request_tool_choice",
+    "PromptRequestReasoningEffort": ".prompts.types.prompt_request_reasoning_effort",
+    "PromptRequestReasoningEffortParams": ".prompts.requests.prompt_request_reasoning_effort",
     "PromptRequestStop": ".prompts.types.prompt_request_stop",
     "PromptRequestStopParams": ".prompts.requests.prompt_request_stop",
     "PromptRequestTemplate": ".prompts.types.prompt_request_template",
     "PromptRequestTemplateParams": ".prompts.requests.prompt_request_template",
     "PromptResponse": ".types.prompt_response",
     "PromptResponseParams": ".requests.prompt_response",
+    "PromptResponseReasoningEffort": ".types.prompt_response_reasoning_effort",
+    "PromptResponseReasoningEffortParams": ".requests.prompt_response_reasoning_effort",
     "PromptResponseStop": ".types.prompt_response_stop",
     "PromptResponseStopParams": ".requests.prompt_response_stop",
     "PromptResponseTemplate": ".types.prompt_response_template",
@@ -768,6 +846,8 @@ _LAZY = {
     "ResponseFormat": ".types.response_format",
     "ResponseFormatParams": ".requests.response_format",
     "ResponseFormatType": ".types.response_format_type",
+    "RetrieveByPathFilesRetrieveByPathPostResponse": ".types.retrieve_by_path_files_retrieve_by_path_post_response",
+    "RetrieveByPathFilesRetrieveByPathPostResponseParams": ".requests.retrieve_by_path_files_retrieve_by_path_post_response",
     "RunStatsResponse": ".types.run_stats_response",
     "RunStatsResponseEvaluatorStatsItem": ".types.run_stats_response_evaluator_stats_item",
     "RunStatsResponseEvaluatorStatsItemParams": ".requests.run_stats_response_evaluator_stats_item",
@@ -787,6 +867,8 @@ _LAZY = {
     "TimeUnit": ".types.time_unit",
     "ToolCall": ".types.tool_call",
     "ToolCallParams": ".requests.tool_call",
+    "ToolCallResponse": ".types.tool_call_response",
+    "ToolCallResponseParams": ".requests.tool_call_response",
     "ToolChoice": ".types.tool_choice",
     "ToolChoiceParams": ".requests.tool_choice",
     "ToolFunction": ".types.tool_function",
@@ -801,6 +883,8 @@ _LAZY = {
     "UnprocessableEntityError": ".errors.unprocessable_entity_error",
     "UpdateDatesetAction": ".types.update_dateset_action",
     "UpdateEvaluationStatusRequest": ".types.update_evaluation_status_request",
+    "UpdateVersionRequest": ".types.update_version_request",
+    "UpdateVersionRequestParams": ".requests.update_version_request",
     "UserResponse": ".types.user_response",
     "Valence": ".types.valence",
     "ValidationError": ".types.validation_error",
@@ -927,6 +1011,10 @@ __all__ = [
     "AgentsCallStreamRequestAgentParams",
     "AgentsCallStreamRequestToolChoice",
     "AgentsCallStreamRequestToolChoiceParams",
+    "AnthropicRedactedThinkingContent",
+    "AnthropicRedactedThinkingContentParams",
+    "AnthropicThinkingContent",
+    "AnthropicThinkingContentParams",
     "AsyncHumanloop",
     "BaseModelsUserResponse",
     "BooleanEvaluatorStatsResponse",
@@ -937,6 +1025,8 @@ __all__ = [
     "ChatMessageContentItemParams",
     "ChatMessageContentParams",
     "ChatMessageParams",
+    "ChatMessageThinkingItem",
+    "ChatMessageThinkingItemParams",
     "ChatRole",
     "ChatToolType",
     "CodeEvaluatorRequest",
@@ -1048,6 +1138,8 @@ __all__ = [
     "FileEnvironmentResponseFile",
     "FileEnvironmentResponseFileParams",
     "FileEnvironmentResponseParams",
+    "FileEnvironmentVariableRequest",
+    "FileEnvironmentVariableRequestParams",
     "FileId",
     "FileIdParams",
     "FilePath",
@@ -1096,6 +1188,7 @@ __all__ = [
     "ListPromptsParams",
     "ListTools",
     "ListToolsParams",
+    "ListVersionsDatasetsIdVersionsGetRequestIncludeDatapoints",
     "LlmEvaluatorRequest",
     "LlmEvaluatorRequestParams",
     "LogResponse",
@@ -1136,6 +1229,10 @@ __all__ = [
     "PaginatedDataToolResponse",
     "PaginatedDataToolResponseParams",
     "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponse",
+    "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponse",
+    "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponseParams",
+    "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponseRecordsItem",
+    "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponseRecordsItemParams",
     "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseParams",
     "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseRecordsItem",
     "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseRecordsItemParams",
@@ -1148,6 +1245,16 @@ __all__ = [
     "PaginatedPromptLogResponse",
     "PaginatedSessionResponse",
     "PlatformAccessEnum",
+    "PopulateTemplateResponse",
+    "PopulateTemplateResponseParams",
+    "PopulateTemplateResponsePopulatedTemplate",
+    "PopulateTemplateResponsePopulatedTemplateParams",
+    "PopulateTemplateResponseReasoningEffort",
+    "PopulateTemplateResponseReasoningEffortParams",
+    "PopulateTemplateResponseStop",
+    "PopulateTemplateResponseStopParams",
+    "PopulateTemplateResponseTemplate",
+    "PopulateTemplateResponseTemplateParams",
     "ProjectSortBy",
     "PromptCallLogResponse",
     "PromptCallLogResponseParams",
@@ -1159,6 +1266,8 @@ __all__ = [
     "PromptCallStreamResponseParams",
     "PromptKernelRequest",
     "PromptKernelRequestParams",
+    "PromptKernelRequestReasoningEffort",
+    "PromptKernelRequestReasoningEffortParams",
     "PromptKernelRequestStop",
     "PromptKernelRequestStopParams",
     "PromptKernelRequestTemplate",
@@ -1171,12 +1280,16 @@ __all__ = [
     "PromptLogResponseToolChoiceParams",
     "PromptLogUpdateRequestToolChoice",
     "PromptLogUpdateRequestToolChoiceParams",
+    "PromptRequestReasoningEffort",
+    "PromptRequestReasoningEffortParams",
     "PromptRequestStop",
     "PromptRequestStopParams",
     "PromptRequestTemplate",
     "PromptRequestTemplateParams",
     "PromptResponse",
     "PromptResponseParams",
+    "PromptResponseReasoningEffort",
+    "PromptResponseReasoningEffortParams",
     "PromptResponseStop",
     "PromptResponseStopParams",
     "PromptResponseTemplate",
@@ -1190,6 +1303,8 @@ __all__ = [
     "ResponseFormat",
     "ResponseFormatParams",
     "ResponseFormatType",
+    "RetrieveByPathFilesRetrieveByPathPostResponse",
+    "RetrieveByPathFilesRetrieveByPathPostResponseParams",
     "RunStatsResponse",
     "RunStatsResponseEvaluatorStatsItem",
     "RunStatsResponseEvaluatorStatsItemParams",
@@ -1209,6 +1324,8 @@ __all__ = [
     "TimeUnit",
     "ToolCall",
     "ToolCallParams",
+    "ToolCallResponse",
+    "ToolCallResponseParams",
     "ToolChoice",
     "ToolChoiceParams",
     "ToolFunction",
@@ -1223,6 +1340,8 @@ __all__ = [
     "UnprocessableEntityError",
     "UpdateDatesetAction",
     "UpdateEvaluationStatusRequest",
+    "UpdateVersionRequest",
+    "UpdateVersionRequestParams",
     "UserResponse",
     "Valence",
     "ValidationError",

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import copy
 import json
-from typing import Any, Dict, List, Literal, Optional, Type
+from typing import Any, Dict, List, Literal, Optional, Type, Union
 
 from fastapi import FastAPI
 from pydantic import BaseModel, TypeAdapter
 
-from .schemas import common, evaluations
+from .schemas import agents, common, datasets, evaluations, evaluators, flows, prompts, tools
 
 REF_TEMPLATE = "#/components/schemas/{model}"
 
@@ -30,6 +30,17 @@ EXTRA_MODELS: List[Type[BaseModel]] = [
     # the 0.8.6 names of an Evaluation's Logs (`get_logs` now answers with the runs-era type, a superset)
     evaluations.EvaluationReportLogResponse,
     common.PaginatedData[evaluations.EvaluationReportLogResponse],
+    # 0.8.38's name of a page of files (`files.list` keeps 0.8.6's name: see COMPONENT_RENAMES)
+    common.PaginatedData[
+        Union[
+            prompts.PromptResponse,
+            tools.ToolResponse,
+            datasets.DatasetResponse,
+            evaluators.EvaluatorResponse,
+            flows.FlowResponse,
+            agents.AgentResponse,
+        ]
+    ],
 ]
 #: Enums that belong to the contract although no operation uses them.
 EXTRA_ENUMS: List[type] = [common.ObservabilityStatus, common.PlatformAccessEnum, common.TimeUnit]

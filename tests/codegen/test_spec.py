@@ -93,3 +93,40 @@ def test_missing_sdk_names_is_an_error() -> None:
     del broken["paths"]["/v5/widgets"]["get"]["x-fern-sdk-method-name"]
     with pytest.raises(spec_mod.SpecError):
         spec_mod.load(broken)
+
+
+def test_method_aliases_make_more_methods_of_one_operation() -> None:
+    aliased = doc()
+    listing = aliased["paths"]["/v5/widgets"]["get"]
+    listing[spec_mod.METHOD_ALIASES] = ["list_widgets"]
+    loaded = spec_mod.load(aliased)
+    first, second = op(loaded, listing["x-fern-sdk-method-name"]), op(loaded, "list_widgets")
+    assert (first.method, first.path, first.resource) == (second.method, second.path, second.resource)
+    assert [p.py for p in first.params] == [p.py for p in second.params]
+    assert first.response == second.response and first.pagination == second.pagination
+
+
+def test_a_body_that_is_not_an_object_is_one_request_parameter() -> None:
+    rooted = doc()
+    rooted["paths"]["/v5/widgets/{id}/fill"] = {
+        "post": {
+            "x-fern-sdk-group-name": "widgets",
+            "x-fern-sdk-method-name": "fill",
+            "parameters": [
+                {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}},
+                {"name": "environment", "in": "query", "required": False, "schema": {"type": "string"}},
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": {"type": "array", "items": {"type": "string"}}}},
+            },
+            "responses": {"200": {"content": {"application/json": {"schema": {"type": "string"}}}}},
+        }
+    }
+    fill = op(spec_mod.load(rooted), "fill")
+    assert [(p.py, p.location, p.required) for p in fill.params] == [
+        ("id", "path", True),
+        ("environment", "query", False),
+        ("request", "body_root", True),
+    ]
+    assert fill.body_kind == "json_root" and fill.params[-1].ref.kind == "list"

@@ -414,7 +414,10 @@ def _evaluations():
     stats = call("evaluations", "get_stats", evaluation.id)
     logs_page = call("evaluations", "get_logs", evaluation.id, size=50)
     added = call("evaluations", "add_evaluators", evaluation.id, evaluators=[{"path": f"{root}/thumbs"}])
-    removed = call("evaluations", "remove_evaluator", evaluation.id, state["evaluator_v"])
+    # the Evaluator version the Evaluation took for the path (the evaluator's latest committed one)
+    taken = call("evaluations", "get", evaluation.id).evaluators
+    short = next(e.version.version_id for e in taken if e.version.path == f"{root}/is-short")
+    removed = call("evaluations", "remove_evaluator", evaluation.id, short)
     cancelled = call("evaluations", "update_evaluation_run", evaluation.id, run.id, status="cancelled")
     other = call(
         "evaluations", "create", file={"path": path}, evaluators=[{"path": f"{root}/thumbs"}], name=f"other-{suffix}"
@@ -450,7 +453,13 @@ def answer(question, messages=None):
 
 
 def is_right(log, testcase):
-    return (log.get("output") or "") == (testcase.get("target") or {}).get("output")
+    # 0.8.13 hands a local evaluator the create-log answer (no output) and the datapoint's target;
+    # 0.8.14+ the whole Log and the whole datapoint. A program of either era reads both.
+    output = log.get("output")
+    if output is None and log.get("id"):
+        output = fld(client.logs.get(log["id"]), "output")
+    target = testcase.get("target", testcase) or {}
+    return output == target.get("output")
 
 
 @step("evaluations.run")

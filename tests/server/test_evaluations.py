@@ -231,9 +231,12 @@ def test_stats_batches_and_completion(hl: Driver, server: Server, uid: str) -> N
     assert (b.num_true, b.num_false, b.total_logs, b.num_judgments, b.num_nulls, b.num_errors) == (2, 1, 3, 3, 0, 0)
     n = by_version[score.version_id]
     assert (n.mean, n.std, n.num_judgments, n.num_errors, n.total_logs) == (2.0, 1.0, 2, 1, 3)
+    assert n.sum == 4.0  # 0.8.38
     assert n.percentiles["50"] == 2.0
     assert stats.report and "b1" in stats.report and correct.path in stats.report and "0.67" in stats.report
     assert stats.overall_stats.total_evaluator_logs == 6
+    overall = stats.overall_stats
+    assert (overall.total_human_evaluator_logs, overall.total_completed_human_evaluator_logs) == (0, 0)
 
     # a second batch is a new column, after the first; the evaluation runs again
     for i, dp in enumerate(dps):

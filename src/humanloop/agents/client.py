@@ -1457,7 +1457,7 @@ class AgentsClient:
             New description of the version.
 
         name : typing.Optional[str]
-            New name of the version, unique within the File.
+            New name of the version, unique within its file.
 
         request_options : typing.Optional[RequestOptions]
             Request-specific configuration.
@@ -3042,7 +3042,7 @@ class AsyncAgentsClient:
             New description of the version.
 
         name : typing.Optional[str]
-            New name of the version, unique within the File.
+            New name of the version, unique within its file.
 
         request_options : typing.Optional[RequestOptions]
             Request-specific configuration.

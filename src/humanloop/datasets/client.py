@@ -14,6 +14,9 @@ from ..types.datapoint_response import DatapointResponse
 from ..types.dataset_response import DatasetResponse
 from ..types.file_environment_response import FileEnvironmentResponse
 from ..types.list_datasets import ListDatasets
+from ..types.list_versions_datasets_id_versions_get_request_include_datapoints import (
+    ListVersionsDatasetsIdVersionsGetRequestIncludeDatapoints,
+)
 from ..types.paginated_datapoint_response import PaginatedDatapointResponse
 from ..types.paginated_dataset_response import PaginatedDatasetResponse
 from ..types.project_sort_by import ProjectSortBy
@@ -111,6 +114,8 @@ class DatasetsClient:
         commit_message: typing.Optional[str] = OMIT,
         id: typing.Optional[str] = OMIT,
         path: typing.Optional[str] = OMIT,
+        version_description: typing.Optional[str] = OMIT,
+        version_name: typing.Optional[str] = OMIT,
         request_options: typing.Optional[RequestOptions] = None,
     ) -> DatasetResponse:
         """
@@ -142,6 +147,12 @@ class DatasetsClient:
         path : typing.Optional[str]
             Path of the file including its name, such as `folder/name`.
 
+        version_description : typing.Optional[str]
+            Description of the version.
+
+        version_name : typing.Optional[str]
+            Name of the version, unique within the file.
+
         request_options : typing.Optional[RequestOptions]
             Request-specific configuration.
 
@@ -169,6 +180,8 @@ class DatasetsClient:
                     "commit_message": commit_message,
                     "id": id,
                     "path": path,
+                    "version_description": version_description,
+                    "version_name": version_name,
                 },
                 response_type=DatasetResponse,
                 errors=_ERRORS_422,
@@ -366,8 +379,10 @@ class DatasetsClient:
         self,
         id: str,
         *,
-        commit_message: str,
         file: File,
+        commit_message: typing.Optional[str] = OMIT,
+        version_description: typing.Optional[str] = OMIT,
+        version_name: typing.Optional[str] = OMIT,
         version_id: typing.Optional[str] = None,
         environment: typing.Optional[str] = None,
         request_options: typing.Optional[RequestOptions] = None,
@@ -380,11 +395,17 @@ class DatasetsClient:
         id : str
             ID of the Dataset.
 
-        commit_message : str
-            Message that describes the new Dataset version.
-
         file : File
             CSV file with one Datapoint per row.
+
+        commit_message : typing.Optional[str]
+            Message that describes the new Dataset version (0.8.6 clients).
+
+        version_description : typing.Optional[str]
+            Description of the new version.
+
+        version_name : typing.Optional[str]
+            Name of the new version, unique within the Dataset.
 
         version_id : typing.Optional[str]
             ID of a version.
@@ -404,7 +425,7 @@ class DatasetsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.datasets.upload_csv("id", commit_message="commit_message", file=open("datapoints.csv", "rb"))
+        client.datasets.upload_csv("id", file=open("datapoints.csv", "rb"))
         """
         return typing.cast(
             DatasetResponse,
@@ -412,7 +433,11 @@ class DatasetsClient:
                 "POST",
                 f"datasets/{encode_path_param(id)}/datapoints/csv",
                 params={"version_id": version_id, "environment": environment},
-                data={"commit_message": commit_message},
+                data={
+                    "commit_message": commit_message,
+                    "version_description": version_description,
+                    "version_name": version_name,
+                },
                 files={"file": file},
                 response_type=DatasetResponse,
                 errors=_ERRORS_422,
@@ -536,6 +561,7 @@ class DatasetsClient:
         id: str,
         *,
         status: typing.Optional[VersionStatus] = None,
+        include_datapoints: typing.Optional[ListVersionsDatasetsIdVersionsGetRequestIncludeDatapoints] = None,
         request_options: typing.Optional[RequestOptions] = None,
     ) -> ListDatasets:
         """
@@ -548,6 +574,9 @@ class DatasetsClient:
 
         status : typing.Optional[VersionStatus]
             Only versions with this status.
+
+        include_datapoints : typing.Optional[ListVersionsDatasetsIdVersionsGetRequestIncludeDatapoints]
+            Which version comes with its Datapoints: the latest committed or the latest saved one.
 
         request_options : typing.Optional[RequestOptions]
             Request-specific configuration.
@@ -568,8 +597,92 @@ class DatasetsClient:
             self._client_wrapper.request(
                 "GET",
                 f"datasets/{encode_path_param(id)}/versions",
-                params={"status": status},
+                params={"status": status, "include_datapoints": include_datapoints},
                 response_type=ListDatasets,
+                errors=_ERRORS_422,
+                request_options=request_options,
+            ),
+        )
+
+    def delete_dataset_version(
+        self, id: str, version_id: str, *, request_options: typing.Optional[RequestOptions] = None
+    ) -> None:
+        """
+        Deletes one version of a Dataset; a version deployed to an environment cannot be deleted (409). Its Logs are kept.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Dataset.
+
+        version_id : str
+            ID of the version.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Examples
+        --------
+        from humanloop import Humanloop
+
+        client = Humanloop(api_key="YOUR_API_KEY")
+        client.datasets.delete_dataset_version("id", "version_id")
+        """
+        self._client_wrapper.request(
+            "DELETE",
+            f"datasets/{encode_path_param(id)}/versions/{encode_path_param(version_id)}",
+            response_type=None,
+            errors=_ERRORS_422,
+            request_options=request_options,
+        )
+
+    def update_dataset_version(
+        self,
+        id: str,
+        version_id: str,
+        *,
+        description: typing.Optional[str] = OMIT,
+        name: typing.Optional[str] = OMIT,
+        request_options: typing.Optional[RequestOptions] = None,
+    ) -> DatasetResponse:
+        """
+        Sets the name (unique within the file, 409 otherwise) or the description of a version; either marks it committed.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Dataset.
+
+        version_id : str
+            ID of the version.
+
+        description : typing.Optional[str]
+            New description of the version.
+
+        name : typing.Optional[str]
+            New name of the version, unique within its file.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Returns
+        -------
+        DatasetResponse
+
+        Examples
+        --------
+        from humanloop import Humanloop
+
+        client = Humanloop(api_key="YOUR_API_KEY")
+        client.datasets.update_dataset_version("id", "version_id")
+        """
+        return typing.cast(
+            DatasetResponse,
+            self._client_wrapper.request(
+                "PATCH",
+                f"datasets/{encode_path_param(id)}/versions/{encode_path_param(version_id)}",
+                json={"description": description, "name": name},
+                response_type=DatasetResponse,
                 errors=_ERRORS_422,
                 request_options=request_options,
             ),
@@ -714,6 +827,8 @@ class AsyncDatasetsClient:
         commit_message: typing.Optional[str] = OMIT,
         id: typing.Optional[str] = OMIT,
         path: typing.Optional[str] = OMIT,
+        version_description: typing.Optional[str] = OMIT,
+        version_name: typing.Optional[str] = OMIT,
         request_options: typing.Optional[RequestOptions] = None,
     ) -> DatasetResponse:
         """
@@ -744,6 +859,12 @@ class AsyncDatasetsClient:
 
         path : typing.Optional[str]
             Path of the file including its name, such as `folder/name`.
+
+        version_description : typing.Optional[str]
+            Description of the version.
+
+        version_name : typing.Optional[str]
+            Name of the version, unique within the file.
 
         request_options : typing.Optional[RequestOptions]
             Request-specific configuration.
@@ -780,6 +901,8 @@ class AsyncDatasetsClient:
                     "commit_message": commit_message,
                     "id": id,
                     "path": path,
+                    "version_description": version_description,
+                    "version_name": version_name,
                 },
                 response_type=DatasetResponse,
                 errors=_ERRORS_422,
@@ -1009,8 +1132,10 @@ class AsyncDatasetsClient:
         self,
         id: str,
         *,
-        commit_message: str,
         file: File,
+        commit_message: typing.Optional[str] = OMIT,
+        version_description: typing.Optional[str] = OMIT,
+        version_name: typing.Optional[str] = OMIT,
         version_id: typing.Optional[str] = None,
         environment: typing.Optional[str] = None,
         request_options: typing.Optional[RequestOptions] = None,
@@ -1023,11 +1148,17 @@ class AsyncDatasetsClient:
         id : str
             ID of the Dataset.
 
-        commit_message : str
-            Message that describes the new Dataset version.
-
         file : File
             CSV file with one Datapoint per row.
+
+        commit_message : typing.Optional[str]
+            Message that describes the new Dataset version (0.8.6 clients).
+
+        version_description : typing.Optional[str]
+            Description of the new version.
+
+        version_name : typing.Optional[str]
+            Name of the new version, unique within the Dataset.
 
         version_id : typing.Optional[str]
             ID of a version.
@@ -1052,7 +1183,7 @@ class AsyncDatasetsClient:
 
 
         async def main() -> None:
-            await client.datasets.upload_csv("id", commit_message="commit_message", file=open("datapoints.csv", "rb"))
+            await client.datasets.upload_csv("id", file=open("datapoints.csv", "rb"))
 
 
         asyncio.run(main())
@@ -1063,7 +1194,11 @@ class AsyncDatasetsClient:
                 "POST",
                 f"datasets/{encode_path_param(id)}/datapoints/csv",
                 params={"version_id": version_id, "environment": environment},
-                data={"commit_message": commit_message},
+                data={
+                    "commit_message": commit_message,
+                    "version_description": version_description,
+                    "version_name": version_name,
+                },
                 files={"file": file},
                 response_type=DatasetResponse,
                 errors=_ERRORS_422,
@@ -1211,6 +1346,7 @@ class AsyncDatasetsClient:
         id: str,
         *,
         status: typing.Optional[VersionStatus] = None,
+        include_datapoints: typing.Optional[ListVersionsDatasetsIdVersionsGetRequestIncludeDatapoints] = None,
         request_options: typing.Optional[RequestOptions] = None,
     ) -> ListDatasets:
         """
@@ -1223,6 +1359,9 @@ class AsyncDatasetsClient:
 
         status : typing.Optional[VersionStatus]
             Only versions with this status.
+
+        include_datapoints : typing.Optional[ListVersionsDatasetsIdVersionsGetRequestIncludeDatapoints]
+            Which version comes with its Datapoints: the latest committed or the latest saved one.
 
         request_options : typing.Optional[RequestOptions]
             Request-specific configuration.
@@ -1251,8 +1390,108 @@ class AsyncDatasetsClient:
             await self._client_wrapper.request(
                 "GET",
                 f"datasets/{encode_path_param(id)}/versions",
-                params={"status": status},
+                params={"status": status, "include_datapoints": include_datapoints},
                 response_type=ListDatasets,
+                errors=_ERRORS_422,
+                request_options=request_options,
+            ),
+        )
+
+    async def delete_dataset_version(
+        self, id: str, version_id: str, *, request_options: typing.Optional[RequestOptions] = None
+    ) -> None:
+        """
+        Deletes one version of a Dataset; a version deployed to an environment cannot be deleted (409). Its Logs are kept.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Dataset.
+
+        version_id : str
+            ID of the version.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Examples
+        --------
+        import asyncio
+
+        from humanloop import AsyncHumanloop
+
+        client = AsyncHumanloop(api_key="YOUR_API_KEY")
+
+
+        async def main() -> None:
+            await client.datasets.delete_dataset_version("id", "version_id")
+
+
+        asyncio.run(main())
+        """
+        await self._client_wrapper.request(
+            "DELETE",
+            f"datasets/{encode_path_param(id)}/versions/{encode_path_param(version_id)}",
+            response_type=None,
+            errors=_ERRORS_422,
+            request_options=request_options,
+        )
+
+    async def update_dataset_version(
+        self,
+        id: str,
+        version_id: str,
+        *,
+        description: typing.Optional[str] = OMIT,
+        name: typing.Optional[str] = OMIT,
+        request_options: typing.Optional[RequestOptions] = None,
+    ) -> DatasetResponse:
+        """
+        Sets the name (unique within the file, 409 otherwise) or the description of a version; either marks it committed.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Dataset.
+
+        version_id : str
+            ID of the version.
+
+        description : typing.Optional[str]
+            New description of the version.
+
+        name : typing.Optional[str]
+            New name of the version, unique within its file.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Returns
+        -------
+        DatasetResponse
+
+        Examples
+        --------
+        import asyncio
+
+        from humanloop import AsyncHumanloop
+
+        client = AsyncHumanloop(api_key="YOUR_API_KEY")
+
+
+        async def main() -> None:
+            await client.datasets.update_dataset_version("id", "version_id")
+
+
+        asyncio.run(main())
+        """
+        return typing.cast(
+            DatasetResponse,
+            await self._client_wrapper.request(
+                "PATCH",
+                f"datasets/{encode_path_param(id)}/versions/{encode_path_param(version_id)}",
+                json={"description": description, "name": name},
+                response_type=DatasetResponse,
                 errors=_ERRORS_422,
                 request_options=request_options,
             ),

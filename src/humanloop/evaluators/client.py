@@ -9,6 +9,7 @@ from ..core.pagination import AsyncPager, SyncPager
 from ..core.request_options import RequestOptions
 from ..core.serialization import OMIT, encode_path_param
 from ..errors.unprocessable_entity_error import UnprocessableEntityError
+from ..requests.chat_message import ChatMessageParams
 from ..requests.evaluator_activation_deactivation_request_activate_item import (
     EvaluatorActivationDeactivationRequestActivateItemParams,
 )
@@ -19,6 +20,7 @@ from ..types.create_evaluator_log_response import CreateEvaluatorLogResponse
 from ..types.evaluator_response import EvaluatorResponse
 from ..types.file_environment_response import FileEnvironmentResponse
 from ..types.list_evaluators import ListEvaluators
+from ..types.log_status import LogStatus
 from ..types.paginated_data_evaluator_response import PaginatedDataEvaluatorResponse
 from ..types.project_sort_by import ProjectSortBy
 from ..types.sort_order import SortOrder
@@ -115,6 +117,8 @@ class EvaluatorsClient:
         commit_message: typing.Optional[str] = OMIT,
         id: typing.Optional[str] = OMIT,
         path: typing.Optional[str] = OMIT,
+        version_description: typing.Optional[str] = OMIT,
+        version_name: typing.Optional[str] = OMIT,
         request_options: typing.Optional[RequestOptions] = None,
     ) -> EvaluatorResponse:
         """
@@ -133,6 +137,12 @@ class EvaluatorsClient:
 
         path : typing.Optional[str]
             Path of the file including its name, such as `folder/name`.
+
+        version_description : typing.Optional[str]
+            Description of the version.
+
+        version_name : typing.Optional[str]
+            Name of the version, unique within the file.
 
         request_options : typing.Optional[RequestOptions]
             Request-specific configuration.
@@ -153,7 +163,14 @@ class EvaluatorsClient:
             self._client_wrapper.request(
                 "POST",
                 "evaluators",
-                json={"spec": spec, "commit_message": commit_message, "id": id, "path": path},
+                json={
+                    "spec": spec,
+                    "commit_message": commit_message,
+                    "id": id,
+                    "path": path,
+                    "version_description": version_description,
+                    "version_name": version_name,
+                },
                 response_type=EvaluatorResponse,
                 errors=_ERRORS_422,
                 request_options=request_options,
@@ -174,8 +191,12 @@ class EvaluatorsClient:
         id: typing.Optional[str] = OMIT,
         inputs: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
         judgment: typing.Optional[CreateEvaluatorLogRequestJudgmentParams] = OMIT,
+        log_id: typing.Optional[str] = OMIT,
+        log_status: typing.Optional[LogStatus] = OMIT,
+        marked_completed: typing.Optional[bool] = OMIT,
         metadata: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
         output: typing.Optional[str] = OMIT,
+        output_message: typing.Optional[ChatMessageParams] = OMIT,
         path: typing.Optional[str] = OMIT,
         provider_latency: typing.Optional[float] = OMIT,
         provider_request: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
@@ -228,11 +249,23 @@ class EvaluatorsClient:
         judgment : typing.Optional[CreateEvaluatorLogRequestJudgmentParams]
             The Evaluator's judgment.
 
+        log_id : typing.Optional[str]
+            ID for the new Log, chosen by the client (letters, digits, `_`, `-`, `.`; at most 128).
+
+        log_status : typing.Optional[LogStatus]
+            `incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log).
+
+        marked_completed : typing.Optional[bool]
+            Whether a person marked this judgment as done (human Evaluators).
+
         metadata : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
             Free-form data stored with the Log.
 
         output : typing.Optional[str]
             Text output.
+
+        output_message : typing.Optional[ChatMessageParams]
+            Message the model returned.
 
         path : typing.Optional[str]
             Path of the file including its name, such as `folder/name`.
@@ -300,8 +333,12 @@ class EvaluatorsClient:
                     "id": id,
                     "inputs": inputs,
                     "judgment": judgment,
+                    "log_id": log_id,
+                    "log_status": log_status,
+                    "marked_completed": marked_completed,
                     "metadata": metadata,
                     "output": output,
+                    "output_message": output_message,
                     "path": path,
                     "provider_latency": provider_latency,
                     "provider_request": provider_request,
@@ -651,6 +688,90 @@ class EvaluatorsClient:
             ),
         )
 
+    def delete_evaluator_version(
+        self, id: str, version_id: str, *, request_options: typing.Optional[RequestOptions] = None
+    ) -> None:
+        """
+        Deletes one version of an Evaluator; a version deployed to an environment cannot be deleted (409). Its Logs are kept.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Evaluator.
+
+        version_id : str
+            ID of the version.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Examples
+        --------
+        from humanloop import Humanloop
+
+        client = Humanloop(api_key="YOUR_API_KEY")
+        client.evaluators.delete_evaluator_version("id", "version_id")
+        """
+        self._client_wrapper.request(
+            "DELETE",
+            f"evaluators/{encode_path_param(id)}/versions/{encode_path_param(version_id)}",
+            response_type=None,
+            errors=_ERRORS_422,
+            request_options=request_options,
+        )
+
+    def update_evaluator_version(
+        self,
+        id: str,
+        version_id: str,
+        *,
+        description: typing.Optional[str] = OMIT,
+        name: typing.Optional[str] = OMIT,
+        request_options: typing.Optional[RequestOptions] = None,
+    ) -> EvaluatorResponse:
+        """
+        Sets the name (unique within the file, 409 otherwise) or the description of a version; either marks it committed.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Evaluator.
+
+        version_id : str
+            ID of the version.
+
+        description : typing.Optional[str]
+            New description of the version.
+
+        name : typing.Optional[str]
+            New name of the version, unique within its file.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Returns
+        -------
+        EvaluatorResponse
+
+        Examples
+        --------
+        from humanloop import Humanloop
+
+        client = Humanloop(api_key="YOUR_API_KEY")
+        client.evaluators.update_evaluator_version("id", "version_id")
+        """
+        return typing.cast(
+            EvaluatorResponse,
+            self._client_wrapper.request(
+                "PATCH",
+                f"evaluators/{encode_path_param(id)}/versions/{encode_path_param(version_id)}",
+                json={"description": description, "name": name},
+                response_type=EvaluatorResponse,
+                errors=_ERRORS_422,
+                request_options=request_options,
+            ),
+        )
+
     def commit(
         self, id: str, version_id: str, *, commit_message: str, request_options: typing.Optional[RequestOptions] = None
     ) -> EvaluatorResponse:
@@ -786,6 +907,8 @@ class AsyncEvaluatorsClient:
         commit_message: typing.Optional[str] = OMIT,
         id: typing.Optional[str] = OMIT,
         path: typing.Optional[str] = OMIT,
+        version_description: typing.Optional[str] = OMIT,
+        version_name: typing.Optional[str] = OMIT,
         request_options: typing.Optional[RequestOptions] = None,
     ) -> EvaluatorResponse:
         """
@@ -804,6 +927,12 @@ class AsyncEvaluatorsClient:
 
         path : typing.Optional[str]
             Path of the file including its name, such as `folder/name`.
+
+        version_description : typing.Optional[str]
+            Description of the version.
+
+        version_name : typing.Optional[str]
+            Name of the version, unique within the file.
 
         request_options : typing.Optional[RequestOptions]
             Request-specific configuration.
@@ -832,7 +961,14 @@ class AsyncEvaluatorsClient:
             await self._client_wrapper.request(
                 "POST",
                 "evaluators",
-                json={"spec": spec, "commit_message": commit_message, "id": id, "path": path},
+                json={
+                    "spec": spec,
+                    "commit_message": commit_message,
+                    "id": id,
+                    "path": path,
+                    "version_description": version_description,
+                    "version_name": version_name,
+                },
                 response_type=EvaluatorResponse,
                 errors=_ERRORS_422,
                 request_options=request_options,
@@ -853,8 +989,12 @@ class AsyncEvaluatorsClient:
         id: typing.Optional[str] = OMIT,
         inputs: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
         judgment: typing.Optional[CreateEvaluatorLogRequestJudgmentParams] = OMIT,
+        log_id: typing.Optional[str] = OMIT,
+        log_status: typing.Optional[LogStatus] = OMIT,
+        marked_completed: typing.Optional[bool] = OMIT,
         metadata: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
         output: typing.Optional[str] = OMIT,
+        output_message: typing.Optional[ChatMessageParams] = OMIT,
         path: typing.Optional[str] = OMIT,
         provider_latency: typing.Optional[float] = OMIT,
         provider_request: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
@@ -907,11 +1047,23 @@ class AsyncEvaluatorsClient:
         judgment : typing.Optional[CreateEvaluatorLogRequestJudgmentParams]
             The Evaluator's judgment.
 
+        log_id : typing.Optional[str]
+            ID for the new Log, chosen by the client (letters, digits, `_`, `-`, `.`; at most 128).
+
+        log_status : typing.Optional[LogStatus]
+            `incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log).
+
+        marked_completed : typing.Optional[bool]
+            Whether a person marked this judgment as done (human Evaluators).
+
         metadata : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
             Free-form data stored with the Log.
 
         output : typing.Optional[str]
             Text output.
+
+        output_message : typing.Optional[ChatMessageParams]
+            Message the model returned.
 
         path : typing.Optional[str]
             Path of the file including its name, such as `folder/name`.
@@ -987,8 +1139,12 @@ class AsyncEvaluatorsClient:
                     "id": id,
                     "inputs": inputs,
                     "judgment": judgment,
+                    "log_id": log_id,
+                    "log_status": log_status,
+                    "marked_completed": marked_completed,
                     "metadata": metadata,
                     "output": output,
+                    "output_message": output_message,
                     "path": path,
                     "provider_latency": provider_latency,
                     "provider_request": provider_request,
@@ -1397,6 +1553,106 @@ class AsyncEvaluatorsClient:
                 f"evaluators/{encode_path_param(id)}/versions",
                 params={"status": status, "evaluator_aggregates": evaluator_aggregates},
                 response_type=ListEvaluators,
+                errors=_ERRORS_422,
+                request_options=request_options,
+            ),
+        )
+
+    async def delete_evaluator_version(
+        self, id: str, version_id: str, *, request_options: typing.Optional[RequestOptions] = None
+    ) -> None:
+        """
+        Deletes one version of an Evaluator; a version deployed to an environment cannot be deleted (409). Its Logs are kept.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Evaluator.
+
+        version_id : str
+            ID of the version.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Examples
+        --------
+        import asyncio
+
+        from humanloop import AsyncHumanloop
+
+        client = AsyncHumanloop(api_key="YOUR_API_KEY")
+
+
+        async def main() -> None:
+            await client.evaluators.delete_evaluator_version("id", "version_id")
+
+
+        asyncio.run(main())
+        """
+        await self._client_wrapper.request(
+            "DELETE",
+            f"evaluators/{encode_path_param(id)}/versions/{encode_path_param(version_id)}",
+            response_type=None,
+            errors=_ERRORS_422,
+            request_options=request_options,
+        )
+
+    async def update_evaluator_version(
+        self,
+        id: str,
+        version_id: str,
+        *,
+        description: typing.Optional[str] = OMIT,
+        name: typing.Optional[str] = OMIT,
+        request_options: typing.Optional[RequestOptions] = None,
+    ) -> EvaluatorResponse:
+        """
+        Sets the name (unique within the file, 409 otherwise) or the description of a version; either marks it committed.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Evaluator.
+
+        version_id : str
+            ID of the version.
+
+        description : typing.Optional[str]
+            New description of the version.
+
+        name : typing.Optional[str]
+            New name of the version, unique within its file.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Returns
+        -------
+        EvaluatorResponse
+
+        Examples
+        --------
+        import asyncio
+
+        from humanloop import AsyncHumanloop
+
+        client = AsyncHumanloop(api_key="YOUR_API_KEY")
+
+
+        async def main() -> None:
+            await client.evaluators.update_evaluator_version("id", "version_id")
+
+
+        asyncio.run(main())
+        """
+        return typing.cast(
+            EvaluatorResponse,
+            await self._client_wrapper.request(
+                "PATCH",
+                f"evaluators/{encode_path_param(id)}/versions/{encode_path_param(version_id)}",
+                json={"description": description, "name": name},
+                response_type=EvaluatorResponse,
                 errors=_ERRORS_422,
                 request_options=request_options,
             ),

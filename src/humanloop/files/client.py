@@ -11,6 +11,7 @@ from ..types.paginated_data_union_prompt_response_tool_response_dataset_response
     PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponse,
 )
 from ..types.project_sort_by import ProjectSortBy
+from ..types.retrieve_by_path_files_retrieve_by_path_post_response import RetrieveByPathFilesRetrieveByPathPostResponse
 from ..types.sort_order import SortOrder
 
 _ERRORS_422: typing.Dict[int, typing.Type[ApiError]] = {422: UnprocessableEntityError}
@@ -32,10 +33,13 @@ class FilesClient:
         environment: typing.Optional[str] = None,
         sort_by: typing.Optional[ProjectSortBy] = None,
         order: typing.Optional[SortOrder] = None,
+        path: typing.Optional[str] = None,
+        template: typing.Optional[bool] = None,
+        include_raw_file_content: typing.Optional[bool] = None,
         request_options: typing.Optional[RequestOptions] = None,
     ) -> PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponse:
         """
-        Returns one page of files of any kind, filtered by name, kind or deployment environment.
+        Returns one page of files of any kind, filtered by name, directory, kind or deployment environment. The SDK's `files.list` (0.8.6) and `files.list_files` (0.8.38) both call it.
 
         Parameters
         ----------
@@ -59,6 +63,15 @@ class FilesClient:
 
         order : typing.Optional[SortOrder]
             Sort direction.
+
+        path : typing.Optional[str]
+            Only files in this directory and the directories below it.
+
+        template : typing.Optional[bool]
+            Only template files (true); this server has none, so true gives none.
+
+        include_raw_file_content : typing.Optional[bool]
+            Whether to include the `.prompt` text of Prompts (not available here).
 
         request_options : typing.Optional[RequestOptions]
             Request-specific configuration.
@@ -87,6 +100,9 @@ class FilesClient:
                     "environment": environment,
                     "sort_by": sort_by,
                     "order": order,
+                    "path": path,
+                    "template": template,
+                    "include_raw_file_content": include_raw_file_content,
                 },
                 response_type=PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponse,
                 errors=_ERRORS_422,
@@ -94,14 +110,7 @@ class FilesClient:
             ),
         )
 
-
-class AsyncFilesClient:
-    """The files resource (asyncio)."""
-
-    def __init__(self, *, client_wrapper: AsyncClientWrapper) -> None:
-        self._client_wrapper = client_wrapper
-
-    async def list(
+    def list_files(
         self,
         *,
         page: typing.Optional[int] = None,
@@ -111,10 +120,13 @@ class AsyncFilesClient:
         environment: typing.Optional[str] = None,
         sort_by: typing.Optional[ProjectSortBy] = None,
         order: typing.Optional[SortOrder] = None,
+        path: typing.Optional[str] = None,
+        template: typing.Optional[bool] = None,
+        include_raw_file_content: typing.Optional[bool] = None,
         request_options: typing.Optional[RequestOptions] = None,
     ) -> PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponse:
         """
-        Returns one page of files of any kind, filtered by name, kind or deployment environment.
+        Returns one page of files of any kind, filtered by name, directory, kind or deployment environment. The SDK's `files.list` (0.8.6) and `files.list_files` (0.8.38) both call it.
 
         Parameters
         ----------
@@ -138,6 +150,158 @@ class AsyncFilesClient:
 
         order : typing.Optional[SortOrder]
             Sort direction.
+
+        path : typing.Optional[str]
+            Only files in this directory and the directories below it.
+
+        template : typing.Optional[bool]
+            Only template files (true); this server has none, so true gives none.
+
+        include_raw_file_content : typing.Optional[bool]
+            Whether to include the `.prompt` text of Prompts (not available here).
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Returns
+        -------
+        PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponse
+
+        Examples
+        --------
+        from humanloop import Humanloop
+
+        client = Humanloop(api_key="YOUR_API_KEY")
+        client.files.list_files()
+        """
+        return typing.cast(
+            PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponse,
+            self._client_wrapper.request(
+                "GET",
+                "files",
+                params={
+                    "page": page,
+                    "size": size,
+                    "name": name,
+                    "type": type,
+                    "environment": environment,
+                    "sort_by": sort_by,
+                    "order": order,
+                    "path": path,
+                    "template": template,
+                    "include_raw_file_content": include_raw_file_content,
+                },
+                response_type=PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponse,
+                errors=_ERRORS_422,
+                request_options=request_options,
+            ),
+        )
+
+    def retrieve_by_path(
+        self,
+        *,
+        environment: typing.Optional[str] = None,
+        include_raw_file_content: typing.Optional[bool] = None,
+        path: str,
+        request_options: typing.Optional[RequestOptions] = None,
+    ) -> RetrieveByPathFilesRetrieveByPathPostResponse:
+        """
+        Returns the file at `path` with its version deployed to `environment`, or its default version.
+
+        Parameters
+        ----------
+        environment : typing.Optional[str]
+            Environment whose deployed version to return.
+
+        include_raw_file_content : typing.Optional[bool]
+            Whether to include the `.prompt` text of Prompts (not available here).
+
+        path : str
+            Path of the file including its name, such as `folder/name`.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Returns
+        -------
+        RetrieveByPathFilesRetrieveByPathPostResponse
+
+        Examples
+        --------
+        from humanloop import Humanloop
+
+        client = Humanloop(api_key="YOUR_API_KEY")
+        client.files.retrieve_by_path(path="path")
+        """
+        return typing.cast(
+            RetrieveByPathFilesRetrieveByPathPostResponse,
+            self._client_wrapper.request(
+                "POST",
+                "files/retrieve-by-path",
+                params={"environment": environment, "include_raw_file_content": include_raw_file_content},
+                json={"path": path},
+                response_type=RetrieveByPathFilesRetrieveByPathPostResponse,
+                errors=_ERRORS_422,
+                request_options=request_options,
+            ),
+        )
+
+
+class AsyncFilesClient:
+    """The files resource (asyncio)."""
+
+    def __init__(self, *, client_wrapper: AsyncClientWrapper) -> None:
+        self._client_wrapper = client_wrapper
+
+    async def list(
+        self,
+        *,
+        page: typing.Optional[int] = None,
+        size: typing.Optional[int] = None,
+        name: typing.Optional[str] = None,
+        type: typing.Optional[typing.Union[FileType, typing.Sequence[FileType]]] = None,
+        environment: typing.Optional[str] = None,
+        sort_by: typing.Optional[ProjectSortBy] = None,
+        order: typing.Optional[SortOrder] = None,
+        path: typing.Optional[str] = None,
+        template: typing.Optional[bool] = None,
+        include_raw_file_content: typing.Optional[bool] = None,
+        request_options: typing.Optional[RequestOptions] = None,
+    ) -> PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponse:
+        """
+        Returns one page of files of any kind, filtered by name, directory, kind or deployment environment. The SDK's `files.list` (0.8.6) and `files.list_files` (0.8.38) both call it.
+
+        Parameters
+        ----------
+        page : typing.Optional[int]
+            Page number, starting at 1.
+
+        size : typing.Optional[int]
+            Number of items per page.
+
+        name : typing.Optional[str]
+            Only files whose name contains this text (case-insensitive).
+
+        type : typing.Optional[typing.Union[FileType, typing.Sequence[FileType]]]
+            Only files of these kinds.
+
+        environment : typing.Optional[str]
+            Only files with a version deployed to this environment.
+
+        sort_by : typing.Optional[ProjectSortBy]
+            Field to sort by.
+
+        order : typing.Optional[SortOrder]
+            Sort direction.
+
+        path : typing.Optional[str]
+            Only files in this directory and the directories below it.
+
+        template : typing.Optional[bool]
+            Only template files (true); this server has none, so true gives none.
+
+        include_raw_file_content : typing.Optional[bool]
+            Whether to include the `.prompt` text of Prompts (not available here).
 
         request_options : typing.Optional[RequestOptions]
             Request-specific configuration.
@@ -174,8 +338,163 @@ class AsyncFilesClient:
                     "environment": environment,
                     "sort_by": sort_by,
                     "order": order,
+                    "path": path,
+                    "template": template,
+                    "include_raw_file_content": include_raw_file_content,
                 },
                 response_type=PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponse,
+                errors=_ERRORS_422,
+                request_options=request_options,
+            ),
+        )
+
+    async def list_files(
+        self,
+        *,
+        page: typing.Optional[int] = None,
+        size: typing.Optional[int] = None,
+        name: typing.Optional[str] = None,
+        type: typing.Optional[typing.Union[FileType, typing.Sequence[FileType]]] = None,
+        environment: typing.Optional[str] = None,
+        sort_by: typing.Optional[ProjectSortBy] = None,
+        order: typing.Optional[SortOrder] = None,
+        path: typing.Optional[str] = None,
+        template: typing.Optional[bool] = None,
+        include_raw_file_content: typing.Optional[bool] = None,
+        request_options: typing.Optional[RequestOptions] = None,
+    ) -> PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponse:
+        """
+        Returns one page of files of any kind, filtered by name, directory, kind or deployment environment. The SDK's `files.list` (0.8.6) and `files.list_files` (0.8.38) both call it.
+
+        Parameters
+        ----------
+        page : typing.Optional[int]
+            Page number, starting at 1.
+
+        size : typing.Optional[int]
+            Number of items per page.
+
+        name : typing.Optional[str]
+            Only files whose name contains this text (case-insensitive).
+
+        type : typing.Optional[typing.Union[FileType, typing.Sequence[FileType]]]
+            Only files of these kinds.
+
+        environment : typing.Optional[str]
+            Only files with a version deployed to this environment.
+
+        sort_by : typing.Optional[ProjectSortBy]
+            Field to sort by.
+
+        order : typing.Optional[SortOrder]
+            Sort direction.
+
+        path : typing.Optional[str]
+            Only files in this directory and the directories below it.
+
+        template : typing.Optional[bool]
+            Only template files (true); this server has none, so true gives none.
+
+        include_raw_file_content : typing.Optional[bool]
+            Whether to include the `.prompt` text of Prompts (not available here).
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Returns
+        -------
+        PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponse
+
+        Examples
+        --------
+        import asyncio
+
+        from humanloop import AsyncHumanloop
+
+        client = AsyncHumanloop(api_key="YOUR_API_KEY")
+
+
+        async def main() -> None:
+            await client.files.list_files()
+
+
+        asyncio.run(main())
+        """
+        return typing.cast(
+            PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponse,
+            await self._client_wrapper.request(
+                "GET",
+                "files",
+                params={
+                    "page": page,
+                    "size": size,
+                    "name": name,
+                    "type": type,
+                    "environment": environment,
+                    "sort_by": sort_by,
+                    "order": order,
+                    "path": path,
+                    "template": template,
+                    "include_raw_file_content": include_raw_file_content,
+                },
+                response_type=PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponse,
+                errors=_ERRORS_422,
+                request_options=request_options,
+            ),
+        )
+
+    async def retrieve_by_path(
+        self,
+        *,
+        environment: typing.Optional[str] = None,
+        include_raw_file_content: typing.Optional[bool] = None,
+        path: str,
+        request_options: typing.Optional[RequestOptions] = None,
+    ) -> RetrieveByPathFilesRetrieveByPathPostResponse:
+        """
+        Returns the file at `path` with its version deployed to `environment`, or its default version.
+
+        Parameters
+        ----------
+        environment : typing.Optional[str]
+            Environment whose deployed version to return.
+
+        include_raw_file_content : typing.Optional[bool]
+            Whether to include the `.prompt` text of Prompts (not available here).
+
+        path : str
+            Path of the file including its name, such as `folder/name`.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Returns
+        -------
+        RetrieveByPathFilesRetrieveByPathPostResponse
+
+        Examples
+        --------
+        import asyncio
+
+        from humanloop import AsyncHumanloop
+
+        client = AsyncHumanloop(api_key="YOUR_API_KEY")
+
+
+        async def main() -> None:
+            await client.files.retrieve_by_path(path="path")
+
+
+        asyncio.run(main())
+        """
+        return typing.cast(
+            RetrieveByPathFilesRetrieveByPathPostResponse,
+            await self._client_wrapper.request(
+                "POST",
+                "files/retrieve-by-path",
+                params={"environment": environment, "include_raw_file_content": include_raw_file_content},
+                json={"path": path},
+                response_type=RetrieveByPathFilesRetrieveByPathPostResponse,
                 errors=_ERRORS_422,
                 request_options=request_options,
             ),

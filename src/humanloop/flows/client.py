@@ -9,6 +9,7 @@ from ..core.pagination import AsyncPager, SyncPager
 from ..core.request_options import RequestOptions
 from ..core.serialization import OMIT, encode_path_param
 from ..errors.unprocessable_entity_error import UnprocessableEntityError
+from ..requests.chat_message import ChatMessageParams
 from ..requests.evaluator_activation_deactivation_request_activate_item import (
     EvaluatorActivationDeactivationRequestActivateItemParams,
 )
@@ -21,6 +22,7 @@ from ..types.file_environment_response import FileEnvironmentResponse
 from ..types.flow_log_response import FlowLogResponse
 from ..types.flow_response import FlowResponse
 from ..types.list_flows import ListFlows
+from ..types.log_status import LogStatus
 from ..types.paginated_data_flow_response import PaginatedDataFlowResponse
 from ..types.project_sort_by import ProjectSortBy
 from ..types.sort_order import SortOrder
@@ -113,6 +115,8 @@ class FlowsClient:
         commit_message: typing.Optional[str] = OMIT,
         id: typing.Optional[str] = OMIT,
         path: typing.Optional[str] = OMIT,
+        version_description: typing.Optional[str] = OMIT,
+        version_name: typing.Optional[str] = OMIT,
         request_options: typing.Optional[RequestOptions] = None,
     ) -> FlowResponse:
         """
@@ -131,6 +135,12 @@ class FlowsClient:
 
         path : typing.Optional[str]
             Path of the file including its name, such as `folder/name`.
+
+        version_description : typing.Optional[str]
+            Description of the version.
+
+        version_name : typing.Optional[str]
+            Name of the version, unique within the file.
 
         request_options : typing.Optional[RequestOptions]
             Request-specific configuration.
@@ -151,7 +161,14 @@ class FlowsClient:
             self._client_wrapper.request(
                 "POST",
                 "flows",
-                json={"attributes": attributes, "commit_message": commit_message, "id": id, "path": path},
+                json={
+                    "attributes": attributes,
+                    "commit_message": commit_message,
+                    "id": id,
+                    "path": path,
+                    "version_description": version_description,
+                    "version_name": version_name,
+                },
                 response_type=FlowResponse,
                 errors=_ERRORS_422,
                 request_options=request_options,
@@ -173,8 +190,11 @@ class FlowsClient:
         id: typing.Optional[str] = OMIT,
         inputs: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
         log_id: typing.Optional[str] = OMIT,
+        log_status: typing.Optional[LogStatus] = OMIT,
+        messages: typing.Optional[typing.Sequence[ChatMessageParams]] = OMIT,
         metadata: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
         output: typing.Optional[str] = OMIT,
+        output_message: typing.Optional[ChatMessageParams] = OMIT,
         path: typing.Optional[str] = OMIT,
         provider_latency: typing.Optional[float] = OMIT,
         provider_request: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
@@ -229,13 +249,22 @@ class FlowsClient:
             Values of the input variables.
 
         log_id : typing.Optional[str]
-            ID of the Log.
+            ID for the new Log, chosen by the client (letters, digits, `_`, `-`, `.`; at most 128).
+
+        log_status : typing.Optional[LogStatus]
+            `incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log).
+
+        messages : typing.Optional[typing.Sequence[ChatMessageParams]]
+            Chat messages.
 
         metadata : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
             Free-form data stored with the Log.
 
         output : typing.Optional[str]
             Text output.
+
+        output_message : typing.Optional[ChatMessageParams]
+            Message the model returned.
 
         path : typing.Optional[str]
             Path of the file including its name, such as `folder/name`.
@@ -307,8 +336,11 @@ class FlowsClient:
                     "id": id,
                     "inputs": inputs,
                     "log_id": log_id,
+                    "log_status": log_status,
+                    "messages": messages,
                     "metadata": metadata,
                     "output": output,
+                    "output_message": output_message,
                     "path": path,
                     "provider_latency": provider_latency,
                     "provider_request": provider_request,
@@ -333,10 +365,11 @@ class FlowsClient:
         self,
         log_id: str,
         *,
-        trace_status: TraceStatus,
         error: typing.Optional[str] = OMIT,
         inputs: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
+        log_status: typing.Optional[LogStatus] = OMIT,
         output: typing.Optional[str] = OMIT,
+        trace_status: typing.Optional[TraceStatus] = OMIT,
         request_options: typing.Optional[RequestOptions] = None,
     ) -> FlowLogResponse:
         """
@@ -347,17 +380,20 @@ class FlowsClient:
         log_id : str
             ID of the Log.
 
-        trace_status : TraceStatus
-            Whether the trace is complete.
-
         error : typing.Optional[str]
             Error message, when the work failed.
 
         inputs : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
             Values of the input variables.
 
+        log_status : typing.Optional[LogStatus]
+            `complete` closes the trace (0.8.38 name; the same state as `trace_status`).
+
         output : typing.Optional[str]
             Text output.
+
+        trace_status : typing.Optional[TraceStatus]
+            `complete` closes the trace (0.8.6 name; the same state as `log_status`).
 
         request_options : typing.Optional[RequestOptions]
             Request-specific configuration.
@@ -371,14 +407,20 @@ class FlowsClient:
         from humanloop import Humanloop
 
         client = Humanloop(api_key="YOUR_API_KEY")
-        client.flows.update_log("log_id", trace_status="complete")
+        client.flows.update_log("log_id")
         """
         return typing.cast(
             FlowLogResponse,
             self._client_wrapper.request(
                 "PATCH",
                 f"flows/logs/{encode_path_param(log_id)}",
-                json={"trace_status": trace_status, "error": error, "inputs": inputs, "output": output},
+                json={
+                    "error": error,
+                    "inputs": inputs,
+                    "log_status": log_status,
+                    "output": output,
+                    "trace_status": trace_status,
+                },
                 response_type=FlowLogResponse,
                 errors=_ERRORS_422,
                 request_options=request_options,
@@ -719,6 +761,90 @@ class FlowsClient:
             ),
         )
 
+    def delete_flow_version(
+        self, id: str, version_id: str, *, request_options: typing.Optional[RequestOptions] = None
+    ) -> None:
+        """
+        Deletes one version of a Flow; a version deployed to an environment cannot be deleted (409). Its Logs are kept.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Flow.
+
+        version_id : str
+            ID of the version.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Examples
+        --------
+        from humanloop import Humanloop
+
+        client = Humanloop(api_key="YOUR_API_KEY")
+        client.flows.delete_flow_version("id", "version_id")
+        """
+        self._client_wrapper.request(
+            "DELETE",
+            f"flows/{encode_path_param(id)}/versions/{encode_path_param(version_id)}",
+            response_type=None,
+            errors=_ERRORS_422,
+            request_options=request_options,
+        )
+
+    def update_flow_version(
+        self,
+        id: str,
+        version_id: str,
+        *,
+        description: typing.Optional[str] = OMIT,
+        name: typing.Optional[str] = OMIT,
+        request_options: typing.Optional[RequestOptions] = None,
+    ) -> FlowResponse:
+        """
+        Sets the name (unique within the file, 409 otherwise) or the description of a version; either marks it committed.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Flow.
+
+        version_id : str
+            ID of the version.
+
+        description : typing.Optional[str]
+            New description of the version.
+
+        name : typing.Optional[str]
+            New name of the version, unique within its file.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Returns
+        -------
+        FlowResponse
+
+        Examples
+        --------
+        from humanloop import Humanloop
+
+        client = Humanloop(api_key="YOUR_API_KEY")
+        client.flows.update_flow_version("id", "version_id")
+        """
+        return typing.cast(
+            FlowResponse,
+            self._client_wrapper.request(
+                "PATCH",
+                f"flows/{encode_path_param(id)}/versions/{encode_path_param(version_id)}",
+                json={"description": description, "name": name},
+                response_type=FlowResponse,
+                errors=_ERRORS_422,
+                request_options=request_options,
+            ),
+        )
+
     def commit(
         self, id: str, version_id: str, *, commit_message: str, request_options: typing.Optional[RequestOptions] = None
     ) -> FlowResponse:
@@ -854,6 +980,8 @@ class AsyncFlowsClient:
         commit_message: typing.Optional[str] = OMIT,
         id: typing.Optional[str] = OMIT,
         path: typing.Optional[str] = OMIT,
+        version_description: typing.Optional[str] = OMIT,
+        version_name: typing.Optional[str] = OMIT,
         request_options: typing.Optional[RequestOptions] = None,
     ) -> FlowResponse:
         """
@@ -872,6 +1000,12 @@ class AsyncFlowsClient:
 
         path : typing.Optional[str]
             Path of the file including its name, such as `folder/name`.
+
+        version_description : typing.Optional[str]
+            Description of the version.
+
+        version_name : typing.Optional[str]
+            Name of the version, unique within the file.
 
         request_options : typing.Optional[RequestOptions]
             Request-specific configuration.
@@ -900,7 +1034,14 @@ class AsyncFlowsClient:
             await self._client_wrapper.request(
                 "POST",
                 "flows",
-                json={"attributes": attributes, "commit_message": commit_message, "id": id, "path": path},
+                json={
+                    "attributes": attributes,
+                    "commit_message": commit_message,
+                    "id": id,
+                    "path": path,
+                    "version_description": version_description,
+                    "version_name": version_name,
+                },
                 response_type=FlowResponse,
                 errors=_ERRORS_422,
                 request_options=request_options,
@@ -922,8 +1063,11 @@ class AsyncFlowsClient:
         id: typing.Optional[str] = OMIT,
         inputs: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
         log_id: typing.Optional[str] = OMIT,
+        log_status: typing.Optional[LogStatus] = OMIT,
+        messages: typing.Optional[typing.Sequence[ChatMessageParams]] = OMIT,
         metadata: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
         output: typing.Optional[str] = OMIT,
+        output_message: typing.Optional[ChatMessageParams] = OMIT,
         path: typing.Optional[str] = OMIT,
         provider_latency: typing.Optional[float] = OMIT,
         provider_request: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
@@ -978,13 +1122,22 @@ class AsyncFlowsClient:
             Values of the input variables.
 
         log_id : typing.Optional[str]
-            ID of the Log.
+            ID for the new Log, chosen by the client (letters, digits, `_`, `-`, `.`; at most 128).
+
+        log_status : typing.Optional[LogStatus]
+            `incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log).
+
+        messages : typing.Optional[typing.Sequence[ChatMessageParams]]
+            Chat messages.
 
         metadata : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
             Free-form data stored with the Log.
 
         output : typing.Optional[str]
             Text output.
+
+        output_message : typing.Optional[ChatMessageParams]
+            Message the model returned.
 
         path : typing.Optional[str]
             Path of the file including its name, such as `folder/name`.
@@ -1064,8 +1217,11 @@ class AsyncFlowsClient:
                     "id": id,
                     "inputs": inputs,
                     "log_id": log_id,
+                    "log_status": log_status,
+                    "messages": messages,
                     "metadata": metadata,
                     "output": output,
+                    "output_message": output_message,
                     "path": path,
                     "provider_latency": provider_latency,
                     "provider_request": provider_request,
@@ -1090,10 +1246,11 @@ class AsyncFlowsClient:
         self,
         log_id: str,
         *,
-        trace_status: TraceStatus,
         error: typing.Optional[str] = OMIT,
         inputs: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
+        log_status: typing.Optional[LogStatus] = OMIT,
         output: typing.Optional[str] = OMIT,
+        trace_status: typing.Optional[TraceStatus] = OMIT,
         request_options: typing.Optional[RequestOptions] = None,
     ) -> FlowLogResponse:
         """
@@ -1104,17 +1261,20 @@ class AsyncFlowsClient:
         log_id : str
             ID of the Log.
 
-        trace_status : TraceStatus
-            Whether the trace is complete.
-
         error : typing.Optional[str]
             Error message, when the work failed.
 
         inputs : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
             Values of the input variables.
 
+        log_status : typing.Optional[LogStatus]
+            `complete` closes the trace (0.8.38 name; the same state as `trace_status`).
+
         output : typing.Optional[str]
             Text output.
+
+        trace_status : typing.Optional[TraceStatus]
+            `complete` closes the trace (0.8.6 name; the same state as `log_status`).
 
         request_options : typing.Optional[RequestOptions]
             Request-specific configuration.
@@ -1133,7 +1293,7 @@ class AsyncFlowsClient:
 
 
         async def main() -> None:
-            await client.flows.update_log("log_id", trace_status="complete")
+            await client.flows.update_log("log_id")
 
 
         asyncio.run(main())
@@ -1143,7 +1303,13 @@ class AsyncFlowsClient:
             await self._client_wrapper.request(
                 "PATCH",
                 f"flows/logs/{encode_path_param(log_id)}",
-                json={"trace_status": trace_status, "error": error, "inputs": inputs, "output": output},
+                json={
+                    "error": error,
+                    "inputs": inputs,
+                    "log_status": log_status,
+                    "output": output,
+                    "trace_status": trace_status,
+                },
                 response_type=FlowLogResponse,
                 errors=_ERRORS_422,
                 request_options=request_options,
@@ -1543,6 +1709,106 @@ class AsyncFlowsClient:
                 f"flows/{encode_path_param(id)}/versions",
                 params={"status": status, "evaluator_aggregates": evaluator_aggregates},
                 response_type=ListFlows,
+                errors=_ERRORS_422,
+                request_options=request_options,
+            ),
+        )
+
+    async def delete_flow_version(
+        self, id: str, version_id: str, *, request_options: typing.Optional[RequestOptions] = None
+    ) -> None:
+        """
+        Deletes one version of a Flow; a version deployed to an environment cannot be deleted (409). Its Logs are kept.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Flow.
+
+        version_id : str
+            ID of the version.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Examples
+        --------
+        import asyncio
+
+        from humanloop import AsyncHumanloop
+
+        client = AsyncHumanloop(api_key="YOUR_API_KEY")
+
+
+        async def main() -> None:
+            await client.flows.delete_flow_version("id", "version_id")
+
+
+        asyncio.run(main())
+        """
+        await self._client_wrapper.request(
+            "DELETE",
+            f"flows/{encode_path_param(id)}/versions/{encode_path_param(version_id)}",
+            response_type=None,
+            errors=_ERRORS_422,
+            request_options=request_options,
+        )
+
+    async def update_flow_version(
+        self,
+        id: str,
+        version_id: str,
+        *,
+        description: typing.Optional[str] = OMIT,
+        name: typing.Optional[str] = OMIT,
+        request_options: typing.Optional[RequestOptions] = None,
+    ) -> FlowResponse:
+        """
+        Sets the name (unique within the file, 409 otherwise) or the description of a version; either marks it committed.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Flow.
+
+        version_id : str
+            ID of the version.
+
+        description : typing.Optional[str]
+            New description of the version.
+
+        name : typing.Optional[str]
+            New name of the version, unique within its file.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Returns
+        -------
+        FlowResponse
+
+        Examples
+        --------
+        import asyncio
+
+        from humanloop import AsyncHumanloop
+
+        client = AsyncHumanloop(api_key="YOUR_API_KEY")
+
+
+        async def main() -> None:
+            await client.flows.update_flow_version("id", "version_id")
+
+
+        asyncio.run(main())
+        """
+        return typing.cast(
+            FlowResponse,
+            await self._client_wrapper.request(
+                "PATCH",
+                f"flows/{encode_path_param(id)}/versions/{encode_path_param(version_id)}",
+                json={"description": description, "name": name},
+                response_type=FlowResponse,
                 errors=_ERRORS_422,
                 request_options=request_options,
             ),

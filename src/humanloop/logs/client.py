@@ -64,6 +64,9 @@ class LogsClient:
         end_date: typing.Optional[dt.datetime] = None,
         include_parent: typing.Optional[bool] = None,
         in_trace_filter: typing.Optional[typing.Union[bool, typing.Sequence[bool]]] = None,
+        id: typing.Optional[typing.Union[str, typing.Sequence[str]]] = None,
+        sample: typing.Optional[int] = None,
+        include_trace_children: typing.Optional[bool] = None,
         request_options: typing.Optional[RequestOptions] = None,
     ) -> SyncPager[LogResponse]:
         """
@@ -104,6 +107,15 @@ class LogsClient:
         in_trace_filter : typing.Optional[typing.Union[bool, typing.Sequence[bool]]]
             Only Logs that are (true) or are not (false) part of a trace.
 
+        id : typing.Optional[typing.Union[str, typing.Sequence[str]]]
+            Only the Logs with these IDs.
+
+        sample : typing.Optional[int]
+            A random sample of this many of the matching Logs (drawn afresh on every request), then paged.
+
+        include_trace_children : typing.Optional[bool]
+            Whether each Log carries the Logs nested under it (when omitted, they are included).
+
         request_options : typing.Optional[RequestOptions]
             Request-specific configuration.
 
@@ -137,6 +149,9 @@ class LogsClient:
                     "end_date": end_date,
                     "include_parent": include_parent,
                     "in_trace_filter": in_trace_filter,
+                    "id": id,
+                    "sample": sample,
+                    "include_trace_children": include_trace_children,
                 },
                 response_type=PaginatedDataLogResponse,
                 items_field="records",
@@ -236,6 +251,9 @@ class AsyncLogsClient:
         end_date: typing.Optional[dt.datetime] = None,
         include_parent: typing.Optional[bool] = None,
         in_trace_filter: typing.Optional[typing.Union[bool, typing.Sequence[bool]]] = None,
+        id: typing.Optional[typing.Union[str, typing.Sequence[str]]] = None,
+        sample: typing.Optional[int] = None,
+        include_trace_children: typing.Optional[bool] = None,
         request_options: typing.Optional[RequestOptions] = None,
     ) -> AsyncPager[LogResponse]:
         """
@@ -275,6 +293,15 @@ class AsyncLogsClient:
 
         in_trace_filter : typing.Optional[typing.Union[bool, typing.Sequence[bool]]]
             Only Logs that are (true) or are not (false) part of a trace.
+
+        id : typing.Optional[typing.Union[str, typing.Sequence[str]]]
+            Only the Logs with these IDs.
+
+        sample : typing.Optional[int]
+            A random sample of this many of the matching Logs (drawn afresh on every request), then paged.
+
+        include_trace_children : typing.Optional[bool]
+            Whether each Log carries the Logs nested under it (when omitted, they are included).
 
         request_options : typing.Optional[RequestOptions]
             Request-specific configuration.
@@ -317,6 +344,9 @@ class AsyncLogsClient:
                     "end_date": end_date,
                     "include_parent": include_parent,
                     "in_trace_filter": in_trace_filter,
+                    "id": id,
+                    "sample": sample,
+                    "include_trace_children": include_trace_children,
                 },
                 response_type=PaginatedDataLogResponse,
                 items_field="records",

@@ -10,12 +10,14 @@ if TYPE_CHECKING:
     from .client import AsyncPromptsClient, PromptsClient
     from .requests.prompt_log_request_tool_choice import PromptLogRequestToolChoiceParams
     from .requests.prompt_log_update_request_tool_choice import PromptLogUpdateRequestToolChoiceParams
+    from .requests.prompt_request_reasoning_effort import PromptRequestReasoningEffortParams
     from .requests.prompt_request_stop import PromptRequestStopParams
     from .requests.prompt_request_template import PromptRequestTemplateParams
     from .requests.prompts_call_request_tool_choice import PromptsCallRequestToolChoiceParams
     from .requests.prompts_call_stream_request_tool_choice import PromptsCallStreamRequestToolChoiceParams
     from .types.prompt_log_request_tool_choice import PromptLogRequestToolChoice
     from .types.prompt_log_update_request_tool_choice import PromptLogUpdateRequestToolChoice
+    from .types.prompt_request_reasoning_effort import PromptRequestReasoningEffort
     from .types.prompt_request_stop import PromptRequestStop
     from .types.prompt_request_template import PromptRequestTemplate
     from .types.prompts_call_request_tool_choice import PromptsCallRequestToolChoice
@@ -27,6 +29,8 @@ _LAZY = {
     "PromptLogRequestToolChoiceParams": ".requests.prompt_log_request_tool_choice",
     "PromptLogUpdateRequestToolChoice": ".types.prompt_log_update_request_tool_choice",
     "PromptLogUpdateRequestToolChoiceParams": ".requests.prompt_log_update_request_tool_choice",
+    "PromptRequestReasoningEffort": ".types.prompt_request_reasoning_effort",
+    "PromptRequestReasoningEffortParams": ".requests.prompt_request_reasoning_effort",
     "PromptRequestStop": ".types.prompt_request_stop",
     "PromptRequestStopParams": ".requests.prompt_request_stop",
     "PromptRequestTemplate": ".types.prompt_request_template",
@@ -59,6 +63,8 @@ __all__ = [
     "PromptLogRequestToolChoiceParams",
     "PromptLogUpdateRequestToolChoice",
     "PromptLogUpdateRequestToolChoiceParams",
+    "PromptRequestReasoningEffort",
+    "PromptRequestReasoningEffortParams",
     "PromptRequestStop",
     "PromptRequestStopParams",
     "PromptRequestTemplate",

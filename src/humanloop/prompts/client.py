@@ -24,18 +24,22 @@ from ..types.create_prompt_log_response import CreatePromptLogResponse
 from ..types.file_environment_response import FileEnvironmentResponse
 from ..types.list_prompts import ListPrompts
 from ..types.log_response import LogResponse
+from ..types.log_status import LogStatus
 from ..types.model_endpoints import ModelEndpoints
 from ..types.model_providers import ModelProviders
 from ..types.paginated_data_prompt_response import PaginatedDataPromptResponse
+from ..types.populate_template_response import PopulateTemplateResponse
 from ..types.project_sort_by import ProjectSortBy
 from ..types.prompt_call_response import PromptCallResponse
 from ..types.prompt_call_stream_response import PromptCallStreamResponse
 from ..types.prompt_kernel_request import PromptKernelRequest
 from ..types.prompt_response import PromptResponse
 from ..types.sort_order import SortOrder
+from ..types.template_language import TemplateLanguage
 from ..types.version_status import VersionStatus
 from .requests.prompt_log_request_tool_choice import PromptLogRequestToolChoiceParams
 from .requests.prompt_log_update_request_tool_choice import PromptLogUpdateRequestToolChoiceParams
+from .requests.prompt_request_reasoning_effort import PromptRequestReasoningEffortParams
 from .requests.prompt_request_stop import PromptRequestStopParams
 from .requests.prompt_request_template import PromptRequestTemplateParams
 from .requests.prompts_call_request_tool_choice import PromptsCallRequestToolChoiceParams
@@ -133,6 +137,7 @@ class PromptsClient:
         model: str,
         attributes: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
         commit_message: typing.Optional[str] = OMIT,
+        description: typing.Optional[str] = OMIT,
         endpoint: typing.Optional[ModelEndpoints] = OMIT,
         frequency_penalty: typing.Optional[float] = OMIT,
         id: typing.Optional[str] = OMIT,
@@ -142,13 +147,19 @@ class PromptsClient:
         path: typing.Optional[str] = OMIT,
         presence_penalty: typing.Optional[float] = OMIT,
         provider: typing.Optional[ModelProviders] = OMIT,
+        readme: typing.Optional[str] = OMIT,
+        reasoning_effort: typing.Optional[PromptRequestReasoningEffortParams] = OMIT,
         response_format: typing.Optional[ResponseFormatParams] = OMIT,
         seed: typing.Optional[int] = OMIT,
         stop: typing.Optional[PromptRequestStopParams] = OMIT,
+        tags: typing.Optional[typing.Sequence[str]] = OMIT,
         temperature: typing.Optional[float] = OMIT,
         template: typing.Optional[PromptRequestTemplateParams] = OMIT,
+        template_language: typing.Optional[TemplateLanguage] = OMIT,
         tools: typing.Optional[typing.Sequence[ToolFunctionParams]] = OMIT,
         top_p: typing.Optional[float] = OMIT,
+        version_description: typing.Optional[str] = OMIT,
+        version_name: typing.Optional[str] = OMIT,
         request_options: typing.Optional[RequestOptions] = None,
     ) -> PromptResponse:
         """
@@ -164,6 +175,9 @@ class PromptsClient:
 
         commit_message : typing.Optional[str]
             Message that describes the version.
+
+        description : typing.Optional[str]
+            Description of the file.
 
         endpoint : typing.Optional[ModelEndpoints]
             Kind of provider endpoint.
@@ -192,6 +206,12 @@ class PromptsClient:
         provider : typing.Optional[ModelProviders]
             Model provider.
 
+        readme : typing.Optional[str]
+            Longer notes about the file.
+
+        reasoning_effort : typing.Optional[PromptRequestReasoningEffortParams]
+            Effort a reasoning model spends: an OpenAI level, or a token budget (Anthropic).
+
         response_format : typing.Optional[ResponseFormatParams]
             Output format the model must produce.
 
@@ -201,17 +221,29 @@ class PromptsClient:
         stop : typing.Optional[PromptRequestStopParams]
             Sequence or sequences that end generation.
 
+        tags : typing.Optional[typing.Sequence[str]]
+            Labels of the file.
+
         temperature : typing.Optional[float]
             Sampling temperature; higher gives more varied output.
 
         template : typing.Optional[PromptRequestTemplateParams]
             Template with `{{input}}` variables: a string, or a list of chat messages.
 
+        template_language : typing.Optional[TemplateLanguage]
+            Syntax of the template.
+
         tools : typing.Optional[typing.Sequence[ToolFunctionParams]]
             Functions the model may call.
 
         top_p : typing.Optional[float]
             Nucleus sampling: only the tokens within this probability mass are considered.
+
+        version_description : typing.Optional[str]
+            Description of the version.
+
+        version_name : typing.Optional[str]
+            Name of the version, unique within the file.
 
         request_options : typing.Optional[RequestOptions]
             Request-specific configuration.
@@ -236,6 +268,7 @@ class PromptsClient:
                     "model": model,
                     "attributes": attributes,
                     "commit_message": commit_message,
+                    "description": description,
                     "endpoint": endpoint,
                     "frequency_penalty": frequency_penalty,
                     "id": id,
@@ -245,13 +278,19 @@ class PromptsClient:
                     "path": path,
                     "presence_penalty": presence_penalty,
                     "provider": provider,
+                    "readme": readme,
+                    "reasoning_effort": reasoning_effort,
                     "response_format": response_format,
                     "seed": seed,
                     "stop": stop,
+                    "tags": tags,
                     "temperature": temperature,
                     "template": template,
+                    "template_language": template_language,
                     "tools": tools,
                     "top_p": top_p,
+                    "version_description": version_description,
+                    "version_name": version_name,
                 },
                 response_type=PromptResponse,
                 errors=_ERRORS_422,
@@ -269,6 +308,8 @@ class PromptsClient:
         prompts_call_request_environment: typing.Optional[str] = OMIT,
         id: typing.Optional[str] = OMIT,
         inputs: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
+        log_id: typing.Optional[str] = OMIT,
+        log_status: typing.Optional[LogStatus] = OMIT,
         logprobs: typing.Optional[int] = OMIT,
         messages: typing.Optional[typing.Sequence[ChatMessageParams]] = OMIT,
         metadata: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
@@ -312,6 +353,12 @@ class PromptsClient:
 
         inputs : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
             Values of the input variables.
+
+        log_id : typing.Optional[str]
+            ID for the new Log, chosen by the client (letters, digits, `_`, `-`, `.`; at most 128).
+
+        log_status : typing.Optional[LogStatus]
+            `incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log).
 
         logprobs : typing.Optional[int]
             Number of most likely tokens to return log probabilities for.
@@ -388,6 +435,8 @@ class PromptsClient:
                     "environment": prompts_call_request_environment,
                     "id": id,
                     "inputs": inputs,
+                    "log_id": log_id,
+                    "log_status": log_status,
                     "logprobs": logprobs,
                     "messages": messages,
                     "metadata": metadata,
@@ -421,6 +470,8 @@ class PromptsClient:
         prompts_call_stream_request_environment: typing.Optional[str] = OMIT,
         id: typing.Optional[str] = OMIT,
         inputs: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
+        log_id: typing.Optional[str] = OMIT,
+        log_status: typing.Optional[LogStatus] = OMIT,
         logprobs: typing.Optional[int] = OMIT,
         messages: typing.Optional[typing.Sequence[ChatMessageParams]] = OMIT,
         metadata: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
@@ -464,6 +515,12 @@ class PromptsClient:
 
         inputs : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
             Values of the input variables.
+
+        log_id : typing.Optional[str]
+            ID for the new Log, chosen by the client (letters, digits, `_`, `-`, `.`; at most 128).
+
+        log_status : typing.Optional[LogStatus]
+            `incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log).
 
         logprobs : typing.Optional[int]
             Number of most likely tokens to return log probabilities for.
@@ -540,6 +597,8 @@ class PromptsClient:
                 "environment": prompts_call_stream_request_environment,
                 "id": id,
                 "inputs": inputs,
+                "log_id": log_id,
+                "log_status": log_status,
                 "logprobs": logprobs,
                 "messages": messages,
                 "metadata": metadata,
@@ -613,6 +672,8 @@ class PromptsClient:
         finish_reason: typing.Optional[str] = OMIT,
         id: typing.Optional[str] = OMIT,
         inputs: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
+        log_id: typing.Optional[str] = OMIT,
+        log_status: typing.Optional[LogStatus] = OMIT,
         messages: typing.Optional[typing.Sequence[ChatMessageParams]] = OMIT,
         metadata: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
         output: typing.Optional[str] = OMIT,
@@ -626,6 +687,7 @@ class PromptsClient:
         provider_latency: typing.Optional[float] = OMIT,
         provider_request: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
         provider_response: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
+        reasoning_tokens: typing.Optional[int] = OMIT,
         run_id: typing.Optional[str] = OMIT,
         save: typing.Optional[bool] = OMIT,
         source: typing.Optional[str] = OMIT,
@@ -675,6 +737,12 @@ class PromptsClient:
         inputs : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
             Values of the input variables.
 
+        log_id : typing.Optional[str]
+            ID for the new Log, chosen by the client (letters, digits, `_`, `-`, `.`; at most 128).
+
+        log_status : typing.Optional[LogStatus]
+            `incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log).
+
         messages : typing.Optional[typing.Sequence[ChatMessageParams]]
             Chat messages.
 
@@ -713,6 +781,9 @@ class PromptsClient:
 
         provider_response : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
             Raw response of the provider.
+
+        reasoning_tokens : typing.Optional[int]
+            Number of tokens the model spent reasoning.
 
         run_id : typing.Optional[str]
             Run of an Evaluation to add the Log to.
@@ -771,6 +842,8 @@ class PromptsClient:
                     "finish_reason": finish_reason,
                     "id": id,
                     "inputs": inputs,
+                    "log_id": log_id,
+                    "log_status": log_status,
                     "messages": messages,
                     "metadata": metadata,
                     "output": output,
@@ -784,6 +857,7 @@ class PromptsClient:
                     "provider_latency": provider_latency,
                     "provider_request": provider_request,
                     "provider_response": provider_response,
+                    "reasoning_tokens": reasoning_tokens,
                     "run_id": run_id,
                     "save": save,
                     "source": source,
@@ -1092,6 +1166,7 @@ class PromptsClient:
         error: typing.Optional[str] = OMIT,
         finish_reason: typing.Optional[str] = OMIT,
         inputs: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
+        log_status: typing.Optional[LogStatus] = OMIT,
         messages: typing.Optional[typing.Sequence[ChatMessageParams]] = OMIT,
         metadata: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
         output: typing.Optional[str] = OMIT,
@@ -1103,6 +1178,7 @@ class PromptsClient:
         provider_latency: typing.Optional[float] = OMIT,
         provider_request: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
         provider_response: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
+        reasoning_tokens: typing.Optional[int] = OMIT,
         source: typing.Optional[str] = OMIT,
         start_time: typing.Optional[dt.datetime] = OMIT,
         stdout: typing.Optional[str] = OMIT,
@@ -1134,6 +1210,9 @@ class PromptsClient:
 
         inputs : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
             Values of the input variables.
+
+        log_status : typing.Optional[LogStatus]
+            `incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log).
 
         messages : typing.Optional[typing.Sequence[ChatMessageParams]]
             Chat messages.
@@ -1167,6 +1246,9 @@ class PromptsClient:
 
         provider_response : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
             Raw response of the provider.
+
+        reasoning_tokens : typing.Optional[int]
+            Number of tokens the model spent reasoning.
 
         source : typing.Optional[str]
             Where the Log came from, for example `sdk`.
@@ -1205,6 +1287,7 @@ class PromptsClient:
                     "error": error,
                     "finish_reason": finish_reason,
                     "inputs": inputs,
+                    "log_status": log_status,
                     "messages": messages,
                     "metadata": metadata,
                     "output": output,
@@ -1216,12 +1299,66 @@ class PromptsClient:
                     "provider_latency": provider_latency,
                     "provider_request": provider_request,
                     "provider_response": provider_response,
+                    "reasoning_tokens": reasoning_tokens,
                     "source": source,
                     "start_time": start_time,
                     "stdout": stdout,
                     "tool_choice": tool_choice,
                 },
                 response_type=LogResponse,
+                errors=_ERRORS_422,
+                request_options=request_options,
+            ),
+        )
+
+    def populate(
+        self,
+        id: str,
+        *,
+        version_id: typing.Optional[str] = None,
+        environment: typing.Optional[str] = None,
+        request: typing.Dict[str, typing.Optional[typing.Any]],
+        request_options: typing.Optional[RequestOptions] = None,
+    ) -> PopulateTemplateResponse:
+        """
+        Returns the Prompt version (by `version_id`, `environment` or the default one) with `populated_template`: its template with the variables replaced by the inputs in the body. Nothing is stored.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Prompt.
+
+        version_id : typing.Optional[str]
+            ID of the Prompt version to fill.
+
+        environment : typing.Optional[str]
+            Environment whose deployed version to fill.
+
+        request : typing.Dict[str, typing.Optional[typing.Any]]
+            Values of the template's variables, by name.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Returns
+        -------
+        PopulateTemplateResponse
+
+        Examples
+        --------
+        from humanloop import Humanloop
+
+        client = Humanloop(api_key="YOUR_API_KEY")
+        client.prompts.populate("id", request={"key": "value"})
+        """
+        return typing.cast(
+            PopulateTemplateResponse,
+            self._client_wrapper.request(
+                "POST",
+                f"prompts/{encode_path_param(id)}/populate",
+                params={"version_id": version_id, "environment": environment},
+                json=request,
+                response_type=PopulateTemplateResponse,
                 errors=_ERRORS_422,
                 request_options=request_options,
             ),
@@ -1318,6 +1455,90 @@ class PromptsClient:
                 f"prompts/{encode_path_param(id)}/versions",
                 params={"status": status, "evaluator_aggregates": evaluator_aggregates},
                 response_type=ListPrompts,
+                errors=_ERRORS_422,
+                request_options=request_options,
+            ),
+        )
+
+    def delete_prompt_version(
+        self, id: str, version_id: str, *, request_options: typing.Optional[RequestOptions] = None
+    ) -> None:
+        """
+        Deletes one version of a Prompt; a version deployed to an environment cannot be deleted (409). Its Logs are kept.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Prompt.
+
+        version_id : str
+            ID of the version.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Examples
+        --------
+        from humanloop import Humanloop
+
+        client = Humanloop(api_key="YOUR_API_KEY")
+        client.prompts.delete_prompt_version("id", "version_id")
+        """
+        self._client_wrapper.request(
+            "DELETE",
+            f"prompts/{encode_path_param(id)}/versions/{encode_path_param(version_id)}",
+            response_type=None,
+            errors=_ERRORS_422,
+            request_options=request_options,
+        )
+
+    def patch_prompt_version(
+        self,
+        id: str,
+        version_id: str,
+        *,
+        description: typing.Optional[str] = OMIT,
+        name: typing.Optional[str] = OMIT,
+        request_options: typing.Optional[RequestOptions] = None,
+    ) -> PromptResponse:
+        """
+        Sets the name (unique within the file, 409 otherwise) or the description of a version; either marks it committed.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Prompt.
+
+        version_id : str
+            ID of the version.
+
+        description : typing.Optional[str]
+            New description of the version.
+
+        name : typing.Optional[str]
+            New name of the version, unique within its file.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Returns
+        -------
+        PromptResponse
+
+        Examples
+        --------
+        from humanloop import Humanloop
+
+        client = Humanloop(api_key="YOUR_API_KEY")
+        client.prompts.patch_prompt_version("id", "version_id")
+        """
+        return typing.cast(
+            PromptResponse,
+            self._client_wrapper.request(
+                "PATCH",
+                f"prompts/{encode_path_param(id)}/versions/{encode_path_param(version_id)}",
+                json={"description": description, "name": name},
+                response_type=PromptResponse,
                 errors=_ERRORS_422,
                 request_options=request_options,
             ),
@@ -1457,6 +1678,7 @@ class AsyncPromptsClient:
         model: str,
         attributes: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
         commit_message: typing.Optional[str] = OMIT,
+        description: typing.Optional[str] = OMIT,
         endpoint: typing.Optional[ModelEndpoints] = OMIT,
         frequency_penalty: typing.Optional[float] = OMIT,
         id: typing.Optional[str] = OMIT,
@@ -1466,13 +1688,19 @@ class AsyncPromptsClient:
         path: typing.Optional[str] = OMIT,
         presence_penalty: typing.Optional[float] = OMIT,
         provider: typing.Optional[ModelProviders] = OMIT,
+        readme: typing.Optional[str] = OMIT,
+        reasoning_effort: typing.Optional[PromptRequestReasoningEffortParams] = OMIT,
         response_format: typing.Optional[ResponseFormatParams] = OMIT,
         seed: typing.Optional[int] = OMIT,
         stop: typing.Optional[PromptRequestStopParams] = OMIT,
+        tags: typing.Optional[typing.Sequence[str]] = OMIT,
         temperature: typing.Optional[float] = OMIT,
         template: typing.Optional[PromptRequestTemplateParams] = OMIT,
+        template_language: typing.Optional[TemplateLanguage] = OMIT,
         tools: typing.Optional[typing.Sequence[ToolFunctionParams]] = OMIT,
         top_p: typing.Optional[float] = OMIT,
+        version_description: typing.Optional[str] = OMIT,
+        version_name: typing.Optional[str] = OMIT,
         request_options: typing.Optional[RequestOptions] = None,
     ) -> PromptResponse:
         """
@@ -1488,6 +1716,9 @@ class AsyncPromptsClient:
 
         commit_message : typing.Optional[str]
             Message that describes the version.
+
+        description : typing.Optional[str]
+            Description of the file.
 
         endpoint : typing.Optional[ModelEndpoints]
             Kind of provider endpoint.
@@ -1516,6 +1747,12 @@ class AsyncPromptsClient:
         provider : typing.Optional[ModelProviders]
             Model provider.
 
+        readme : typing.Optional[str]
+            Longer notes about the file.
+
+        reasoning_effort : typing.Optional[PromptRequestReasoningEffortParams]
+            Effort a reasoning model spends: an OpenAI level, or a token budget (Anthropic).
+
         response_format : typing.Optional[ResponseFormatParams]
             Output format the model must produce.
 
@@ -1525,17 +1762,29 @@ class AsyncPromptsClient:
         stop : typing.Optional[PromptRequestStopParams]
             Sequence or sequences that end generation.
 
+        tags : typing.Optional[typing.Sequence[str]]
+            Labels of the file.
+
         temperature : typing.Optional[float]
             Sampling temperature; higher gives more varied output.
 
         template : typing.Optional[PromptRequestTemplateParams]
             Template with `{{input}}` variables: a string, or a list of chat messages.
 
+        template_language : typing.Optional[TemplateLanguage]
+            Syntax of the template.
+
         tools : typing.Optional[typing.Sequence[ToolFunctionParams]]
             Functions the model may call.
 
         top_p : typing.Optional[float]
             Nucleus sampling: only the tokens within this probability mass are considered.
+
+        version_description : typing.Optional[str]
+            Description of the version.
+
+        version_name : typing.Optional[str]
+            Name of the version, unique within the file.
 
         request_options : typing.Optional[RequestOptions]
             Request-specific configuration.
@@ -1568,6 +1817,7 @@ class AsyncPromptsClient:
                     "model": model,
                     "attributes": attributes,
                     "commit_message": commit_message,
+                    "description": description,
                     "endpoint": endpoint,
                     "frequency_penalty": frequency_penalty,
                     "id": id,
@@ -1577,13 +1827,19 @@ class AsyncPromptsClient:
                     "path": path,
                     "presence_penalty": presence_penalty,
                     "provider": provider,
+                    "readme": readme,
+                    "reasoning_effort": reasoning_effort,
                     "response_format": response_format,
                     "seed": seed,
                     "stop": stop,
+                    "tags": tags,
                     "temperature": temperature,
                     "template": template,
+                    "template_language": template_language,
                     "tools": tools,
                     "top_p": top_p,
+                    "version_description": version_description,
+                    "version_name": version_name,
                 },
                 response_type=PromptResponse,
                 errors=_ERRORS_422,
@@ -1601,6 +1857,8 @@ class AsyncPromptsClient:
         prompts_call_request_environment: typing.Optional[str] = OMIT,
         id: typing.Optional[str] = OMIT,
         inputs: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
+        log_id: typing.Optional[str] = OMIT,
+        log_status: typing.Optional[LogStatus] = OMIT,
         logprobs: typing.Optional[int] = OMIT,
         messages: typing.Optional[typing.Sequence[ChatMessageParams]] = OMIT,
         metadata: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
@@ -1644,6 +1902,12 @@ class AsyncPromptsClient:
 
         inputs : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
             Values of the input variables.
+
+        log_id : typing.Optional[str]
+            ID for the new Log, chosen by the client (letters, digits, `_`, `-`, `.`; at most 128).
+
+        log_status : typing.Optional[LogStatus]
+            `incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log).
 
         logprobs : typing.Optional[int]
             Number of most likely tokens to return log probabilities for.
@@ -1728,6 +1992,8 @@ class AsyncPromptsClient:
                     "environment": prompts_call_request_environment,
                     "id": id,
                     "inputs": inputs,
+                    "log_id": log_id,
+                    "log_status": log_status,
                     "logprobs": logprobs,
                     "messages": messages,
                     "metadata": metadata,
@@ -1761,6 +2027,8 @@ class AsyncPromptsClient:
         prompts_call_stream_request_environment: typing.Optional[str] = OMIT,
         id: typing.Optional[str] = OMIT,
         inputs: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
+        log_id: typing.Optional[str] = OMIT,
+        log_status: typing.Optional[LogStatus] = OMIT,
         logprobs: typing.Optional[int] = OMIT,
         messages: typing.Optional[typing.Sequence[ChatMessageParams]] = OMIT,
         metadata: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
@@ -1804,6 +2072,12 @@ class AsyncPromptsClient:
 
         inputs : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
             Values of the input variables.
+
+        log_id : typing.Optional[str]
+            ID for the new Log, chosen by the client (letters, digits, `_`, `-`, `.`; at most 128).
+
+        log_status : typing.Optional[LogStatus]
+            `incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log).
 
         logprobs : typing.Optional[int]
             Number of most likely tokens to return log probabilities for.
@@ -1888,6 +2162,8 @@ class AsyncPromptsClient:
                 "environment": prompts_call_stream_request_environment,
                 "id": id,
                 "inputs": inputs,
+                "log_id": log_id,
+                "log_status": log_status,
                 "logprobs": logprobs,
                 "messages": messages,
                 "metadata": metadata,
@@ -1970,6 +2246,8 @@ class AsyncPromptsClient:
         finish_reason: typing.Optional[str] = OMIT,
         id: typing.Optional[str] = OMIT,
         inputs: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
+        log_id: typing.Optional[str] = OMIT,
+        log_status: typing.Optional[LogStatus] = OMIT,
         messages: typing.Optional[typing.Sequence[ChatMessageParams]] = OMIT,
         metadata: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
         output: typing.Optional[str] = OMIT,
@@ -1983,6 +2261,7 @@ class AsyncPromptsClient:
         provider_latency: typing.Optional[float] = OMIT,
         provider_request: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
         provider_response: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
+        reasoning_tokens: typing.Optional[int] = OMIT,
         run_id: typing.Optional[str] = OMIT,
         save: typing.Optional[bool] = OMIT,
         source: typing.Optional[str] = OMIT,
@@ -2032,6 +2311,12 @@ class AsyncPromptsClient:
         inputs : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
             Values of the input variables.
 
+        log_id : typing.Optional[str]
+            ID for the new Log, chosen by the client (letters, digits, `_`, `-`, `.`; at most 128).
+
+        log_status : typing.Optional[LogStatus]
+            `incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log).
+
         messages : typing.Optional[typing.Sequence[ChatMessageParams]]
             Chat messages.
 
@@ -2070,6 +2355,9 @@ class AsyncPromptsClient:
 
         provider_response : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
             Raw response of the provider.
+
+        reasoning_tokens : typing.Optional[int]
+            Number of tokens the model spent reasoning.
 
         run_id : typing.Optional[str]
             Run of an Evaluation to add the Log to.
@@ -2136,6 +2424,8 @@ class AsyncPromptsClient:
                     "finish_reason": finish_reason,
                     "id": id,
                     "inputs": inputs,
+                    "log_id": log_id,
+                    "log_status": log_status,
                     "messages": messages,
                     "metadata": metadata,
                     "output": output,
@@ -2149,6 +2439,7 @@ class AsyncPromptsClient:
                     "provider_latency": provider_latency,
                     "provider_request": provider_request,
                     "provider_response": provider_response,
+                    "reasoning_tokens": reasoning_tokens,
                     "run_id": run_id,
                     "save": save,
                     "source": source,
@@ -2513,6 +2804,7 @@ class AsyncPromptsClient:
         error: typing.Optional[str] = OMIT,
         finish_reason: typing.Optional[str] = OMIT,
         inputs: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
+        log_status: typing.Optional[LogStatus] = OMIT,
         messages: typing.Optional[typing.Sequence[ChatMessageParams]] = OMIT,
         metadata: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
         output: typing.Optional[str] = OMIT,
@@ -2524,6 +2816,7 @@ class AsyncPromptsClient:
         provider_latency: typing.Optional[float] = OMIT,
         provider_request: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
         provider_response: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
+        reasoning_tokens: typing.Optional[int] = OMIT,
         source: typing.Optional[str] = OMIT,
         start_time: typing.Optional[dt.datetime] = OMIT,
         stdout: typing.Optional[str] = OMIT,
@@ -2555,6 +2848,9 @@ class AsyncPromptsClient:
 
         inputs : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
             Values of the input variables.
+
+        log_status : typing.Optional[LogStatus]
+            `incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log).
 
         messages : typing.Optional[typing.Sequence[ChatMessageParams]]
             Chat messages.
@@ -2588,6 +2884,9 @@ class AsyncPromptsClient:
 
         provider_response : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
             Raw response of the provider.
+
+        reasoning_tokens : typing.Optional[int]
+            Number of tokens the model spent reasoning.
 
         source : typing.Optional[str]
             Where the Log came from, for example `sdk`.
@@ -2634,6 +2933,7 @@ class AsyncPromptsClient:
                     "error": error,
                     "finish_reason": finish_reason,
                     "inputs": inputs,
+                    "log_status": log_status,
                     "messages": messages,
                     "metadata": metadata,
                     "output": output,
@@ -2645,12 +2945,74 @@ class AsyncPromptsClient:
                     "provider_latency": provider_latency,
                     "provider_request": provider_request,
                     "provider_response": provider_response,
+                    "reasoning_tokens": reasoning_tokens,
                     "source": source,
                     "start_time": start_time,
                     "stdout": stdout,
                     "tool_choice": tool_choice,
                 },
                 response_type=LogResponse,
+                errors=_ERRORS_422,
+                request_options=request_options,
+            ),
+        )
+
+    async def populate(
+        self,
+        id: str,
+        *,
+        version_id: typing.Optional[str] = None,
+        environment: typing.Optional[str] = None,
+        request: typing.Dict[str, typing.Optional[typing.Any]],
+        request_options: typing.Optional[RequestOptions] = None,
+    ) -> PopulateTemplateResponse:
+        """
+        Returns the Prompt version (by `version_id`, `environment` or the default one) with `populated_template`: its template with the variables replaced by the inputs in the body. Nothing is stored.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Prompt.
+
+        version_id : typing.Optional[str]
+            ID of the Prompt version to fill.
+
+        environment : typing.Optional[str]
+            Environment whose deployed version to fill.
+
+        request : typing.Dict[str, typing.Optional[typing.Any]]
+            Values of the template's variables, by name.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Returns
+        -------
+        PopulateTemplateResponse
+
+        Examples
+        --------
+        import asyncio
+
+        from humanloop import AsyncHumanloop
+
+        client = AsyncHumanloop(api_key="YOUR_API_KEY")
+
+
+        async def main() -> None:
+            await client.prompts.populate("id", request={"key": "value"})
+
+
+        asyncio.run(main())
+        """
+        return typing.cast(
+            PopulateTemplateResponse,
+            await self._client_wrapper.request(
+                "POST",
+                f"prompts/{encode_path_param(id)}/populate",
+                params={"version_id": version_id, "environment": environment},
+                json=request,
+                response_type=PopulateTemplateResponse,
                 errors=_ERRORS_422,
                 request_options=request_options,
             ),
@@ -2763,6 +3125,106 @@ class AsyncPromptsClient:
                 f"prompts/{encode_path_param(id)}/versions",
                 params={"status": status, "evaluator_aggregates": evaluator_aggregates},
                 response_type=ListPrompts,
+                errors=_ERRORS_422,
+                request_options=request_options,
+            ),
+        )
+
+    async def delete_prompt_version(
+        self, id: str, version_id: str, *, request_options: typing.Optional[RequestOptions] = None
+    ) -> None:
+        """
+        Deletes one version of a Prompt; a version deployed to an environment cannot be deleted (409). Its Logs are kept.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Prompt.
+
+        version_id : str
+            ID of the version.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Examples
+        --------
+        import asyncio
+
+        from humanloop import AsyncHumanloop
+
+        client = AsyncHumanloop(api_key="YOUR_API_KEY")
+
+
+        async def main() -> None:
+            await client.prompts.delete_prompt_version("id", "version_id")
+
+
+        asyncio.run(main())
+        """
+        await self._client_wrapper.request(
+            "DELETE",
+            f"prompts/{encode_path_param(id)}/versions/{encode_path_param(version_id)}",
+            response_type=None,
+            errors=_ERRORS_422,
+            request_options=request_options,
+        )
+
+    async def patch_prompt_version(
+        self,
+        id: str,
+        version_id: str,
+        *,
+        description: typing.Optional[str] = OMIT,
+        name: typing.Optional[str] = OMIT,
+        request_options: typing.Optional[RequestOptions] = None,
+    ) -> PromptResponse:
+        """
+        Sets the name (unique within the file, 409 otherwise) or the description of a version; either marks it committed.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Prompt.
+
+        version_id : str
+            ID of the version.
+
+        description : typing.Optional[str]
+            New description of the version.
+
+        name : typing.Optional[str]
+            New name of the version, unique within its file.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Returns
+        -------
+        PromptResponse
+
+        Examples
+        --------
+        import asyncio
+
+        from humanloop import AsyncHumanloop
+
+        client = AsyncHumanloop(api_key="YOUR_API_KEY")
+
+
+        async def main() -> None:
+            await client.prompts.patch_prompt_version("id", "version_id")
+
+
+        asyncio.run(main())
+        """
+        return typing.cast(
+            PromptResponse,
+            await self._client_wrapper.request(
+                "PATCH",
+                f"prompts/{encode_path_param(id)}/versions/{encode_path_param(version_id)}",
+                json={"description": description, "name": name},
+                response_type=PromptResponse,
                 errors=_ERRORS_422,
                 request_options=request_options,
             ),

@@ -33,10 +33,13 @@ if TYPE_CHECKING:
     from .agent_response_stop import AgentResponseStopParams
     from .agent_response_template import AgentResponseTemplateParams
     from .agent_response_tools_item import AgentResponseToolsItemParams
+    from .anthropic_redacted_thinking_content import AnthropicRedactedThinkingContentParams
+    from .anthropic_thinking_content import AnthropicThinkingContentParams
     from .boolean_evaluator_stats_response import BooleanEvaluatorStatsResponseParams
     from .chat_message import ChatMessageParams
     from .chat_message_content import ChatMessageContentParams
     from .chat_message_content_item import ChatMessageContentItemParams
+    from .chat_message_thinking_item import ChatMessageThinkingItemParams
     from .code_evaluator_request import CodeEvaluatorRequestParams
     from .commit_request import CommitRequestParams
     from .create_agent_log_response import CreateAgentLogResponseParams
@@ -89,6 +92,7 @@ if TYPE_CHECKING:
     from .external_evaluator_request import ExternalEvaluatorRequestParams
     from .file_environment_response import FileEnvironmentResponseParams
     from .file_environment_response_file import FileEnvironmentResponseFileParams
+    from .file_environment_variable_request import FileEnvironmentVariableRequestParams
     from .file_id import FileIdParams
     from .file_path import FilePathParams
     from .file_request import FileRequestParams
@@ -129,26 +133,42 @@ if TYPE_CHECKING:
     from .paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response import (
         PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseParams,
     )
+    from .paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_agent_response import (
+        PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponseParams,
+    )
+    from .paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_agent_response_records_item import (
+        PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponseRecordsItemParams,
+    )
     from .paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_records_item import (
         PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseRecordsItemParams,
     )
     from .paginated_datapoint_response import PaginatedDatapointResponseParams
     from .paginated_dataset_response import PaginatedDatasetResponseParams
     from .paginated_evaluation_response import PaginatedEvaluationResponseParams
+    from .populate_template_response import PopulateTemplateResponseParams
+    from .populate_template_response_populated_template import PopulateTemplateResponsePopulatedTemplateParams
+    from .populate_template_response_reasoning_effort import PopulateTemplateResponseReasoningEffortParams
+    from .populate_template_response_stop import PopulateTemplateResponseStopParams
+    from .populate_template_response_template import PopulateTemplateResponseTemplateParams
     from .prompt_call_log_response import PromptCallLogResponseParams
     from .prompt_call_response import PromptCallResponseParams
     from .prompt_call_response_tool_choice import PromptCallResponseToolChoiceParams
     from .prompt_call_stream_response import PromptCallStreamResponseParams
     from .prompt_kernel_request import PromptKernelRequestParams
+    from .prompt_kernel_request_reasoning_effort import PromptKernelRequestReasoningEffortParams
     from .prompt_kernel_request_stop import PromptKernelRequestStopParams
     from .prompt_kernel_request_template import PromptKernelRequestTemplateParams
     from .prompt_log_response import PromptLogResponseParams
     from .prompt_log_response_tool_choice import PromptLogResponseToolChoiceParams
     from .prompt_response import PromptResponseParams
+    from .prompt_response_reasoning_effort import PromptResponseReasoningEffortParams
     from .prompt_response_stop import PromptResponseStopParams
     from .prompt_response_template import PromptResponseTemplateParams
     from .provider_api_keys import ProviderApiKeysParams
     from .response_format import ResponseFormatParams
+    from .retrieve_by_path_files_retrieve_by_path_post_response import (
+        RetrieveByPathFilesRetrieveByPathPostResponseParams,
+    )
     from .run_stats_response import RunStatsResponseParams
     from .run_stats_response_evaluator_stats_item import RunStatsResponseEvaluatorStatsItemParams
     from .run_version_response import RunVersionResponseParams
@@ -156,11 +176,13 @@ if TYPE_CHECKING:
     from .text_chat_content import TextChatContentParams
     from .text_evaluator_stats_response import TextEvaluatorStatsResponseParams
     from .tool_call import ToolCallParams
+    from .tool_call_response import ToolCallResponseParams
     from .tool_choice import ToolChoiceParams
     from .tool_function import ToolFunctionParams
     from .tool_kernel_request import ToolKernelRequestParams
     from .tool_log_response import ToolLogResponseParams
     from .tool_response import ToolResponseParams
+    from .update_version_request import UpdateVersionRequestParams
     from .validation_error import ValidationErrorParams
     from .validation_error_loc_item import ValidationErrorLocItemParams
     from .version_deployment_response import VersionDeploymentResponseParams
@@ -199,10 +221,13 @@ _LAZY = {
     "AgentResponseStopParams": ".agent_response_stop",
     "AgentResponseTemplateParams": ".agent_response_template",
     "AgentResponseToolsItemParams": ".agent_response_tools_item",
+    "AnthropicRedactedThinkingContentParams": ".anthropic_redacted_thinking_content",
+    "AnthropicThinkingContentParams": ".anthropic_thinking_content",
     "BooleanEvaluatorStatsResponseParams": ".boolean_evaluator_stats_response",
     "ChatMessageContentItemParams": ".chat_message_content_item",
     "ChatMessageContentParams": ".chat_message_content",
     "ChatMessageParams": ".chat_message",
+    "ChatMessageThinkingItemParams": ".chat_message_thinking_item",
     "CodeEvaluatorRequestParams": ".code_evaluator_request",
     "CommitRequestParams": ".commit_request",
     "CreateAgentLogResponseParams": ".create_agent_log_response",
@@ -249,6 +274,7 @@ _LAZY = {
     "ExternalEvaluatorRequestParams": ".external_evaluator_request",
     "FileEnvironmentResponseFileParams": ".file_environment_response_file",
     "FileEnvironmentResponseParams": ".file_environment_response",
+    "FileEnvironmentVariableRequestParams": ".file_environment_variable_request",
     "FileIdParams": ".file_id",
     "FilePathParams": ".file_path",
     "FileRequestParams": ".file_request",
@@ -286,25 +312,35 @@ _LAZY = {
     "PaginatedDataLogResponseParams": ".paginated_data_log_response",
     "PaginatedDataPromptResponseParams": ".paginated_data_prompt_response",
     "PaginatedDataToolResponseParams": ".paginated_data_tool_response",
+    "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponseParams": ".paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_agent_response",
+    "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponseRecordsItemParams": ".paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_agent_response_records_item",
     "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseParams": ".paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response",
     "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseRecordsItemParams": ".paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_records_item",
     "PaginatedDatapointResponseParams": ".paginated_datapoint_response",
     "PaginatedDatasetResponseParams": ".paginated_dataset_response",
     "PaginatedEvaluationResponseParams": ".paginated_evaluation_response",
+    "PopulateTemplateResponseParams": ".populate_template_response",
+    "PopulateTemplateResponsePopulatedTemplateParams": ".populate_template_response_populated_template",
+    "PopulateTemplateResponseReasoningEffortParams": ".populate_template_response_reasoning_effort",
+    "PopulateTemplateResponseStopParams": ".populate_template_response_stop",
+    "PopulateTemplateResponseTemplateParams": ".populate_template_response_template",
     "PromptCallLogResponseParams": ".prompt_call_log_response",
     "PromptCallResponseParams": ".prompt_call_response",
     "PromptCallResponseToolChoiceParams": ".prompt_call_response_tool_choice",
     "PromptCallStreamResponseParams": ".prompt_call_stream_response",
     "PromptKernelRequestParams": ".prompt_kernel_request",
+    "PromptKernelRequestReasoningEffortParams": ".prompt_kernel_request_reasoning_effort",
     "PromptKernelRequestStopParams": ".prompt_kernel_request_stop",
     "PromptKernelRequestTemplateParams": ".prompt_kernel_request_template",
     "PromptLogResponseParams": ".prompt_log_response",
     "PromptLogResponseToolChoiceParams": ".prompt_log_response_tool_choice",
     "PromptResponseParams": ".prompt_response",
+    "PromptResponseReasoningEffortParams": ".prompt_response_reasoning_effort",
     "PromptResponseStopParams": ".prompt_response_stop",
     "PromptResponseTemplateParams": ".prompt_response_template",
     "ProviderApiKeysParams": ".provider_api_keys",
     "ResponseFormatParams": ".response_format",
+    "RetrieveByPathFilesRetrieveByPathPostResponseParams": ".retrieve_by_path_files_retrieve_by_path_post_response",
     "RunStatsResponseEvaluatorStatsItemParams": ".run_stats_response_evaluator_stats_item",
     "RunStatsResponseParams": ".run_stats_response",
     "RunVersionResponseParams": ".run_version_response",
@@ -312,11 +348,13 @@ _LAZY = {
     "TextChatContentParams": ".text_chat_content",
     "TextEvaluatorStatsResponseParams": ".text_evaluator_stats_response",
     "ToolCallParams": ".tool_call",
+    "ToolCallResponseParams": ".tool_call_response",
     "ToolChoiceParams": ".tool_choice",
     "ToolFunctionParams": ".tool_function",
     "ToolKernelRequestParams": ".tool_kernel_request",
     "ToolLogResponseParams": ".tool_log_response",
     "ToolResponseParams": ".tool_response",
+    "UpdateVersionRequestParams": ".update_version_request",
     "ValidationErrorLocItemParams": ".validation_error_loc_item",
     "ValidationErrorParams": ".validation_error",
     "VersionDeploymentResponseFileParams": ".version_deployment_response_file",
@@ -371,10 +409,13 @@ __all__ = [
     "AgentResponseStopParams",
     "AgentResponseTemplateParams",
     "AgentResponseToolsItemParams",
+    "AnthropicRedactedThinkingContentParams",
+    "AnthropicThinkingContentParams",
     "BooleanEvaluatorStatsResponseParams",
     "ChatMessageContentItemParams",
     "ChatMessageContentParams",
     "ChatMessageParams",
+    "ChatMessageThinkingItemParams",
     "CodeEvaluatorRequestParams",
     "CommitRequestParams",
     "CreateAgentLogResponseParams",
@@ -421,6 +462,7 @@ __all__ = [
     "ExternalEvaluatorRequestParams",
     "FileEnvironmentResponseFileParams",
     "FileEnvironmentResponseParams",
+    "FileEnvironmentVariableRequestParams",
     "FileIdParams",
     "FilePathParams",
     "FileRequestParams",
@@ -458,25 +500,35 @@ __all__ = [
     "PaginatedDataLogResponseParams",
     "PaginatedDataPromptResponseParams",
     "PaginatedDataToolResponseParams",
+    "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponseParams",
+    "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponseRecordsItemParams",
     "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseParams",
     "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseRecordsItemParams",
     "PaginatedDatapointResponseParams",
     "PaginatedDatasetResponseParams",
     "PaginatedEvaluationResponseParams",
+    "PopulateTemplateResponseParams",
+    "PopulateTemplateResponsePopulatedTemplateParams",
+    "PopulateTemplateResponseReasoningEffortParams",
+    "PopulateTemplateResponseStopParams",
+    "PopulateTemplateResponseTemplateParams",
     "PromptCallLogResponseParams",
     "PromptCallResponseParams",
     "PromptCallResponseToolChoiceParams",
     "PromptCallStreamResponseParams",
     "PromptKernelRequestParams",
+    "PromptKernelRequestReasoningEffortParams",
     "PromptKernelRequestStopParams",
     "PromptKernelRequestTemplateParams",
     "PromptLogResponseParams",
     "PromptLogResponseToolChoiceParams",
     "PromptResponseParams",
+    "PromptResponseReasoningEffortParams",
     "PromptResponseStopParams",
     "PromptResponseTemplateParams",
     "ProviderApiKeysParams",
     "ResponseFormatParams",
+    "RetrieveByPathFilesRetrieveByPathPostResponseParams",
     "RunStatsResponseEvaluatorStatsItemParams",
     "RunStatsResponseParams",
     "RunVersionResponseParams",
@@ -484,11 +536,13 @@ __all__ = [
     "TextChatContentParams",
     "TextEvaluatorStatsResponseParams",
     "ToolCallParams",
+    "ToolCallResponseParams",
     "ToolChoiceParams",
     "ToolFunctionParams",
     "ToolKernelRequestParams",
     "ToolLogResponseParams",
     "ToolResponseParams",
+    "UpdateVersionRequestParams",
     "ValidationErrorLocItemParams",
     "ValidationErrorParams",
     "VersionDeploymentResponseFileParams",

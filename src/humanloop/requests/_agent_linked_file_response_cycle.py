@@ -24,6 +24,7 @@ from .evaluator_response_spec import EvaluatorResponseSpecParams
 from .input_response import InputResponseParams
 from .linked_file_request import LinkedFileRequestParams
 from .linked_tool_response import LinkedToolResponseParams
+from .prompt_response_reasoning_effort import PromptResponseReasoningEffortParams
 from .prompt_response_stop import PromptResponseStopParams
 from .prompt_response_template import PromptResponseTemplateParams
 from .response_format import ResponseFormatParams
@@ -307,6 +308,11 @@ class EvaluatorResponseParams(typing_extensions.TypedDict):
     The user who created it.
     """
 
+    description: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    Description of the file.
+    """
+
     directory_id: typing_extensions.NotRequired[typing.Optional[str]]
     """
     ID of the directory holding the file.
@@ -352,14 +358,29 @@ class EvaluatorResponseParams(typing_extensions.TypedDict):
     Path of the file including its name, such as `folder/name`.
     """
 
+    readme: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    Longer notes about the file.
+    """
+
+    schema: typing_extensions.NotRequired[typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]]
+    """
+    JSON schema of the file's output.
+    """
+
     spec: EvaluatorResponseSpecParams
     """
     How the Evaluator judges.
     """
 
-    status: VersionStatus
+    status: typing_extensions.NotRequired[typing.Optional[VersionStatus]]
     """
-    Status.
+    Status of the version.
+    """
+
+    tags: typing_extensions.NotRequired[typing.Optional[typing.Sequence[str]]]
+    """
+    Labels of the file.
     """
 
     total_logs_count: int
@@ -377,6 +398,11 @@ class EvaluatorResponseParams(typing_extensions.TypedDict):
     When it was last changed.
     """
 
+    version_description: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    Description of the version.
+    """
+
     version_id: str
     """
     ID of the version.
@@ -385,6 +411,11 @@ class EvaluatorResponseParams(typing_extensions.TypedDict):
     version_logs_count: int
     """
     Number of Logs of this version.
+    """
+
+    version_name: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    Name of the version, unique within the file.
     """
 
 
@@ -411,6 +442,11 @@ class FlowResponseParams(typing_extensions.TypedDict):
     created_by: typing_extensions.NotRequired[typing.Optional[UserResponse]]
     """
     The user who created it.
+    """
+
+    description: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    Description of the file.
     """
 
     directory_id: typing_extensions.NotRequired[typing.Optional[str]]
@@ -453,9 +489,24 @@ class FlowResponseParams(typing_extensions.TypedDict):
     Path of the file including its name, such as `folder/name`.
     """
 
-    status: VersionStatus
+    readme: typing_extensions.NotRequired[typing.Optional[str]]
     """
-    Status.
+    Longer notes about the file.
+    """
+
+    schema: typing_extensions.NotRequired[typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]]
+    """
+    JSON schema of the file's output.
+    """
+
+    status: typing_extensions.NotRequired[typing.Optional[VersionStatus]]
+    """
+    Status of the version.
+    """
+
+    tags: typing_extensions.NotRequired[typing.Optional[typing.Sequence[str]]]
+    """
+    Labels of the file.
     """
 
     type: typing.Literal["flow"]
@@ -468,6 +519,11 @@ class FlowResponseParams(typing_extensions.TypedDict):
     When it was last changed.
     """
 
+    version_description: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    Description of the version.
+    """
+
     version_id: str
     """
     ID of the version.
@@ -476,6 +532,11 @@ class FlowResponseParams(typing_extensions.TypedDict):
     version_logs_count: int
     """
     Number of Logs of this version.
+    """
+
+    version_name: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    Name of the version, unique within the file.
     """
 
 
@@ -533,6 +594,11 @@ class PromptResponseParams(typing_extensions.TypedDict):
     created_by: typing_extensions.NotRequired[typing.Optional[UserResponse]]
     """
     The user who created it.
+    """
+
+    description: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    Description of the file.
     """
 
     directory_id: typing_extensions.NotRequired[typing.Optional[str]]
@@ -620,9 +686,29 @@ class PromptResponseParams(typing_extensions.TypedDict):
     Model provider.
     """
 
+    raw_file_content: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    The version in the `.prompt` file format, when asked for.
+    """
+
+    readme: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    Longer notes about the file.
+    """
+
+    reasoning_effort: typing_extensions.NotRequired[typing.Optional[PromptResponseReasoningEffortParams]]
+    """
+    Effort a reasoning model spends: an OpenAI level, or a token budget (Anthropic).
+    """
+
     response_format: typing_extensions.NotRequired[typing.Optional[ResponseFormatParams]]
     """
     Output format the model must produce.
+    """
+
+    schema: typing_extensions.NotRequired[typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]]
+    """
+    JSON schema of the file's output.
     """
 
     seed: typing_extensions.NotRequired[typing.Optional[int]]
@@ -630,14 +716,19 @@ class PromptResponseParams(typing_extensions.TypedDict):
     Seed for best-effort reproducible sampling.
     """
 
-    status: VersionStatus
+    status: typing_extensions.NotRequired[typing.Optional[VersionStatus]]
     """
-    Status.
+    Status of the version.
     """
 
     stop: typing_extensions.NotRequired[typing.Optional[PromptResponseStopParams]]
     """
     Sequence or sequences that end generation.
+    """
+
+    tags: typing_extensions.NotRequired[typing.Optional[typing.Sequence[str]]]
+    """
+    Labels of the file.
     """
 
     temperature: typing_extensions.NotRequired[typing.Optional[float]]
@@ -648,6 +739,11 @@ class PromptResponseParams(typing_extensions.TypedDict):
     template: typing_extensions.NotRequired[typing.Optional[PromptResponseTemplateParams]]
     """
     Template with `{{input}}` variables: a string, or a list of chat messages.
+    """
+
+    template_language: typing_extensions.NotRequired[typing.Optional[TemplateLanguage]]
+    """
+    Syntax of the template.
     """
 
     tools: typing_extensions.NotRequired[typing.Optional[typing.Sequence[ToolFunctionParams]]]
@@ -675,6 +771,11 @@ class PromptResponseParams(typing_extensions.TypedDict):
     When it was last changed.
     """
 
+    version_description: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    Description of the version.
+    """
+
     version_id: str
     """
     ID of the version.
@@ -683,6 +784,11 @@ class PromptResponseParams(typing_extensions.TypedDict):
     version_logs_count: int
     """
     Number of Logs of this version.
+    """
+
+    version_name: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    Name of the version, unique within the file.
     """
 
 
@@ -709,6 +815,11 @@ class ToolResponseParams(typing_extensions.TypedDict):
     created_by: typing_extensions.NotRequired[typing.Optional[UserResponse]]
     """
     The user who created it.
+    """
+
+    description: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    Description of the file.
     """
 
     directory_id: typing_extensions.NotRequired[typing.Optional[str]]
@@ -761,6 +872,11 @@ class ToolResponseParams(typing_extensions.TypedDict):
     Path of the file including its name, such as `folder/name`.
     """
 
+    readme: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    Longer notes about the file.
+    """
+
     setup_values: typing_extensions.NotRequired[typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]]
     """
     Values the Tool needs to run, such as keys; not shown to the model.
@@ -776,9 +892,14 @@ class ToolResponseParams(typing_extensions.TypedDict):
     Source code of the Tool.
     """
 
-    status: VersionStatus
+    status: typing_extensions.NotRequired[typing.Optional[VersionStatus]]
     """
-    Status.
+    Status of the version.
+    """
+
+    tags: typing_extensions.NotRequired[typing.Optional[typing.Sequence[str]]]
+    """
+    Labels of the file.
     """
 
     tool_type: typing_extensions.NotRequired[typing.Optional[FilesToolType]]
@@ -801,6 +922,11 @@ class ToolResponseParams(typing_extensions.TypedDict):
     When it was last changed.
     """
 
+    version_description: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    Description of the version.
+    """
+
     version_id: str
     """
     ID of the version.
@@ -809,6 +935,11 @@ class ToolResponseParams(typing_extensions.TypedDict):
     version_logs_count: int
     """
     Number of Logs of this version.
+    """
+
+    version_name: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    Name of the version, unique within the file.
     """
 
 

@@ -254,6 +254,21 @@ class EvaluatorLogResponseParams(typing_extensions.TypedDict):
     The Evaluator's judgment.
     """
 
+    log_id: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    ID of the Log (the same as `id`).
+    """
+
+    log_status: typing_extensions.NotRequired[typing.Optional[LogStatus]]
+    """
+    `incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log).
+    """
+
+    marked_completed: typing_extensions.NotRequired[typing.Optional[bool]]
+    """
+    Whether a person marked this judgment as done (human Evaluators).
+    """
+
     metadata: typing_extensions.NotRequired[typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]]
     """
     Free-form data stored with the Log.
@@ -262,6 +277,11 @@ class EvaluatorLogResponseParams(typing_extensions.TypedDict):
     output: typing_extensions.NotRequired[typing.Optional[str]]
     """
     Text output.
+    """
+
+    output_message: typing_extensions.NotRequired[typing.Optional[ChatMessageParams]]
+    """
+    Message the model returned.
     """
 
     parent: typing_extensions.NotRequired[typing.Optional["LogResponseParams"]]
@@ -390,6 +410,21 @@ class FlowLogResponseParams(typing_extensions.TypedDict):
     Values of the input variables.
     """
 
+    log_id: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    ID of the Log (the same as `id`).
+    """
+
+    log_status: typing_extensions.NotRequired[typing.Optional[LogStatus]]
+    """
+    `incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log).
+    """
+
+    messages: typing_extensions.NotRequired[typing.Optional[typing.Sequence[ChatMessageParams]]]
+    """
+    Chat messages.
+    """
+
     metadata: typing_extensions.NotRequired[typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]]
     """
     Free-form data stored with the Log.
@@ -398,6 +433,11 @@ class FlowLogResponseParams(typing_extensions.TypedDict):
     output: typing_extensions.NotRequired[typing.Optional[str]]
     """
     Text output.
+    """
+
+    output_message: typing_extensions.NotRequired[typing.Optional[ChatMessageParams]]
+    """
+    Message the model returned.
     """
 
     provider_latency: typing_extensions.NotRequired[typing.Optional[float]]
@@ -521,6 +561,16 @@ class PromptLogResponseParams(typing_extensions.TypedDict):
     Values of the input variables.
     """
 
+    log_id: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    ID of the Log (the same as `id`).
+    """
+
+    log_status: typing_extensions.NotRequired[typing.Optional[LogStatus]]
+    """
+    `incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log).
+    """
+
     messages: typing_extensions.NotRequired[typing.Optional[typing.Sequence[ChatMessageParams]]]
     """
     Chat messages.
@@ -579,6 +629,11 @@ class PromptLogResponseParams(typing_extensions.TypedDict):
     provider_response: typing_extensions.NotRequired[typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]]
     """
     Raw response of the provider.
+    """
+
+    reasoning_tokens: typing_extensions.NotRequired[typing.Optional[int]]
+    """
+    Number of tokens the model spent reasoning.
     """
 
     save: typing_extensions.NotRequired[typing.Optional[bool]]
@@ -682,6 +737,16 @@ class ToolLogResponseParams(typing_extensions.TypedDict):
     Values of the input variables.
     """
 
+    log_id: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    ID of the Log (the same as `id`).
+    """
+
+    log_status: typing_extensions.NotRequired[typing.Optional[LogStatus]]
+    """
+    `incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log).
+    """
+
     metadata: typing_extensions.NotRequired[typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]]
     """
     Free-form data stored with the Log.
@@ -690,6 +755,11 @@ class ToolLogResponseParams(typing_extensions.TypedDict):
     output: typing_extensions.NotRequired[typing.Optional[str]]
     """
     Text output.
+    """
+
+    output_message: typing_extensions.NotRequired[typing.Optional[ChatMessageParams]]
+    """
+    Message the model returned.
     """
 
     provider_latency: typing_extensions.NotRequired[typing.Optional[float]]

@@ -6,6 +6,7 @@ import typing_extensions
 
 from ..types.chat_role import ChatRole
 from .chat_message_content import ChatMessageContentParams
+from .chat_message_thinking_item import ChatMessageThinkingItemParams
 from .tool_call import ToolCallParams
 
 
@@ -27,6 +28,11 @@ class ChatMessageParams(typing_extensions.TypedDict):
     role: ChatRole
     """
     Role of the author.
+    """
+
+    thinking: typing_extensions.NotRequired[typing.Optional[typing.Sequence[ChatMessageThinkingItemParams]]]
+    """
+    Reasoning blocks of the model (Anthropic), kept to send back in later turns.
     """
 
     tool_call_id: typing_extensions.NotRequired[typing.Optional[str]]

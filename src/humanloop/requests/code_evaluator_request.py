@@ -6,6 +6,9 @@ import typing_extensions
 
 from ..types.evaluator_arguments_type import EvaluatorArgumentsType
 from ..types.evaluator_return_type_enum import EvaluatorReturnTypeEnum
+from ..types.valence import Valence
+from .evaluator_judgment_number_limit import EvaluatorJudgmentNumberLimitParams
+from .evaluator_judgment_option_response import EvaluatorJudgmentOptionResponseParams
 
 
 class CodeEvaluatorRequestParams(typing_extensions.TypedDict):
@@ -31,6 +34,21 @@ class CodeEvaluatorRequestParams(typing_extensions.TypedDict):
     evaluator_type: typing.Literal["python"]
     """
     Kind of Evaluator.
+    """
+
+    number_limits: typing_extensions.NotRequired[typing.Optional[EvaluatorJudgmentNumberLimitParams]]
+    """
+    Bounds of a numeric judgment.
+    """
+
+    number_valence: typing_extensions.NotRequired[typing.Optional[Valence]]
+    """
+    Whether higher numbers are better or worse.
+    """
+
+    options: typing_extensions.NotRequired[typing.Optional[typing.Sequence[EvaluatorJudgmentOptionResponseParams]]]
+    """
+    Options a judgment can take.
     """
 
     return_type: EvaluatorReturnTypeEnum

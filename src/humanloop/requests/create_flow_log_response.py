@@ -4,6 +4,7 @@ import typing
 
 import typing_extensions
 
+from ..types.log_status import LogStatus
 from ..types.trace_status import TraceStatus
 
 
@@ -20,6 +21,11 @@ class CreateFlowLogResponseParams(typing_extensions.TypedDict):
     id: str
     """
     Unique identifier.
+    """
+
+    log_status: typing_extensions.NotRequired[typing.Optional[LogStatus]]
+    """
+    `incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log).
     """
 
     trace_status: typing_extensions.NotRequired[typing.Optional[TraceStatus]]

@@ -46,6 +46,11 @@ class DatasetResponseParams(typing_extensions.TypedDict):
     Number of Datapoints in this version.
     """
 
+    description: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    Description of the file.
+    """
+
     directory_id: typing_extensions.NotRequired[typing.Optional[str]]
     """
     ID of the directory holding the file.
@@ -76,9 +81,24 @@ class DatasetResponseParams(typing_extensions.TypedDict):
     Path of the file including its name, such as `folder/name`.
     """
 
-    status: VersionStatus
+    readme: typing_extensions.NotRequired[typing.Optional[str]]
     """
-    Status.
+    Longer notes about the file.
+    """
+
+    schema: typing_extensions.NotRequired[typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]]
+    """
+    JSON schema of the file's output.
+    """
+
+    status: typing_extensions.NotRequired[typing.Optional[VersionStatus]]
+    """
+    Status of the version.
+    """
+
+    tags: typing_extensions.NotRequired[typing.Optional[typing.Sequence[str]]]
+    """
+    Labels of the file.
     """
 
     type: typing.Literal["dataset"]
@@ -91,7 +111,17 @@ class DatasetResponseParams(typing_extensions.TypedDict):
     When it was last changed.
     """
 
+    version_description: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    Description of the version.
+    """
+
     version_id: str
     """
     ID of the version.
+    """
+
+    version_name: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    Name of the version, unique within the file.
     """

@@ -16,6 +16,11 @@ class DirectoryResponseParams(typing_extensions.TypedDict):
     When it was created.
     """
 
+    description: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    Description of the directory.
+    """
+
     id: str
     """
     Unique identifier.
@@ -34,6 +39,16 @@ class DirectoryResponseParams(typing_extensions.TypedDict):
     path: str
     """
     Path of the file including its name, such as `folder/name`.
+    """
+
+    readme: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    Longer notes about the directory.
+    """
+
+    tags: typing_extensions.NotRequired[typing.Optional[typing.Sequence[str]]]
+    """
+    Labels of the directory.
     """
 
     updated_at: dt.datetime

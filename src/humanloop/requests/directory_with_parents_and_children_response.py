@@ -21,6 +21,11 @@ class DirectoryWithParentsAndChildrenResponseParams(typing_extensions.TypedDict)
     When it was created.
     """
 
+    description: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    Description of the directory.
+    """
+
     files: typing.Sequence[DirectoryWithParentsAndChildrenResponseFilesItemParams]
     """
     Files in the directory.
@@ -51,9 +56,19 @@ class DirectoryWithParentsAndChildrenResponseParams(typing_extensions.TypedDict)
     Path of the file including its name, such as `folder/name`.
     """
 
+    readme: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    Longer notes about the directory.
+    """
+
     subdirectories: typing.Sequence[DirectoryResponseParams]
     """
     Directories inside this one.
+    """
+
+    tags: typing_extensions.NotRequired[typing.Optional[typing.Sequence[str]]]
+    """
+    Labels of the directory.
     """
 
     updated_at: dt.datetime

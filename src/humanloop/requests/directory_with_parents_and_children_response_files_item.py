@@ -12,8 +12,8 @@ from .tool_response import ToolResponseParams
 DirectoryWithParentsAndChildrenResponseFilesItemParams = typing.Union[
     PromptResponseParams,
     ToolResponseParams,
-    EvaluatorResponseParams,
     DatasetResponseParams,
+    EvaluatorResponseParams,
     FlowResponseParams,
     AgentResponseParams,
 ]

@@ -6,6 +6,9 @@ import typing_extensions
 
 from ..types.evaluator_arguments_type import EvaluatorArgumentsType
 from ..types.evaluator_return_type_enum import EvaluatorReturnTypeEnum
+from ..types.valence import Valence
+from .evaluator_judgment_number_limit import EvaluatorJudgmentNumberLimitParams
+from .evaluator_judgment_option_response import EvaluatorJudgmentOptionResponseParams
 from .prompt_kernel_request import PromptKernelRequestParams
 
 
@@ -27,6 +30,21 @@ class LlmEvaluatorRequestParams(typing_extensions.TypedDict):
     evaluator_type: typing.Literal["llm"]
     """
     Kind of Evaluator.
+    """
+
+    number_limits: typing_extensions.NotRequired[typing.Optional[EvaluatorJudgmentNumberLimitParams]]
+    """
+    Bounds of a numeric judgment.
+    """
+
+    number_valence: typing_extensions.NotRequired[typing.Optional[Valence]]
+    """
+    Whether higher numbers are better or worse.
+    """
+
+    options: typing_extensions.NotRequired[typing.Optional[typing.Sequence[EvaluatorJudgmentOptionResponseParams]]]
+    """
+    Options a judgment can take.
     """
 
     prompt: typing_extensions.NotRequired[typing.Optional[PromptKernelRequestParams]]

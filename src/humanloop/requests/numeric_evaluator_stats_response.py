@@ -45,6 +45,11 @@ class NumericEvaluatorStatsResponseParams(typing_extensions.TypedDict):
     Standard deviation of the judgments.
     """
 
+    sum: typing_extensions.NotRequired[typing.Optional[float]]
+    """
+    Sum of the judgments.
+    """
+
     total_logs: int
     """
     Number of Logs.

@@ -68,6 +68,11 @@ class PromptCallLogResponseParams(typing_extensions.TypedDict):
     Seconds the provider took.
     """
 
+    reasoning_tokens: typing_extensions.NotRequired[typing.Optional[int]]
+    """
+    Number of tokens the model spent reasoning.
+    """
+
     stdout: typing_extensions.NotRequired[typing.Optional[str]]
     """
     Text printed while running.

@@ -5,6 +5,7 @@ import typing
 
 import typing_extensions
 
+from ..types.log_status import LogStatus
 from .chat_message import ChatMessageParams
 from .prompt_call_log_response import PromptCallLogResponseParams
 from .prompt_call_response_tool_choice import PromptCallResponseToolChoiceParams
@@ -39,6 +40,16 @@ class PromptCallResponseParams(typing_extensions.TypedDict):
     inputs: typing_extensions.NotRequired[typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]]
     """
     Values of the input variables.
+    """
+
+    log_id: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    ID of the Log (the same as `id`).
+    """
+
+    log_status: typing_extensions.NotRequired[typing.Optional[LogStatus]]
+    """
+    `incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log).
     """
 
     logs: typing.Sequence[PromptCallLogResponseParams]

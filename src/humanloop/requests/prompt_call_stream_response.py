@@ -78,6 +78,11 @@ class PromptCallStreamResponseParams(typing_extensions.TypedDict):
     Seconds the provider took.
     """
 
+    reasoning_tokens: typing_extensions.NotRequired[typing.Optional[int]]
+    """
+    Number of tokens the model spent reasoning.
+    """
+
     stdout: typing_extensions.NotRequired[typing.Optional[str]]
     """
     Text printed while running.

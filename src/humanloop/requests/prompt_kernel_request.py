@@ -6,6 +6,8 @@ import typing_extensions
 
 from ..types.model_endpoints import ModelEndpoints
 from ..types.model_providers import ModelProviders
+from ..types.template_language import TemplateLanguage
+from .prompt_kernel_request_reasoning_effort import PromptKernelRequestReasoningEffortParams
 from .prompt_kernel_request_stop import PromptKernelRequestStopParams
 from .prompt_kernel_request_template import PromptKernelRequestTemplateParams
 from .response_format import ResponseFormatParams
@@ -62,6 +64,11 @@ class PromptKernelRequestParams(typing_extensions.TypedDict):
     Model provider.
     """
 
+    reasoning_effort: typing_extensions.NotRequired[typing.Optional[PromptKernelRequestReasoningEffortParams]]
+    """
+    Effort a reasoning model spends: an OpenAI level, or a token budget (Anthropic).
+    """
+
     response_format: typing_extensions.NotRequired[typing.Optional[ResponseFormatParams]]
     """
     Output format the model must produce.
@@ -85,6 +92,11 @@ class PromptKernelRequestParams(typing_extensions.TypedDict):
     template: typing_extensions.NotRequired[typing.Optional[PromptKernelRequestTemplateParams]]
     """
     Template with `{{input}}` variables: a string, or a list of chat messages.
+    """
+
+    template_language: typing_extensions.NotRequired[typing.Optional[TemplateLanguage]]
+    """
+    Syntax of the template.
     """
 
     tools: typing_extensions.NotRequired[typing.Optional[typing.Sequence[ToolFunctionParams]]]

@@ -32,6 +32,11 @@ class ProviderApiKeysParams(typing_extensions.TypedDict):
     Cohere key.
     """
 
+    deepseek: typing_extensions.NotRequired[typing.Optional[str]]
+    """
+    DeepSeek key.
+    """
+
     mock: typing_extensions.NotRequired[typing.Optional[str]]
     """
     Key for the mock provider.

@@ -15,16 +15,20 @@ from ..requests.evaluator_activation_deactivation_request_activate_item import (
 from ..requests.evaluator_activation_deactivation_request_deactivate_item import (
     EvaluatorActivationDeactivationRequestDeactivateItemParams,
 )
+from ..requests.file_environment_variable_request import FileEnvironmentVariableRequestParams
 from ..requests.tool_function import ToolFunctionParams
 from ..requests.tool_kernel_request import ToolKernelRequestParams
 from ..types.create_tool_log_response import CreateToolLogResponse
 from ..types.file_environment_response import FileEnvironmentResponse
+from ..types.file_environment_variable_request import FileEnvironmentVariableRequest
 from ..types.files_tool_type import FilesToolType
 from ..types.list_tools import ListTools
 from ..types.log_response import LogResponse
+from ..types.log_status import LogStatus
 from ..types.paginated_data_tool_response import PaginatedDataToolResponse
 from ..types.project_sort_by import ProjectSortBy
 from ..types.sort_order import SortOrder
+from ..types.tool_call_response import ToolCallResponse
 from ..types.tool_response import ToolResponse
 from ..types.version_status import VersionStatus
 
@@ -118,6 +122,8 @@ class ToolsClient:
         setup_values: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
         source_code: typing.Optional[str] = OMIT,
         tool_type: typing.Optional[FilesToolType] = OMIT,
+        version_description: typing.Optional[str] = OMIT,
+        version_name: typing.Optional[str] = OMIT,
         request_options: typing.Optional[RequestOptions] = None,
     ) -> ToolResponse:
         """
@@ -149,6 +155,12 @@ class ToolsClient:
         tool_type : typing.Optional[FilesToolType]
             Kind of Tool.
 
+        version_description : typing.Optional[str]
+            Description of the version.
+
+        version_name : typing.Optional[str]
+            Name of the version, unique within the file.
+
         request_options : typing.Optional[RequestOptions]
             Request-specific configuration.
 
@@ -177,8 +189,131 @@ class ToolsClient:
                     "setup_values": setup_values,
                     "source_code": source_code,
                     "tool_type": tool_type,
+                    "version_description": version_description,
+                    "version_name": version_name,
                 },
                 response_type=ToolResponse,
+                errors=_ERRORS_422,
+                request_options=request_options,
+            ),
+        )
+
+    def call(
+        self,
+        *,
+        version_id: typing.Optional[str] = None,
+        environment: typing.Optional[str] = None,
+        end_time: typing.Optional[dt.datetime] = OMIT,
+        tool_call_request_environment: typing.Optional[str] = OMIT,
+        id: typing.Optional[str] = OMIT,
+        inputs: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
+        log_id: typing.Optional[str] = OMIT,
+        log_status: typing.Optional[LogStatus] = OMIT,
+        metadata: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
+        path: typing.Optional[str] = OMIT,
+        save: typing.Optional[bool] = OMIT,
+        source: typing.Optional[str] = OMIT,
+        source_datapoint_id: typing.Optional[str] = OMIT,
+        start_time: typing.Optional[dt.datetime] = OMIT,
+        tool: typing.Optional[ToolKernelRequestParams] = OMIT,
+        trace_parent_id: typing.Optional[str] = OMIT,
+        user: typing.Optional[str] = OMIT,
+        request_options: typing.Optional[RequestOptions] = None,
+    ) -> ToolCallResponse:
+        """
+        Runs a Tool version defined by Python `source_code` in the server's sandbox with the `inputs` as keyword arguments, and logs the run (its return value is the output). Tools without source code cannot be run here (422).
+
+        Parameters
+        ----------
+        version_id : typing.Optional[str]
+            ID of the Tool version to run.
+
+        environment : typing.Optional[str]
+            Environment whose deployed version to run.
+
+        end_time : typing.Optional[dt.datetime]
+            When the work ended.
+
+        tool_call_request_environment : typing.Optional[str]
+            Name of an environment.
+
+        id : typing.Optional[str]
+            Unique identifier.
+
+        inputs : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
+            Arguments of the Tool's function, by name.
+
+        log_id : typing.Optional[str]
+            ID for the new Log, chosen by the client (letters, digits, `_`, `-`, `.`; at most 128).
+
+        log_status : typing.Optional[LogStatus]
+            `incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log).
+
+        metadata : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
+            Free-form data stored with the Log.
+
+        path : typing.Optional[str]
+            Path of the file including its name, such as `folder/name`.
+
+        save : typing.Optional[bool]
+            Whether to store the Log.
+
+        source : typing.Optional[str]
+            Where the Log came from, for example `sdk`.
+
+        source_datapoint_id : typing.Optional[str]
+            Datapoint the Log was generated from.
+
+        start_time : typing.Optional[dt.datetime]
+            When the work started.
+
+        tool : typing.Optional[ToolKernelRequestParams]
+            The Tool version (created when new).
+
+        trace_parent_id : typing.Optional[str]
+            ID of the Log this one is nested under in a trace.
+
+        user : typing.Optional[str]
+            End user the Log is for.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Returns
+        -------
+        ToolCallResponse
+
+        Examples
+        --------
+        from humanloop import Humanloop
+
+        client = Humanloop(api_key="YOUR_API_KEY")
+        client.tools.call()
+        """
+        return typing.cast(
+            ToolCallResponse,
+            self._client_wrapper.request(
+                "POST",
+                "tools/call",
+                params={"version_id": version_id, "environment": environment},
+                json={
+                    "end_time": end_time,
+                    "environment": tool_call_request_environment,
+                    "id": id,
+                    "inputs": inputs,
+                    "log_id": log_id,
+                    "log_status": log_status,
+                    "metadata": metadata,
+                    "path": path,
+                    "save": save,
+                    "source": source,
+                    "source_datapoint_id": source_datapoint_id,
+                    "start_time": start_time,
+                    "tool": tool,
+                    "trace_parent_id": trace_parent_id,
+                    "user": user,
+                },
+                response_type=ToolCallResponse,
                 errors=_ERRORS_422,
                 request_options=request_options,
             ),
@@ -196,6 +331,8 @@ class ToolsClient:
         error: typing.Optional[str] = OMIT,
         id: typing.Optional[str] = OMIT,
         inputs: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
+        log_id: typing.Optional[str] = OMIT,
+        log_status: typing.Optional[LogStatus] = OMIT,
         metadata: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
         output: typing.Optional[str] = OMIT,
         path: typing.Optional[str] = OMIT,
@@ -243,6 +380,12 @@ class ToolsClient:
 
         inputs : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
             Values of the input variables.
+
+        log_id : typing.Optional[str]
+            ID for the new Log, chosen by the client (letters, digits, `_`, `-`, `.`; at most 128).
+
+        log_status : typing.Optional[LogStatus]
+            `incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log).
 
         metadata : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
             Free-form data stored with the Log.
@@ -314,6 +457,8 @@ class ToolsClient:
                     "error": error,
                     "id": id,
                     "inputs": inputs,
+                    "log_id": log_id,
+                    "log_status": log_status,
                     "metadata": metadata,
                     "output": output,
                     "path": path,
@@ -453,6 +598,125 @@ class ToolsClient:
                 f"tools/{encode_path_param(id)}",
                 json={"name": name, "path": path},
                 response_type=ToolResponse,
+                errors=_ERRORS_422,
+                request_options=request_options,
+            ),
+        )
+
+    def get_environment_variables(
+        self, id: str, *, request_options: typing.Optional[RequestOptions] = None
+    ) -> typing.List[FileEnvironmentVariableRequest]:
+        """
+        Returns the Tool's environment variables by name; values are masked.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Tool.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Returns
+        -------
+        typing.List[FileEnvironmentVariableRequest]
+
+        Examples
+        --------
+        from humanloop import Humanloop
+
+        client = Humanloop(api_key="YOUR_API_KEY")
+        client.tools.get_environment_variables("id")
+        """
+        return typing.cast(
+            typing.List[FileEnvironmentVariableRequest],
+            self._client_wrapper.request(
+                "GET",
+                f"tools/{encode_path_param(id)}/environment-variables",
+                response_type=typing.List[FileEnvironmentVariableRequest],
+                errors=_ERRORS_422,
+                request_options=request_options,
+            ),
+        )
+
+    def add_environment_variable(
+        self,
+        id: str,
+        *,
+        request: typing.Sequence[FileEnvironmentVariableRequestParams],
+        request_options: typing.Optional[RequestOptions] = None,
+    ) -> typing.List[FileEnvironmentVariableRequest]:
+        """
+        Sets each variable in the body (a name already set takes the new value) and returns them all, masked. `tools.call` runs the Tool with them in `os.environ`.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Tool.
+
+        request : typing.Sequence[FileEnvironmentVariableRequestParams]
+
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Returns
+        -------
+        typing.List[FileEnvironmentVariableRequest]
+
+        Examples
+        --------
+        from humanloop import Humanloop
+
+        client = Humanloop(api_key="YOUR_API_KEY")
+        client.tools.add_environment_variable("id", request=[{"name": "name", "value": "value"}])
+        """
+        return typing.cast(
+            typing.List[FileEnvironmentVariableRequest],
+            self._client_wrapper.request(
+                "POST",
+                f"tools/{encode_path_param(id)}/environment-variables",
+                json=request,
+                response_type=typing.List[FileEnvironmentVariableRequest],
+                errors=_ERRORS_422,
+                request_options=request_options,
+            ),
+        )
+
+    def delete_environment_variable(
+        self, id: str, name: str, *, request_options: typing.Optional[RequestOptions] = None
+    ) -> typing.List[FileEnvironmentVariableRequest]:
+        """
+        Removes the named variable (404 when the Tool has none by that name) and returns the others, masked.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Tool.
+
+        name : str
+            Name of the variable.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Returns
+        -------
+        typing.List[FileEnvironmentVariableRequest]
+
+        Examples
+        --------
+        from humanloop import Humanloop
+
+        client = Humanloop(api_key="YOUR_API_KEY")
+        client.tools.delete_environment_variable("id", "name")
+        """
+        return typing.cast(
+            typing.List[FileEnvironmentVariableRequest],
+            self._client_wrapper.request(
+                "DELETE",
+                f"tools/{encode_path_param(id)}/environment-variables/{encode_path_param(name)}",
+                response_type=typing.List[FileEnvironmentVariableRequest],
                 errors=_ERRORS_422,
                 request_options=request_options,
             ),
@@ -626,6 +890,7 @@ class ToolsClient:
         end_time: typing.Optional[dt.datetime] = OMIT,
         error: typing.Optional[str] = OMIT,
         inputs: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
+        log_status: typing.Optional[LogStatus] = OMIT,
         metadata: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
         output: typing.Optional[str] = OMIT,
         provider_latency: typing.Optional[float] = OMIT,
@@ -658,6 +923,9 @@ class ToolsClient:
 
         inputs : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
             Values of the input variables.
+
+        log_status : typing.Optional[LogStatus]
+            `incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log).
 
         metadata : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
             Free-form data stored with the Log.
@@ -707,6 +975,7 @@ class ToolsClient:
                     "end_time": end_time,
                     "error": error,
                     "inputs": inputs,
+                    "log_status": log_status,
                     "metadata": metadata,
                     "output": output,
                     "provider_latency": provider_latency,
@@ -765,6 +1034,90 @@ class ToolsClient:
                 f"tools/{encode_path_param(id)}/versions",
                 params={"status": status, "evaluator_aggregates": evaluator_aggregates},
                 response_type=ListTools,
+                errors=_ERRORS_422,
+                request_options=request_options,
+            ),
+        )
+
+    def delete_tool_version(
+        self, id: str, version_id: str, *, request_options: typing.Optional[RequestOptions] = None
+    ) -> None:
+        """
+        Deletes one version of a Tool; a version deployed to an environment cannot be deleted (409). Its Logs are kept.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Tool.
+
+        version_id : str
+            ID of the version.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Examples
+        --------
+        from humanloop import Humanloop
+
+        client = Humanloop(api_key="YOUR_API_KEY")
+        client.tools.delete_tool_version("id", "version_id")
+        """
+        self._client_wrapper.request(
+            "DELETE",
+            f"tools/{encode_path_param(id)}/versions/{encode_path_param(version_id)}",
+            response_type=None,
+            errors=_ERRORS_422,
+            request_options=request_options,
+        )
+
+    def update_tool_version(
+        self,
+        id: str,
+        version_id: str,
+        *,
+        description: typing.Optional[str] = OMIT,
+        name: typing.Optional[str] = OMIT,
+        request_options: typing.Optional[RequestOptions] = None,
+    ) -> ToolResponse:
+        """
+        Sets the name (unique within the file, 409 otherwise) or the description of a version; either marks it committed.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Tool.
+
+        version_id : str
+            ID of the version.
+
+        description : typing.Optional[str]
+            New description of the version.
+
+        name : typing.Optional[str]
+            New name of the version, unique within its file.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Returns
+        -------
+        ToolResponse
+
+        Examples
+        --------
+        from humanloop import Humanloop
+
+        client = Humanloop(api_key="YOUR_API_KEY")
+        client.tools.update_tool_version("id", "version_id")
+        """
+        return typing.cast(
+            ToolResponse,
+            self._client_wrapper.request(
+                "PATCH",
+                f"tools/{encode_path_param(id)}/versions/{encode_path_param(version_id)}",
+                json={"description": description, "name": name},
+                response_type=ToolResponse,
                 errors=_ERRORS_422,
                 request_options=request_options,
             ),
@@ -909,6 +1262,8 @@ class AsyncToolsClient:
         setup_values: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
         source_code: typing.Optional[str] = OMIT,
         tool_type: typing.Optional[FilesToolType] = OMIT,
+        version_description: typing.Optional[str] = OMIT,
+        version_name: typing.Optional[str] = OMIT,
         request_options: typing.Optional[RequestOptions] = None,
     ) -> ToolResponse:
         """
@@ -939,6 +1294,12 @@ class AsyncToolsClient:
 
         tool_type : typing.Optional[FilesToolType]
             Kind of Tool.
+
+        version_description : typing.Optional[str]
+            Description of the version.
+
+        version_name : typing.Optional[str]
+            Name of the version, unique within the file.
 
         request_options : typing.Optional[RequestOptions]
             Request-specific configuration.
@@ -976,8 +1337,139 @@ class AsyncToolsClient:
                     "setup_values": setup_values,
                     "source_code": source_code,
                     "tool_type": tool_type,
+                    "version_description": version_description,
+                    "version_name": version_name,
                 },
                 response_type=ToolResponse,
+                errors=_ERRORS_422,
+                request_options=request_options,
+            ),
+        )
+
+    async def call(
+        self,
+        *,
+        version_id: typing.Optional[str] = None,
+        environment: typing.Optional[str] = None,
+        end_time: typing.Optional[dt.datetime] = OMIT,
+        tool_call_request_environment: typing.Optional[str] = OMIT,
+        id: typing.Optional[str] = OMIT,
+        inputs: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
+        log_id: typing.Optional[str] = OMIT,
+        log_status: typing.Optional[LogStatus] = OMIT,
+        metadata: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
+        path: typing.Optional[str] = OMIT,
+        save: typing.Optional[bool] = OMIT,
+        source: typing.Optional[str] = OMIT,
+        source_datapoint_id: typing.Optional[str] = OMIT,
+        start_time: typing.Optional[dt.datetime] = OMIT,
+        tool: typing.Optional[ToolKernelRequestParams] = OMIT,
+        trace_parent_id: typing.Optional[str] = OMIT,
+        user: typing.Optional[str] = OMIT,
+        request_options: typing.Optional[RequestOptions] = None,
+    ) -> ToolCallResponse:
+        """
+        Runs a Tool version defined by Python `source_code` in the server's sandbox with the `inputs` as keyword arguments, and logs the run (its return value is the output). Tools without source code cannot be run here (422).
+
+        Parameters
+        ----------
+        version_id : typing.Optional[str]
+            ID of the Tool version to run.
+
+        environment : typing.Optional[str]
+            Environment whose deployed version to run.
+
+        end_time : typing.Optional[dt.datetime]
+            When the work ended.
+
+        tool_call_request_environment : typing.Optional[str]
+            Name of an environment.
+
+        id : typing.Optional[str]
+            Unique identifier.
+
+        inputs : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
+            Arguments of the Tool's function, by name.
+
+        log_id : typing.Optional[str]
+            ID for the new Log, chosen by the client (letters, digits, `_`, `-`, `.`; at most 128).
+
+        log_status : typing.Optional[LogStatus]
+            `incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log).
+
+        metadata : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
+            Free-form data stored with the Log.
+
+        path : typing.Optional[str]
+            Path of the file including its name, such as `folder/name`.
+
+        save : typing.Optional[bool]
+            Whether to store the Log.
+
+        source : typing.Optional[str]
+            Where the Log came from, for example `sdk`.
+
+        source_datapoint_id : typing.Optional[str]
+            Datapoint the Log was generated from.
+
+        start_time : typing.Optional[dt.datetime]
+            When the work started.
+
+        tool : typing.Optional[ToolKernelRequestParams]
+            The Tool version (created when new).
+
+        trace_parent_id : typing.Optional[str]
+            ID of the Log this one is nested under in a trace.
+
+        user : typing.Optional[str]
+            End user the Log is for.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Returns
+        -------
+        ToolCallResponse
+
+        Examples
+        --------
+        import asyncio
+
+        from humanloop import AsyncHumanloop
+
+        client = AsyncHumanloop(api_key="YOUR_API_KEY")
+
+
+        async def main() -> None:
+            await client.tools.call()
+
+
+        asyncio.run(main())
+        """
+        return typing.cast(
+            ToolCallResponse,
+            await self._client_wrapper.request(
+                "POST",
+                "tools/call",
+                params={"version_id": version_id, "environment": environment},
+                json={
+                    "end_time": end_time,
+                    "environment": tool_call_request_environment,
+                    "id": id,
+                    "inputs": inputs,
+                    "log_id": log_id,
+                    "log_status": log_status,
+                    "metadata": metadata,
+                    "path": path,
+                    "save": save,
+                    "source": source,
+                    "source_datapoint_id": source_datapoint_id,
+                    "start_time": start_time,
+                    "tool": tool,
+                    "trace_parent_id": trace_parent_id,
+                    "user": user,
+                },
+                response_type=ToolCallResponse,
                 errors=_ERRORS_422,
                 request_options=request_options,
             ),
@@ -995,6 +1487,8 @@ class AsyncToolsClient:
         error: typing.Optional[str] = OMIT,
         id: typing.Optional[str] = OMIT,
         inputs: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
+        log_id: typing.Optional[str] = OMIT,
+        log_status: typing.Optional[LogStatus] = OMIT,
         metadata: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
         output: typing.Optional[str] = OMIT,
         path: typing.Optional[str] = OMIT,
@@ -1042,6 +1536,12 @@ class AsyncToolsClient:
 
         inputs : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
             Values of the input variables.
+
+        log_id : typing.Optional[str]
+            ID for the new Log, chosen by the client (letters, digits, `_`, `-`, `.`; at most 128).
+
+        log_status : typing.Optional[LogStatus]
+            `incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log).
 
         metadata : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
             Free-form data stored with the Log.
@@ -1121,6 +1621,8 @@ class AsyncToolsClient:
                     "error": error,
                     "id": id,
                     "inputs": inputs,
+                    "log_id": log_id,
+                    "log_status": log_status,
                     "metadata": metadata,
                     "output": output,
                     "path": path,
@@ -1284,6 +1786,149 @@ class AsyncToolsClient:
                 f"tools/{encode_path_param(id)}",
                 json={"name": name, "path": path},
                 response_type=ToolResponse,
+                errors=_ERRORS_422,
+                request_options=request_options,
+            ),
+        )
+
+    async def get_environment_variables(
+        self, id: str, *, request_options: typing.Optional[RequestOptions] = None
+    ) -> typing.List[FileEnvironmentVariableRequest]:
+        """
+        Returns the Tool's environment variables by name; values are masked.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Tool.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Returns
+        -------
+        typing.List[FileEnvironmentVariableRequest]
+
+        Examples
+        --------
+        import asyncio
+
+        from humanloop import AsyncHumanloop
+
+        client = AsyncHumanloop(api_key="YOUR_API_KEY")
+
+
+        async def main() -> None:
+            await client.tools.get_environment_variables("id")
+
+
+        asyncio.run(main())
+        """
+        return typing.cast(
+            typing.List[FileEnvironmentVariableRequest],
+            await self._client_wrapper.request(
+                "GET",
+                f"tools/{encode_path_param(id)}/environment-variables",
+                response_type=typing.List[FileEnvironmentVariableRequest],
+                errors=_ERRORS_422,
+                request_options=request_options,
+            ),
+        )
+
+    async def add_environment_variable(
+        self,
+        id: str,
+        *,
+        request: typing.Sequence[FileEnvironmentVariableRequestParams],
+        request_options: typing.Optional[RequestOptions] = None,
+    ) -> typing.List[FileEnvironmentVariableRequest]:
+        """
+        Sets each variable in the body (a name already set takes the new value) and returns them all, masked. `tools.call` runs the Tool with them in `os.environ`.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Tool.
+
+        request : typing.Sequence[FileEnvironmentVariableRequestParams]
+
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Returns
+        -------
+        typing.List[FileEnvironmentVariableRequest]
+
+        Examples
+        --------
+        import asyncio
+
+        from humanloop import AsyncHumanloop
+
+        client = AsyncHumanloop(api_key="YOUR_API_KEY")
+
+
+        async def main() -> None:
+            await client.tools.add_environment_variable("id", request=[{"name": "name", "value": "value"}])
+
+
+        asyncio.run(main())
+        """
+        return typing.cast(
+            typing.List[FileEnvironmentVariableRequest],
+            await self._client_wrapper.request(
+                "POST",
+                f"tools/{encode_path_param(id)}/environment-variables",
+                json=request,
+                response_type=typing.List[FileEnvironmentVariableRequest],
+                errors=_ERRORS_422,
+                request_options=request_options,
+            ),
+        )
+
+    async def delete_environment_variable(
+        self, id: str, name: str, *, request_options: typing.Optional[RequestOptions] = None
+    ) -> typing.List[FileEnvironmentVariableRequest]:
+        """
+        Removes the named variable (404 when the Tool has none by that name) and returns the others, masked.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Tool.
+
+        name : str
+            Name of the variable.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Returns
+        -------
+        typing.List[FileEnvironmentVariableRequest]
+
+        Examples
+        --------
+        import asyncio
+
+        from humanloop import AsyncHumanloop
+
+        client = AsyncHumanloop(api_key="YOUR_API_KEY")
+
+
+        async def main() -> None:
+            await client.tools.delete_environment_variable("id", "name")
+
+
+        asyncio.run(main())
+        """
+        return typing.cast(
+            typing.List[FileEnvironmentVariableRequest],
+            await self._client_wrapper.request(
+                "DELETE",
+                f"tools/{encode_path_param(id)}/environment-variables/{encode_path_param(name)}",
+                response_type=typing.List[FileEnvironmentVariableRequest],
                 errors=_ERRORS_422,
                 request_options=request_options,
             ),
@@ -1489,6 +2134,7 @@ class AsyncToolsClient:
         end_time: typing.Optional[dt.datetime] = OMIT,
         error: typing.Optional[str] = OMIT,
         inputs: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
+        log_status: typing.Optional[LogStatus] = OMIT,
         metadata: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
         output: typing.Optional[str] = OMIT,
         provider_latency: typing.Optional[float] = OMIT,
@@ -1521,6 +2167,9 @@ class AsyncToolsClient:
 
         inputs : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
             Values of the input variables.
+
+        log_status : typing.Optional[LogStatus]
+            `incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log).
 
         metadata : typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]
             Free-form data stored with the Log.
@@ -1578,6 +2227,7 @@ class AsyncToolsClient:
                     "end_time": end_time,
                     "error": error,
                     "inputs": inputs,
+                    "log_status": log_status,
                     "metadata": metadata,
                     "output": output,
                     "provider_latency": provider_latency,
@@ -1644,6 +2294,106 @@ class AsyncToolsClient:
                 f"tools/{encode_path_param(id)}/versions",
                 params={"status": status, "evaluator_aggregates": evaluator_aggregates},
                 response_type=ListTools,
+                errors=_ERRORS_422,
+                request_options=request_options,
+            ),
+        )
+
+    async def delete_tool_version(
+        self, id: str, version_id: str, *, request_options: typing.Optional[RequestOptions] = None
+    ) -> None:
+        """
+        Deletes one version of a Tool; a version deployed to an environment cannot be deleted (409). Its Logs are kept.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Tool.
+
+        version_id : str
+            ID of the version.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Examples
+        --------
+        import asyncio
+
+        from humanloop import AsyncHumanloop
+
+        client = AsyncHumanloop(api_key="YOUR_API_KEY")
+
+
+        async def main() -> None:
+            await client.tools.delete_tool_version("id", "version_id")
+
+
+        asyncio.run(main())
+        """
+        await self._client_wrapper.request(
+            "DELETE",
+            f"tools/{encode_path_param(id)}/versions/{encode_path_param(version_id)}",
+            response_type=None,
+            errors=_ERRORS_422,
+            request_options=request_options,
+        )
+
+    async def update_tool_version(
+        self,
+        id: str,
+        version_id: str,
+        *,
+        description: typing.Optional[str] = OMIT,
+        name: typing.Optional[str] = OMIT,
+        request_options: typing.Optional[RequestOptions] = None,
+    ) -> ToolResponse:
+        """
+        Sets the name (unique within the file, 409 otherwise) or the description of a version; either marks it committed.
+
+        Parameters
+        ----------
+        id : str
+            ID of the Tool.
+
+        version_id : str
+            ID of the version.
+
+        description : typing.Optional[str]
+            New description of the version.
+
+        name : typing.Optional[str]
+            New name of the version, unique within its file.
+
+        request_options : typing.Optional[RequestOptions]
+            Request-specific configuration.
+
+        Returns
+        -------
+        ToolResponse
+
+        Examples
+        --------
+        import asyncio
+
+        from humanloop import AsyncHumanloop
+
+        client = AsyncHumanloop(api_key="YOUR_API_KEY")
+
+
+        async def main() -> None:
+            await client.tools.update_tool_version("id", "version_id")
+
+
+        asyncio.run(main())
+        """
+        return typing.cast(
+            ToolResponse,
+            await self._client_wrapper.request(
+                "PATCH",
+                f"tools/{encode_path_param(id)}/versions/{encode_path_param(version_id)}",
+                json={"description": description, "name": name},
+                response_type=ToolResponse,
                 errors=_ERRORS_422,
                 request_options=request_options,
             ),

@@ -33,11 +33,14 @@ if TYPE_CHECKING:
     from .agent_response_stop import AgentResponseStop
     from .agent_response_template import AgentResponseTemplate
     from .agent_response_tools_item import AgentResponseToolsItem
+    from .anthropic_redacted_thinking_content import AnthropicRedactedThinkingContent
+    from .anthropic_thinking_content import AnthropicThinkingContent
     from .base_models_user_response import BaseModelsUserResponse
     from .boolean_evaluator_stats_response import BooleanEvaluatorStatsResponse
     from .chat_message import ChatMessage
     from .chat_message_content import ChatMessageContent
     from .chat_message_content_item import ChatMessageContentItem
+    from .chat_message_thinking_item import ChatMessageThinkingItem
     from .chat_role import ChatRole
     from .chat_tool_type import ChatToolType
     from .code_evaluator_request import CodeEvaluatorRequest
@@ -99,6 +102,7 @@ if TYPE_CHECKING:
     from .feedback_type import FeedbackType
     from .file_environment_response import FileEnvironmentResponse
     from .file_environment_response_file import FileEnvironmentResponseFile
+    from .file_environment_variable_request import FileEnvironmentVariableRequest
     from .file_id import FileId
     from .file_path import FilePath
     from .file_request import FileRequest
@@ -124,6 +128,9 @@ if TYPE_CHECKING:
     from .list_flows import ListFlows
     from .list_prompts import ListPrompts
     from .list_tools import ListTools
+    from .list_versions_datasets_id_versions_get_request_include_datapoints import (
+        ListVersionsDatasetsIdVersionsGetRequestIncludeDatapoints,
+    )
     from .llm_evaluator_request import LlmEvaluatorRequest
     from .log_response import LogResponse
     from .log_status import LogStatus
@@ -150,6 +157,12 @@ if TYPE_CHECKING:
     from .paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response import (
         PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponse,
     )
+    from .paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_agent_response import (
+        PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponse,
+    )
+    from .paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_agent_response_records_item import (
+        PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponseRecordsItem,
+    )
     from .paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_records_item import (
         PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseRecordsItem,
     )
@@ -159,22 +172,30 @@ if TYPE_CHECKING:
     from .paginated_prompt_log_response import PaginatedPromptLogResponse
     from .paginated_session_response import PaginatedSessionResponse
     from .platform_access_enum import PlatformAccessEnum
+    from .populate_template_response import PopulateTemplateResponse
+    from .populate_template_response_populated_template import PopulateTemplateResponsePopulatedTemplate
+    from .populate_template_response_reasoning_effort import PopulateTemplateResponseReasoningEffort
+    from .populate_template_response_stop import PopulateTemplateResponseStop
+    from .populate_template_response_template import PopulateTemplateResponseTemplate
     from .project_sort_by import ProjectSortBy
     from .prompt_call_log_response import PromptCallLogResponse
     from .prompt_call_response import PromptCallResponse
     from .prompt_call_response_tool_choice import PromptCallResponseToolChoice
     from .prompt_call_stream_response import PromptCallStreamResponse
     from .prompt_kernel_request import PromptKernelRequest
+    from .prompt_kernel_request_reasoning_effort import PromptKernelRequestReasoningEffort
     from .prompt_kernel_request_stop import PromptKernelRequestStop
     from .prompt_kernel_request_template import PromptKernelRequestTemplate
     from .prompt_log_response import PromptLogResponse
     from .prompt_log_response_tool_choice import PromptLogResponseToolChoice
     from .prompt_response import PromptResponse
+    from .prompt_response_reasoning_effort import PromptResponseReasoningEffort
     from .prompt_response_stop import PromptResponseStop
     from .prompt_response_template import PromptResponseTemplate
     from .provider_api_keys import ProviderApiKeys
     from .response_format import ResponseFormat
     from .response_format_type import ResponseFormatType
+    from .retrieve_by_path_files_retrieve_by_path_post_response import RetrieveByPathFilesRetrieveByPathPostResponse
     from .run_stats_response import RunStatsResponse
     from .run_stats_response_evaluator_stats_item import RunStatsResponseEvaluatorStatsItem
     from .run_version_response import RunVersionResponse
@@ -185,6 +206,7 @@ if TYPE_CHECKING:
     from .text_evaluator_stats_response import TextEvaluatorStatsResponse
     from .time_unit import TimeUnit
     from .tool_call import ToolCall
+    from .tool_call_response import ToolCallResponse
     from .tool_choice import ToolChoice
     from .tool_function import ToolFunction
     from .tool_kernel_request import ToolKernelRequest
@@ -193,6 +215,7 @@ if TYPE_CHECKING:
     from .trace_status import TraceStatus
     from .update_dateset_action import UpdateDatesetAction
     from .update_evaluation_status_request import UpdateEvaluationStatusRequest
+    from .update_version_request import UpdateVersionRequest
     from .user_response import UserResponse
     from .valence import Valence
     from .validation_error import ValidationError
@@ -234,11 +257,14 @@ _LAZY = {
     "AgentResponseStop": ".agent_response_stop",
     "AgentResponseTemplate": ".agent_response_template",
     "AgentResponseToolsItem": ".agent_response_tools_item",
+    "AnthropicRedactedThinkingContent": ".anthropic_redacted_thinking_content",
+    "AnthropicThinkingContent": ".anthropic_thinking_content",
     "BaseModelsUserResponse": ".base_models_user_response",
     "BooleanEvaluatorStatsResponse": ".boolean_evaluator_stats_response",
     "ChatMessage": ".chat_message",
     "ChatMessageContent": ".chat_message_content",
     "ChatMessageContentItem": ".chat_message_content_item",
+    "ChatMessageThinkingItem": ".chat_message_thinking_item",
     "ChatRole": ".chat_role",
     "ChatToolType": ".chat_tool_type",
     "CodeEvaluatorRequest": ".code_evaluator_request",
@@ -294,6 +320,7 @@ _LAZY = {
     "FeedbackType": ".feedback_type",
     "FileEnvironmentResponse": ".file_environment_response",
     "FileEnvironmentResponseFile": ".file_environment_response_file",
+    "FileEnvironmentVariableRequest": ".file_environment_variable_request",
     "FileId": ".file_id",
     "FilePath": ".file_path",
     "FileRequest": ".file_request",
@@ -319,6 +346,7 @@ _LAZY = {
     "ListFlows": ".list_flows",
     "ListPrompts": ".list_prompts",
     "ListTools": ".list_tools",
+    "ListVersionsDatasetsIdVersionsGetRequestIncludeDatapoints": ".list_versions_datasets_id_versions_get_request_include_datapoints",
     "LlmEvaluatorRequest": ".llm_evaluator_request",
     "LogResponse": ".log_response",
     "LogStatus": ".log_status",
@@ -343,6 +371,8 @@ _LAZY = {
     "PaginatedDataPromptResponse": ".paginated_data_prompt_response",
     "PaginatedDataToolResponse": ".paginated_data_tool_response",
     "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponse": ".paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response",
+    "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponse": ".paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_agent_response",
+    "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponseRecordsItem": ".paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_agent_response_records_item",
     "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseRecordsItem": ".paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_records_item",
     "PaginatedDatapointResponse": ".paginated_datapoint_response",
     "PaginatedDatasetResponse": ".paginated_dataset_response",
@@ -350,22 +380,30 @@ _LAZY = {
     "PaginatedPromptLogResponse": ".paginated_prompt_log_response",
     "PaginatedSessionResponse": ".paginated_session_response",
     "PlatformAccessEnum": ".platform_access_enum",
+    "PopulateTemplateResponse": ".populate_template_response",
+    "PopulateTemplateResponsePopulatedTemplate": ".populate_template_response_populated_template",
+    "PopulateTemplateResponseReasoningEffort": ".populate_template_response_reasoning_effort",
+    "PopulateTemplateResponseStop": ".populate_template_response_stop",
+    "PopulateTemplateResponseTemplate": ".populate_template_response_template",
     "ProjectSortBy": ".project_sort_by",
     "PromptCallLogResponse": ".prompt_call_log_response",
     "PromptCallResponse": ".prompt_call_response",
     "PromptCallResponseToolChoice": ".prompt_call_response_tool_choice",
     "PromptCallStreamResponse": ".prompt_call_stream_response",
     "PromptKernelRequest": ".prompt_kernel_request",
+    "PromptKernelRequestReasoningEffort": ".prompt_kernel_request_reasoning_effort",
     "PromptKernelRequestStop": ".prompt_kernel_request_stop",
     "PromptKernelRequestTemplate": ".prompt_kernel_request_template",
     "PromptLogResponse": ".prompt_log_response",
     "PromptLogResponseToolChoice": ".prompt_log_response_tool_choice",
     "PromptResponse": ".prompt_response",
+    "PromptResponseReasoningEffort": ".prompt_response_reasoning_effort",
     "PromptResponseStop": ".prompt_response_stop",
     "PromptResponseTemplate": ".prompt_response_template",
     "ProviderApiKeys": ".provider_api_keys",
     "ResponseFormat": ".response_format",
     "ResponseFormatType": ".response_format_type",
+    "RetrieveByPathFilesRetrieveByPathPostResponse": ".retrieve_by_path_files_retrieve_by_path_post_response",
     "RunStatsResponse": ".run_stats_response",
     "RunStatsResponseEvaluatorStatsItem": ".run_stats_response_evaluator_stats_item",
     "RunVersionResponse": ".run_version_response",
@@ -376,6 +414,7 @@ _LAZY = {
     "TextEvaluatorStatsResponse": ".text_evaluator_stats_response",
     "TimeUnit": ".time_unit",
     "ToolCall": ".tool_call",
+    "ToolCallResponse": ".tool_call_response",
     "ToolChoice": ".tool_choice",
     "ToolFunction": ".tool_function",
     "ToolKernelRequest": ".tool_kernel_request",
@@ -384,6 +423,7 @@ _LAZY = {
     "TraceStatus": ".trace_status",
     "UpdateDatesetAction": ".update_dateset_action",
     "UpdateEvaluationStatusRequest": ".update_evaluation_status_request",
+    "UpdateVersionRequest": ".update_version_request",
     "UserResponse": ".user_response",
     "Valence": ".valence",
     "ValidationError": ".validation_error",
@@ -441,11 +481,14 @@ __all__ = [
     "AgentResponseStop",
     "AgentResponseTemplate",
     "AgentResponseToolsItem",
+    "AnthropicRedactedThinkingContent",
+    "AnthropicThinkingContent",
     "BaseModelsUserResponse",
     "BooleanEvaluatorStatsResponse",
     "ChatMessage",
     "ChatMessageContent",
     "ChatMessageContentItem",
+    "ChatMessageThinkingItem",
     "ChatRole",
     "ChatToolType",
     "CodeEvaluatorRequest",
@@ -501,6 +544,7 @@ __all__ = [
     "FeedbackType",
     "FileEnvironmentResponse",
     "FileEnvironmentResponseFile",
+    "FileEnvironmentVariableRequest",
     "FileId",
     "FilePath",
     "FileRequest",
@@ -526,6 +570,7 @@ __all__ = [
     "ListFlows",
     "ListPrompts",
     "ListTools",
+    "ListVersionsDatasetsIdVersionsGetRequestIncludeDatapoints",
     "LlmEvaluatorRequest",
     "LogResponse",
     "LogStatus",
@@ -550,6 +595,8 @@ __all__ = [
     "PaginatedDataPromptResponse",
     "PaginatedDataToolResponse",
     "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponse",
+    "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponse",
+    "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseAgentResponseRecordsItem",
     "PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlowResponseRecordsItem",
     "PaginatedDatapointResponse",
     "PaginatedDatasetResponse",
@@ -557,22 +604,30 @@ __all__ = [
     "PaginatedPromptLogResponse",
     "PaginatedSessionResponse",
     "PlatformAccessEnum",
+    "PopulateTemplateResponse",
+    "PopulateTemplateResponsePopulatedTemplate",
+    "PopulateTemplateResponseReasoningEffort",
+    "PopulateTemplateResponseStop",
+    "PopulateTemplateResponseTemplate",
     "ProjectSortBy",
     "PromptCallLogResponse",
     "PromptCallResponse",
     "PromptCallResponseToolChoice",
     "PromptCallStreamResponse",
     "PromptKernelRequest",
+    "PromptKernelRequestReasoningEffort",
     "PromptKernelRequestStop",
     "PromptKernelRequestTemplate",
     "PromptLogResponse",
     "PromptLogResponseToolChoice",
     "PromptResponse",
+    "PromptResponseReasoningEffort",
     "PromptResponseStop",
     "PromptResponseTemplate",
     "ProviderApiKeys",
     "ResponseFormat",
     "ResponseFormatType",
+    "RetrieveByPathFilesRetrieveByPathPostResponse",
     "RunStatsResponse",
     "RunStatsResponseEvaluatorStatsItem",
     "RunVersionResponse",
@@ -583,6 +638,7 @@ __all__ = [
     "TextEvaluatorStatsResponse",
     "TimeUnit",
     "ToolCall",
+    "ToolCallResponse",
     "ToolChoice",
     "ToolFunction",
     "ToolKernelRequest",
@@ -591,6 +647,7 @@ __all__ = [
     "TraceStatus",
     "UpdateDatesetAction",
     "UpdateEvaluationStatusRequest",
+    "UpdateVersionRequest",
     "UserResponse",
     "Valence",
     "ValidationError",

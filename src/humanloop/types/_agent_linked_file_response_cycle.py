@@ -23,6 +23,7 @@ from .model_endpoints import ModelEndpoints
 from .model_providers import ModelProviders
 from .monitoring_evaluator_state import MonitoringEvaluatorState
 from .on_agent_call_enum import OnAgentCallEnum
+from .prompt_response_reasoning_effort import PromptResponseReasoningEffort
 from .prompt_response_stop import PromptResponseStop
 from .prompt_response_template import PromptResponseTemplate
 from .response_format import ResponseFormat
@@ -311,6 +312,11 @@ class EvaluatorResponse(UncheckedBaseModel):
     The user who created it.
     """
 
+    description: typing.Optional[str] = None
+    """
+    Description of the file.
+    """
+
     directory_id: typing.Optional[str] = None
     """
     ID of the directory holding the file.
@@ -356,14 +362,31 @@ class EvaluatorResponse(UncheckedBaseModel):
     Path of the file including its name, such as `folder/name`.
     """
 
+    readme: typing.Optional[str] = None
+    """
+    Longer notes about the file.
+    """
+
+    schema_: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = pydantic.Field(
+        alias="schema", default=None
+    )
+    """
+    JSON schema of the file's output.
+    """
+
     spec: EvaluatorResponseSpec
     """
     How the Evaluator judges.
     """
 
-    status: VersionStatus
+    status: typing.Optional[VersionStatus] = None
     """
-    Status.
+    Status of the version.
+    """
+
+    tags: typing.Optional[typing.List[str]] = None
+    """
+    Labels of the file.
     """
 
     total_logs_count: int
@@ -381,6 +404,11 @@ class EvaluatorResponse(UncheckedBaseModel):
     When it was last changed.
     """
 
+    version_description: typing.Optional[str] = None
+    """
+    Description of the version.
+    """
+
     version_id: str
     """
     ID of the version.
@@ -389,6 +417,11 @@ class EvaluatorResponse(UncheckedBaseModel):
     version_logs_count: int
     """
     Number of Logs of this version.
+    """
+
+    version_name: typing.Optional[str] = None
+    """
+    Name of the version, unique within the file.
     """
 
 
@@ -415,6 +448,11 @@ class FlowResponse(UncheckedBaseModel):
     created_by: typing.Optional[UserResponse] = None
     """
     The user who created it.
+    """
+
+    description: typing.Optional[str] = None
+    """
+    Description of the file.
     """
 
     directory_id: typing.Optional[str] = None
@@ -457,9 +495,26 @@ class FlowResponse(UncheckedBaseModel):
     Path of the file including its name, such as `folder/name`.
     """
 
-    status: VersionStatus
+    readme: typing.Optional[str] = None
     """
-    Status.
+    Longer notes about the file.
+    """
+
+    schema_: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = pydantic.Field(
+        alias="schema", default=None
+    )
+    """
+    JSON schema of the file's output.
+    """
+
+    status: typing.Optional[VersionStatus] = None
+    """
+    Status of the version.
+    """
+
+    tags: typing.Optional[typing.List[str]] = None
+    """
+    Labels of the file.
     """
 
     type: typing.Literal["flow"] = "flow"
@@ -472,6 +527,11 @@ class FlowResponse(UncheckedBaseModel):
     When it was last changed.
     """
 
+    version_description: typing.Optional[str] = None
+    """
+    Description of the version.
+    """
+
     version_id: str
     """
     ID of the version.
@@ -480,6 +540,11 @@ class FlowResponse(UncheckedBaseModel):
     version_logs_count: int
     """
     Number of Logs of this version.
+    """
+
+    version_name: typing.Optional[str] = None
+    """
+    Name of the version, unique within the file.
     """
 
 
@@ -537,6 +602,11 @@ class PromptResponse(UncheckedBaseModel):
     created_by: typing.Optional[UserResponse] = None
     """
     The user who created it.
+    """
+
+    description: typing.Optional[str] = None
+    """
+    Description of the file.
     """
 
     directory_id: typing.Optional[str] = None
@@ -624,9 +694,31 @@ class PromptResponse(UncheckedBaseModel):
     Model provider.
     """
 
+    raw_file_content: typing.Optional[str] = None
+    """
+    The version in the `.prompt` file format, when asked for.
+    """
+
+    readme: typing.Optional[str] = None
+    """
+    Longer notes about the file.
+    """
+
+    reasoning_effort: typing.Optional[PromptResponseReasoningEffort] = None
+    """
+    Effort a reasoning model spends: an OpenAI level, or a token budget (Anthropic).
+    """
+
     response_format: typing.Optional[ResponseFormat] = None
     """
     Output format the model must produce.
+    """
+
+    schema_: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = pydantic.Field(
+        alias="schema", default=None
+    )
+    """
+    JSON schema of the file's output.
     """
 
     seed: typing.Optional[int] = None
@@ -634,14 +726,19 @@ class PromptResponse(UncheckedBaseModel):
     Seed for best-effort reproducible sampling.
     """
 
-    status: VersionStatus
+    status: typing.Optional[VersionStatus] = None
     """
-    Status.
+    Status of the version.
     """
 
     stop: typing.Optional[PromptResponseStop] = None
     """
     Sequence or sequences that end generation.
+    """
+
+    tags: typing.Optional[typing.List[str]] = None
+    """
+    Labels of the file.
     """
 
     temperature: typing.Optional[float] = None
@@ -652,6 +749,11 @@ class PromptResponse(UncheckedBaseModel):
     template: typing.Optional[PromptResponseTemplate] = None
     """
     Template with `{{input}}` variables: a string, or a list of chat messages.
+    """
+
+    template_language: typing.Optional[TemplateLanguage] = None
+    """
+    Syntax of the template.
     """
 
     tools: typing.Optional[typing.List[ToolFunction]] = None
@@ -679,6 +781,11 @@ class PromptResponse(UncheckedBaseModel):
     When it was last changed.
     """
 
+    version_description: typing.Optional[str] = None
+    """
+    Description of the version.
+    """
+
     version_id: str
     """
     ID of the version.
@@ -687,6 +794,11 @@ class PromptResponse(UncheckedBaseModel):
     version_logs_count: int
     """
     Number of Logs of this version.
+    """
+
+    version_name: typing.Optional[str] = None
+    """
+    Name of the version, unique within the file.
     """
 
 
@@ -713,6 +825,11 @@ class ToolResponse(UncheckedBaseModel):
     created_by: typing.Optional[UserResponse] = None
     """
     The user who created it.
+    """
+
+    description: typing.Optional[str] = None
+    """
+    Description of the file.
     """
 
     directory_id: typing.Optional[str] = None
@@ -765,6 +882,11 @@ class ToolResponse(UncheckedBaseModel):
     Path of the file including its name, such as `folder/name`.
     """
 
+    readme: typing.Optional[str] = None
+    """
+    Longer notes about the file.
+    """
+
     setup_values: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = None
     """
     Values the Tool needs to run, such as keys; not shown to the model.
@@ -780,9 +902,14 @@ class ToolResponse(UncheckedBaseModel):
     Source code of the Tool.
     """
 
-    status: VersionStatus
+    status: typing.Optional[VersionStatus] = None
     """
-    Status.
+    Status of the version.
+    """
+
+    tags: typing.Optional[typing.List[str]] = None
+    """
+    Labels of the file.
     """
 
     tool_type: typing.Optional[FilesToolType] = None
@@ -805,6 +932,11 @@ class ToolResponse(UncheckedBaseModel):
     When it was last changed.
     """
 
+    version_description: typing.Optional[str] = None
+    """
+    Description of the version.
+    """
+
     version_id: str
     """
     ID of the version.
@@ -813,6 +945,11 @@ class ToolResponse(UncheckedBaseModel):
     version_logs_count: int
     """
     Number of Logs of this version.
+    """
+
+    version_name: typing.Optional[str] = None
+    """
+    Name of the version, unique within the file.
     """
 
 

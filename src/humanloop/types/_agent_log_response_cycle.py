@@ -256,6 +256,21 @@ class EvaluatorLogResponse(UncheckedBaseModel):
     The Evaluator's judgment.
     """
 
+    log_id: typing.Optional[str] = None
+    """
+    ID of the Log (the same as `id`).
+    """
+
+    log_status: typing.Optional[LogStatus] = None
+    """
+    `incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log).
+    """
+
+    marked_completed: typing.Optional[bool] = None
+    """
+    Whether a person marked this judgment as done (human Evaluators).
+    """
+
     metadata: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = None
     """
     Free-form data stored with the Log.
@@ -264,6 +279,11 @@ class EvaluatorLogResponse(UncheckedBaseModel):
     output: typing.Optional[str] = None
     """
     Text output.
+    """
+
+    output_message: typing.Optional[ChatMessage] = None
+    """
+    Message the model returned.
     """
 
     parent: typing.Optional["LogResponse"] = None
@@ -392,6 +412,21 @@ class FlowLogResponse(UncheckedBaseModel):
     Values of the input variables.
     """
 
+    log_id: typing.Optional[str] = None
+    """
+    ID of the Log (the same as `id`).
+    """
+
+    log_status: typing.Optional[LogStatus] = None
+    """
+    `incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log).
+    """
+
+    messages: typing.Optional[typing.List[ChatMessage]] = None
+    """
+    Chat messages.
+    """
+
     metadata: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = None
     """
     Free-form data stored with the Log.
@@ -400,6 +435,11 @@ class FlowLogResponse(UncheckedBaseModel):
     output: typing.Optional[str] = None
     """
     Text output.
+    """
+
+    output_message: typing.Optional[ChatMessage] = None
+    """
+    Message the model returned.
     """
 
     provider_latency: typing.Optional[float] = None
@@ -523,6 +563,16 @@ class PromptLogResponse(UncheckedBaseModel):
     Values of the input variables.
     """
 
+    log_id: typing.Optional[str] = None
+    """
+    ID of the Log (the same as `id`).
+    """
+
+    log_status: typing.Optional[LogStatus] = None
+    """
+    `incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log).
+    """
+
     messages: typing.Optional[typing.List[ChatMessage]] = None
     """
     Chat messages.
@@ -581,6 +631,11 @@ class PromptLogResponse(UncheckedBaseModel):
     provider_response: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = None
     """
     Raw response of the provider.
+    """
+
+    reasoning_tokens: typing.Optional[int] = None
+    """
+    Number of tokens the model spent reasoning.
     """
 
     save: typing.Optional[bool] = None
@@ -684,6 +739,16 @@ class ToolLogResponse(UncheckedBaseModel):
     Values of the input variables.
     """
 
+    log_id: typing.Optional[str] = None
+    """
+    ID of the Log (the same as `id`).
+    """
+
+    log_status: typing.Optional[LogStatus] = None
+    """
+    `incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log).
+    """
+
     metadata: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = None
     """
     Free-form data stored with the Log.
@@ -692,6 +757,11 @@ class ToolLogResponse(UncheckedBaseModel):
     output: typing.Optional[str] = None
     """
     Text output.
+    """
+
+    output_message: typing.Optional[ChatMessage] = None
+    """
+    Message the model returned.
     """
 
     provider_latency: typing.Optional[float] = None

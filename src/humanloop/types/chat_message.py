@@ -4,6 +4,7 @@ import typing
 
 from ..core.unchecked_base_model import UncheckedBaseModel
 from .chat_message_content import ChatMessageContent
+from .chat_message_thinking_item import ChatMessageThinkingItem
 from .chat_role import ChatRole
 from .tool_call import ToolCall
 
@@ -26,6 +27,11 @@ class ChatMessage(UncheckedBaseModel):
     role: ChatRole
     """
     Role of the author.
+    """
+
+    thinking: typing.Optional[typing.List[ChatMessageThinkingItem]] = None
+    """
+    Reasoning blocks of the model (Anthropic), kept to send back in later turns.
     """
 
     tool_call_id: typing.Optional[str] = None

@@ -3,6 +3,7 @@
 import typing
 
 from ..core.unchecked_base_model import UncheckedBaseModel
+from .log_status import LogStatus
 from .trace_status import TraceStatus
 
 
@@ -19,6 +20,11 @@ class CreateFlowLogResponse(UncheckedBaseModel):
     id: str
     """
     Unique identifier.
+    """
+
+    log_status: typing.Optional[LogStatus] = None
+    """
+    `incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log).
     """
 
     trace_status: typing.Optional[TraceStatus] = None

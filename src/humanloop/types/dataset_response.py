@@ -3,6 +3,8 @@
 import datetime as dt
 import typing
 
+import pydantic
+
 from ..core.unchecked_base_model import UncheckedBaseModel
 from .datapoint_response import DatapointResponse
 from .environment_response import EnvironmentResponse
@@ -45,6 +47,11 @@ class DatasetResponse(UncheckedBaseModel):
     Number of Datapoints in this version.
     """
 
+    description: typing.Optional[str] = None
+    """
+    Description of the file.
+    """
+
     directory_id: typing.Optional[str] = None
     """
     ID of the directory holding the file.
@@ -75,9 +82,26 @@ class DatasetResponse(UncheckedBaseModel):
     Path of the file including its name, such as `folder/name`.
     """
 
-    status: VersionStatus
+    readme: typing.Optional[str] = None
     """
-    Status.
+    Longer notes about the file.
+    """
+
+    schema_: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = pydantic.Field(
+        alias="schema", default=None
+    )
+    """
+    JSON schema of the file's output.
+    """
+
+    status: typing.Optional[VersionStatus] = None
+    """
+    Status of the version.
+    """
+
+    tags: typing.Optional[typing.List[str]] = None
+    """
+    Labels of the file.
     """
 
     type: typing.Literal["dataset"] = "dataset"
@@ -90,7 +114,17 @@ class DatasetResponse(UncheckedBaseModel):
     When it was last changed.
     """
 
+    version_description: typing.Optional[str] = None
+    """
+    Description of the version.
+    """
+
     version_id: str
     """
     ID of the version.
+    """
+
+    version_name: typing.Optional[str] = None
+    """
+    Name of the version, unique within the file.
     """

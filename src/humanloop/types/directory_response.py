@@ -16,6 +16,11 @@ class DirectoryResponse(UncheckedBaseModel):
     When it was created.
     """
 
+    description: typing.Optional[str] = None
+    """
+    Description of the directory.
+    """
+
     id: str
     """
     Unique identifier.
@@ -34,6 +39,16 @@ class DirectoryResponse(UncheckedBaseModel):
     path: str
     """
     Path of the file including its name, such as `folder/name`.
+    """
+
+    readme: typing.Optional[str] = None
+    """
+    Longer notes about the directory.
+    """
+
+    tags: typing.Optional[typing.List[str]] = None
+    """
+    Labels of the directory.
     """
 
     updated_at: dt.datetime

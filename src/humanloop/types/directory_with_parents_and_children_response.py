@@ -18,6 +18,11 @@ class DirectoryWithParentsAndChildrenResponse(UncheckedBaseModel):
     When it was created.
     """
 
+    description: typing.Optional[str] = None
+    """
+    Description of the directory.
+    """
+
     files: typing.List[DirectoryWithParentsAndChildrenResponseFilesItem]
     """
     Files in the directory.
@@ -48,9 +53,19 @@ class DirectoryWithParentsAndChildrenResponse(UncheckedBaseModel):
     Path of the file including its name, such as `folder/name`.
     """
 
+    readme: typing.Optional[str] = None
+    """
+    Longer notes about the directory.
+    """
+
     subdirectories: typing.List[DirectoryResponse]
     """
     Directories inside this one.
+    """
+
+    tags: typing.Optional[typing.List[str]] = None
+    """
+    Labels of the directory.
     """
 
     updated_at: dt.datetime

@@ -13,7 +13,7 @@ from .prompt_response import PromptResponse
 from .tool_response import ToolResponse
 
 _DIRECTORY_WITH_PARENTS_AND_CHILDREN_RESPONSE_FILES_ITEM_TAGS = frozenset(
-    {"prompt", "tool", "evaluator", "dataset", "flow", "agent"}
+    {"prompt", "tool", "dataset", "evaluator", "flow", "agent"}
 )
 
 
@@ -34,12 +34,12 @@ DirectoryWithParentsAndChildrenResponseFilesItem = typing_extensions.Annotated[
     typing.Union[
         typing_extensions.Annotated[PromptResponse, pydantic.Tag("prompt")],
         typing_extensions.Annotated[ToolResponse, pydantic.Tag("tool")],
-        typing_extensions.Annotated[EvaluatorResponse, pydantic.Tag("evaluator")],
         typing_extensions.Annotated[DatasetResponse, pydantic.Tag("dataset")],
+        typing_extensions.Annotated[EvaluatorResponse, pydantic.Tag("evaluator")],
         typing_extensions.Annotated[FlowResponse, pydantic.Tag("flow")],
         typing_extensions.Annotated[AgentResponse, pydantic.Tag("agent")],
         typing_extensions.Annotated[
-            typing.Union[PromptResponse, ToolResponse, EvaluatorResponse, DatasetResponse, FlowResponse, AgentResponse],
+            typing.Union[PromptResponse, ToolResponse, DatasetResponse, EvaluatorResponse, FlowResponse, AgentResponse],
             pydantic.Tag("_other"),
         ],
     ],

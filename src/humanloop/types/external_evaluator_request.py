@@ -4,7 +4,10 @@ import typing
 
 from ..core.unchecked_base_model import UncheckedBaseModel
 from .evaluator_arguments_type import EvaluatorArgumentsType
+from .evaluator_judgment_number_limit import EvaluatorJudgmentNumberLimit
+from .evaluator_judgment_option_response import EvaluatorJudgmentOptionResponse
 from .evaluator_return_type_enum import EvaluatorReturnTypeEnum
+from .valence import Valence
 
 
 class ExternalEvaluatorRequest(UncheckedBaseModel):
@@ -25,6 +28,21 @@ class ExternalEvaluatorRequest(UncheckedBaseModel):
     evaluator_type: typing.Literal["external"] = "external"
     """
     Kind of Evaluator.
+    """
+
+    number_limits: typing.Optional[EvaluatorJudgmentNumberLimit] = None
+    """
+    Bounds of a numeric judgment.
+    """
+
+    number_valence: typing.Optional[Valence] = None
+    """
+    Whether higher numbers are better or worse.
+    """
+
+    options: typing.Optional[typing.List[EvaluatorJudgmentOptionResponse]] = None
+    """
+    Options a judgment can take.
     """
 
     return_type: EvaluatorReturnTypeEnum

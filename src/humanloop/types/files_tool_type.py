@@ -3,7 +3,7 @@
 import typing
 
 FilesToolType = typing.Union[
-    typing.Literal["pinecone_search", "google", "mock", "snippet", "json_schema", "get_api_call"], typing.Any
+    typing.Literal["pinecone_search", "google", "mock", "snippet", "json_schema", "get_api_call", "python"], typing.Any
 ]
 """
 Kind of a Tool.

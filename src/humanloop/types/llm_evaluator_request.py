@@ -4,8 +4,11 @@ import typing
 
 from ..core.unchecked_base_model import UncheckedBaseModel
 from .evaluator_arguments_type import EvaluatorArgumentsType
+from .evaluator_judgment_number_limit import EvaluatorJudgmentNumberLimit
+from .evaluator_judgment_option_response import EvaluatorJudgmentOptionResponse
 from .evaluator_return_type_enum import EvaluatorReturnTypeEnum
 from .prompt_kernel_request import PromptKernelRequest
+from .valence import Valence
 
 
 class LlmEvaluatorRequest(UncheckedBaseModel):
@@ -26,6 +29,21 @@ class LlmEvaluatorRequest(UncheckedBaseModel):
     evaluator_type: typing.Literal["llm"] = "llm"
     """
     Kind of Evaluator.
+    """
+
+    number_limits: typing.Optional[EvaluatorJudgmentNumberLimit] = None
+    """
+    Bounds of a numeric judgment.
+    """
+
+    number_valence: typing.Optional[Valence] = None
+    """
+    Whether higher numbers are better or worse.
+    """
+
+    options: typing.Optional[typing.List[EvaluatorJudgmentOptionResponse]] = None
+    """
+    Options a judgment can take.
     """
 
     prompt: typing.Optional[PromptKernelRequest] = None

@@ -4,5 +4,5 @@ import typing
 
 LogStatus = typing.Union[typing.Literal["complete", "incomplete"], typing.Any]
 """
-Whether a Log is finished (`complete`) or still expects more work (`incomplete`).
+Whether a Log is finished (the 0.8.38 name of a trace's status; the two are one state).
 """

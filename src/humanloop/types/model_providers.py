@@ -3,7 +3,9 @@
 import typing
 
 ModelProviders = typing.Union[
-    typing.Literal["openai", "openai_azure", "mock", "anthropic", "bedrock", "cohere", "replicate", "google", "groq"],
+    typing.Literal[
+        "openai", "openai_azure", "mock", "anthropic", "bedrock", "cohere", "replicate", "google", "groq", "deepseek"
+    ],
     typing.Any,
 ]
 """

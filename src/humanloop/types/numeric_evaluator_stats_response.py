@@ -45,6 +45,11 @@ class NumericEvaluatorStatsResponse(UncheckedBaseModel):
     Standard deviation of the judgments.
     """
 
+    sum: typing.Optional[float] = None
+    """
+    Sum of the judgments.
+    """
+
     total_logs: int
     """
     Number of Logs.

@@ -4,5 +4,5 @@ import typing
 
 OpenAiReasoningEffort = typing.Union[typing.Literal["high", "medium", "low"], typing.Any]
 """
-How much effort a reasoning model spends thinking.
+How hard a reasoning model should think (OpenAI's levels).
 """

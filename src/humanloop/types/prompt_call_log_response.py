@@ -67,6 +67,11 @@ class PromptCallLogResponse(UncheckedBaseModel):
     Seconds the provider took.
     """
 
+    reasoning_tokens: typing.Optional[int] = None
+    """
+    Number of tokens the model spent reasoning.
+    """
+
     stdout: typing.Optional[str] = None
     """
     Text printed while running.

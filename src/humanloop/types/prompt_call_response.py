@@ -5,6 +5,7 @@ import typing
 
 from ..core.unchecked_base_model import UncheckedBaseModel
 from .chat_message import ChatMessage
+from .log_status import LogStatus
 from .prompt_call_log_response import PromptCallLogResponse
 from .prompt_call_response_tool_choice import PromptCallResponseToolChoice
 from .prompt_response import PromptResponse
@@ -38,6 +39,16 @@ class PromptCallResponse(UncheckedBaseModel):
     inputs: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = None
     """
     Values of the input variables.
+    """
+
+    log_id: typing.Optional[str] = None
+    """
+    ID of the Log (the same as `id`).
+    """
+
+    log_status: typing.Optional[LogStatus] = None
+    """
+    `incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log).
     """
 
     logs: typing.List[PromptCallLogResponse]

@@ -5,9 +5,11 @@ import typing
 from ..core.unchecked_base_model import UncheckedBaseModel
 from .model_endpoints import ModelEndpoints
 from .model_providers import ModelProviders
+from .prompt_kernel_request_reasoning_effort import PromptKernelRequestReasoningEffort
 from .prompt_kernel_request_stop import PromptKernelRequestStop
 from .prompt_kernel_request_template import PromptKernelRequestTemplate
 from .response_format import ResponseFormat
+from .template_language import TemplateLanguage
 from .tool_function import ToolFunction
 
 
@@ -61,6 +63,11 @@ class PromptKernelRequest(UncheckedBaseModel):
     Model provider.
     """
 
+    reasoning_effort: typing.Optional[PromptKernelRequestReasoningEffort] = None
+    """
+    Effort a reasoning model spends: an OpenAI level, or a token budget (Anthropic).
+    """
+
     response_format: typing.Optional[ResponseFormat] = None
     """
     Output format the model must produce.
@@ -84,6 +91,11 @@ class PromptKernelRequest(UncheckedBaseModel):
     template: typing.Optional[PromptKernelRequestTemplate] = None
     """
     Template with `{{input}}` variables: a string, or a list of chat messages.
+    """
+
+    template_language: typing.Optional[TemplateLanguage] = None
+    """
+    Syntax of the template.
     """
 
     tools: typing.Optional[typing.List[ToolFunction]] = None

@@ -32,6 +32,11 @@ class ProviderApiKeys(UncheckedBaseModel):
     Cohere key.
     """
 
+    deepseek: typing.Optional[str] = None
+    """
+    DeepSeek key.
+    """
+
     mock: typing.Optional[str] = None
     """
     Key for the mock provider.

@@ -4,5 +4,5 @@ import typing
 
 TemplateLanguage = typing.Union[typing.Literal["default", "jinja"], typing.Any]
 """
-Syntax of a template's variables: `{{name}}` (`default`) or Jinja.
+How a Prompt's template is written: `{{variable}}` placeholders, or Jinja.
 """

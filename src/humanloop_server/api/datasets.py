@@ -12,6 +12,7 @@ from ..schemas import (
     DatapointResponse,
     DatasetResponse,
     ListDatasets,
+    ListVersionsDatasetsIdVersionsGetRequestIncludeDatapoints,
     PaginatedData,
     UpdateDatasetRequest,
     VersionStatus,
@@ -49,6 +50,8 @@ add_file_routes(
     "delete",
     "move",
     "commit",
+    "delete_version",
+    "update_version",
     "set_deployment",
     "remove_deployment",
     "list_environments",
@@ -125,8 +128,12 @@ def list_versions(
     id: Annotated[str, Path(description="ID of the Dataset.")],
     ctx: ContextDep,
     status: Annotated[Optional[VersionStatus], Query(description="Only versions with this status.")] = None,
+    include_datapoints: Annotated[
+        Optional[ListVersionsDatasetsIdVersionsGetRequestIncludeDatapoints],
+        Query(description="Which version comes with its Datapoints: the latest committed or the latest saved one."),
+    ] = None,
 ) -> Dict[str, Any]:
-    return files.list_versions(ctx, "dataset", id, status=val(status))
+    return files.list_versions(ctx, "dataset", id, status=val(status), include_datapoints=val(include_datapoints))
 
 
 @router.post(
@@ -140,9 +147,24 @@ def list_versions(
 def upload_csv(
     id: Annotated[str, Path(description="ID of the Dataset.")],
     file: Annotated[UploadFile, File(description="CSV file with one Datapoint per row.")],
-    commit_message: Annotated[str, Form(description="Message that describes the new Dataset version.")],
     ctx: ContextDep,
+    commit_message: Annotated[
+        Optional[str], Form(description="Message that describes the new Dataset version (0.8.6 clients).")
+    ] = None,
+    version_name: Annotated[
+        Optional[str], Form(description="Name of the new version, unique within the Dataset.")
+    ] = None,
+    version_description: Annotated[Optional[str], Form(description="Description of the new version.")] = None,
     version_id: Annotated[Optional[str], Query(description="ID of a version.")] = None,
     environment: Annotated[Optional[str], Query(description="Name of an environment.")] = None,
 ) -> Dict[str, Any]:
-    return datasets.upload_csv(ctx, id, file.file, commit_message, version_id=version_id, environment=environment)
+    return datasets.upload_csv(
+        ctx,
+        id,
+        file.file,
+        commit_message,
+        version_id=version_id,
+        environment=environment,
+        version_name=version_name,
+        version_description=version_description,
+    )

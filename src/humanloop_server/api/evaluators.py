@@ -49,6 +49,8 @@ add_file_routes(
     "move",
     "list_versions",
     "commit",
+    "delete_version",
+    "update_version",
     "set_deployment",
     "remove_deployment",
     "list_environments",

@@ -32,6 +32,7 @@ from ..schemas import (
     PaginatedData,
     ProjectSortBy,
     SortOrder,
+    UpdateVersionRequest,
     VersionStatus,
 )
 from ..services import files, kinds
@@ -61,6 +62,9 @@ class FileKind:
     #: Minimum of the `size` query parameter of `list` (the reference contract gives some kinds
     #: `ge=0`, others no bound).
     page_size_minimum: Optional[int] = None
+    #: SDK method name of `PATCH /{group}/{id}/versions/{version_id}` when it is not
+    #: `update_<type>_version` (Prompts: `patch_prompt_version`).
+    update_version_method: Optional[str] = None
 
     @property
     def noun(self) -> str:
@@ -296,6 +300,47 @@ def _update_monitoring(router: APIRouter, kind: FileKind) -> None:
         return files.update_monitoring(ctx, kind.file_type, id, data.get("activate"), data.get("deactivate"))
 
 
+def _delete_version(router: APIRouter, kind: FileKind) -> None:
+    method = f"delete_{kind.file_type}_version"
+
+    @router.delete(
+        "/{id}/versions/{version_id}",
+        status_code=204,
+        response_class=Response,
+        operation_id=f"{method}_{kind.group}__id__versions__version_id__delete",
+        summary=f"Delete {kind.a_noun} version",
+        description=f"Deletes one version of {kind.a_noun}; a version deployed to an environment cannot be deleted (409). Its Logs are kept.",
+        openapi_extra=_sdk(kind, method),
+    )
+    def delete_version(
+        id: Annotated[str, _file_id(kind)],
+        version_id: Annotated[str, Path(description="ID of the version.")],
+        ctx: Context,
+    ) -> Response:
+        files.delete_version(ctx, kind.file_type, id, version_id)
+        return Response(status_code=204)
+
+
+def _update_version(router: APIRouter, kind: FileKind) -> None:
+    method = kind.update_version_method or f"update_{kind.file_type}_version"
+
+    @router.patch(
+        "/{id}/versions/{version_id}",
+        response_model=kind.response,
+        operation_id=f"{method}_{kind.group}__id__versions__version_id__patch",
+        summary=f"Name or describe {kind.a_noun} version",
+        description="Sets the name (unique within the file, 409 otherwise) or the description of a version; either marks it committed.",
+        openapi_extra=_sdk(kind, method),
+    )
+    def update_version(
+        id: Annotated[str, _file_id(kind)],
+        version_id: Annotated[str, Path(description="ID of the version.")],
+        body: UpdateVersionRequest,
+        ctx: Context,
+    ) -> Dict[str, Any]:
+        return files.update_version(ctx, kind.file_type, id, version_id, body.name, body.description)
+
+
 #: The shared routes by SDK method name.
 SHARED_ROUTES: Dict[str, Callable[[APIRouter, FileKind], None]] = {
     "list": _list,
@@ -305,6 +350,8 @@ SHARED_ROUTES: Dict[str, Callable[[APIRouter, FileKind], None]] = {
     "move": _move,
     "list_versions": _list_versions,
     "commit": _commit,
+    "delete_version": _delete_version,
+    "update_version": _update_version,
     "set_deployment": _set_deployment,
     "remove_deployment": _remove_deployment,
     "list_environments": _list_environments,

@@ -16,15 +16,19 @@ from ..schemas import (
     PaginatedData,
     ProjectSortBy,
     PromptResponse,
+    RetrieveByPathRequest,
     SortOrder,
     ToolResponse,
 )
 from ..services import files
 from .bodies import val, vals
 from .deps import ContextDep
-from .routing import StrictJSONRoute, sdk_extra
+from .routing import METHOD_ALIASES, StrictJSONRoute, sdk_extra
 
 router = APIRouter(prefix="/files", tags=["Files"], route_class=StrictJSONRoute)
+
+#: any File, as the listing and the lookup by path answer it
+FileResponse = Union[PromptResponse, ToolResponse, DatasetResponse, EvaluatorResponse, FlowResponse, AgentResponse]
 
 
 def _sdk(method: str, **kwargs: Any) -> Dict[str, Any]:
@@ -33,13 +37,11 @@ def _sdk(method: str, **kwargs: Any) -> Dict[str, Any]:
 
 @router.get(
     "",
-    response_model=PaginatedData[
-        Union[PromptResponse, ToolResponse, DatasetResponse, EvaluatorResponse, FlowResponse, AgentResponse]
-    ],
+    response_model=PaginatedData[FileResponse],
     operation_id="Files_list",
     summary="List files",
-    description="Returns one page of files of any kind, filtered by name, kind or deployment environment.",
-    openapi_extra=_sdk("list"),
+    description="Returns one page of files of any kind, filtered by name, directory, kind or deployment environment. The SDK's `files.list` (0.8.6) and `files.list_files` (0.8.38) both call it.",
+    openapi_extra={**_sdk("list"), METHOD_ALIASES: ["list_files"]},
 )
 def list_files(
     ctx: ContextDep,
@@ -54,6 +56,15 @@ def list_files(
     ] = None,
     sort_by: Annotated[Optional[ProjectSortBy], Query(description="Field to sort by.")] = None,
     order: Annotated[Optional[SortOrder], Query(description="Sort direction.")] = None,
+    path: Annotated[
+        Optional[str], Query(description="Only files in this directory and the directories below it.")
+    ] = None,
+    template: Annotated[
+        Optional[bool], Query(description="Only template files (true); this server has none, so true gives none.")
+    ] = None,
+    include_raw_file_content: Annotated[
+        Optional[bool], Query(description="Whether to include the `.prompt` text of Prompts (not available here).")
+    ] = None,
 ) -> Dict[str, Any]:
     return files.list_files(
         ctx,
@@ -64,4 +75,37 @@ def list_files(
         sort_by=val(sort_by),
         order=val(order),
         environment=environment,
+        directory=path,
+        template=template,
     )
+
+
+@router.post(
+    "/retrieve-by-path",
+    response_model=FileResponse,
+    operation_id="retrieve_by_path_files_retrieve_by_path_post",
+    summary="Get a file by its path",
+    description="Returns the file at `path` with its version deployed to `environment`, or its default version.",
+    openapi_extra={
+        **_sdk("retrieve_by_path"),
+        # the SDK's name of the union it answers with
+        "responses": {
+            "200": {
+                "content": {
+                    "application/json": {
+                        "schema": {"x-fern-type-name": "RetrieveByPathFilesRetrieveByPathPostResponse"}
+                    }
+                }
+            }
+        },
+    },
+)
+def retrieve_by_path(
+    body: RetrieveByPathRequest,
+    ctx: ContextDep,
+    environment: Annotated[Optional[str], Query(description="Environment whose deployed version to return.")] = None,
+    include_raw_file_content: Annotated[
+        Optional[bool], Query(description="Whether to include the `.prompt` text of Prompts (not available here).")
+    ] = None,
+) -> Dict[str, Any]:
+    return files.retrieve_by_path(ctx, body.path, environment=environment)

@@ -48,6 +48,18 @@ def list_logs(
     in_trace_filter: Annotated[
         Optional[List[bool]], Query(description="Only Logs that are (true) or are not (false) part of a trace.")
     ] = None,
+    id: Annotated[Optional[List[str]], Query(description="Only the Logs with these IDs.")] = None,
+    sample: Annotated[
+        Optional[int],
+        Query(
+            description="A random sample of this many of the matching Logs (drawn afresh on every request), then paged.",
+            ge=0,
+        ),
+    ] = None,
+    include_trace_children: Annotated[
+        Optional[bool],
+        Query(description="Whether each Log carries the Logs nested under it (when omitted, they are included)."),
+    ] = None,
 ) -> Dict[str, Any]:
     return logs.list_logs(
         ctx,
@@ -62,6 +74,9 @@ def list_logs(
         end_date=end_date,
         include_parent=include_parent,
         in_trace_filter=in_trace_filter,
+        log_ids=id,
+        sample=sample,
+        include_trace_children=include_trace_children,
     )
 
 

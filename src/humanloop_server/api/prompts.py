@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Any, Dict, Optional, Union
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Body, Path, Query, Response
 from typing_extensions import Annotated
 
 from ..schemas import (
     CreatePromptLogResponse,
     ListPrompts,
     LogResponse,
+    PopulateTemplateResponse,
     PromptCallRequest,
     PromptCallResponse,
     PromptCallStreamResponse,
@@ -45,6 +46,7 @@ PROMPTS = FileKind(
     update_request=UpdatePromptRequest,
     versions_response=ListPrompts,
     page_size_minimum=0,
+    update_version_method="patch_prompt_version",
 )
 
 # The shared file routes (see `file_routes`); the routes specific to Prompts follow.
@@ -58,6 +60,8 @@ add_file_routes(
     "move",
     "list_versions",
     "commit",
+    "delete_version",
+    "update_version",
     "set_deployment",
     "remove_deployment",
     "list_environments",
@@ -98,6 +102,24 @@ def update_log(
     ctx: ContextDep,
 ) -> Dict[str, Any]:
     return logs.update_log(ctx, "prompt", id, log_id, dump(body, unset=True))
+
+
+@router.post(
+    "/{id}/populate",
+    response_model=PopulateTemplateResponse,
+    operation_id="populate_prompts__id__populate_post",
+    summary="Fill a Prompt's template",
+    description="Returns the Prompt version (by `version_id`, `environment` or the default one) with `populated_template`: its template with the variables replaced by the inputs in the body. Nothing is stored.",
+    openapi_extra=_sdk("populate"),
+)
+def populate(
+    id: Annotated[str, Path(description="ID of the Prompt.")],
+    body: Annotated[Dict[str, Any], Body(description="Values of the template's variables, by name.")],
+    ctx: ContextDep,
+    version_id: Annotated[Optional[str], Query(description="ID of the Prompt version to fill.")] = None,
+    environment: Annotated[Optional[str], Query(description="Environment whose deployed version to fill.")] = None,
+) -> Dict[str, Any]:
+    return prompt_calls.populate_prompt(ctx, id, body, version_id=version_id, environment=environment)
 
 
 @router.post(

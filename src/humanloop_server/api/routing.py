@@ -59,6 +59,10 @@ STREAMING: Dict[str, Any] = {
 }
 
 
+#: operation extension read by codegen: further SDK method names served by the same route
+METHOD_ALIASES = "x-humanloop-sdk-method-aliases"
+
+
 def sdk_extra(group: str, method: str, *, paginated: bool = False, streaming: Any = None) -> Dict[str, Any]:
     """`openapi_extra` of a route: the SDK resource (`group`) and method name, and its markers."""
     extra: Dict[str, Any] = {"x-fern-sdk-group-name": group, "x-fern-sdk-method-name": method}

@@ -87,6 +87,10 @@ class Directory(Base):
     path: Mapped[str] = mapped_column(String(1024))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # migration 0008
+    description: Mapped[Optional[str]] = mapped_column(Text, nullable=True)
+    readme: Mapped[Optional[str]] = mapped_column(Text, nullable=True)
+    tags: Mapped[Any] = mapped_column(JSON, nullable=True)
 
 
 class File(Base):
@@ -100,6 +104,10 @@ class File(Base):
     directory_id: Mapped[Optional[str]] = mapped_column(ForeignKey("directories.id"), nullable=True, index=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # migration 0008
+    description: Mapped[Optional[str]] = mapped_column(Text, nullable=True)
+    readme: Mapped[Optional[str]] = mapped_column(Text, nullable=True)
+    tags: Mapped[Any] = mapped_column(JSON, nullable=True)
 
 
 class Version(Base):
@@ -107,6 +115,8 @@ class Version(Base):
     __table_args__ = (
         UniqueConstraint("file_id", "kernel_hash", name="uq_versions_file_kernel"),
         Index("ix_versions_file_created", "file_id", "created_at"),
+        # migration 0008: a version name is unique within its File (unnamed versions are NULL)
+        Index("uq_versions_file_version_name", "file_id", "version_name", unique=True),
     )
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     file_id: Mapped[str] = mapped_column(ForeignKey("files.id", ondelete="CASCADE"))
@@ -116,6 +126,8 @@ class Version(Base):
     commit_message: Mapped[Optional[str]] = mapped_column(Text, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     committed_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime, nullable=True)
+    # migration 0008; the version's description is ``commit_message``
+    version_name: Mapped[Optional[str]] = mapped_column(String(255), nullable=True)
 
 
 class Environment(Base):
@@ -230,6 +242,9 @@ class Log(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     # server receive time, used for ordering when created_at is user supplied
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # migration 0008 (a Log's ``log_status`` is ``trace_status``)
+    reasoning_tokens: Mapped[Optional[int]] = mapped_column(Integer, nullable=True)
+    marked_completed: Mapped[Optional[bool]] = mapped_column(Boolean, nullable=True)
 
 
 class IdempotencyRecord(Base):
@@ -339,3 +354,16 @@ class EvaluationEvaluatee(Base):
     dataset_version_id: Mapped[Optional[str]] = mapped_column(
         ForeignKey("versions.id", ondelete="CASCADE"), nullable=True
     )
+
+
+class ToolEnvironmentVariable(Base):
+    """A named value kept for a Tool (migration 0008); answers show it masked."""
+
+    __tablename__ = "tool_environment_variables"
+    __table_args__ = (UniqueConstraint("file_id", "name", name="uq_tool_environment_variables_file_name"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    file_id: Mapped[str] = mapped_column(ForeignKey("files.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(255))
+    value: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -14,13 +14,17 @@ from .common import (
     ChatMessage,
     EnvironmentResponse,
     InputResponse,
+    LogStatus,
     ModelEndpoints,
     ModelProviders,
+    OpenAiReasoningEffort,
     ProviderApiKeys,
     ResponseFormat,
+    TemplateLanguage,
     ToolCall,
     ToolChoice,
     ToolFunction,
+    UpdateVersionRequest,
     UserResponse,
     VersionStatus,
 )
@@ -70,33 +74,11 @@ ToolChoiceValue = Union[Literal["none"], Literal["auto"], Literal["required"], T
 _TOOL_CHOICE = "Whether and which tool the model must call: `none`, `auto`, `required` or one function."
 
 
-class LogStatus(str, Enum):
-    """Whether a Log is finished (`complete`) or still expects more work (`incomplete`)."""
-
-    COMPLETE = "complete"
-    INCOMPLETE = "incomplete"
-
-
-class TemplateLanguage(str, Enum):
-    """Syntax of a template's variables: `{{name}}` (`default`) or Jinja."""
-
-    DEFAULT = "default"
-    JINJA = "jinja"
-
-
 class OnAgentCallEnum(str, Enum):
     """What the Agent does after this tool ran: go on with the loop, or stop and return its result."""
 
     STOP = "stop"
     CONTINUE = "continue"
-
-
-class OpenAiReasoningEffort(str, Enum):
-    """How much effort a reasoning model spends thinking."""
-
-    HIGH = "high"
-    MEDIUM = "medium"
-    LOW = "low"
 
 
 class EventType(str, Enum):
@@ -263,13 +245,6 @@ class UpdateAgentRequest(BaseModel):
     path: Optional[str] = Field(None, description="New path of the Agent including its name.")
     name: Optional[str] = Field(None, description="New name of the Agent.")
     directory_id: Optional[str] = Field(None, description="ID of the directory to move the Agent into.")
-
-
-class UpdateVersionRequest(BaseModel):
-    """Body that renames or re-describes a version."""
-
-    name: Optional[str] = Field(None, description="New name of the version, unique within the File.")
-    description: Optional[str] = Field(None, description="New description of the version.")
 
 
 class AgentLogRequest(BaseModel):

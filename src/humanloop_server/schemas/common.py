@@ -85,6 +85,21 @@ class ToolCall(BaseModel):
     function: FunctionTool = Field(description="The function.")
 
 
+class AnthropicThinkingContent(BaseModel):
+    """A reasoning block an Anthropic model returned, with the signature it must be sent back with."""
+
+    type: Literal["thinking"] = Field("thinking", description="Kind.")
+    thinking: str = Field(description="The model's reasoning text.")
+    signature: str = Field(description="Signature that vouches for the reasoning.")
+
+
+class AnthropicRedactedThinkingContent(BaseModel):
+    """A reasoning block an Anthropic model returned encrypted."""
+
+    type: Literal["redacted_thinking"] = Field("redacted_thinking", description="Kind.")
+    data: str = Field(description="The encrypted reasoning.")
+
+
 class ChatMessage(BaseModel):
     """One message of a chat conversation."""
 
@@ -95,6 +110,9 @@ class ChatMessage(BaseModel):
     tool_call_id: Optional[str] = Field(None, description="Tool call this message answers.")
     role: ChatRole = Field(description="Role of the author.")
     tool_calls: Optional[List[ToolCall]] = Field(None, description="Tool calls the model requested.")
+    thinking: Optional[List[Union[AnthropicThinkingContent, AnthropicRedactedThinkingContent]]] = Field(
+        None, description="Reasoning blocks of the model (Anthropic), kept to send back in later turns."
+    )
 
 
 class FunctionToolChoice(BaseModel):
@@ -177,6 +195,35 @@ class TraceStatus(str, Enum):
     INCOMPLETE = "incomplete"
 
 
+class LogStatus(str, Enum):
+    """Whether a Log is finished (the 0.8.38 name of a trace's status; the two are one state)."""
+
+    COMPLETE = "complete"
+    INCOMPLETE = "incomplete"
+
+
+class TemplateLanguage(str, Enum):
+    """How a Prompt's template is written: `{{variable}}` placeholders, or Jinja."""
+
+    DEFAULT = "default"
+    JINJA = "jinja"
+
+
+class OpenAiReasoningEffort(str, Enum):
+    """How hard a reasoning model should think (OpenAI's levels)."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class UpdateVersionRequest(BaseModel):
+    """Body that names or describes an existing version."""
+
+    name: Optional[str] = Field(None, description="New name of the version, unique within its file.")
+    description: Optional[str] = Field(None, description="New description of the version.")
+
+
 class ObservabilityStatus(str, Enum):
     """Progress of the monitoring Evaluators on a Log."""
 
@@ -199,6 +246,7 @@ class ProviderApiKeys(BaseModel):
     ai21: Optional[str] = Field(None, description="AI21 key.")
     mock: Optional[str] = Field(None, description="Key for the mock provider.")
     anthropic: Optional[str] = Field(None, description="Anthropic key.")
+    deepseek: Optional[str] = Field(None, description="DeepSeek key.")
     bedrock: Optional[str] = Field(None, description="AWS Bedrock key.")
     cohere: Optional[str] = Field(None, description="Cohere key.")
     openai_azure: Optional[str] = Field(None, description="Azure OpenAI key.")
@@ -313,6 +361,7 @@ class ModelProviders(str, Enum):
     REPLICATE = "replicate"
     GOOGLE = "google"
     GROQ = "groq"
+    DEEPSEEK = "deepseek"
 
 
 T = TypeVar("T")
@@ -365,6 +414,12 @@ __all__ = [
     "ToolChoice",
     "ToolFunction",
     "TraceStatus",
+    "AnthropicThinkingContent",
+    "AnthropicRedactedThinkingContent",
+    "LogStatus",
+    "TemplateLanguage",
+    "OpenAiReasoningEffort",
+    "UpdateVersionRequest",
     "UserResponse",
     "Valence",
     "ValidationError",

@@ -65,6 +65,8 @@ class DatasetRequest(BaseModel):
     )
     attributes: Optional[Dict[str, Any]] = Field(None, description="Free-form details that tell versions apart.")
     commit_message: Optional[str] = Field(None, description="Message that describes the version.")
+    version_name: Optional[str] = Field(None, description="Name of the version, unique within the file.")
+    version_description: Optional[str] = Field(None, description="Description of the version.")
 
 
 class DatasetResponse(BaseModel):
@@ -82,12 +84,25 @@ class DatasetResponse(BaseModel):
     created_at: datetime = Field(description="When it was created.")
     updated_at: datetime = Field(description="When it was last changed.")
     created_by: Optional[UserResponse] = Field(None, description="The user who created it.")
-    status: VersionStatus = Field(description="Status.")
+    status: Optional[VersionStatus] = Field(None, description="Status of the version.")
     last_used_at: datetime = Field(description="When a Log last used this version.")
     commit_message: Optional[str] = Field(None, description="Message that describes the version.")
+    version_name: Optional[str] = Field(None, description="Name of the version, unique within the file.")
+    version_description: Optional[str] = Field(None, description="Description of the version.")
+    description: Optional[str] = Field(None, description="Description of the file.")
+    readme: Optional[str] = Field(None, description="Longer notes about the file.")
+    tags: Optional[List[str]] = Field(None, description="Labels of the file.")
+    schema_: Optional[Dict[str, Any]] = Field(None, alias="schema", description="JSON schema of the file's output.")
     datapoints_count: int = Field(description="Number of Datapoints in this version.")
     datapoints: Optional[List[DatapointResponse]] = Field(None, description="The Datapoints.")
     attributes: Optional[Dict[str, Any]] = Field(None, description="Free-form details that tell versions apart.")
+
+
+class ListVersionsDatasetsIdVersionsGetRequestIncludeDatapoints(str, Enum):
+    """Which version of a Dataset a version listing gives with its Datapoints."""
+
+    LATEST_COMMITTED = "latest_committed"
+    LATEST_SAVED = "latest_saved"
 
 
 class ListDatasets(BaseModel):

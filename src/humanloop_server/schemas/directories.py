@@ -38,6 +38,9 @@ class DirectoryResponse(BaseModel):
     parent_id: Optional[str] = Field(None, description="ID of the parent.")
     name: str = Field(description="Name.")
     path: str = Field(description="Path of the file including its name, such as `folder/name`.")
+    description: Optional[str] = Field(None, description="Description of the directory.")
+    readme: Optional[str] = Field(None, description="Longer notes about the directory.")
+    tags: Optional[List[str]] = Field(None, description="Labels of the directory.")
     created_at: datetime = Field(description="When it was created.")
     updated_at: datetime = Field(description="When it was last changed.")
 
@@ -49,10 +52,15 @@ class DirectoryWithParentsAndChildrenResponse(BaseModel):
     parent_id: Optional[str] = Field(None, description="ID of the parent.")
     name: str = Field(description="Name.")
     path: str = Field(description="Path of the file including its name, such as `folder/name`.")
+    description: Optional[str] = Field(None, description="Description of the directory.")
+    readme: Optional[str] = Field(None, description="Longer notes about the directory.")
+    tags: Optional[List[str]] = Field(None, description="Labels of the directory.")
     created_at: datetime = Field(description="When it was created.")
     updated_at: datetime = Field(description="When it was last changed.")
     subdirectories: List[DirectoryResponse] = Field(description="Directories inside this one.")
+    # the members in the order of every other union of Files: typing treats unions of the same members
+    # as equal whatever their order, so pydantic would reuse whichever schema it built first
     files: List[
-        Union[PromptResponse, ToolResponse, EvaluatorResponse, DatasetResponse, FlowResponse, AgentResponse]
+        Union[PromptResponse, ToolResponse, DatasetResponse, EvaluatorResponse, FlowResponse, AgentResponse]
     ] = Field(description="Files in the directory.")
     parents: List[DirectoryResponse] = Field(description="Ancestor directories, from the root down.")

@@ -257,6 +257,10 @@ class OverallStats(BaseModel):
     num_datapoints: int = Field(description="Number of Datapoints.")
     total_logs: int = Field(description="Number of Logs.")
     total_evaluator_logs: int = Field(description="Number of Evaluator Logs.")
+    total_human_evaluator_logs: Optional[int] = Field(None, description="Number of judgments by human Evaluators.")
+    total_completed_human_evaluator_logs: Optional[int] = Field(
+        None, description="Number of judgments by human Evaluators that hold a judgment or are marked completed."
+    )
 
 
 class NumericEvaluatorStatsResponse(BaseModel):
@@ -268,6 +272,7 @@ class NumericEvaluatorStatsResponse(BaseModel):
     num_nulls: int = Field(description="Number of empty judgments.")
     num_errors: int = Field(description="Number of judgments that failed.")
     mean: Optional[float] = Field(None, description="Mean of the judgments.")
+    sum: Optional[float] = Field(None, description="Sum of the judgments.")
     std: Optional[float] = Field(None, description="Standard deviation of the judgments.")
     percentiles: Dict[str, float] = Field(description="Judgment value at each percentile.")
 

@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING, Any, Dict, List, Literal, Optional, Union
 from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import Annotated
 
-from .common import LOG_VALUES, EnvironmentResponse, InputResponse, UserResponse, Valence, VersionStatus
+from .common import (
+    LOG_VALUES,
+    ChatMessage,
+    EnvironmentResponse,
+    InputResponse,
+    LogStatus,
+    UserResponse,
+    Valence,
+    VersionStatus,
+)
 from .prompts import PromptKernelRequest
 
 if TYPE_CHECKING:
@@ -55,6 +64,9 @@ class LLMEvaluatorRequest(BaseModel):
     arguments_type: EvaluatorArgumentsType = Field(description="Whether the Evaluator needs a target.")
     return_type: EvaluatorReturnTypeEnum = Field(description="Kind of judgment returned.")
     attributes: Optional[Dict[str, Any]] = Field(None, description="Free-form details that tell versions apart.")
+    options: Optional[List[EvaluatorJudgmentOptionResponse]] = Field(None, description="Options a judgment can take.")
+    number_limits: Optional[EvaluatorJudgmentNumberLimit] = Field(None, description="Bounds of a numeric judgment.")
+    number_valence: Optional[Valence] = Field(None, description="Whether higher numbers are better or worse.")
     evaluator_type: Literal["llm"] = Field("llm", description="Kind of Evaluator.")
     prompt: Optional[PromptKernelRequest] = Field(None, description="The Prompt version.")
 
@@ -65,6 +77,9 @@ class CodeEvaluatorRequest(BaseModel):
     arguments_type: EvaluatorArgumentsType = Field(description="Whether the Evaluator needs a target.")
     return_type: EvaluatorReturnTypeEnum = Field(description="Kind of judgment returned.")
     attributes: Optional[Dict[str, Any]] = Field(None, description="Free-form details that tell versions apart.")
+    options: Optional[List[EvaluatorJudgmentOptionResponse]] = Field(None, description="Options a judgment can take.")
+    number_limits: Optional[EvaluatorJudgmentNumberLimit] = Field(None, description="Bounds of a numeric judgment.")
+    number_valence: Optional[Valence] = Field(None, description="Whether higher numbers are better or worse.")
     evaluator_type: Literal["python"] = Field("python", description="Kind of Evaluator.")
     code: str = Field(description="Python source of the Evaluator.")
 
@@ -90,6 +105,9 @@ class ExternalEvaluatorRequest(BaseModel):
     arguments_type: EvaluatorArgumentsType = Field(description="Whether the Evaluator needs a target.")
     return_type: EvaluatorReturnTypeEnum = Field(description="Kind of judgment returned.")
     attributes: Optional[Dict[str, Any]] = Field(None, description="Free-form details that tell versions apart.")
+    options: Optional[List[EvaluatorJudgmentOptionResponse]] = Field(None, description="Options a judgment can take.")
+    number_limits: Optional[EvaluatorJudgmentNumberLimit] = Field(None, description="Bounds of a numeric judgment.")
+    number_valence: Optional[Valence] = Field(None, description="Whether higher numbers are better or worse.")
     evaluator_type: Literal["external"] = Field("external", description="Kind of Evaluator.")
 
 
@@ -101,6 +119,8 @@ class EvaluatorRequest(BaseModel):
     path: Optional[str] = Field(None, description="Path of the file including its name, such as `folder/name`.")
     id: Optional[str] = Field(None, description="Unique identifier.")
     commit_message: Optional[str] = Field(None, description="Message that describes the version.")
+    version_name: Optional[str] = Field(None, description="Name of the version, unique within the file.")
+    version_description: Optional[str] = Field(None, description="Description of the version.")
     spec: Annotated[
         Union[LLMEvaluatorRequest, CodeEvaluatorRequest, HumanEvaluatorRequest, ExternalEvaluatorRequest],
         Field(discriminator="evaluator_type"),
@@ -118,6 +138,12 @@ class EvaluatorResponse(BaseModel):
     id: str = Field(description="Unique identifier.")
     directory_id: Optional[str] = Field(None, description="ID of the directory holding the file.")
     commit_message: Optional[str] = Field(None, description="Message that describes the version.")
+    version_name: Optional[str] = Field(None, description="Name of the version, unique within the file.")
+    version_description: Optional[str] = Field(None, description="Description of the version.")
+    description: Optional[str] = Field(None, description="Description of the file.")
+    readme: Optional[str] = Field(None, description="Longer notes about the file.")
+    tags: Optional[List[str]] = Field(None, description="Labels of the file.")
+    schema_: Optional[Dict[str, Any]] = Field(None, alias="schema", description="JSON schema of the file's output.")
     spec: Annotated[
         Union[LLMEvaluatorRequest, CodeEvaluatorRequest, HumanEvaluatorRequest, ExternalEvaluatorRequest],
         Field(discriminator="evaluator_type"),
@@ -131,7 +157,7 @@ class EvaluatorResponse(BaseModel):
     created_at: datetime = Field(description="When it was created.")
     updated_at: datetime = Field(description="When it was last changed.")
     created_by: Optional[UserResponse] = Field(None, description="The user who created it.")
-    status: VersionStatus = Field(description="Status.")
+    status: Optional[VersionStatus] = Field(None, description="Status of the version.")
     last_used_at: datetime = Field(description="When a Log last used this version.")
     version_logs_count: int = Field(description="Number of Logs of this version.")
     total_logs_count: int = Field(description="Number of Logs of all versions of the file.")
@@ -238,6 +264,16 @@ class CreateEvaluatorLogRequest(BaseModel):
     user: Optional[str] = Field(None, description="End user the Log is for.")
     environment: Optional[str] = Field(None, description="Name of an environment.")
     save: Optional[bool] = Field(True, description="Whether to store the Log.")
+    log_status: Optional[LogStatus] = Field(
+        None, description="`incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log)."
+    )
+    log_id: Optional[str] = Field(
+        None, description="ID for the new Log, chosen by the client (letters, digits, `_`, `-`, `.`; at most 128)."
+    )
+    output_message: Optional[ChatMessage] = Field(None, description="Message the model returned.")
+    marked_completed: Optional[bool] = Field(
+        None, description="Whether a person marked this judgment as done (human Evaluators)."
+    )
     judgment: Optional[Union[bool, str, List[str], float]] = Field(None, description="The Evaluator's judgment.")
     spec: Optional[
         Union[LLMEvaluatorRequest, CodeEvaluatorRequest, HumanEvaluatorRequest, ExternalEvaluatorRequest]
@@ -266,6 +302,14 @@ class EvaluatorLogResponse(BaseModel):
     user: Optional[str] = Field(None, description="End user the Log is for.")
     environment: Optional[str] = Field(None, description="Name of an environment.")
     save: Optional[bool] = Field(True, description="Whether to store the Log.")
+    log_status: Optional[LogStatus] = Field(
+        None, description="`incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log)."
+    )
+    log_id: Optional[str] = Field(None, description="ID of the Log (the same as `id`).")
+    output_message: Optional[ChatMessage] = Field(None, description="Message the model returned.")
+    marked_completed: Optional[bool] = Field(
+        None, description="Whether a person marked this judgment as done (human Evaluators)."
+    )
     judgment: Optional[Union[bool, str, List[str], float]] = Field(None, description="The Evaluator's judgment.")
     id: str = Field(description="Unique identifier.")
     evaluator_logs: List[EvaluatorLogResponse] = Field(description="Judgments of Evaluators on this Log.")

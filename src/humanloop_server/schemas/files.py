@@ -53,3 +53,9 @@ class FileEnvironmentResponse(BaseModel):
     file: Optional[
         Union[PromptResponse, ToolResponse, DatasetResponse, EvaluatorResponse, FlowResponse, AgentResponse]
     ] = Field(None, description="The file.")
+
+
+class RetrieveByPathRequest(BaseModel):
+    """Body that names a file by its path."""
+
+    path: str = Field(description="Path of the file including its name, such as `folder/name`.")

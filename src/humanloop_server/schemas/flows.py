@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING, Any, Dict, List, Literal, Optional
 
 from pydantic import BaseModel, Field
 
-from .common import LOG_VALUES, EnvironmentResponse, TraceStatus, UserResponse, VersionStatus
+from .common import (
+    LOG_VALUES,
+    ChatMessage,
+    EnvironmentResponse,
+    LogStatus,
+    TraceStatus,
+    UserResponse,
+    VersionStatus,
+)
 from .evaluators import EvaluatorAggregate, EvaluatorLogResponse, MonitoringEvaluatorResponse
 
 if TYPE_CHECKING:
@@ -27,6 +35,8 @@ class FlowRequest(BaseModel):
     id: Optional[str] = Field(None, description="Unique identifier.")
     attributes: Dict[str, Any] = Field(description="Free-form details that tell versions apart.")
     commit_message: Optional[str] = Field(None, description="Message that describes the version.")
+    version_name: Optional[str] = Field(None, description="Name of the version, unique within the file.")
+    version_description: Optional[str] = Field(None, description="Description of the version.")
 
 
 class FlowResponse(BaseModel):
@@ -37,6 +47,12 @@ class FlowResponse(BaseModel):
     directory_id: Optional[str] = Field(None, description="ID of the directory holding the file.")
     attributes: Dict[str, Any] = Field(description="Free-form details that tell versions apart.")
     commit_message: Optional[str] = Field(None, description="Message that describes the version.")
+    version_name: Optional[str] = Field(None, description="Name of the version, unique within the file.")
+    version_description: Optional[str] = Field(None, description="Description of the version.")
+    description: Optional[str] = Field(None, description="Description of the file.")
+    readme: Optional[str] = Field(None, description="Longer notes about the file.")
+    tags: Optional[List[str]] = Field(None, description="Labels of the file.")
+    schema_: Optional[Dict[str, Any]] = Field(None, alias="schema", description="JSON schema of the file's output.")
     name: str = Field(description="Name.")
     version_id: str = Field(description="ID of the version.")
     type: Literal["flow"] = Field("flow", description="Kind.")
@@ -46,7 +62,7 @@ class FlowResponse(BaseModel):
     created_at: datetime = Field(description="When it was created.")
     updated_at: datetime = Field(description="When it was last changed.")
     created_by: Optional[UserResponse] = Field(None, description="The user who created it.")
-    status: VersionStatus = Field(description="Status.")
+    status: Optional[VersionStatus] = Field(None, description="Status of the version.")
     last_used_at: datetime = Field(description="When a Log last used this version.")
     version_logs_count: int = Field(description="Number of Logs of this version.")
     evaluator_aggregates: Optional[List[EvaluatorAggregate]] = Field(
@@ -79,6 +95,8 @@ class FlowLogRequest(BaseModel):
     evaluation_id: Optional[str] = Field(None, description="Evaluation to attach the Log to.")
     path: Optional[str] = Field(None, description="Path of the file including its name, such as `folder/name`.")
     id: Optional[str] = Field(None, description="Unique identifier.")
+    messages: Optional[List[ChatMessage]] = Field(None, description="Chat messages.")
+    output_message: Optional[ChatMessage] = Field(None, description="Message the model returned.")
     start_time: Optional[datetime] = Field(None, description="When the work started.")
     end_time: Optional[datetime] = Field(None, description="When the work ended.")
     output: Optional[str] = Field(None, description="Text output.")
@@ -99,14 +117,21 @@ class FlowLogRequest(BaseModel):
     user: Optional[str] = Field(None, description="End user the Log is for.")
     environment: Optional[str] = Field(None, description="Name of an environment.")
     save: Optional[bool] = Field(True, description="Whether to store the Log.")
-    log_id: Optional[str] = Field(None, description="ID of the Log.")
+    log_id: Optional[str] = Field(
+        None, description="ID for the new Log, chosen by the client (letters, digits, `_`, `-`, `.`; at most 128)."
+    )
     flow: Optional[FlowKernelRequest] = Field(None, description="The Flow version.")
     trace_status: Optional[TraceStatus] = Field(TraceStatus.INCOMPLETE, description="Whether the trace is complete.")
+    log_status: Optional[LogStatus] = Field(
+        None, description="`incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log)."
+    )
 
 
 class FlowLogResponse(BaseModel):
     """A Log of a Flow, the root of a trace."""
 
+    messages: Optional[List[ChatMessage]] = Field(None, description="Chat messages.")
+    output_message: Optional[ChatMessage] = Field(None, description="Message the model returned.")
     start_time: Optional[datetime] = Field(None, description="When the work started.")
     end_time: Optional[datetime] = Field(None, description="When the work ended.")
     output: Optional[str] = Field(None, description="Text output.")
@@ -125,6 +150,10 @@ class FlowLogResponse(BaseModel):
     user: Optional[str] = Field(None, description="End user the Log is for.")
     environment: Optional[str] = Field(None, description="Name of an environment.")
     save: Optional[bool] = Field(True, description="Whether to store the Log.")
+    log_status: Optional[LogStatus] = Field(
+        None, description="`incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log)."
+    )
+    log_id: Optional[str] = Field(None, description="ID of the Log (the same as `id`).")
     id: str = Field(description="Unique identifier.")
     evaluator_logs: List[EvaluatorLogResponse] = Field(description="Judgments of Evaluators on this Log.")
     trace_flow_id: Optional[str] = Field(None, description="ID of the Flow whose Log is the root of the trace.")
@@ -143,6 +172,9 @@ class CreateFlowLogResponse(BaseModel):
     flow_id: str = Field(description="ID of the Flow.")
     version_id: str = Field(description="ID of the version.")
     trace_status: Optional[TraceStatus] = Field(None, description="Whether the trace is complete.")
+    log_status: Optional[LogStatus] = Field(
+        None, description="`incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log)."
+    )
 
 
 class UpdateTraceRequest(BaseModel):
@@ -154,4 +186,9 @@ class UpdateTraceRequest(BaseModel):
     inputs: Optional[Dict[str, Any]] = Field(None, description="Values of the input variables.")
     output: Optional[str] = Field(None, description="Text output.")
     error: Optional[str] = Field(None, description="Error message, when the work failed.")
-    trace_status: TraceStatus = Field(description="Whether the trace is complete.")
+    trace_status: Optional[TraceStatus] = Field(
+        None, description="`complete` closes the trace (0.8.6 name; the same state as `log_status`)."
+    )
+    log_status: Optional[LogStatus] = Field(
+        None, description="`complete` closes the trace (0.8.38 name; the same state as `trace_status`)."
+    )

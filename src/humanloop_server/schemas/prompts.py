@@ -13,10 +13,13 @@ from .common import (
     EnvironmentResponse,
     InputResponse,
     LinkedToolResponse,
+    LogStatus,
     ModelEndpoints,
     ModelProviders,
+    OpenAiReasoningEffort,
     ProviderApiKeys,
     ResponseFormat,
+    TemplateLanguage,
     ToolChoice,
     ToolFunction,
     UserResponse,
@@ -55,6 +58,10 @@ class PromptKernelRequest(BaseModel):
     tools: Optional[List[ToolFunction]] = Field(None, description="Functions the model may call.")
     linked_tools: Optional[List[str]] = Field(None, description="Tool files linked to the Prompt.")
     attributes: Optional[Dict[str, Any]] = Field(None, description="Free-form details that tell versions apart.")
+    template_language: Optional[TemplateLanguage] = Field(None, description="Syntax of the template.")
+    reasoning_effort: Optional[Union[OpenAiReasoningEffort, int]] = Field(
+        None, description="Effort a reasoning model spends: an OpenAI level, or a token budget (Anthropic)."
+    )
 
 
 class PromptRequest(BaseModel):
@@ -87,6 +94,15 @@ class PromptRequest(BaseModel):
     linked_tools: Optional[List[str]] = Field(None, description="Tool files linked to the Prompt.")
     attributes: Optional[Dict[str, Any]] = Field(None, description="Free-form details that tell versions apart.")
     commit_message: Optional[str] = Field(None, description="Message that describes the version.")
+    template_language: Optional[TemplateLanguage] = Field(None, description="Syntax of the template.")
+    reasoning_effort: Optional[Union[OpenAiReasoningEffort, int]] = Field(
+        None, description="Effort a reasoning model spends: an OpenAI level, or a token budget (Anthropic)."
+    )
+    version_name: Optional[str] = Field(None, description="Name of the version, unique within the file.")
+    version_description: Optional[str] = Field(None, description="Description of the version.")
+    description: Optional[str] = Field(None, description="Description of the file.")
+    readme: Optional[str] = Field(None, description="Longer notes about the file.")
+    tags: Optional[List[str]] = Field(None, description="Labels of the file.")
 
 
 class PromptResponse(BaseModel):
@@ -120,6 +136,19 @@ class PromptResponse(BaseModel):
     linked_tools: Optional[List[LinkedToolResponse]] = Field(None, description="Tool files linked to the Prompt.")
     attributes: Optional[Dict[str, Any]] = Field(None, description="Free-form details that tell versions apart.")
     commit_message: Optional[str] = Field(None, description="Message that describes the version.")
+    template_language: Optional[TemplateLanguage] = Field(None, description="Syntax of the template.")
+    reasoning_effort: Optional[Union[OpenAiReasoningEffort, int]] = Field(
+        None, description="Effort a reasoning model spends: an OpenAI level, or a token budget (Anthropic)."
+    )
+    version_name: Optional[str] = Field(None, description="Name of the version, unique within the file.")
+    version_description: Optional[str] = Field(None, description="Description of the version.")
+    description: Optional[str] = Field(None, description="Description of the file.")
+    readme: Optional[str] = Field(None, description="Longer notes about the file.")
+    tags: Optional[List[str]] = Field(None, description="Labels of the file.")
+    schema_: Optional[Dict[str, Any]] = Field(None, alias="schema", description="JSON schema of the file's output.")
+    raw_file_content: Optional[str] = Field(
+        None, description="The version in the `.prompt` file format, when asked for."
+    )
     name: str = Field(description="Name.")
     version_id: str = Field(description="ID of the version.")
     type: Literal["prompt"] = Field("prompt", description="Kind.")
@@ -129,7 +158,7 @@ class PromptResponse(BaseModel):
     created_at: datetime = Field(description="When it was created.")
     updated_at: datetime = Field(description="When it was last changed.")
     created_by: Optional[UserResponse] = Field(None, description="The user who created it.")
-    status: VersionStatus = Field(description="Status.")
+    status: Optional[VersionStatus] = Field(None, description="Status of the version.")
     last_used_at: datetime = Field(description="When a Log last used this version.")
     version_logs_count: int = Field(description="Number of Logs of this version.")
     total_logs_count: int = Field(description="Number of Logs of all versions of the file.")
@@ -137,6 +166,14 @@ class PromptResponse(BaseModel):
     evaluators: Optional[List[MonitoringEvaluatorResponse]] = Field(None, description="Evaluators used.")
     evaluator_aggregates: Optional[List[EvaluatorAggregate]] = Field(
         None, description="Aggregated judgments of Evaluators on this version's Logs."
+    )
+
+
+class PopulateTemplateResponse(PromptResponse):
+    """A Prompt version with its template filled from the given inputs."""
+
+    populated_template: Optional[Union[str, List[ChatMessage]]] = Field(
+        None, description="The template with every `{{variable}}` replaced by its input."
     )
 
 
@@ -165,6 +202,7 @@ class PromptLogRequest(BaseModel):
     id: Optional[str] = Field(None, description="Unique identifier.")
     output_message: Optional[ChatMessage] = Field(None, description="Message the model returned.")
     prompt_tokens: Optional[int] = Field(None, description="Number of tokens in the prompt.")
+    reasoning_tokens: Optional[int] = Field(None, description="Number of tokens the model spent reasoning.")
     output_tokens: Optional[int] = Field(None, description="Number of tokens generated.")
     prompt_cost: Optional[float] = Field(None, description="Cost of the prompt tokens, in dollars.")
     output_cost: Optional[float] = Field(None, description="Cost of the output tokens, in dollars.")
@@ -194,6 +232,12 @@ class PromptLogRequest(BaseModel):
     user: Optional[str] = Field(None, description="End user the Log is for.")
     environment: Optional[str] = Field(None, description="Name of an environment.")
     save: Optional[bool] = Field(True, description="Whether to store the Log.")
+    log_status: Optional[LogStatus] = Field(
+        None, description="`incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log)."
+    )
+    log_id: Optional[str] = Field(
+        None, description="ID for the new Log, chosen by the client (letters, digits, `_`, `-`, `.`; at most 128)."
+    )
 
 
 class PromptLogResponse(BaseModel):
@@ -201,6 +245,7 @@ class PromptLogResponse(BaseModel):
 
     output_message: Optional[ChatMessage] = Field(None, description="Message the model returned.")
     prompt_tokens: Optional[int] = Field(None, description="Number of tokens in the prompt.")
+    reasoning_tokens: Optional[int] = Field(None, description="Number of tokens the model spent reasoning.")
     output_tokens: Optional[int] = Field(None, description="Number of tokens generated.")
     prompt_cost: Optional[float] = Field(None, description="Cost of the prompt tokens, in dollars.")
     output_cost: Optional[float] = Field(None, description="Cost of the output tokens, in dollars.")
@@ -228,6 +273,10 @@ class PromptLogResponse(BaseModel):
     user: Optional[str] = Field(None, description="End user the Log is for.")
     environment: Optional[str] = Field(None, description="Name of an environment.")
     save: Optional[bool] = Field(True, description="Whether to store the Log.")
+    log_status: Optional[LogStatus] = Field(
+        None, description="`incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log)."
+    )
+    log_id: Optional[str] = Field(None, description="ID of the Log (the same as `id`).")
     id: str = Field(description="Unique identifier.")
     evaluator_logs: List[EvaluatorLogResponse] = Field(description="Judgments of Evaluators on this Log.")
     trace_flow_id: Optional[str] = Field(None, description="ID of the Flow whose Log is the root of the trace.")
@@ -245,6 +294,7 @@ class PromptLogUpdateRequest(BaseModel):
 
     output_message: Optional[ChatMessage] = Field(None, description="Message the model returned.")
     prompt_tokens: Optional[int] = Field(None, description="Number of tokens in the prompt.")
+    reasoning_tokens: Optional[int] = Field(None, description="Number of tokens the model spent reasoning.")
     output_tokens: Optional[int] = Field(None, description="Number of tokens generated.")
     prompt_cost: Optional[float] = Field(None, description="Cost of the prompt tokens, in dollars.")
     output_cost: Optional[float] = Field(None, description="Cost of the output tokens, in dollars.")
@@ -265,6 +315,9 @@ class PromptLogUpdateRequest(BaseModel):
     metadata: Optional[Dict[str, Any]] = Field(None, description="Free-form data stored with the Log.")
     start_time: Optional[datetime] = Field(None, description="When the work started.")
     end_time: Optional[datetime] = Field(None, description="When the work ended.")
+    log_status: Optional[LogStatus] = Field(
+        None, description="`incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log)."
+    )
 
 
 class CreatePromptLogResponse(BaseModel):
@@ -302,6 +355,12 @@ class PromptCallRequest(BaseModel):
     user: Optional[str] = Field(None, description="End user the Log is for.")
     environment: Optional[str] = Field(None, description="Name of an environment.")
     save: Optional[bool] = Field(True, description="Whether to store the Log.")
+    log_status: Optional[LogStatus] = Field(
+        None, description="`incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log)."
+    )
+    log_id: Optional[str] = Field(
+        None, description="ID for the new Log, chosen by the client (letters, digits, `_`, `-`, `.`; at most 128)."
+    )
     provider_api_keys: Optional[ProviderApiKeys] = Field(
         None, description="Provider keys for this request only; they are not stored."
     )
@@ -322,6 +381,7 @@ class PromptCallLogResponse(BaseModel):
     stdout: Optional[str] = Field(None, description="Text printed while running.")
     output_message: Optional[ChatMessage] = Field(None, description="Message the model returned.")
     prompt_tokens: Optional[int] = Field(None, description="Number of tokens in the prompt.")
+    reasoning_tokens: Optional[int] = Field(None, description="Number of tokens the model spent reasoning.")
     output_tokens: Optional[int] = Field(None, description="Number of tokens generated.")
     prompt_cost: Optional[float] = Field(None, description="Cost of the prompt tokens, in dollars.")
     output_cost: Optional[float] = Field(None, description="Cost of the output tokens, in dollars.")
@@ -350,6 +410,10 @@ class PromptCallResponse(BaseModel):
     user: Optional[str] = Field(None, description="End user the Log is for.")
     environment: Optional[str] = Field(None, description="Name of an environment.")
     save: Optional[bool] = Field(True, description="Whether to store the Log.")
+    log_status: Optional[LogStatus] = Field(
+        None, description="`incomplete` while the work goes on, `complete` once done (the trace status of a Flow Log)."
+    )
+    log_id: Optional[str] = Field(None, description="ID of the Log (the same as `id`).")
     id: str = Field(description="Unique identifier.")
     trace_id: Optional[str] = Field(None, description="ID of the trace's root Log.")
     logs: List[PromptCallLogResponse] = Field(description="The Logs.")
@@ -365,6 +429,7 @@ class PromptCallStreamResponse(BaseModel):
     stdout: Optional[str] = Field(None, description="Text printed while running.")
     output_message: Optional[ChatMessage] = Field(None, description="Message the model returned.")
     prompt_tokens: Optional[int] = Field(None, description="Number of tokens in the prompt.")
+    reasoning_tokens: Optional[int] = Field(None, description="Number of tokens the model spent reasoning.")
     output_tokens: Optional[int] = Field(None, description="Number of tokens generated.")
     prompt_cost: Optional[float] = Field(None, description="Cost of the prompt tokens, in dollars.")
     output_cost: Optional[float] = Field(None, description="Cost of the output tokens, in dollars.")

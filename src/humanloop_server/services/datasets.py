@@ -180,6 +180,8 @@ class _Change:
     attributes: Optional[Dict[str, Any]]
     inherit_attributes: bool
     commit_message: Optional[str]
+    version_name: Optional[str] = None
+    version_description: Optional[str] = None
 
 
 def _find(ctx: Context, change: _Change) -> Optional[File]:
@@ -251,7 +253,14 @@ def _save_version(ctx: Context, f: File, change: _Change, known: Dict[str, str])
         drop = set(change.hashes)
         ordered = [(h, i) for h, i in _version_hashes(ctx, base) if h not in drop]
     kernel = _kernel([h for h, _ in ordered], attributes)
-    v, created = files.ensure_version(ctx, f, kernel, change.commit_message)
+    v, created = files.ensure_version(
+        ctx,
+        f,
+        kernel,
+        change.commit_message,
+        version_name=change.version_name,
+        version_description=change.version_description,
+    )
     if created:
         for start in range(0, len(ordered), _MEMBER_ROWS):
             chunk = ordered[start : start + _MEMBER_ROWS]
@@ -295,6 +304,8 @@ def upsert(
         attributes=data.get("attributes"),
         inherit_attributes=action != "set",
         commit_message=data.get("commit_message"),
+        version_name=data.get("version_name"),
+        version_description=data.get("version_description"),
     )
     return _apply(ctx, change)
 
@@ -415,9 +426,11 @@ def upload_csv(
     ctx: Context,
     dataset_id: str,
     stream: BinaryIO,
-    commit_message: str,
+    commit_message: Optional[str],
     version_id: Optional[str] = None,
     environment: Optional[str] = None,
+    version_name: Optional[str] = None,
+    version_description: Optional[str] = None,
 ) -> Dict[str, Any]:
     """A new version of the Dataset: its current (or given) version plus the rows of a CSV file.
 
@@ -426,6 +439,9 @@ def upload_csv(
     pass holds the write lock; see ``_apply`` for how the rows are stored.
     """
     reject_nul(commit_message, ["body", "commit_message"])
+    reject_nul(version_description, ["body", "version_description"])
+    if version_name is not None:
+        files.check_text(version_name, ["body", "version_name"])
     ctx.pause()  # parsing and hashing need no lock
     hashes = _csv_hashes(stream)
     change = _Change(
@@ -440,6 +456,8 @@ def upload_csv(
         attributes=None,
         inherit_attributes=True,
         commit_message=commit_message,
+        version_name=version_name,
+        version_description=version_description,
     )
     return _apply(ctx, change)
 

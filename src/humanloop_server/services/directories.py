@@ -18,6 +18,9 @@ def serialize(d: Directory) -> Dict[str, Any]:
         "parent_id": d.parent_id,
         "name": d.name,
         "path": d.path,
+        "description": d.description,
+        "readme": d.readme,
+        "tags": list(d.tags or []),
         "created_at": iso(d.created_at),
         "updated_at": iso(d.updated_at),
     }

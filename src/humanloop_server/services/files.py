@@ -4,7 +4,8 @@ import json
 from typing import Any, Dict, Iterable, List, Optional, Sequence
 
 from sqlalchemy import delete as sa_delete
-from sqlalchemy import func, select
+from sqlalchemy import false, func, select
+from sqlalchemy.exc import IntegrityError
 
 from ..db.models import (
     Datapoint,
@@ -18,7 +19,7 @@ from ..db.models import (
     Version,
 )
 from . import datapoints, directories, environments, kernels, kinds
-from .bounds import check_path
+from .bounds import check_length, check_path
 from .common import (
     conflict,
     content_hash,
@@ -129,40 +130,105 @@ def _version_by_hash(ctx: Context, file_id: str, khash: str) -> Optional[Version
     ).scalar_one_or_none()
 
 
+def check_text(value: Any, loc: List[Any]) -> None:
+    """422 for a version name (or tag) with NUL or longer than the ``version_name`` column."""
+    reject_nul(value, loc)
+    check_length(value, Version, "version_name", loc)
+
+
+def _version_by_name(ctx: Context, file_id: str, name: str) -> Optional[Version]:
+    return ctx.session.execute(
+        select(Version).where(Version.file_id == file_id, Version.version_name == name)
+    ).scalar_one_or_none()
+
+
+def _name_taken(f: File, name: str) -> Exception:
+    return conflict(f"{kinds.label(f.type)} {f.path!r} already has a version named {name!r}")
+
+
+def _check_name_free(ctx: Context, f: File, name: str, own_id: Optional[str] = None) -> None:
+    other = _version_by_name(ctx, f.id, name)
+    if other is not None and other.id != own_id:
+        raise _name_taken(f, name)
+
+
+def _commit_version(v: Version) -> None:
+    if v.status != "committed":
+        v.status = "committed"
+        v.committed_at = now()
+
+
 def ensure_version(
-    ctx: Context, f: File, kernel: Dict[str, Any], commit_message: Optional[str] = None, khash: Optional[str] = None
+    ctx: Context,
+    f: File,
+    kernel: Dict[str, Any],
+    commit_message: Optional[str] = None,
+    khash: Optional[str] = None,
+    *,
+    version_name: Optional[str] = None,
+    version_description: Optional[str] = None,
 ) -> "tuple[Version, bool]":
-    """The version of ``f`` with this kernel; created when new. A commit message commits it."""
+    """The version of ``f`` with this kernel; created when new.
+
+    A commit message (0.8.6), a version name or a version description (0.8.38) commits it; the
+    version's description and its commit message are one text (``version_description`` wins when
+    both are sent). A name is unique within the File (409); a version that already has another
+    name keeps it (409, rename it with PATCH); a description is only added where there is none.
+    """
+    description = version_description if version_description is not None else commit_message
+    labelled = description is not None or version_name is not None
+    if version_name is not None:
+        check_text(version_name, ["body", "version_name"])
     khash = khash or content_hash(kernel)
     found = _version_by_hash(ctx, f.id, khash)
     created = False
     if found is not None:
         existing = found
     else:
+        if version_name is not None:
+            _check_name_free(ctx, f, version_name)
         ts = now()
         v = Version(
             id=kinds.kind(f.type).new_version_id(),
             file_id=f.id,
             kernel=kernel,
             kernel_hash=khash,
-            status="committed" if commit_message is not None else "uncommitted",
-            commit_message=commit_message,
+            status="committed" if labelled else "uncommitted",
+            commit_message=description,
+            version_name=version_name,
             created_at=ts,
-            committed_at=ts if commit_message is not None else None,
+            committed_at=ts if labelled else None,
         )
-        existing, created = insert_or_get(ctx.session, v, lambda: _version_by_hash(ctx, f.id, khash))
+        try:
+            existing, created = insert_or_get(ctx.session, v, lambda: _version_by_hash(ctx, f.id, khash))
+        except IntegrityError:  # a concurrent request took the name first
+            raise _name_taken(f, version_name or "") from None
         if created:
             f.updated_at = now()
-    if not created and commit_message is not None and existing.status == "uncommitted":
-        existing.status = "committed"
-        existing.commit_message = commit_message
-        existing.committed_at = now()
+    if not created:
+        if existing.status == "deleted":  # the same content again brings a deleted version back
+            existing.status = "uncommitted"
+            existing.committed_at = None
+        if version_name is not None and existing.version_name != version_name:
+            if existing.version_name is not None:
+                raise conflict(
+                    f"This content is already version {existing.version_name!r} of {f.path!r}; "
+                    f"rename that version to call it {version_name!r}"
+                )
+            _check_name_free(ctx, f, version_name, existing.id)
+            existing.version_name = version_name
+            _commit_version(existing)
+        if description is not None and existing.commit_message is None:
+            existing.commit_message = description
+            _commit_version(existing)
+        elif commit_message is not None and existing.status == "uncommitted":
+            _commit_version(existing)
     return existing, created
 
 
-def get_version(ctx: Context, f: File, version_id: str) -> Version:
+def get_version(ctx: Context, f: File, version_id: str, include_deleted: bool = False) -> Version:
     v = ctx.session.get(Version, version_id)
-    if v is None or v.file_id != f.id:
+    if v is None or v.file_id != f.id or (v.status == "deleted" and not include_deleted):
         raise not_found("Version", version_id)
     return v
 
@@ -176,7 +242,7 @@ def deployed_version(ctx: Context, f: File, env: Environment) -> Optional[Versio
 
 
 def latest_version(ctx: Context, f: File, committed_only: bool = False) -> Optional[Version]:
-    stmt = select(Version).where(Version.file_id == f.id)
+    stmt = select(Version).where(Version.file_id == f.id, Version.status != "deleted")
     if committed_only:
         stmt = stmt.where(Version.status == "committed")
     return ctx.session.execute(
@@ -316,6 +382,11 @@ def serialize(
         "created_by": None,
         "status": v.status,
         "commit_message": v.commit_message,
+        "version_name": v.version_name,
+        "version_description": v.commit_message,
+        "description": f.description,
+        "readme": f.readme,
+        "tags": list(f.tags or []),
     }
     if f.type == "dataset":
         body.update(datapoints.version_fields(ctx, v, include_datapoints))
@@ -323,7 +394,10 @@ def serialize(
     body.update(_log_stats(ctx, f, v))
     body["evaluator_aggregates"] = None
     body["evaluators"] = [] if nested else _monitors(ctx, f)
+    if f.type != "tool":
+        body["schema"] = None
     if f.type == "prompt":
+        body["raw_file_content"] = None
         body.update(kernel)
         body.setdefault("tools", [])
         body["linked_tools"] = _linked_tools(ctx, kernel.get("linked_tools") or [])
@@ -417,9 +491,35 @@ def upsert(ctx: Context, file_type: str, data: Dict[str, Any]) -> Dict[str, Any]
         for tid in kernel["linked_tools"]:
             get_file(ctx, tid, "tool")
     f = ensure_file(ctx, file_type, data.get("id"), data.get("path"))
-    v, _ = ensure_version(ctx, f, kernel, data.get("commit_message"))
+    describe_file(ctx, f, data)
+    v, _ = ensure_version(
+        ctx,
+        f,
+        kernel,
+        data.get("commit_message"),
+        version_name=data.get("version_name"),
+        version_description=data.get("version_description"),
+    )
     ctx.commit()
     return serialize(ctx, f, v)
+
+
+def describe_file(ctx: Context, f: File, data: Dict[str, Any]) -> None:
+    """Store the File's ``description``, ``readme`` and ``tags`` when the body sends them (no commit)."""
+    changed = False
+    for field in ("description", "readme"):
+        if data.get(field) is not None:
+            reject_nul(data[field], ["body", field])
+            setattr(f, field, data[field])
+            changed = True
+    if data.get("tags") is not None:
+        tags = list(data["tags"])
+        for i, tag in enumerate(tags):
+            check_text(tag, ["body", "tags", i])
+        f.tags = tags
+        changed = True
+    if changed:
+        f.updated_at = now()
 
 
 def get(
@@ -448,8 +548,17 @@ def list_files(
     sort_by: Optional[str] = None,
     order: Optional[str] = None,
     environment: Optional[str] = None,
+    directory: Optional[str] = None,
+    template: Optional[bool] = None,
 ) -> Dict[str, Any]:
+    """One page of Files. ``directory``: only Files at or below that directory path; ``template``:
+    only template Files, of which this server has none (true gives an empty page)."""
     stmt = select(File).where(File.org_id == ctx.org_id)
+    if template:
+        stmt = stmt.where(false())
+    if directory:
+        prefix = normalise_path(directory, ["query", "path"], bounded=False)
+        stmt = stmt.where(File.path.startswith(prefix + "/", autoescape=True))
     types = [t for t in (file_types or []) if t]
     if types:
         stmt = stmt.where(File.type.in_(types))
@@ -473,6 +582,14 @@ def list_files(
         if v is not None:
             records.append(serialize(ctx, f, v))
     return page_body(records, page, size, total)
+
+
+def retrieve_by_path(ctx: Context, path: str, environment: Optional[str] = None) -> Dict[str, Any]:
+    """The File at ``path`` (404 when none) at its version deployed to ``environment``, or its default one."""
+    f = file_by_path(ctx, normalise_path(path, bounded=False))
+    if f is None:
+        raise not_found(f"File at path {path!r}")
+    return serialize(ctx, f, resolve_version(ctx, f, environment=environment))
 
 
 def move(
@@ -532,14 +649,24 @@ def delete(ctx: Context, file_type: str, file_id: str) -> None:
 
 
 def list_versions(
-    ctx: Context, file_type: str, file_id: str, status: Optional[str] = None, **kwargs: Any
+    ctx: Context,
+    file_type: str,
+    file_id: str,
+    status: Optional[str] = None,
+    include_datapoints: Optional[str] = None,
+    **kwargs: Any,
 ) -> Dict[str, Any]:
+    """The File's versions, newest first. ``include_datapoints`` (Datasets): ``latest_committed`` or
+    ``latest_saved`` names the one version that comes with its Datapoints."""
     f = get_file(ctx, file_id, file_type)
     stmt = select(Version).where(Version.file_id == f.id)
-    if status:
-        stmt = stmt.where(Version.status == status)
-    rows = ctx.session.execute(stmt.order_by(Version.created_at.desc(), Version.id.desc())).scalars()
-    return {"records": [serialize(ctx, f, v) for v in rows]}
+    # deleted versions are listed only when asked for by status
+    stmt = stmt.where(Version.status == status) if status else stmt.where(Version.status != "deleted")
+    rows = list(ctx.session.execute(stmt.order_by(Version.created_at.desc(), Version.id.desc())).scalars())
+    full: Optional[Version] = None
+    if include_datapoints is not None and f.type == "dataset":
+        full = latest_version(ctx, f, committed_only=include_datapoints == "latest_committed")
+    return {"records": [serialize(ctx, f, v, include_datapoints=full is not None and v.id == full.id) for v in rows]}
 
 
 def commit(ctx: Context, file_type: str, file_id: str, version_id: str, commit_message: str) -> Dict[str, Any]:
@@ -554,6 +681,54 @@ def commit(ctx: Context, file_type: str, file_id: str, version_id: str, commit_m
     f.updated_at = now()
     ctx.commit()
     return serialize(ctx, f, v)
+
+
+def update_version(
+    ctx: Context, file_type: str, file_id: str, version_id: str, name: Optional[str], description: Optional[str]
+) -> Dict[str, Any]:
+    """Name or describe a version (``PATCH .../versions/{version_id}``); either commits it."""
+    f = get_file(ctx, file_id, file_type)
+    v = get_version(ctx, f, version_id)
+    if name is not None:
+        check_text(name, ["body", "name"])
+        if not name.strip():
+            raise unprocessable("A version name must not be empty", ["body", "name"])
+        _check_name_free(ctx, f, name, v.id)
+        v.version_name = name
+    if description is not None:
+        reject_nul(description, ["body", "description"])
+        v.commit_message = description
+    if name is not None or description is not None:
+        _commit_version(v)
+        f.updated_at = now()
+        try:
+            with ctx.session.begin_nested():
+                ctx.session.flush()
+        except IntegrityError:  # a concurrent request took the name first
+            raise _name_taken(f, name or "") from None
+    ctx.commit()
+    return serialize(ctx, f, v)
+
+
+def delete_version(ctx: Context, file_type: str, file_id: str, version_id: str) -> None:
+    """Delete a version (``DELETE .../versions/{version_id}``): 409 while it is deployed.
+
+    The version is marked ``deleted`` (0.8.6's status) rather than removed, so its Logs, judgments
+    and Evaluations keep their version; it leaves the version lists and lookups, and its name is
+    freed. Upserting the same content again brings it back (uncommitted, unnamed).
+    """
+    f = get_file(ctx, file_id, file_type)
+    v = get_version(ctx, f, version_id)
+    envs = [e["name"] for e in _version_environments(ctx, v)]
+    if envs:
+        raise conflict(
+            f"Version {v.id} is deployed to {', '.join(repr(n) for n in envs)}; "
+            "deploy another version or remove the deployment first"
+        )
+    v.status = "deleted"
+    v.version_name = None
+    f.updated_at = now()
+    ctx.commit()
 
 
 def set_deployment(ctx: Context, file_type: str, file_id: str, environment_id: str, version_id: str) -> Dict[str, Any]:

@@ -60,8 +60,11 @@ def executed_spec(version: Optional[Version]) -> Optional[Dict[str, Any]]:
 
 
 def ready(log: Log) -> bool:
-    """Flow and Agent Logs are judged once complete; every other Log at once."""
-    return log.file_type not in ("flow", "agent") or log.trace_status == "complete"
+    """Logs are judged once complete (``log_status``): Flow and Agent Logs start incomplete (an
+    ``agents.log`` Log is complete unless told otherwise), every other Log is complete unless it was
+    created with ``log_status="incomplete"``."""
+    default = "incomplete" if log.file_type in ("flow", "agent") else "complete"
+    return (log.trace_status or default) == "complete"
 
 
 def is_agent_turn(ctx: Context, log: Log) -> bool:

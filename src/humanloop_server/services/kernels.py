@@ -32,6 +32,9 @@ PROMPT_FIELDS = [
     "tools",
     "linked_tools",
     "attributes",
+    # 0.8.38; in the kernel (and its hash) only when given, so earlier versions keep their identity
+    "template_language",
+    "reasoning_effort",
 ]
 TOOL_FIELDS = ["function", "source_code", "setup_values", "attributes", "tool_type"]
 

@@ -1,5 +1,6 @@
 """Logs and traces for every File type."""
 
+import re
 from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
 from sqlalchemy import String, cast, func, or_, select
@@ -51,21 +52,58 @@ COMMON_FIELDS = [
     "source_datapoint_id",
     "batch_id",
     "evaluation_id",
+    "reasoning_tokens",
+    "marked_completed",
 ]
 PAYLOAD_FIELDS = ["provider_request", "provider_response"]
-INT_FIELDS = ["prompt_tokens", "output_tokens"]  # INTEGER columns (32-bit on PostgreSQL)
+INT_FIELDS = ["prompt_tokens", "output_tokens", "reasoning_tokens"]  # INTEGER columns (32-bit on PostgreSQL)
 #: fields of a Log body stored in bounded text columns (``String(n)`` of ``db.models.Log``)
 TEXT_FIELDS = [f for f in [*COMMON_FIELDS, "trace_status"] if max_length(Log, f) is not None]
+
+
+#: what a client may choose as a Log's id: URL-safe characters, as long as the column allows
+CLIENT_LOG_ID = re.compile(r"[A-Za-z0-9_.\-]+")
+STATUSES = ("complete", "incomplete")
 
 
 def check_fields_fit(data: Dict[str, Any], file_type: str) -> None:
     """422 when a value of a Log body does not fit the column that stores it (before anything is stored)."""
     check_int32(data, INT_FIELDS, ["body"])
     check_fields(data, Log, TEXT_FIELDS, ["body"])
-    if file_type in ("flow", "agent"):
-        check_fields(data, Log, ["log_id"], ["body"], columns={"log_id": "id"})
+    check_client_log_id(data.get("log_id"))
     for field in ("start_time", "end_time", "created_at"):
         parse_dt(data.get(field), ["body", field])
+
+
+def check_client_log_id(log_id: Any) -> None:
+    """422 unless a client-chosen Log id is 1-128 letters, digits, ``_``, ``-`` or ``.``."""
+    if log_id is None:
+        return
+    check_fields({"log_id": log_id}, Log, ["log_id"], ["body"], columns={"log_id": "id"})
+    if not isinstance(log_id, str) or not CLIENT_LOG_ID.fullmatch(log_id):
+        raise unprocessable(
+            "A Log id may only contain letters, digits, '_', '-' and '.' (at most 128 characters)", ["body", "log_id"]
+        )
+
+
+def status_of(log: Log) -> str:
+    """A Log's ``log_status``: the stored state, else ``incomplete`` for Flow Logs and ``complete`` for others."""
+    return log.trace_status or ("incomplete" if log.file_type == "flow" else "complete")
+
+
+def requested_status(data: Dict[str, Any]) -> Optional[str]:
+    """The status a body asks for: ``log_status`` (0.8.38) or ``trace_status`` (0.8.6), one state."""
+    new, old = data.get("log_status"), data.get("trace_status")
+    if new is not None and old is not None and new != old:
+        raise unprocessable(
+            "log_status and trace_status name the same state; send one, or the same value in both",
+            ["body", "log_status"],
+        )
+    status = new if new is not None else old
+    if status is not None and status not in STATUSES:
+        field = "log_status" if new is not None else "trace_status"
+        raise unprocessable(f"{field} must be complete or incomplete", ["body", field])
+    return status
 
 
 def _get_log(ctx: Context, log_id: str) -> Log:
@@ -130,7 +168,8 @@ def create_log(
     check_fields_fit(data, file_type)
     f, v = _resolve_file_version(ctx, file_type, data, version_id, environment)
     ts = now()
-    log_id = preset_id or (data.get("log_id") if file_type in ("flow", "agent") else None)
+    status = requested_status(data)
+    log_id = preset_id or data.get("log_id")
     if log_id:
         if find_owned(ctx, Log, log_id) is not None:
             raise conflict(f"A log with id {log_id!r} already exists")
@@ -168,20 +207,16 @@ def create_log(
         log.trace_id = tparent.trace_id or tparent.id
         _widen_flows(ctx, tparent, log.start_time, log.end_time)
     if file_type == "flow":
-        status = data.get("trace_status") or "incomplete"
-        if status not in ("complete", "incomplete"):
-            raise unprocessable("trace_status must be complete or incomplete", ["body", "trace_status"])
-        log.trace_status = status
+        log.trace_status = status or "incomplete"
         if log.trace_id is None:
             log.trace_id = log.id
-    if file_type == "agent":
-        # an Agent Log's status lives where a Flow's trace status does; it heads its own trace
-        status = data.get("log_status") or "complete"
-        if status not in ("complete", "incomplete"):
-            raise unprocessable("log_status must be complete or incomplete", ["body", "log_status"])
-        log.trace_status = status
+    elif file_type == "agent":
+        # an Agent Log heads its own trace; agents.log stores a complete Log unless told otherwise
+        log.trace_status = status or "complete"
         if log.trace_id is None:
             log.trace_id = log.id
+    elif status is not None:
+        log.trace_status = status
     try:
         with ctx.session.begin_nested():
             ctx.session.add(log)
@@ -196,6 +231,7 @@ def create_log(
     created: Dict[str, Any] = {"id": log.id, f"{file_type}_id": f.id, "version_id": v.id}
     if file_type == "flow":
         created["trace_status"] = log.trace_status
+        created["log_status"] = log.trace_status
     elif file_type == "agent":
         created["log_status"] = log.trace_status
     else:
@@ -212,8 +248,28 @@ def update_log(ctx: Context, file_type: str, file_id: str, log_id: str, data: Di
     if log.file_id != f.id:
         raise not_found("Log", log_id)
     _apply(log, data)
+    _set_status(ctx, log, requested_status(data))
     ctx.commit()
     return serialize(ctx, log)
+
+
+def _set_status(ctx: Context, log: Log, status: Optional[str]) -> None:
+    """Complete a Log (or keep it incomplete); a complete Log cannot be reopened (400).
+
+    Completing runs the hooks that wait for complete Logs (monitoring, evaluations).
+    """
+    if status is None:
+        return
+    current = status_of(log)
+    if current == "complete" and status != "complete":
+        what = "Trace of log" if log.file_type == "flow" else "Log"
+        raise bad_request(f"{what} {log.id} is complete and cannot be reopened")
+    log.trace_status = status
+    if status == "complete" and current != "complete":
+        if log.file_type == "flow" and log.end_time is None:
+            log.end_time = now()
+        for hook in ctx.rt.hooks.trace_completed:
+            hook(ctx, log)
 
 
 def _apply(log: Log, data: Dict[str, Any]) -> None:
@@ -241,18 +297,13 @@ def update_trace(ctx: Context, log_id: str, data: Dict[str, Any]) -> Dict[str, A
     log = _get_log(ctx, log_id)
     if log.file_type != "flow":
         raise not_found("Flow log", log_id)
-    status = data.get("trace_status")
-    if log.trace_status == "complete" and status != "complete":
+    status = requested_status(data)
+    if status_of(log) == "complete" and status is not None and status != "complete":
         raise bad_request(f"Trace of log {log.id} is complete and cannot be reopened")
     _apply(log, {k: v for k, v in data.items() if k in ("inputs", "output", "error")})
-    completing = status == "complete" and log.trace_status != "complete"
-    if status:
-        log.trace_status = status
     if status == "complete" and log.end_time is None:
         log.end_time = now()
-    if completing:
-        for hook in ctx.rt.hooks.trace_completed:
-            hook(ctx, log)
+    _set_status(ctx, log, status)
     ctx.commit()
     return serialize(ctx, log)
 
@@ -260,7 +311,9 @@ def update_trace(ctx: Context, log_id: str, data: Dict[str, Any]) -> Dict[str, A
 # ---------------------------------------------------------------- reading
 
 
-def serialize(ctx: Context, log: Log, depth: int = 0, include_parent: bool = True) -> Dict[str, Any]:
+def serialize(
+    ctx: Context, log: Log, depth: int = 0, include_parent: bool = True, include_children: bool = True
+) -> Dict[str, Any]:
     body: Dict[str, Any] = {
         "id": log.id,
         "inputs": log.inputs or {},
@@ -283,6 +336,8 @@ def serialize(ctx: Context, log: Log, depth: int = 0, include_parent: bool = Tru
         "save": log.save,
         "trace_id": log.trace_id,
         "trace_flow_id": None,
+        "log_status": status_of(log),
+        "log_id": log.id,
     }
     root = _trace_root(ctx, log)
     if root is not None and root.file_type == "flow":
@@ -302,13 +357,17 @@ def serialize(ctx: Context, log: Log, depth: int = 0, include_parent: bool = Tru
                 "prompt_cost": log.prompt_cost,
                 "output_cost": log.output_cost,
                 "finish_reason": log.finish_reason,
+                "reasoning_tokens": log.reasoning_tokens,
             }
         )
     elif log.file_type == "tool":
         body["tool"] = file_body
+        body["output_message"] = log.output_message
     elif log.file_type == "flow":
         body["flow"] = file_body
         body["trace_status"] = log.trace_status
+        body["messages"] = log.messages
+        body["output_message"] = log.output_message
     elif log.file_type == "agent":
         body.update(
             {
@@ -329,6 +388,8 @@ def serialize(ctx: Context, log: Log, depth: int = 0, include_parent: bool = Tru
         body["evaluator"] = file_body
         body["judgment"] = log.judgment
         body["parent_id"] = log.parent_id
+        body["output_message"] = log.output_message
+        body["marked_completed"] = log.marked_completed
         parent = find_owned(ctx, Log, log.parent_id) if include_parent and depth < 2 else None
         body["parent"] = serialize(ctx, parent, depth + 1, include_parent=False) if parent is not None else None
     if depth < 5:
@@ -349,7 +410,7 @@ def serialize(ctx: Context, log: Log, depth: int = 0, include_parent: bool = Tru
             .scalars()
             .all()
         )
-        body["trace_children"] = [serialize(ctx, c, depth + 1) for c in children]
+        body["trace_children"] = [serialize(ctx, c, depth + 1) for c in children] if include_children else []
     else:
         body["evaluator_logs"] = []
         body["trace_children"] = []
@@ -421,12 +482,30 @@ def list_logs(
     end_date: Any = None,
     include_parent: Optional[bool] = None,
     in_trace_filter: Optional[List[bool]] = None,
+    log_ids: Optional[List[str]] = None,
+    sample: Optional[int] = None,
+    include_trace_children: Optional[bool] = None,
 ) -> Dict[str, Any]:
+    """One page of a File's Logs, newest first.
+
+    ``log_ids`` keeps only those Logs; ``sample`` draws that many of the matching Logs at random
+    (afresh on every request) and pages through them; ``include_trace_children=False`` leaves out
+    the nested Logs, which are included when it is not given (as 0.8.6 clients expect).
+    """
     f = files.get_file(ctx, file_id)
     stmt = filtered(ctx, f, version_id, version_status, search, metadata_search, start_date, end_date, in_trace_filter)
+    wanted = [i for i in (log_ids or []) if i]
+    if wanted:
+        stmt = stmt.where(Log.id.in_(wanted))
+    if sample is not None:
+        if sample < 0:
+            raise unprocessable("sample must be at least 0", ["query", "sample"])
+        drawn = stmt.with_only_columns(Log.id).order_by(func.random()).limit(sample)
+        stmt = select(Log).where(Log.org_id == ctx.org_id, Log.id.in_(drawn.scalar_subquery()))
     stmt = stmt.order_by(Log.created_at.desc(), Log.id.desc())
     rows, page, size, total = paginate(ctx.session, stmt, page, size)
-    records = [serialize(ctx, log, include_parent=bool(include_parent)) for log in rows]
+    children = include_trace_children is not False
+    records = [serialize(ctx, log, include_parent=bool(include_parent), include_children=children) for log in rows]
     return page_body(records, page, size, total)
 
 

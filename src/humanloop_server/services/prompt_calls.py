@@ -46,7 +46,7 @@ from ..providers.base import redact
 from ..providers.mock import content_text
 from ..providers.registry import resolve_api_key, resolve_base_url
 from . import files, kinds, logs, templates
-from .common import bad_request, iso, not_found, now, unprocessable
+from .common import bad_request, conflict, iso, not_found, now, unprocessable
 from .context import Context
 from .errors import Invalid, ServiceError
 from .tenancy import find_owned, get_owned
@@ -66,6 +66,7 @@ ECHO_FIELDS = [
     "user",
     "environment",
     "save",
+    "log_status",
 ]
 
 
@@ -310,6 +311,8 @@ def call_prompt(
     logs.check_fields_fit(data, "prompt")  # before the provider is paid for a Log that cannot be stored
     target = _resolve(ctx, data, version_id, environment)
     _check_trace_parent(ctx, data)
+    if data.get("log_id") and find_owned(ctx, Log, data["log_id"]) is not None:
+        raise conflict(f"A log with id {data['log_id']!r} already exists")
     linked = []
     if target["kernel"].get("linked_tools"):
         linked = files._linked_tools(ctx, target["kernel"]["linked_tools"])
@@ -334,13 +337,15 @@ def call_prompt(
         result = complete(provider, request)
         results.append((result, started, now()))
     created: List[Dict[str, Any]] = []
+    chosen_id = data.get("log_id")  # a client-chosen id names the first sample's Log
     for result, started, ended in results:
         fields = _result_fields(result)
         timing = {"start_time": data.get("start_time") or iso(started), "end_time": data.get("end_time") or iso(ended)}
         # ctx.write(): a transaction per Log, or the request's own when its answer is held (an
         # Idempotency-Key), so that every sample commits with that answer or none does
         with ctx.write() as wctx:
-            created.append(_create(wctx, base, target, {**fields, **timing}))
+            created.append(_create(wctx, base, target, {**fields, **timing}, preset_id=chosen_id))
+        chosen_id = None
     first = created[0]
     f = files.get_file(ctx, first["prompt_id"], "prompt")
     v = files.get_version(ctx, f, first["version_id"])
@@ -349,6 +354,8 @@ def call_prompt(
     response.update(
         {
             "id": first["id"],
+            "log_id": first["id"],
+            "log_status": logs.status_of(first_log) if first_log is not None else None,
             "trace_id": first_log.trace_id if first_log is not None else None,
             "prompt": files.serialize(ctx, f, v),
             "messages": base["messages"] or None,
@@ -453,7 +460,8 @@ def _stream(
         """One streamed generation: its Log id, the text so far, and whether its Log is stored."""
 
         def __init__(self, index: int) -> None:
-            self.log_id = ids.new_id("log")
+            # a client-chosen id (``log_id``) names the first sample's Log
+            self.log_id = (data.get("log_id") if index == 0 else None) or ids.new_id("log")
             self.head = {"index": index, "id": self.log_id, "prompt_id": prompt_id, "version_id": version}
             self.parts: List[str] = []
             self.stored = False
@@ -545,3 +553,19 @@ def _stream(
                 raise
 
     return CallStream(events=events())
+
+
+def populate_prompt(
+    ctx: Context,
+    prompt_id: str,
+    inputs: Dict[str, Any],
+    version_id: Optional[str] = None,
+    environment: Optional[str] = None,
+) -> Dict[str, Any]:
+    """``POST /prompts/{id}/populate``: the Prompt version with ``populated_template``, its template
+    filled from ``inputs`` as ``prompts.call`` fills it (a missing variable is 422, one entry each)."""
+    f = files.get_file(ctx, prompt_id, "prompt")
+    v = files.resolve_version(ctx, f, version_id, environment)
+    body = files.serialize(ctx, f, v)
+    body["populated_template"] = templates.populate((v.kernel or {}).get("template"), inputs)
+    return body

@@ -9,6 +9,7 @@ if TYPE_CHECKING:
 
     from .prompt_log_request_tool_choice import PromptLogRequestToolChoiceParams
     from .prompt_log_update_request_tool_choice import PromptLogUpdateRequestToolChoiceParams
+    from .prompt_request_reasoning_effort import PromptRequestReasoningEffortParams
     from .prompt_request_stop import PromptRequestStopParams
     from .prompt_request_template import PromptRequestTemplateParams
     from .prompts_call_request_tool_choice import PromptsCallRequestToolChoiceParams
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "PromptLogRequestToolChoiceParams": ".prompt_log_request_tool_choice",
     "PromptLogUpdateRequestToolChoiceParams": ".prompt_log_update_request_tool_choice",
+    "PromptRequestReasoningEffortParams": ".prompt_request_reasoning_effort",
     "PromptRequestStopParams": ".prompt_request_stop",
     "PromptRequestTemplateParams": ".prompt_request_template",
     "PromptsCallRequestToolChoiceParams": ".prompts_call_request_tool_choice",
@@ -41,6 +43,7 @@ def __dir__() -> "typing.List[str]":
 __all__ = [
     "PromptLogRequestToolChoiceParams",
     "PromptLogUpdateRequestToolChoiceParams",
+    "PromptRequestReasoningEffortParams",
     "PromptRequestStopParams",
     "PromptRequestTemplateParams",
     "PromptsCallRequestToolChoiceParams",

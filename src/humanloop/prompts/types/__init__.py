@@ -9,6 +9,7 @@ if TYPE_CHECKING:
 
     from .prompt_log_request_tool_choice import PromptLogRequestToolChoice
     from .prompt_log_update_request_tool_choice import PromptLogUpdateRequestToolChoice
+    from .prompt_request_reasoning_effort import PromptRequestReasoningEffort
     from .prompt_request_stop import PromptRequestStop
     from .prompt_request_template import PromptRequestTemplate
     from .prompts_call_request_tool_choice import PromptsCallRequestToolChoice
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "PromptLogRequestToolChoice": ".prompt_log_request_tool_choice",
     "PromptLogUpdateRequestToolChoice": ".prompt_log_update_request_tool_choice",
+    "PromptRequestReasoningEffort": ".prompt_request_reasoning_effort",
     "PromptRequestStop": ".prompt_request_stop",
     "PromptRequestTemplate": ".prompt_request_template",
     "PromptsCallRequestToolChoice": ".prompts_call_request_tool_choice",
@@ -41,6 +43,7 @@ def __dir__() -> "typing.List[str]":
 __all__ = [
     "PromptLogRequestToolChoice",
     "PromptLogUpdateRequestToolChoice",
+    "PromptRequestReasoningEffort",
     "PromptRequestStop",
     "PromptRequestTemplate",
     "PromptsCallRequestToolChoice",

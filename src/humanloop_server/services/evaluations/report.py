@@ -63,6 +63,7 @@ def _evaluator_stats(return_type: str, version_id: str, judgments: List[Optional
         values = list(values_f)
         body.update(
             mean=statistics.fmean(values_f) if values_f else None,
+            sum=math.fsum(values_f) if values_f else None,
             std=statistics.pstdev(values_f) if values_f else None,
             percentiles={str(q): _percentile(values_f, q) for q in (0, 25, 50, 75, 100)} if values_f else {},
         )
@@ -107,6 +108,8 @@ def stats(ctx: Context, evaluation_id: str, state: Optional[EvaluationState] = N
     run_stats = []
     total_logs = sum(len(v) for v in state.logs.values())
     total_judgments = 0
+    human_judgments = 0
+    human_completed = 0
     for ee in state.evaluatees:
         batch_logs = state.logs[ee.id]
         per_evaluator = []
@@ -114,6 +117,12 @@ def stats(ctx: Context, evaluation_id: str, state: Optional[EvaluationState] = N
             vid = e.evaluator_version_id
             found = [state.judgments.get((log.id, vid)) for log in batch_logs]
             total_judgments += sum(1 for j in found if j is not None)
+            if state.specs[vid].get("evaluator_type") == "human":
+                # a human judgment counts as completed once it holds a judgment or is marked so
+                human_judgments += sum(1 for j in found if j is not None)
+                human_completed += sum(
+                    1 for j in found if j is not None and (j.judgment is not None or bool(j.marked_completed))
+                )
             return_type = state.specs[vid].get("return_type") or "boolean"
             per_evaluator.append(_evaluator_stats(return_type, vid, found))
         run_stats.append(
@@ -150,6 +159,8 @@ def stats(ctx: Context, evaluation_id: str, state: Optional[EvaluationState] = N
             "num_datapoints": len(state.datapoints),
             "total_logs": total_logs,
             "total_evaluator_logs": total_judgments,
+            "total_human_evaluator_logs": human_judgments,
+            "total_completed_human_evaluator_logs": human_completed,
         },
         "version_stats": version_stats,
         "progress": progress,

@@ -9,7 +9,7 @@
   version of its first Log).
 
 Revision ID: 0009_evaluation_runs
-Revises: 0007_log_indexes_per_org
+Revises: 0008_version_names
 """
 
 import secrets
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009_evaluation_runs"
-down_revision: Union[str, None] = "0007_log_indexes_per_org"
+down_revision: Union[str, None] = "0008_version_names"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
