@@ -173,7 +173,7 @@ def _prompts():
     if has("prompts", "populate"):
         populated = call("prompts", "populate", first.id, request={"question": "why"}, version_id=first.version_id)
         tmpl = populated.populated_template
-        out["prompts"]["populate"] = tmpl[0].content if isinstance(tmpl, list) else tmpl
+        out["prompts"]["populate"] = fld(tmpl[0], "content") if isinstance(tmpl, list) else tmpl
     if has("prompts", "serialize"):
         text = call("prompts", "serialize", first.id, version_id=first.version_id)
         back = call("prompts", "deserialize", prompt=text)
@@ -182,6 +182,11 @@ def _prompts():
         patched = call("prompts", "patch_prompt_version", first.id, first.version_id, name="renamed", description="d")
         out["prompts"]["patched_name"] = patched.version_name
     call("prompts", "remove_deployment", first.id, production.id)
+    if has("prompts", "delete_prompt_version"):
+        third = call("prompts", "upsert", path=path, template="Bye {{question}}", **MOCK, **naming(3))
+        call("prompts", "delete_prompt_version", first.id, third.version_id)
+        left = [v.version_id for v in call("prompts", "list_versions", first.id).records]
+        out["prompts"]["version_deleted"] = third.version_id not in left and second.version_id in left
 
 
 @step("tools")
@@ -196,7 +201,12 @@ def _tools():
         "tools", "upsert", path=path, function=fn, source_code="def add(a, b):\n    return a + b\n", **naming(1)
     )
     second = call(
-        "tools", "upsert", path=path, function={**fn, "description": "adds a and b"}, **draft_or_named("tools", 2)
+        "tools",
+        "upsert",
+        path=path,
+        function={**fn, "description": "adds a and b"},
+        source_code="def add(a, b):\n    return a + b\n",
+        **draft_or_named("tools", 2),
     )
     state["tool"] = tool.id
     if has("tools", "commit"):
