@@ -446,6 +446,7 @@ def _evaluations():
         "runs": [r.id for r in runs.runs],
         "run": run.id,
         "logged_run_log": logged.id,
+        "run_log_inputs": fld(client.logs.get(logged.id), "inputs"),
         "latest_first": stats.run_stats[0].run_id if stats.run_stats else None,
         "logs_rows": len(logs_page.records),
         "evaluators_after_add": len(added.evaluators),
