@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import ids
 from ..db.models import File, Log, Version
-from . import files, kinds
+from . import files, kinds, log_counts
 from .bounds import check_fields, max_length
 from .common import (
     bad_request,
@@ -182,6 +182,7 @@ def create_log(
         raise conflict(f"A log with id {log_id!r} already exists") from None
     for hook in ctx.rt.hooks.created:  # evaluations, monitoring: their jobs join this transaction
         hook(ctx, log)
+    log_counts.added(ctx, v.id, f.id, ts)  # last: on PostgreSQL its row stays locked until the commit
     ctx.commit()
     if file_type == "evaluator":  # a judgment names the judged Log rather than its File
         return {"id": log.id, "parent_id": log.parent_id, "version_id": v.id, "session_id": None}
