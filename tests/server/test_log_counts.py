@@ -92,6 +92,19 @@ def test_counts_follow_creation_deletion_and_versions(server: Server, http: http
         nested = record["prompt"]
         assert nested["total_logs_count"] == 6
         assert nested["version_logs_count"] == _counted(server, pid)[nested["version_id"]]
+        assert nested["last_used_at"] >= record["created_at"][:19]
+
+    # logs.list without filters, or with only a version, takes its total from the kept counts
+    for version in (v1, v2):
+        page = _ok(http.get("/logs", params={"file_id": pid, "version_id": version["version_id"], "size": 1}))
+        assert page["total"] == _counted(server, pid)[version["version_id"]]
+        assert [r["prompt"]["version_id"] for r in page["records"]] == [version["version_id"]]
+    other = _ok(http.post("/prompts", json={"path": f"{uid}/elsewhere", **PROMPT}))
+    _ok(http.post("/prompts/log", json={"id": other["id"], "output": "elsewhere"}))
+    foreign = _ok(http.get("/logs", params={"file_id": pid, "version_id": other["version_id"]}))
+    assert (foreign["total"], foreign["records"]) == (0, [])
+    searched = _ok(http.get("/logs", params={"file_id": pid, "search": "5", "size": 1}))
+    assert searched["total"] == 1
 
     # a File deleted takes its Logs and their counts
     judged = log(10)

@@ -93,6 +93,28 @@ def stats(session: Session, file_id: str, version_id: str) -> Tuple[int, int, Op
     return int(version_count or 0), int(total or 0), last
 
 
+def of_file(session: Session, file_id: str) -> int:
+    """How many Logs File ``file_id`` has."""
+    return int(
+        session.execute(
+            select(func.coalesce(func.sum(VersionLogCount.logs_count), 0)).where(VersionLogCount.file_id == file_id)
+        ).scalar_one()
+        or 0
+    )
+
+
+def of_version(session: Session, file_id: str, version_id: str) -> int:
+    """How many Logs version ``version_id`` of File ``file_id`` has (0 when it is another File's)."""
+    return int(
+        session.execute(
+            select(func.coalesce(func.sum(VersionLogCount.logs_count), 0)).where(
+                VersionLogCount.version_id == version_id, VersionLogCount.file_id == file_id
+            )
+        ).scalar_one()
+        or 0
+    )
+
+
 def rebuild(session: Session) -> None:
     """Count every version's Logs anew (after Logs were stored without :func:`added`); no commit."""
     session.execute(delete(_T))
@@ -106,4 +128,4 @@ def rebuild(session: Session) -> None:
     )
 
 
-__all__ = ["SHARDS", "added", "removed", "stats", "rebuild"]
+__all__ = ["SHARDS", "added", "removed", "stats", "of_file", "of_version", "rebuild"]

@@ -1,6 +1,7 @@
 """Logs and traces for every File type."""
 
-from typing import TYPE_CHECKING, Any, Dict, List, Optional
+import functools
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional
 
 from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -247,7 +248,30 @@ def update_trace(ctx: Context, log_id: str, data: Dict[str, Any]) -> Dict[str, A
 # ---------------------------------------------------------------- reading
 
 
-def serialize(ctx: Context, log: Log, depth: int = 0, include_parent: bool = True) -> Dict[str, Any]:
+def _file_body(ctx: Context, log: Log, bodies: Optional[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
+    """The nested File body of ``log``'s version; ``bodies`` keeps those made for one answer (a page
+    of Logs mostly shares a few versions), so each is made once."""
+    if bodies is not None and log.version_id in bodies:
+        return bodies[log.version_id]  # type: ignore[no-any-return]
+    f = ctx.session.get(File, log.file_id)
+    v = ctx.session.get(Version, log.version_id)
+    body = files.serialize(ctx, f, v, nested=True) if f is not None and v is not None else None
+    if bodies is not None:
+        bodies[log.version_id] = body
+    return body
+
+
+def serialize(
+    ctx: Context,
+    log: Log,
+    depth: int = 0,
+    include_parent: bool = True,
+    bodies: Optional[Dict[str, Any]] = None,
+) -> Dict[str, Any]:
+    """The wire form of a Log with its judgments and trace children. ``bodies``: a dict shared by the
+    Logs of one answer, in which their File bodies are made once (see :func:`_file_body`)."""
+    if bodies is None:
+        bodies = {}
     body: Dict[str, Any] = {
         "id": log.id,
         "inputs": log.inputs or {},
@@ -274,9 +298,7 @@ def serialize(ctx: Context, log: Log, depth: int = 0, include_parent: bool = Tru
     root = _trace_root(ctx, log)
     if root is not None and root.file_type == "flow":
         body["trace_flow_id"] = root.file_id
-    f = ctx.session.get(File, log.file_id)
-    v = ctx.session.get(Version, log.version_id)
-    file_body = files.serialize(ctx, f, v, nested=True) if f is not None and v is not None else None
+    file_body = _file_body(ctx, log, bodies)
     if log.file_type == "prompt":
         body.update(
             {
@@ -301,7 +323,9 @@ def serialize(ctx: Context, log: Log, depth: int = 0, include_parent: bool = Tru
         body["judgment"] = log.judgment
         body["parent_id"] = log.parent_id
         parent = find_owned(ctx, Log, log.parent_id) if include_parent and depth < 2 else None
-        body["parent"] = serialize(ctx, parent, depth + 1, include_parent=False) if parent is not None else None
+        body["parent"] = (
+            serialize(ctx, parent, depth + 1, include_parent=False, bodies=bodies) if parent is not None else None
+        )
     if depth < 5:
         evals = (
             ctx.session.execute(
@@ -310,7 +334,7 @@ def serialize(ctx: Context, log: Log, depth: int = 0, include_parent: bool = Tru
             .scalars()
             .all()
         )
-        body["evaluator_logs"] = [serialize(ctx, e, depth + 1, include_parent=False) for e in evals]
+        body["evaluator_logs"] = [serialize(ctx, e, depth + 1, include_parent=False, bodies=bodies) for e in evals]
         children = (
             ctx.session.execute(
                 select(Log)
@@ -320,7 +344,7 @@ def serialize(ctx: Context, log: Log, depth: int = 0, include_parent: bool = Tru
             .scalars()
             .all()
         )
-        body["trace_children"] = [serialize(ctx, c, depth + 1) for c in children]
+        body["trace_children"] = [serialize(ctx, c, depth + 1, bodies=bodies) for c in children]
     else:
         body["evaluator_logs"] = []
         body["trace_children"] = []
@@ -396,8 +420,15 @@ def list_logs(
     f = files.get_file(ctx, file_id)
     stmt = filtered(ctx, f, version_id, version_status, search, metadata_search, start_date, end_date, in_trace_filter)
     stmt = stmt.order_by(Log.created_at.desc(), Log.id.desc())
-    rows, page, size, total = paginate(ctx.session, stmt, page, size)
-    records = [serialize(ctx, log, include_parent=bool(include_parent)) for log in rows]
+    kept: Optional[Callable[[], int]] = None  # no filter but the version: the kept counts say how many
+    if not (version_status or search or metadata_search or start_date or end_date or in_trace_filter):
+        if version_id:
+            kept = functools.partial(log_counts.of_version, ctx.session, f.id, version_id)
+        else:
+            kept = functools.partial(log_counts.of_file, ctx.session, f.id)
+    rows, page, size, total = paginate(ctx.session, stmt, page, size, total=kept)
+    bodies: Dict[str, Any] = {}
+    records = [serialize(ctx, log, include_parent=bool(include_parent), bodies=bodies) for log in rows]
     return page_body(records, page, size, total)
 
 
