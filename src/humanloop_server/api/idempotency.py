@@ -28,7 +28,7 @@ from ..services import idempotency as records
 from ..services.context import Runtime
 from ..services.errors import BadRequest
 from ..services.keys import org_for_key
-from .deps import KEYED_REQUEST, api_key_of
+from .deps import KEYED_REQUEST, ORG_OF_KEY, api_key_of
 
 METHODS = frozenset({"POST", "PATCH", "DELETE"})
 
@@ -64,6 +64,7 @@ class IdempotencyMiddleware:
         if org_id is None:  # the route answers 401
             await self.app(scope, receive, send)
             return
+        scope[ORG_OF_KEY] = (api_key, org_id)
         path = scope.get("path", "")
         refusal = _refusal(keys, path)
         if refusal is not None:

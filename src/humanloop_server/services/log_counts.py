@@ -21,13 +21,12 @@ from __future__ import annotations
 import collections
 import datetime as dt
 import random
-from typing import Any, Dict, Iterable, Optional, Tuple
+from typing import Iterable, Optional, Tuple
 
-from sqlalchemy import Integer, Table, case, delete, func, insert, literal, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Integer, Table, bindparam, delete, func, insert, literal, select, text
 from sqlalchemy.orm import Session
 
-from ..db.models import Log, VersionLogCount
+from ..db.models import Log, UTCDateTime, VersionLogCount
 from .context import Context
 
 #: rows per version on PostgreSQL (see the module docstring)
@@ -40,44 +39,30 @@ def _shards(session: Session) -> int:
     return SHARDS if session.get_bind().dialect.name == "postgresql" else 1
 
 
-def _upsert(session: Session, values: Dict[str, Any], set_: Dict[str, Any]) -> None:
-    if session.get_bind().dialect.name == "postgresql":
-        stmt: Any = postgresql.insert(_T).values(**values)
-    else:
-        stmt = sqlite.insert(_T).values(**values)
-    changes = {name: make(stmt.excluded) for name, make in set_.items()}
-    session.execute(stmt.on_conflict_do_update(index_elements=[_T.c.version_id, _T.c.shard], set_=changes))
+#: add ``:n`` Logs received at ``:at`` (or NULL) to a row; the same SQL on SQLite and PostgreSQL,
+#: written out once rather than built per Log (it runs on every ``prompts.log``)
+_ADD = text(
+    "INSERT INTO version_log_counts (version_id, shard, file_id, logs_count, last_received_at) "
+    "VALUES (:version_id, :shard, :file_id, :n, :at) "
+    "ON CONFLICT (version_id, shard) DO UPDATE SET "
+    "logs_count = version_log_counts.logs_count + excluded.logs_count, "
+    "last_received_at = CASE WHEN version_log_counts.last_received_at IS NULL "
+    "OR excluded.last_received_at > version_log_counts.last_received_at "
+    "THEN excluded.last_received_at ELSE version_log_counts.last_received_at END"
+).bindparams(bindparam("at", type_=UTCDateTime))
 
 
 def added(ctx: Context, version_id: str, file_id: str, received_at: dt.datetime) -> None:
     """Count one new Log of ``version_id`` (in the caller's transaction)."""
-    values = {
-        "version_id": version_id,
-        "shard": random.randrange(_shards(ctx.session)),
-        "file_id": file_id,
-        "logs_count": 1,
-        "last_received_at": received_at,
-    }
-    _upsert(
-        ctx.session,
-        values,
-        {
-            "logs_count": lambda new: _T.c.logs_count + 1,
-            "last_received_at": lambda new: case(
-                (_T.c.last_received_at.is_(None), new.last_received_at),
-                (new.last_received_at > _T.c.last_received_at, new.last_received_at),
-                else_=_T.c.last_received_at,
-            ),
-        },
-    )
+    shard = random.randrange(_shards(ctx.session))
+    ctx.session.execute(_ADD, {"version_id": version_id, "shard": shard, "file_id": file_id, "n": 1, "at": received_at})
 
 
 def removed(ctx: Context, logs: Iterable[Tuple[str, str]]) -> None:
     """Count the Logs removed: ``logs`` gives (version id, File id) once per Log."""
     per_version = collections.Counter(logs)
     for (version_id, file_id), n in sorted(per_version.items()):  # one order for all: no deadlock
-        values = {"version_id": version_id, "shard": 0, "file_id": file_id, "logs_count": -n}
-        _upsert(ctx.session, values, {"logs_count": lambda new: _T.c.logs_count + new.logs_count})
+        ctx.session.execute(_ADD, {"version_id": version_id, "shard": 0, "file_id": file_id, "n": -n, "at": None})
 
 
 def stats(session: Session, file_id: str, version_id: str) -> Tuple[int, int, Optional[dt.datetime]]:
