@@ -30,7 +30,7 @@ from ..db.models import Log, UTCDateTime, VersionLogCount
 from .context import Context
 
 #: rows per version on PostgreSQL (see the module docstring)
-SHARDS = 8
+SHARDS = 32
 
 _T: Table = VersionLogCount.__table__  # type: ignore[assignment]
 
