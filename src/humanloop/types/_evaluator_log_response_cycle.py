@@ -7,6 +7,7 @@ import pydantic
 import typing_extensions
 
 from ..core.unchecked_base_model import UncheckedBaseModel
+from ..core.unions import FastTags
 from .chat_message import ChatMessage
 from .evaluator_log_response_judgment import EvaluatorLogResponseJudgment
 from .evaluator_response import EvaluatorResponse
@@ -612,6 +613,15 @@ LogResponse = typing_extensions.Annotated[
         ],
     ],
     pydantic.Discriminator(_log_response_tag),
+    FastTags(
+        [["prompt", "type"], ["tool", "type"], ["evaluator", "type"], ["flow", "type"]],
+        {
+            "prompt": "PromptLogResponse",
+            "tool": "ToolLogResponse",
+            "evaluator": "EvaluatorLogResponse",
+            "flow": "FlowLogResponse",
+        },
+    ),
 ]
 
 

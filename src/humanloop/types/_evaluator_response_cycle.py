@@ -7,6 +7,7 @@ import pydantic
 import typing_extensions
 
 from ..core.unchecked_base_model import UncheckedBaseModel
+from ..core.unions import FastTags
 from .dataset_response import DatasetResponse
 from .environment_response import EnvironmentResponse
 from .evaluator_aggregate import EvaluatorAggregate
@@ -617,6 +618,16 @@ VersionDeploymentResponseFile = typing_extensions.Annotated[
         ],
     ],
     pydantic.Discriminator(_version_deployment_response_file_tag),
+    FastTags(
+        [["type"]],
+        {
+            "prompt": "PromptResponse",
+            "tool": "ToolResponse",
+            "dataset": "DatasetResponse",
+            "evaluator": "EvaluatorResponse",
+            "flow": "FlowResponse",
+        },
+    ),
 ]
 
 
@@ -645,6 +656,16 @@ VersionIdResponseVersion = typing_extensions.Annotated[
         ],
     ],
     pydantic.Discriminator(_version_id_response_version_tag),
+    FastTags(
+        [["type"]],
+        {
+            "prompt": "PromptResponse",
+            "tool": "ToolResponse",
+            "dataset": "DatasetResponse",
+            "evaluator": "EvaluatorResponse",
+            "flow": "FlowResponse",
+        },
+    ),
 ]
 
 
@@ -667,6 +688,7 @@ VersionReferenceResponse = typing_extensions.Annotated[
         typing_extensions.Annotated[typing.Union[VersionDeploymentResponse, VersionIdResponse], pydantic.Tag("_other")],
     ],
     pydantic.Discriminator(_version_reference_response_tag),
+    FastTags([["type"]], {"environment": "VersionDeploymentResponse", "version": "VersionIdResponse"}),
 ]
 
 

@@ -5,6 +5,7 @@ import typing
 import pydantic
 import typing_extensions
 
+from ..core.unions import FastTags
 from .dataset_response import DatasetResponse
 from .evaluator_response import EvaluatorResponse
 from .flow_response import FlowResponse
@@ -42,4 +43,14 @@ DirectoryWithParentsAndChildrenResponseFilesItem = typing_extensions.Annotated[
         ],
     ],
     pydantic.Discriminator(_directory_with_parents_and_children_response_files_item_tag),
+    FastTags(
+        [["type"]],
+        {
+            "prompt": "PromptResponse",
+            "tool": "ToolResponse",
+            "evaluator": "EvaluatorResponse",
+            "dataset": "DatasetResponse",
+            "flow": "FlowResponse",
+        },
+    ),
 ]

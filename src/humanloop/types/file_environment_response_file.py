@@ -5,6 +5,7 @@ import typing
 import pydantic
 import typing_extensions
 
+from ..core.unions import FastTags
 from .dataset_response import DatasetResponse
 from .evaluator_response import EvaluatorResponse
 from .flow_response import FlowResponse
@@ -36,4 +37,14 @@ FileEnvironmentResponseFile = typing_extensions.Annotated[
         ],
     ],
     pydantic.Discriminator(_file_environment_response_file_tag),
+    FastTags(
+        [["type"]],
+        {
+            "prompt": "PromptResponse",
+            "tool": "ToolResponse",
+            "dataset": "DatasetResponse",
+            "evaluator": "EvaluatorResponse",
+            "flow": "FlowResponse",
+        },
+    ),
 ]
