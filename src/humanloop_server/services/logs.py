@@ -132,6 +132,7 @@ def create_log(
     f, v = _resolve_file_version(ctx, file_type, data, version_id, environment)
     ts = now()
     log_id = preset_id or (data.get("log_id") if file_type == "flow" else None)
+    generated = not log_id
     if log_id:
         if find_owned(ctx, Log, log_id) is not None:
             raise conflict(f"A log with id {log_id!r} already exists")
@@ -175,12 +176,16 @@ def create_log(
         log.trace_status = status
         if log.trace_id is None:
             log.trace_id = log.id
-    try:
-        with ctx.session.begin_nested():
-            ctx.session.add(log)
-            ctx.session.flush()
-    except IntegrityError:
-        raise conflict(f"A log with id {log_id!r} already exists") from None
+    if generated:  # a fresh random id: no savepoint (two round trips on PostgreSQL) for a clash
+        ctx.session.add(log)
+        ctx.session.flush()
+    else:
+        try:
+            with ctx.session.begin_nested():
+                ctx.session.add(log)
+                ctx.session.flush()
+        except IntegrityError:
+            raise conflict(f"A log with id {log_id!r} already exists") from None
     for hook in ctx.rt.hooks.created:  # evaluations, monitoring: their jobs join this transaction
         hook(ctx, log)
     log_counts.added(ctx, v.id, f.id, ts)  # last: on PostgreSQL its row stays locked until the commit
