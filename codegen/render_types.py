@@ -301,11 +301,18 @@ class TypesRenderer:
                 for m, r in zip(members, td.members)
             ] + [f'typing_extensions.Annotated[{plain}, pydantic.Tag("_other")]']
         inner = ",\n        ".join(tagged)
+        fast = ""
+        if td.fast_tags:  # read by pydantic-core from the JSON first (see core/unions.py)
+            fast_tags = imports.name(f"{PACKAGE}.core.unions", "FastTags")
+            paths = ", ".join(json.dumps(list(path)) for path in dict.fromkeys(p for p, _, _ in td.fast_tags))
+            names = ", ".join(f"{json.dumps(tag)}: {json.dumps(member)}" for _, tag, member in td.fast_tags)
+            fast = f"    {fast_tags}([{paths}], {{{names}}}),\n"
         return (
             f"{func}\n\n"
             f"{td.name} = typing_extensions.Annotated[\n"
             f"    typing.Union[\n        {inner},\n    ],\n"
             f"    pydantic.Discriminator({fn}),\n"
+            f"{fast}"
             f"]\n"
         )
 

@@ -67,6 +67,9 @@ class TypeDef:
     disc_mode: typing.Optional[str] = None  # "by_value" | "by_key"
     disc_field: str = ""
     discriminator: typing.List[typing.Tuple[str, str]] = dataclasses.field(default_factory=list)  # (member, tag)
+    # where pydantic-core itself can read a member's tag in the JSON: (path, tag, member); by_value:
+    # the literal field; by_key: a literal field of the model under each member's own key
+    fast_tags: typing.List[typing.Tuple[typing.Tuple[str, ...], str, str]] = dataclasses.field(default_factory=list)
 
     @property
     def has_params(self) -> bool:
@@ -602,6 +605,7 @@ def _discriminators(types: typing.Dict[str, TypeDef]) -> None:
             values = [v for _, v in tags]
             if all(isinstance(v, str) for v in values) and len(set(values)) == len(values):
                 td.disc_mode, td.disc_field, td.discriminator = "by_value", wire, tags
+                td.fast_tags = [((wire,), tag, name) for name, tag in tags]
                 break
         if td.disc_mode:
             continue
@@ -618,6 +622,27 @@ def _discriminators(types: typing.Dict[str, TypeDef]) -> None:
             keyed.append((m.name, unique[0]))
         else:
             td.disc_mode, td.discriminator = "by_key", keyed
+            td.fast_tags = _nested_tags(types, models, keyed)
+
+
+def _nested_tags(
+    types: typing.Dict[str, TypeDef], models: typing.List[TypeDef], keyed: typing.List[typing.Tuple[str, str]]
+) -> typing.List[typing.Tuple[typing.Tuple[str, ...], str, str]]:
+    """For a by_key union: when the model under each member's key has a literal field (the same
+    name for all) with distinct string values, the paths (key, field) and those values; else []."""
+    nested: typing.List[TypeDef] = []
+    for m, (_, key) in zip(models, keyed):
+        ref = next(f.ref for f in m.fields if f.wire == key)
+        inner = types.get(ref.name) if ref.kind == "named" else None
+        if inner is None or inner.kind != "model":
+            return []
+        nested.append(inner)
+    shared = set.intersection(*({f.wire for f in n.fields if f.ref.kind == "literal"} for n in nested))
+    for wire in sorted(shared):
+        values = [next(f.ref.value for f in n.fields if f.wire == wire) for n in nested]
+        if all(isinstance(v, str) for v in values) and len(set(values)) == len(values):
+            return [((key, wire), value, m.name) for m, (_, key), value in zip(models, keyed, values)]
+    return []
 
 
 def load(doc: typing.Dict[str, typing.Any]) -> Spec:

@@ -85,6 +85,12 @@ def test_discriminators(spec: spec_mod.Spec) -> None:
     log = spec.types["LogResponse"]
     assert log.disc_mode == "by_key"
     assert log.discriminator == [("WidgetLogResponse", "widget"), ("GadgetLogResponse", "gadget")]
+    # where pydantic-core reads the tag itself: the literal field, or the one of the body under each key
+    assert thing.fast_tags == [(("kind",), "widget", "WidgetResponse"), (("kind",), "gadget", "GadgetResponse")]
+    assert log.fast_tags == [
+        (("widget", "kind"), "widget", "WidgetLogResponse"),
+        (("gadget", "kind"), "gadget", "GadgetLogResponse"),
+    ]
     assert spec.types["ValidationErrorLocItem"].disc_mode is None
 
 

@@ -7,6 +7,7 @@ import pydantic
 import typing_extensions
 
 from ..core.unchecked_base_model import UncheckedBaseModel
+from ..core.unions import FastTags
 from .agent_inline_tool import AgentInlineTool
 from .agent_response_reasoning_effort import AgentResponseReasoningEffort
 from .agent_response_stop import AgentResponseStop
@@ -1016,6 +1017,17 @@ AgentLinkedFileResponseFile = typing_extensions.Annotated[
         ],
     ],
     pydantic.Discriminator(_agent_linked_file_response_file_tag),
+    FastTags(
+        [["type"]],
+        {
+            "prompt": "PromptResponse",
+            "tool": "ToolResponse",
+            "dataset": "DatasetResponse",
+            "evaluator": "EvaluatorResponse",
+            "flow": "FlowResponse",
+            "agent": "AgentResponse",
+        },
+    ),
 ]
 
 
@@ -1038,6 +1050,7 @@ AgentResponseToolsItem = typing_extensions.Annotated[
         typing_extensions.Annotated[typing.Union[AgentLinkedFileResponse, AgentInlineTool], pydantic.Tag("_other")],
     ],
     pydantic.Discriminator(_agent_response_tools_item_tag),
+    FastTags([["type"]], {"file": "AgentLinkedFileResponse", "inline": "AgentInlineTool"}),
 ]
 
 
@@ -1067,6 +1080,17 @@ VersionDeploymentResponseFile = typing_extensions.Annotated[
         ],
     ],
     pydantic.Discriminator(_version_deployment_response_file_tag),
+    FastTags(
+        [["type"]],
+        {
+            "prompt": "PromptResponse",
+            "tool": "ToolResponse",
+            "dataset": "DatasetResponse",
+            "evaluator": "EvaluatorResponse",
+            "flow": "FlowResponse",
+            "agent": "AgentResponse",
+        },
+    ),
 ]
 
 
@@ -1096,6 +1120,17 @@ VersionIdResponseVersion = typing_extensions.Annotated[
         ],
     ],
     pydantic.Discriminator(_version_id_response_version_tag),
+    FastTags(
+        [["type"]],
+        {
+            "prompt": "PromptResponse",
+            "tool": "ToolResponse",
+            "dataset": "DatasetResponse",
+            "evaluator": "EvaluatorResponse",
+            "flow": "FlowResponse",
+            "agent": "AgentResponse",
+        },
+    ),
 ]
 
 
@@ -1118,6 +1153,7 @@ VersionReferenceResponse = typing_extensions.Annotated[
         typing_extensions.Annotated[typing.Union[VersionDeploymentResponse, VersionIdResponse], pydantic.Tag("_other")],
     ],
     pydantic.Discriminator(_version_reference_response_tag),
+    FastTags([["type"]], {"environment": "VersionDeploymentResponse", "version": "VersionIdResponse"}),
 ]
 
 

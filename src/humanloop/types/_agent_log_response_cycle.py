@@ -7,6 +7,7 @@ import pydantic
 import typing_extensions
 
 from ..core.unchecked_base_model import UncheckedBaseModel
+from ..core.unions import FastTags
 from .agent_log_response_tool_choice import AgentLogResponseToolChoice
 from .agent_response import AgentResponse
 from .chat_message import ChatMessage
@@ -868,6 +869,16 @@ LogResponse = typing_extensions.Annotated[
         ],
     ],
     pydantic.Discriminator(_log_response_tag),
+    FastTags(
+        [["prompt", "type"], ["tool", "type"], ["evaluator", "type"], ["flow", "type"], ["agent", "type"]],
+        {
+            "prompt": "PromptLogResponse",
+            "tool": "ToolLogResponse",
+            "evaluator": "EvaluatorLogResponse",
+            "flow": "FlowLogResponse",
+            "agent": "AgentLogResponse",
+        },
+    ),
 ]
 
 

@@ -5,6 +5,7 @@ import typing
 import pydantic
 import typing_extensions
 
+from ..core.unions import FastTags
 from .image_chat_content import ImageChatContent
 from .text_chat_content import TextChatContent
 
@@ -27,4 +28,5 @@ ChatMessageContentItem = typing_extensions.Annotated[
         typing_extensions.Annotated[typing.Union[TextChatContent, ImageChatContent], pydantic.Tag("_other")],
     ],
     pydantic.Discriminator(_chat_message_content_item_tag),
+    FastTags([["type"]], {"text": "TextChatContent", "image_url": "ImageChatContent"}),
 ]

@@ -5,6 +5,7 @@ import typing
 import pydantic
 import typing_extensions
 
+from ..core.unions import FastTags
 from .anthropic_redacted_thinking_content import AnthropicRedactedThinkingContent
 from .anthropic_thinking_content import AnthropicThinkingContent
 
@@ -29,4 +30,7 @@ ChatMessageThinkingItem = typing_extensions.Annotated[
         ],
     ],
     pydantic.Discriminator(_chat_message_thinking_item_tag),
+    FastTags(
+        [["type"]], {"thinking": "AnthropicThinkingContent", "redacted_thinking": "AnthropicRedactedThinkingContent"}
+    ),
 ]

@@ -5,6 +5,7 @@ import typing
 import pydantic
 import typing_extensions
 
+from ..core.unions import FastTags
 from .agent_response import AgentResponse
 from .dataset_response import DatasetResponse
 from .evaluator_response import EvaluatorResponse
@@ -44,4 +45,15 @@ DirectoryWithParentsAndChildrenResponseFilesItem = typing_extensions.Annotated[
         ],
     ],
     pydantic.Discriminator(_directory_with_parents_and_children_response_files_item_tag),
+    FastTags(
+        [["type"]],
+        {
+            "prompt": "PromptResponse",
+            "tool": "ToolResponse",
+            "dataset": "DatasetResponse",
+            "evaluator": "EvaluatorResponse",
+            "flow": "FlowResponse",
+            "agent": "AgentResponse",
+        },
+    ),
 ]

@@ -5,6 +5,7 @@ import typing
 import pydantic
 import typing_extensions
 
+from ..core.unions import FastTags
 from .evaluator_response import EvaluatorResponse
 from .flow_response import FlowResponse
 from .prompt_response import PromptResponse
@@ -33,4 +34,8 @@ EvaluatedVersionResponse = typing_extensions.Annotated[
         ],
     ],
     pydantic.Discriminator(_evaluated_version_response_tag),
+    FastTags(
+        [["type"]],
+        {"prompt": "PromptResponse", "tool": "ToolResponse", "evaluator": "EvaluatorResponse", "flow": "FlowResponse"},
+    ),
 ]

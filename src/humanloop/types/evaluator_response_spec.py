@@ -5,6 +5,7 @@ import typing
 import pydantic
 import typing_extensions
 
+from ..core.unions import FastTags
 from .code_evaluator_request import CodeEvaluatorRequest
 from .external_evaluator_request import ExternalEvaluatorRequest
 from .human_evaluator_request import HumanEvaluatorRequest
@@ -34,4 +35,13 @@ EvaluatorResponseSpec = typing_extensions.Annotated[
         ],
     ],
     pydantic.Discriminator(_evaluator_response_spec_tag),
+    FastTags(
+        [["evaluator_type"]],
+        {
+            "llm": "LlmEvaluatorRequest",
+            "python": "CodeEvaluatorRequest",
+            "human": "HumanEvaluatorRequest",
+            "external": "ExternalEvaluatorRequest",
+        },
+    ),
 ]

@@ -5,6 +5,7 @@ import typing
 import pydantic
 import typing_extensions
 
+from ..core.unions import FastTags
 from .agent_response import AgentResponse
 from .dataset_response import DatasetResponse
 from .evaluator_response import EvaluatorResponse
@@ -38,4 +39,15 @@ FileEnvironmentResponseFile = typing_extensions.Annotated[
         ],
     ],
     pydantic.Discriminator(_file_environment_response_file_tag),
+    FastTags(
+        [["type"]],
+        {
+            "prompt": "PromptResponse",
+            "tool": "ToolResponse",
+            "dataset": "DatasetResponse",
+            "evaluator": "EvaluatorResponse",
+            "flow": "FlowResponse",
+            "agent": "AgentResponse",
+        },
+    ),
 ]

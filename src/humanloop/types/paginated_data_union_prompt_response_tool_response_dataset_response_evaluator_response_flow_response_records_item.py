@@ -5,6 +5,7 @@ import typing
 import pydantic
 import typing_extensions
 
+from ..core.unions import FastTags
 from .agent_response import AgentResponse
 from .dataset_response import DatasetResponse
 from .evaluator_response import EvaluatorResponse
@@ -49,5 +50,16 @@ PaginatedDataUnionPromptResponseToolResponseDatasetResponseEvaluatorResponseFlow
     ],
     pydantic.Discriminator(
         _paginated_data_union_prompt_response_tool_response_dataset_response_evaluator_response_flow_response_records_item_tag
+    ),
+    FastTags(
+        [["type"]],
+        {
+            "prompt": "PromptResponse",
+            "tool": "ToolResponse",
+            "dataset": "DatasetResponse",
+            "evaluator": "EvaluatorResponse",
+            "flow": "FlowResponse",
+            "agent": "AgentResponse",
+        },
     ),
 ]

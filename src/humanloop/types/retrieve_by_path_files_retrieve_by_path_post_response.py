@@ -5,6 +5,7 @@ import typing
 import pydantic
 import typing_extensions
 
+from ..core.unions import FastTags
 from .agent_response import AgentResponse
 from .dataset_response import DatasetResponse
 from .evaluator_response import EvaluatorResponse
@@ -42,4 +43,15 @@ RetrieveByPathFilesRetrieveByPathPostResponse = typing_extensions.Annotated[
         ],
     ],
     pydantic.Discriminator(_retrieve_by_path_files_retrieve_by_path_post_response_tag),
+    FastTags(
+        [["type"]],
+        {
+            "prompt": "PromptResponse",
+            "tool": "ToolResponse",
+            "dataset": "DatasetResponse",
+            "evaluator": "EvaluatorResponse",
+            "flow": "FlowResponse",
+            "agent": "AgentResponse",
+        },
+    ),
 ]

@@ -28,7 +28,7 @@ from ..services import idempotency as records
 from ..services.context import Runtime
 from ..services.errors import BadRequest
 from ..services.keys import org_for_key
-from .deps import KEYED_REQUEST, api_key_of
+from .deps import KEYED_REQUEST, ORG_OF_KEY, api_key_of
 
 METHODS = frozenset({"POST", "PATCH", "DELETE"})
 
@@ -60,13 +60,12 @@ class IdempotencyMiddleware:
         if not keys or not api_key or rt is None:
             await self.app(scope, receive, send)
             return
-        org_id = await run_in_threadpool(org_for_key, rt.db, api_key)
-        if org_id is None:  # the route answers 401
-            await self.app(scope, receive, send)
-            return
         path = scope.get("path", "")
         refusal = _refusal(keys, path)
         if refusal is not None:
+            if await run_in_threadpool(org_for_key, rt.db, api_key) is None:  # the route answers 401
+                await self.app(scope, receive, send)
+                return
             status, detail = refusal
             await _send_json(send, status, {"detail": detail})
             return
@@ -78,9 +77,13 @@ class IdempotencyMiddleware:
         query = scope.get("query_string", b"")
         request_hash = hashlib.sha256(b"\n".join([scope["method"].encode(), path.encode(), query, body])).hexdigest()
         settings = rt.settings
-        stored = await run_in_threadpool(
-            records.lookup, rt.db, org_id, key, request_hash, settings.idempotency_ttl_seconds
+        org_id, stored = await run_in_threadpool(
+            records.org_and_lookup, rt.db, api_key, key, request_hash, settings.idempotency_ttl_seconds
         )
+        if org_id is None:  # the route answers 401
+            await self.app(scope, _replaying(body), send)
+            return
+        scope[ORG_OF_KEY] = (api_key, org_id)
         if stored is not None:
             await _send_stored(send, stored)
             return
@@ -102,15 +105,7 @@ class IdempotencyMiddleware:
                 await _in_own_thread(keyed.abandon)
 
     async def _run(self, scope: Scope, body: bytes, send: Send, keyed: records.KeyedRequest) -> None:
-        sent_body = False
-
-        async def replay_receive() -> Message:
-            nonlocal sent_body
-            if not sent_body:
-                sent_body = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            await asyncio.Event().wait()  # never: the body was read in full
-            return {"type": "http.disconnect"}
+        replay_receive = _replaying(body)
 
         start: Optional[Message] = None
         chunks: List[bytes] = []
@@ -193,6 +188,21 @@ def _header(message: Message, name: bytes) -> Optional[bytes]:
         if k.lower() == name:
             return bytes(v)
     return None
+
+
+def _replaying(body: bytes) -> Receive:
+    """A ``receive`` that gives ``body`` (read in full already) once, then waits for nothing."""
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        await asyncio.Event().wait()  # never: the body was read in full
+        return {"type": "http.disconnect"}
+
+    return receive
 
 
 async def _read_body(receive: Receive) -> Optional[bytes]:

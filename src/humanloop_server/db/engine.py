@@ -5,11 +5,12 @@ import json
 import logging
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Dict
 
 from sqlalchemy import Engine, create_engine, event
 
 from ..settings import Settings
+from .writer_queue import WriterQueue
 
 logger = logging.getLogger(__name__)
 
@@ -18,6 +19,8 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # execution option naming a SQLite transaction that will write: it starts with BEGIN IMMEDIATE
 # so that concurrent writers queue on the busy timeout instead of failing on a lock upgrade.
 WRITE_OPTION = "humanloop_write"
+#: key of a pooled SQLite connection's ``info``: its open write transaction has this process's turn
+HOLDS_WRITE_TURN = "humanloop_write_turn"
 
 
 #: how JSON columns are written: a non-finite float is an error on every backend (PostgreSQL refuses
@@ -80,12 +83,49 @@ def make_engine(settings: Settings) -> Engine:
             cur.execute(f"PRAGMA busy_timeout={busy}")
             cur.close()
 
+        writers = WriterQueue()  # this process's write transactions take turns (see writer_queue.py)
+
+        def _end_turn(info: Dict[str, Any]) -> None:
+            if info.pop(HOLDS_WRITE_TURN, False):
+                writers.release()
+
         @event.listens_for(engine, "begin")
         def _on_begin(conn: Any) -> None:
-            if conn.get_execution_options().get(WRITE_OPTION):
-                conn.exec_driver_sql("BEGIN IMMEDIATE")
-            else:
+            if not conn.get_execution_options().get(WRITE_OPTION):
                 conn.exec_driver_sql("BEGIN")
+                return
+            if writers.acquire(timeout=busy / 1000):
+                conn.info[HOLDS_WRITE_TURN] = True
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            except BaseException:
+                _end_turn(conn.info)
+                raise
+
+        def _then_end_turn(end: Callable[[Any], None]) -> Callable[[Any], None]:
+            """The dialect's COMMIT / ROLLBACK, handing the turn on once it is done (there is no
+            event after a commit; the one before it would let the next writer in too early)."""
+
+            def run(dbapi_conn: Any) -> None:
+                try:
+                    end(dbapi_conn)
+                finally:
+                    try:
+                        info = dbapi_conn.info
+                    except (AttributeError, NotImplementedError):  # the engine's very first connect
+                        info = None
+                    if isinstance(info, dict):
+                        _end_turn(info)
+
+            return run
+
+        setattr(engine.dialect, "do_commit", _then_end_turn(engine.dialect.do_commit))  # noqa: B010
+        setattr(engine.dialect, "do_rollback", _then_end_turn(engine.dialect.do_rollback))  # noqa: B010
+
+        @event.listens_for(engine.pool, "checkin")
+        def _on_checkin(dbapi_conn: Any, record: Any) -> None:
+            if record is not None:  # back in the pool, so no transaction is open on it: nor a turn
+                _end_turn(record.info)
 
         return engine
     return create_engine(url, pool_size=20, max_overflow=40, pool_pre_ping=True, json_serializer=json_serializer)

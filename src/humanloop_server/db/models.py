@@ -247,6 +247,20 @@ class Log(Base):
     marked_completed: Mapped[Optional[bool]] = mapped_column(Boolean, nullable=True)
 
 
+class VersionLogCount(Base):
+    """How many Logs a version has and when it last got one (migration 0011), kept by
+    ``services.log_counts`` as Logs are created and removed, so that a File body does not count
+    its Logs. A version has up to ``log_counts.SHARDS`` rows (``shard``), summed when read: writers
+    of Logs of one version spread over them instead of queueing on one row (PostgreSQL)."""
+
+    __tablename__ = "version_log_counts"
+    version_id: Mapped[str] = mapped_column(ForeignKey("versions.id", ondelete="CASCADE"), primary_key=True)
+    shard: Mapped[int] = mapped_column(Integer, primary_key=True)
+    file_id: Mapped[str] = mapped_column(ForeignKey("files.id", ondelete="CASCADE"), index=True)
+    logs_count: Mapped[int] = mapped_column(Integer, default=0)
+    last_received_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime, nullable=True)
+
+
 class IdempotencyRecord(Base):
     __tablename__ = "idempotency_records"
     __table_args__ = (UniqueConstraint("org_id", "key", name="uq_idempotency_org_key"),)

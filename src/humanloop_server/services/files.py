@@ -14,11 +14,10 @@ from ..db.models import (
     Directory,
     Environment,
     File,
-    Log,
     MonitoringActivation,
     Version,
 )
-from . import datapoints, directories, environments, kernels, kinds
+from . import datapoints, directories, environments, kernels, kinds, log_counts
 from .bounds import check_length, check_path
 from .common import (
     conflict,
@@ -291,13 +290,10 @@ def _version_environments(ctx: Context, v: Version) -> List[Dict[str, Any]]:
 
 
 def _log_stats(ctx: Context, f: File, v: Version) -> Dict[str, Any]:
-    version_count, last = ctx.session.execute(
-        select(func.count(Log.id), func.max(Log.received_at)).where(Log.version_id == v.id)
-    ).one()
-    total = ctx.session.execute(select(func.count(Log.id)).where(Log.file_id == f.id)).scalar_one()
+    version_count, total, last = log_counts.stats(ctx.session, f.id, v.id)
     return {
-        "version_logs_count": int(version_count or 0),
-        "total_logs_count": int(total or 0),
+        "version_logs_count": version_count,
+        "total_logs_count": total,
         "last_used_at": iso(last or v.created_at),
     }
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-from typing import ContextManager, Literal, Optional
+from typing import ContextManager, Literal, Optional, Tuple
 
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session
 
 from ..db.database import Database
 from ..db.models import IdempotencyRecord, utcnow
+from . import keys
 from .bounds import max_length
 from .errors import Conflict
 
@@ -86,6 +87,21 @@ def lookup(db: Database, org_id: str, key: str, request_hash: str, ttl_seconds: 
         if rec is None or rec.status_code is None or _expired(rec, ttl_seconds):
             return None
         return _stored(rec, request_hash)
+
+
+def org_and_lookup(
+    db: Database, api_key: str, key: str, request_hash: str, ttl_seconds: int
+) -> Tuple[Optional[str], Optional[Stored]]:
+    """The organisation of ``api_key`` (None: not a valid key) and, if valid, :func:`lookup` of
+    its ``key``: both in one read transaction (two would cost another round trip or two)."""
+    with db.read() as session:
+        org_id = keys.org_for_key_hash_in(db, session, keys.hash_key(api_key))
+        if org_id is None:
+            return None, None
+        rec = _find(session, org_id, key)
+        if rec is None or rec.status_code is None or _expired(rec, ttl_seconds):
+            return org_id, None
+        return org_id, _stored(rec, request_hash)
 
 
 class _Abandoned(Exception):
@@ -230,7 +246,12 @@ class KeyedRequest:
         return int.from_bytes(digest[:8], "big", signed=True)
 
     def _take(self, session: Session) -> None:
-        if self.db.dialect == "postgresql":
+        if (
+            self.db.dialect == "postgresql"
+            and not session.execute(select(func.pg_try_advisory_xact_lock(self._lock_id()))).scalar_one()
+        ):
+            # the key is taken (a duplicate runs): wait for it, at most wait_seconds (the usual case,
+            # a free key, costs the one statement above rather than three)
             session.execute(text(f"SET LOCAL lock_timeout = {max(1, int(self.wait_seconds * 1000))}"))
             try:
                 session.execute(select(func.pg_advisory_xact_lock(self._lock_id())))

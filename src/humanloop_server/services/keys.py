@@ -17,6 +17,7 @@ import time
 from typing import Dict, List, Optional
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from .. import ids
 from ..db.database import Database
@@ -177,9 +178,12 @@ def org_for_key(db: Database, key: Optional[str]) -> Optional[str]:
 def org_for_key_hash(db: Database, key_hash: str) -> Optional[str]:
     """Like :func:`org_for_key`, given the key's hash (what a web session keeps instead of the key)."""
     with db.read() as session:
-        row = session.execute(
-            select(ApiKey.org_id).where(ApiKey.key_hash == key_hash, ApiKey.revoked_at.is_(None))
-        ).first()
+        return org_for_key_hash_in(db, session, key_hash)
+
+
+def org_for_key_hash_in(db: Database, session: Session, key_hash: str) -> Optional[str]:
+    """Like :func:`org_for_key_hash`, in the caller's read transaction ``session`` of ``db``."""
+    row = session.execute(select(ApiKey.org_id).where(ApiKey.key_hash == key_hash, ApiKey.revoked_at.is_(None))).first()
     if row is None:
         return None
     _touch(db, key_hash)

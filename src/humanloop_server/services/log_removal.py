@@ -8,11 +8,12 @@ same organisation could give to a new Log, which would then seem to have them as
 
 from __future__ import annotations
 
-from typing import Iterable, List, Set
+from typing import Any, Iterable, List, Set
 
 from sqlalchemy import delete, select
 
 from ..db.models import Log
+from . import log_counts
 from .context import Context
 
 _BATCH = 500
@@ -33,10 +34,18 @@ def remove_logs(ctx: Context, log_ids: Iterable[str]) -> int:
             if child not in seen:
                 seen.add(child)
                 pending.append(child)
-        ctx.session.execute(delete(Log).where(Log.org_id == ctx.org_id, Log.parent_id.in_(batch)))
-        result = ctx.session.execute(delete(Log).where(Log.org_id == ctx.org_id, Log.id.in_(batch)))
-        removed += int(getattr(result, "rowcount", 0) or 0)
+        _delete(ctx, Log.parent_id.in_(batch))
+        removed += _delete(ctx, Log.id.in_(batch))
     return removed
+
+
+def _delete(ctx: Context, condition: Any) -> int:
+    """Delete the caller's Logs that meet ``condition``, taking them off their versions' counts."""
+    deleted = ctx.session.execute(
+        delete(Log).where(Log.org_id == ctx.org_id, condition).returning(Log.version_id, Log.file_id)
+    ).all()
+    log_counts.removed(ctx, [(str(version_id), str(file_id)) for version_id, file_id in deleted])
+    return len(deleted)
 
 
 def remove_logs_of_file(ctx: Context, file_id: str) -> None:
@@ -54,5 +63,5 @@ def remove_logs_of_file(ctx: Context, file_id: str) -> None:
         ).scalars()
     )
     remove_logs(ctx, foreign_children)
-    ctx.session.execute(delete(Log).where(Log.org_id == ctx.org_id, Log.parent_id.in_(own.scalar_subquery())))
-    ctx.session.execute(delete(Log).where(Log.org_id == ctx.org_id, Log.file_id == file_id))
+    _delete(ctx, Log.parent_id.in_(own.scalar_subquery()))
+    _delete(ctx, Log.file_id == file_id)

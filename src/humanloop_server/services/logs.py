@@ -1,14 +1,15 @@
 """Logs and traces for every File type."""
 
+import functools
 import re
-from typing import TYPE_CHECKING, Any, Dict, List, Optional
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional
 
 from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import ids
 from ..db.models import File, Log, Version
-from . import files, kinds
+from . import files, kinds, log_counts
 from .bounds import check_fields, max_length
 from .common import (
     bad_request,
@@ -170,6 +171,7 @@ def create_log(
     ts = now()
     status = requested_status(data)
     log_id = preset_id or data.get("log_id")
+    generated = not log_id
     if log_id:
         if find_owned(ctx, Log, log_id) is not None:
             raise conflict(f"A log with id {log_id!r} already exists")
@@ -217,14 +219,19 @@ def create_log(
             log.trace_id = log.id
     elif status is not None:
         log.trace_status = status
-    try:
-        with ctx.session.begin_nested():
-            ctx.session.add(log)
-            ctx.session.flush()
-    except IntegrityError:
-        raise conflict(f"A log with id {log_id!r} already exists") from None
+    if generated:  # a fresh random id: no savepoint (two round trips on PostgreSQL) for a clash
+        ctx.session.add(log)
+        ctx.session.flush()
+    else:
+        try:
+            with ctx.session.begin_nested():
+                ctx.session.add(log)
+                ctx.session.flush()
+        except IntegrityError:
+            raise conflict(f"A log with id {log_id!r} already exists") from None
     for hook in ctx.rt.hooks.created:  # evaluations, monitoring: their jobs join this transaction
         hook(ctx, log)
+    log_counts.added(ctx, v.id, f.id, ts)  # last: on PostgreSQL its row stays locked until the commit
     ctx.commit()
     if file_type == "evaluator":  # a judgment names the judged Log rather than its File
         return {"id": log.id, "parent_id": log.parent_id, "version_id": v.id, "session_id": None}
@@ -311,9 +318,31 @@ def update_trace(ctx: Context, log_id: str, data: Dict[str, Any]) -> Dict[str, A
 # ---------------------------------------------------------------- reading
 
 
+def _file_body(ctx: Context, log: Log, bodies: Optional[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
+    """The nested File body of ``log``'s version; ``bodies`` keeps those made for one answer (a page
+    of Logs mostly shares a few versions), so each is made once."""
+    if bodies is not None and log.version_id in bodies:
+        return bodies[log.version_id]  # type: ignore[no-any-return]
+    f = ctx.session.get(File, log.file_id)
+    v = ctx.session.get(Version, log.version_id)
+    body = files.serialize(ctx, f, v, nested=True) if f is not None and v is not None else None
+    if bodies is not None:
+        bodies[log.version_id] = body
+    return body
+
+
 def serialize(
-    ctx: Context, log: Log, depth: int = 0, include_parent: bool = True, include_children: bool = True
+    ctx: Context,
+    log: Log,
+    depth: int = 0,
+    include_parent: bool = True,
+    include_children: bool = True,
+    bodies: Optional[Dict[str, Any]] = None,
 ) -> Dict[str, Any]:
+    """The wire form of a Log with its judgments and trace children. ``bodies``: a dict shared by the
+    Logs of one answer, in which their File bodies are made once (see :func:`_file_body`)."""
+    if bodies is None:
+        bodies = {}
     body: Dict[str, Any] = {
         "id": log.id,
         "inputs": log.inputs or {},
@@ -342,9 +371,7 @@ def serialize(
     root = _trace_root(ctx, log)
     if root is not None and root.file_type == "flow":
         body["trace_flow_id"] = root.file_id
-    f = ctx.session.get(File, log.file_id)
-    v = ctx.session.get(Version, log.version_id)
-    file_body = files.serialize(ctx, f, v, nested=True) if f is not None and v is not None else None
+    file_body = _file_body(ctx, log, bodies)
     if log.file_type == "prompt":
         body.update(
             {
@@ -391,7 +418,9 @@ def serialize(
         body["output_message"] = log.output_message
         body["marked_completed"] = log.marked_completed
         parent = find_owned(ctx, Log, log.parent_id) if include_parent and depth < 2 else None
-        body["parent"] = serialize(ctx, parent, depth + 1, include_parent=False) if parent is not None else None
+        body["parent"] = (
+            serialize(ctx, parent, depth + 1, include_parent=False, bodies=bodies) if parent is not None else None
+        )
     if depth < 5:
         evals = (
             ctx.session.execute(
@@ -400,7 +429,7 @@ def serialize(
             .scalars()
             .all()
         )
-        body["evaluator_logs"] = [serialize(ctx, e, depth + 1, include_parent=False) for e in evals]
+        body["evaluator_logs"] = [serialize(ctx, e, depth + 1, include_parent=False, bodies=bodies) for e in evals]
         children = (
             ctx.session.execute(
                 select(Log)
@@ -410,7 +439,9 @@ def serialize(
             .scalars()
             .all()
         )
-        body["trace_children"] = [serialize(ctx, c, depth + 1) for c in children] if include_children else []
+        body["trace_children"] = (
+            [serialize(ctx, c, depth + 1, bodies=bodies) for c in children] if include_children else []
+        )
     else:
         body["evaluator_logs"] = []
         body["trace_children"] = []
@@ -503,9 +534,20 @@ def list_logs(
         drawn = stmt.with_only_columns(Log.id).order_by(func.random()).limit(sample)
         stmt = select(Log).where(Log.org_id == ctx.org_id, Log.id.in_(drawn.scalar_subquery()))
     stmt = stmt.order_by(Log.created_at.desc(), Log.id.desc())
-    rows, page, size, total = paginate(ctx.session, stmt, page, size)
+    kept: Optional[Callable[[], int]] = None  # no filter but the version: the kept counts say how many
+    filters = (version_status, search, metadata_search, start_date, end_date, in_trace_filter, wanted)
+    if sample is None and not any(filters):
+        if version_id:
+            kept = functools.partial(log_counts.of_version, ctx.session, f.id, version_id)
+        else:
+            kept = functools.partial(log_counts.of_file, ctx.session, f.id)
+    rows, page, size, total = paginate(ctx.session, stmt, page, size, total=kept)
+    bodies: Dict[str, Any] = {}
     children = include_trace_children is not False
-    records = [serialize(ctx, log, include_parent=bool(include_parent), include_children=children) for log in rows]
+    records = [
+        serialize(ctx, log, include_parent=bool(include_parent), include_children=children, bodies=bodies)
+        for log in rows
+    ]
     return page_body(records, page, size, total)
 
 

@@ -9,11 +9,11 @@ dedupe key is (Log, Evaluator version), like the judgment's id, so each pair is 
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Dict, Optional
 
 from sqlalchemy import select
 
-from ..db.models import Environment, File, Log, MonitoringActivation, Version
+from ..db.models import Deployment, Environment, File, Log, MonitoringActivation, Version
 from ..workers.queue import JobInfo, enqueue
 from . import files, judgments
 from .context import Context, Runtime
@@ -33,25 +33,53 @@ def _activation_version(ctx: Context, act: MonitoringActivation) -> Optional[Ver
     return files.default_version(ctx, ev_file)
 
 
+#: whether the server runs an evaluator version (python / llm): a version's kernel never changes,
+#: so this is remembered per process (ids of versions that no longer exist are never asked again)
+_executed: Dict[str, bool] = {}
+_EXECUTED_KEPT = 10_000
+
+
+def _is_executed(ctx: Context, version_id: str) -> bool:
+    known = _executed.get(version_id)
+    if known is None:
+        known = judgments.executed_spec(ctx.session.get(Version, version_id)) is not None
+        if len(_executed) >= _EXECUTED_KEPT:
+            _executed.clear()
+        _executed[version_id] = known
+    return known
+
+
 def on_log_created(ctx: Context, log: Log) -> None:
-    """Enqueue ``monitor_log`` jobs for ``log`` in the caller's transaction."""
+    """Enqueue ``monitor_log`` jobs for ``log`` in the caller's transaction.
+
+    Every new Prompt has the human ``rating`` Evaluator attached, which the server never runs: so
+    this is on the path of every ``prompts.log``, and costs one query (the active Evaluators with
+    their version pinned or deployed to the followed environment) unless an Evaluator follows no
+    environment and no pinned version (then its default version, as ``_activation_version``)."""
     if not judgments.ready(log) or judgments.is_agent_turn(ctx, log):
         return
-    acts = ctx.session.execute(
-        select(MonitoringActivation).where(
-            MonitoringActivation.file_id == log.file_id, MonitoringActivation.state == "active"
+    rows = ctx.session.execute(
+        select(MonitoringActivation, Deployment.version_id)
+        .outerjoin(
+            Deployment,
+            (Deployment.file_id == MonitoringActivation.evaluator_id)
+            & (Deployment.environment_id == MonitoringActivation.environment_id),
         )
-    ).scalars()
-    for act in list(acts):
-        version = _activation_version(ctx, act)
-        if version is None or judgments.executed_spec(version) is None:
+        .where(MonitoringActivation.file_id == log.file_id, MonitoringActivation.state == "active")
+    ).all()
+    for act, deployed_id in rows:
+        version_id: Optional[str] = act.evaluator_version_id or deployed_id
+        if version_id is None and not act.environment_id:
+            version = _activation_version(ctx, act)
+            version_id = version.id if version is not None else None
+        if version_id is None or not _is_executed(ctx, version_id):
             continue
         enqueue(
             ctx.session,
             ctx.org_id,
             JOB_KIND,
-            {"log_id": log.id, "evaluator_version_id": version.id},
-            dedupe_key=f"{JOB_KIND}:{log.id}:{version.id}",
+            {"log_id": log.id, "evaluator_version_id": version_id},
+            dedupe_key=f"{JOB_KIND}:{log.id}:{version_id}",
         )
 
 

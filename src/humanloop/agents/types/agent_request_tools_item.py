@@ -5,6 +5,7 @@ import typing
 import pydantic
 import typing_extensions
 
+from ...core.unions import FastTags
 from ...types.agent_inline_tool import AgentInlineTool
 from ...types.agent_linked_file_request import AgentLinkedFileRequest
 
@@ -27,4 +28,5 @@ AgentRequestToolsItem = typing_extensions.Annotated[
         typing_extensions.Annotated[typing.Union[AgentLinkedFileRequest, AgentInlineTool], pydantic.Tag("_other")],
     ],
     pydantic.Discriminator(_agent_request_tools_item_tag),
+    FastTags([["type"]], {"file": "AgentLinkedFileRequest", "inline": "AgentInlineTool"}),
 ]

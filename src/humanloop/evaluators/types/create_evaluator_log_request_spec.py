@@ -5,6 +5,7 @@ import typing
 import pydantic
 import typing_extensions
 
+from ...core.unions import FastTags
 from ...types.code_evaluator_request import CodeEvaluatorRequest
 from ...types.external_evaluator_request import ExternalEvaluatorRequest
 from ...types.human_evaluator_request import HumanEvaluatorRequest
@@ -34,4 +35,13 @@ CreateEvaluatorLogRequestSpec = typing_extensions.Annotated[
         ],
     ],
     pydantic.Discriminator(_create_evaluator_log_request_spec_tag),
+    FastTags(
+        [["evaluator_type"]],
+        {
+            "llm": "LlmEvaluatorRequest",
+            "python": "CodeEvaluatorRequest",
+            "human": "HumanEvaluatorRequest",
+            "external": "ExternalEvaluatorRequest",
+        },
+    ),
 ]

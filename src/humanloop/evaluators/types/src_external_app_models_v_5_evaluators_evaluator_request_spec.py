@@ -5,6 +5,7 @@ import typing
 import pydantic
 import typing_extensions
 
+from ...core.unions import FastTags
 from ...types.code_evaluator_request import CodeEvaluatorRequest
 from ...types.external_evaluator_request import ExternalEvaluatorRequest
 from ...types.human_evaluator_request import HumanEvaluatorRequest
@@ -38,4 +39,13 @@ SrcExternalAppModelsV5EvaluatorsEvaluatorRequestSpec = typing_extensions.Annotat
         ],
     ],
     pydantic.Discriminator(_src_external_app_models_v_5_evaluators_evaluator_request_spec_tag),
+    FastTags(
+        [["evaluator_type"]],
+        {
+            "llm": "LlmEvaluatorRequest",
+            "python": "CodeEvaluatorRequest",
+            "human": "HumanEvaluatorRequest",
+            "external": "ExternalEvaluatorRequest",
+        },
+    ),
 ]

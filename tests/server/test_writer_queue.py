@@ -1,0 +1,110 @@
+"""SQLite write transactions of one process take turns in arrival order (``db/writer_queue.py``),
+and every way a write transaction ends hands its turn on."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import List
+
+import pytest
+from sqlalchemy import text
+
+from humanloop_server.db.database import Database
+from humanloop_server.db.writer_queue import WriterQueue
+from humanloop_server.settings import Settings
+
+
+def test_turns_go_in_arrival_order_and_any_thread_may_end_one() -> None:
+    queue = WriterQueue()
+    assert queue.acquire(timeout=1)
+    order: List[int] = []
+
+    def wait(i: int) -> None:
+        assert queue.acquire(timeout=10)
+        order.append(i)
+        queue.release()
+
+    threads = []
+    for i in range(5):
+        t = threading.Thread(target=wait, args=(i,))
+        t.start()
+        threads.append(t)
+        while queue.waiting < i + 1:  # each in the queue before the next arrives
+            time.sleep(0.001)
+    releaser = threading.Thread(target=queue.release)  # the turn ends in another thread
+    releaser.start()
+    for t in [releaser, *threads]:
+        t.join(10)
+    assert order == [0, 1, 2, 3, 4]
+    assert queue.acquire(timeout=0.1)  # free again
+
+
+def test_a_wait_that_runs_out_leaves_the_queue() -> None:
+    queue = WriterQueue()
+    assert queue.acquire(timeout=1)
+    started = time.monotonic()
+    assert not queue.acquire(timeout=0.05)
+    assert time.monotonic() - started >= 0.05
+    assert queue.waiting == 0
+    queue.release()
+    assert queue.acquire(timeout=0.1)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Database:
+    settings = Settings(data_dir=tmp_path, sqlite_busy_timeout_ms=5000)
+    database = Database.open(settings, migrate=False)
+    with database.write() as s:
+        s.execute(text("CREATE TABLE t (x INTEGER)"))
+    return database
+
+
+def _next_write_begins_at_once(db: Database) -> None:
+    started = time.monotonic()
+    with db.write() as s:
+        s.execute(text("INSERT INTO t VALUES (1)"))
+    assert time.monotonic() - started < 2  # not the 5 s busy timeout: the turn was free
+
+
+def test_commit_rollback_and_close_end_the_turn(db: Database) -> None:
+    with db.write() as s:
+        s.execute(text("INSERT INTO t VALUES (1)"))
+    _next_write_begins_at_once(db)
+    with pytest.raises(RuntimeError), db.write() as s:
+        s.execute(text("INSERT INTO t VALUES (2)"))
+        raise RuntimeError("rolled back")
+    _next_write_begins_at_once(db)
+    s2 = db.session()
+    Database.begin_write(s2)
+    s2.execute(text("INSERT INTO t VALUES (3)"))
+    s2.close()  # neither committed nor rolled back by hand
+    _next_write_begins_at_once(db)
+    with db.read() as s:
+        assert s.execute(text("SELECT count(*) FROM t")).scalar_one() == 4  # 1 + one per check
+
+
+def test_a_write_held_in_one_thread_and_committed_in_another(db: Database) -> None:
+    s = db.session()
+    Database.begin_write(s)
+    s.execute(text("INSERT INTO t VALUES (1)"))
+    waited: List[float] = []
+
+    def second_writer() -> None:
+        started = time.monotonic()
+        with db.write() as s2:
+            s2.execute(text("INSERT INTO t VALUES (2)"))
+        waited.append(time.monotonic() - started)
+
+    writer = threading.Thread(target=second_writer)
+    writer.start()
+    time.sleep(0.2)
+    assert not waited  # queued behind the open write transaction
+    committer = threading.Thread(target=lambda: (s.commit(), s.close()))
+    committer.start()
+    committer.join(10)
+    writer.join(10)
+    assert waited and waited[0] < 3
+    with db.read() as r:
+        assert r.execute(text("SELECT count(*) FROM t")).scalar_one() == 2
