@@ -43,11 +43,13 @@ if TYPE_CHECKING:
     from .evaluations.types.create_run_request_version import CreateRunRequestVersion
     from .evaluators.requests.create_evaluator_log_request_judgment import CreateEvaluatorLogRequestJudgmentParams
     from .evaluators.requests.create_evaluator_log_request_spec import CreateEvaluatorLogRequestSpecParams
+    from .evaluators.requests.evaluator_request_spec import EvaluatorRequestSpecParams
     from .evaluators.requests.src_external_app_models_v_5_evaluators_evaluator_request_spec import (
         SrcExternalAppModelsV5EvaluatorsEvaluatorRequestSpecParams,
     )
     from .evaluators.types.create_evaluator_log_request_judgment import CreateEvaluatorLogRequestJudgment
     from .evaluators.types.create_evaluator_log_request_spec import CreateEvaluatorLogRequestSpec
+    from .evaluators.types.evaluator_request_spec import EvaluatorRequestSpec
     from .evaluators.types.src_external_app_models_v_5_evaluators_evaluator_request_spec import (
         SrcExternalAppModelsV5EvaluatorsEvaluatorRequestSpec,
     )
@@ -676,6 +678,8 @@ _LAZY = {
     "EvaluatorLogResponseJudgment": ".types.evaluator_log_response_judgment",
     "EvaluatorLogResponseJudgmentParams": ".requests.evaluator_log_response_judgment",
     "EvaluatorLogResponseParams": ".requests.evaluator_log_response",
+    "EvaluatorRequestSpec": ".evaluators.types.evaluator_request_spec",
+    "EvaluatorRequestSpecParams": ".evaluators.requests.evaluator_request_spec",
     "EvaluatorResponse": ".types.evaluator_response",
     "EvaluatorResponseParams": ".requests.evaluator_response",
     "EvaluatorResponseSpec": ".types.evaluator_response_spec",
@@ -1142,6 +1146,8 @@ __all__ = [
     "EvaluatorLogResponseJudgment",
     "EvaluatorLogResponseJudgmentParams",
     "EvaluatorLogResponseParams",
+    "EvaluatorRequestSpec",
+    "EvaluatorRequestSpecParams",
     "EvaluatorResponse",
     "EvaluatorResponseParams",
     "EvaluatorResponseSpec",
