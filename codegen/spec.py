@@ -52,6 +52,10 @@ class Field:
     description: typing.Optional[str]
 
 
+#: extension of an inline union's schema: other SDK names of the same union (``["EvaluatorRequestSpec"]``)
+TYPE_ALIASES = "x-humanloop-type-aliases"
+
+
 @dataclasses.dataclass
 class TypeDef:
     name: str
@@ -248,6 +252,9 @@ class _Builder:
             td = TypeDef(name, "union", scope, description)
             self.types[name] = td
             td.members = [self.resolve(v, name, scope) for v in variants]
+            # another release's name for the same union: a union of the same members under that name
+            for alias in schema.get(TYPE_ALIASES) or []:
+                self.types.setdefault(alias, TypeDef(alias, "union", scope, description, members=list(td.members)))
             return td
         if "enum" in schema or "const" in schema:
             values = list(schema["enum"]) if "enum" in schema else [schema["const"]]

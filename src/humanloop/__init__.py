@@ -43,27 +43,35 @@ if TYPE_CHECKING:
     from .evaluations.types.create_run_request_version import CreateRunRequestVersion
     from .evaluators.requests.create_evaluator_log_request_judgment import CreateEvaluatorLogRequestJudgmentParams
     from .evaluators.requests.create_evaluator_log_request_spec import CreateEvaluatorLogRequestSpecParams
+    from .evaluators.requests.evaluator_request_spec import EvaluatorRequestSpecParams
     from .evaluators.requests.src_external_app_models_v_5_evaluators_evaluator_request_spec import (
         SrcExternalAppModelsV5EvaluatorsEvaluatorRequestSpecParams,
     )
     from .evaluators.types.create_evaluator_log_request_judgment import CreateEvaluatorLogRequestJudgment
     from .evaluators.types.create_evaluator_log_request_spec import CreateEvaluatorLogRequestSpec
+    from .evaluators.types.evaluator_request_spec import EvaluatorRequestSpec
     from .evaluators.types.src_external_app_models_v_5_evaluators_evaluator_request_spec import (
         SrcExternalAppModelsV5EvaluatorsEvaluatorRequestSpec,
     )
+    from .prompts.requests.prompt_log_request_prompt import PromptLogRequestPromptParams
     from .prompts.requests.prompt_log_request_tool_choice import PromptLogRequestToolChoiceParams
     from .prompts.requests.prompt_log_update_request_tool_choice import PromptLogUpdateRequestToolChoiceParams
     from .prompts.requests.prompt_request_reasoning_effort import PromptRequestReasoningEffortParams
     from .prompts.requests.prompt_request_stop import PromptRequestStopParams
     from .prompts.requests.prompt_request_template import PromptRequestTemplateParams
+    from .prompts.requests.prompts_call_request_prompt import PromptsCallRequestPromptParams
     from .prompts.requests.prompts_call_request_tool_choice import PromptsCallRequestToolChoiceParams
+    from .prompts.requests.prompts_call_stream_request_prompt import PromptsCallStreamRequestPromptParams
     from .prompts.requests.prompts_call_stream_request_tool_choice import PromptsCallStreamRequestToolChoiceParams
+    from .prompts.types.prompt_log_request_prompt import PromptLogRequestPrompt
     from .prompts.types.prompt_log_request_tool_choice import PromptLogRequestToolChoice
     from .prompts.types.prompt_log_update_request_tool_choice import PromptLogUpdateRequestToolChoice
     from .prompts.types.prompt_request_reasoning_effort import PromptRequestReasoningEffort
     from .prompts.types.prompt_request_stop import PromptRequestStop
     from .prompts.types.prompt_request_template import PromptRequestTemplate
+    from .prompts.types.prompts_call_request_prompt import PromptsCallRequestPrompt
     from .prompts.types.prompts_call_request_tool_choice import PromptsCallRequestToolChoice
+    from .prompts.types.prompts_call_stream_request_prompt import PromptsCallStreamRequestPrompt
     from .prompts.types.prompts_call_stream_request_tool_choice import PromptsCallStreamRequestToolChoice
     from .requests.agent_call_response import AgentCallResponseParams
     from .requests.agent_call_response_tool_choice import AgentCallResponseToolChoiceParams
@@ -303,6 +311,7 @@ if TYPE_CHECKING:
     from .types.datapoint_response import DatapointResponse
     from .types.datapoint_response_target_value import DatapointResponseTargetValue
     from .types.dataset_response import DatasetResponse
+    from .types.datasets_request import DatasetsRequest
     from .types.directory_response import DirectoryResponse
     from .types.directory_with_parents_and_children_response import DirectoryWithParentsAndChildrenResponse
     from .types.directory_with_parents_and_children_response_files_item import (
@@ -343,6 +352,7 @@ if TYPE_CHECKING:
     from .types.evaluator_response_spec import EvaluatorResponseSpec
     from .types.evaluator_return_type_enum import EvaluatorReturnTypeEnum
     from .types.evaluator_version_id import EvaluatorVersionId
+    from .types.evaluators_request import EvaluatorsRequest
     from .types.event_type import EventType
     from .types.external_evaluator_request import ExternalEvaluatorRequest
     from .types.feedback_type import FeedbackType
@@ -352,6 +362,7 @@ if TYPE_CHECKING:
     from .types.file_id import FileId
     from .types.file_path import FilePath
     from .types.file_request import FileRequest
+    from .types.file_sort_by import FileSortBy
     from .types.file_type import FileType
     from .types.files_tool_type import FilesToolType
     from .types.flow_kernel_request import FlowKernelRequest
@@ -609,6 +620,7 @@ _LAZY = {
     "DatapointResponseTargetValueParams": ".requests.datapoint_response_target_value",
     "DatasetResponse": ".types.dataset_response",
     "DatasetResponseParams": ".requests.dataset_response",
+    "DatasetsRequest": ".types.datasets_request",
     "DirectoryResponse": ".types.directory_response",
     "DirectoryResponseParams": ".requests.directory_response",
     "DirectoryWithParentsAndChildrenResponse": ".types.directory_with_parents_and_children_response",
@@ -666,6 +678,8 @@ _LAZY = {
     "EvaluatorLogResponseJudgment": ".types.evaluator_log_response_judgment",
     "EvaluatorLogResponseJudgmentParams": ".requests.evaluator_log_response_judgment",
     "EvaluatorLogResponseParams": ".requests.evaluator_log_response",
+    "EvaluatorRequestSpec": ".evaluators.types.evaluator_request_spec",
+    "EvaluatorRequestSpecParams": ".evaluators.requests.evaluator_request_spec",
     "EvaluatorResponse": ".types.evaluator_response",
     "EvaluatorResponseParams": ".requests.evaluator_response",
     "EvaluatorResponseSpec": ".types.evaluator_response_spec",
@@ -673,6 +687,7 @@ _LAZY = {
     "EvaluatorReturnTypeEnum": ".types.evaluator_return_type_enum",
     "EvaluatorVersionId": ".types.evaluator_version_id",
     "EvaluatorVersionIdParams": ".requests.evaluator_version_id",
+    "EvaluatorsRequest": ".types.evaluators_request",
     "EventType": ".types.event_type",
     "ExternalEvaluatorRequest": ".types.external_evaluator_request",
     "ExternalEvaluatorRequestParams": ".requests.external_evaluator_request",
@@ -689,6 +704,7 @@ _LAZY = {
     "FilePathParams": ".requests.file_path",
     "FileRequest": ".types.file_request",
     "FileRequestParams": ".requests.file_request",
+    "FileSortBy": ".types.file_sort_by",
     "FileType": ".types.file_type",
     "FilesToolType": ".types.files_tool_type",
     "FlowKernelRequest": ".types.flow_kernel_request",
@@ -815,6 +831,8 @@ _LAZY = {
     "PromptKernelRequestStopParams": ".requests.prompt_kernel_request_stop",
     "PromptKernelRequestTemplate": ".types.prompt_kernel_request_template",
     "PromptKernelRequestTemplateParams": ".requests.prompt_kernel_request_template",
+    "PromptLogRequestPrompt": ".prompts.types.prompt_log_request_prompt",
+    "PromptLogRequestPromptParams": ".prompts.requests.prompt_log_request_prompt",
     "PromptLogRequestToolChoice": ".prompts.types.prompt_log_request_tool_choice",
     "PromptLogRequestToolChoiceParams": ".prompts.requests.prompt_log_request_tool_choice",
     "PromptLogResponse": ".types.prompt_log_response",
@@ -837,8 +855,12 @@ _LAZY = {
     "PromptResponseStopParams": ".requests.prompt_response_stop",
     "PromptResponseTemplate": ".types.prompt_response_template",
     "PromptResponseTemplateParams": ".requests.prompt_response_template",
+    "PromptsCallRequestPrompt": ".prompts.types.prompts_call_request_prompt",
+    "PromptsCallRequestPromptParams": ".prompts.requests.prompts_call_request_prompt",
     "PromptsCallRequestToolChoice": ".prompts.types.prompts_call_request_tool_choice",
     "PromptsCallRequestToolChoiceParams": ".prompts.requests.prompts_call_request_tool_choice",
+    "PromptsCallStreamRequestPrompt": ".prompts.types.prompts_call_stream_request_prompt",
+    "PromptsCallStreamRequestPromptParams": ".prompts.requests.prompts_call_stream_request_prompt",
     "PromptsCallStreamRequestToolChoice": ".prompts.types.prompts_call_stream_request_tool_choice",
     "PromptsCallStreamRequestToolChoiceParams": ".prompts.requests.prompts_call_stream_request_tool_choice",
     "ProviderApiKeys": ".types.provider_api_keys",
@@ -1066,6 +1088,7 @@ __all__ = [
     "DatapointResponseTargetValueParams",
     "DatasetResponse",
     "DatasetResponseParams",
+    "DatasetsRequest",
     "DirectoryResponse",
     "DirectoryResponseParams",
     "DirectoryWithParentsAndChildrenResponse",
@@ -1123,6 +1146,8 @@ __all__ = [
     "EvaluatorLogResponseJudgment",
     "EvaluatorLogResponseJudgmentParams",
     "EvaluatorLogResponseParams",
+    "EvaluatorRequestSpec",
+    "EvaluatorRequestSpecParams",
     "EvaluatorResponse",
     "EvaluatorResponseParams",
     "EvaluatorResponseSpec",
@@ -1130,6 +1155,7 @@ __all__ = [
     "EvaluatorReturnTypeEnum",
     "EvaluatorVersionId",
     "EvaluatorVersionIdParams",
+    "EvaluatorsRequest",
     "EventType",
     "ExternalEvaluatorRequest",
     "ExternalEvaluatorRequestParams",
@@ -1146,6 +1172,7 @@ __all__ = [
     "FilePathParams",
     "FileRequest",
     "FileRequestParams",
+    "FileSortBy",
     "FileType",
     "FilesToolType",
     "FlowKernelRequest",
@@ -1272,6 +1299,8 @@ __all__ = [
     "PromptKernelRequestStopParams",
     "PromptKernelRequestTemplate",
     "PromptKernelRequestTemplateParams",
+    "PromptLogRequestPrompt",
+    "PromptLogRequestPromptParams",
     "PromptLogRequestToolChoice",
     "PromptLogRequestToolChoiceParams",
     "PromptLogResponse",
@@ -1294,8 +1323,12 @@ __all__ = [
     "PromptResponseStopParams",
     "PromptResponseTemplate",
     "PromptResponseTemplateParams",
+    "PromptsCallRequestPrompt",
+    "PromptsCallRequestPromptParams",
     "PromptsCallRequestToolChoice",
     "PromptsCallRequestToolChoiceParams",
+    "PromptsCallStreamRequestPrompt",
+    "PromptsCallStreamRequestPromptParams",
     "PromptsCallStreamRequestToolChoice",
     "PromptsCallStreamRequestToolChoiceParams",
     "ProviderApiKeys",

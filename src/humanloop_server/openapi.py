@@ -43,11 +43,13 @@ EXTRA_MODELS: List[Type[BaseModel]] = [
     ],
 ]
 #: Enums that belong to the contract although no operation uses them.
-EXTRA_ENUMS: List[type] = [common.ObservabilityStatus, common.PlatformAccessEnum, common.TimeUnit]
+EXTRA_ENUMS: List[type] = [common.FileSortBy, common.ObservabilityStatus, common.PlatformAccessEnum, common.TimeUnit]
 
 #: SDK types without a shape of their own (the SDK types them as "any value").
 OPAQUE_TYPES: Dict[str, str] = {
     "BaseModelsUserResponse": "A user as an older API version described it; any JSON value.",
+    "DatasetsRequest": "A Dataset request of the 0.8.38 SDK's generated types; any JSON value.",
+    "EvaluatorsRequest": "An Evaluator request of the 0.8.38 SDK's generated types; any JSON value.",
     "ConfigToolResponse": "A Tool configuration as an older API version described it; any JSON value.",
     "FeedbackType": "Kind of feedback given on a Log; any JSON value.",
     "PaginatedPromptLogResponse": "A page of Prompt Logs from an older listing; any JSON value.",

@@ -136,3 +136,15 @@ def test_a_body_that_is_not_an_object_is_one_request_parameter() -> None:
         ("request", "body_root", True),
     ]
     assert fill.body_kind == "json_root" and fill.params[-1].ref.kind == "list"
+
+
+def test_type_aliases_give_a_union_a_second_name() -> None:
+    aliased = doc()
+    aliased["components"]["schemas"]["ThingResponse"][spec_mod.TYPE_ALIASES] = ["ItemResponse"]
+    loaded = spec_mod.load(aliased)
+    thing, item = loaded.types["ThingResponse"], loaded.types["ItemResponse"]
+    assert (item.kind, item.scope) == ("union", thing.scope)
+    assert item.members == thing.members
+    # it is told apart like the original, so both parse a value into the same member
+    assert (item.disc_mode, item.discriminator) == (thing.disc_mode, thing.discriminator)
+    assert "ItemResponse" not in spec_mod.load(doc()).types

@@ -108,6 +108,7 @@ class DatasetsClient:
         *,
         version_id: typing.Optional[str] = None,
         environment: typing.Optional[str] = None,
+        include_datapoints: typing.Optional[bool] = None,
         datapoints: typing.Sequence[CreateDatapointRequestParams],
         action: typing.Optional[UpdateDatesetAction] = OMIT,
         attributes: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
@@ -128,6 +129,9 @@ class DatasetsClient:
 
         environment : typing.Optional[str]
             Name of an environment.
+
+        include_datapoints : typing.Optional[bool]
+            Whether the answer lists the Datapoints of the version it names.
 
         datapoints : typing.Sequence[CreateDatapointRequestParams]
             The Datapoints.
@@ -172,7 +176,7 @@ class DatasetsClient:
             self._client_wrapper.request(
                 "POST",
                 "datasets",
-                params={"version_id": version_id, "environment": environment},
+                params={"version_id": version_id, "environment": environment, "include_datapoints": include_datapoints},
                 json={
                     "datapoints": datapoints,
                     "action": action,
@@ -821,6 +825,7 @@ class AsyncDatasetsClient:
         *,
         version_id: typing.Optional[str] = None,
         environment: typing.Optional[str] = None,
+        include_datapoints: typing.Optional[bool] = None,
         datapoints: typing.Sequence[CreateDatapointRequestParams],
         action: typing.Optional[UpdateDatesetAction] = OMIT,
         attributes: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
@@ -841,6 +846,9 @@ class AsyncDatasetsClient:
 
         environment : typing.Optional[str]
             Name of an environment.
+
+        include_datapoints : typing.Optional[bool]
+            Whether the answer lists the Datapoints of the version it names.
 
         datapoints : typing.Sequence[CreateDatapointRequestParams]
             The Datapoints.
@@ -893,7 +901,7 @@ class AsyncDatasetsClient:
             await self._client_wrapper.request(
                 "POST",
                 "datasets",
-                params={"version_id": version_id, "environment": environment},
+                params={"version_id": version_id, "environment": environment, "include_datapoints": include_datapoints},
                 json={
                     "datapoints": datapoints,
                     "action": action,

@@ -10,11 +10,13 @@ if TYPE_CHECKING:
     from .client import AsyncEvaluatorsClient, EvaluatorsClient
     from .requests.create_evaluator_log_request_judgment import CreateEvaluatorLogRequestJudgmentParams
     from .requests.create_evaluator_log_request_spec import CreateEvaluatorLogRequestSpecParams
+    from .requests.evaluator_request_spec import EvaluatorRequestSpecParams
     from .requests.src_external_app_models_v_5_evaluators_evaluator_request_spec import (
         SrcExternalAppModelsV5EvaluatorsEvaluatorRequestSpecParams,
     )
     from .types.create_evaluator_log_request_judgment import CreateEvaluatorLogRequestJudgment
     from .types.create_evaluator_log_request_spec import CreateEvaluatorLogRequestSpec
+    from .types.evaluator_request_spec import EvaluatorRequestSpec
     from .types.src_external_app_models_v_5_evaluators_evaluator_request_spec import (
         SrcExternalAppModelsV5EvaluatorsEvaluatorRequestSpec,
     )
@@ -25,6 +27,8 @@ _LAZY = {
     "CreateEvaluatorLogRequestJudgmentParams": ".requests.create_evaluator_log_request_judgment",
     "CreateEvaluatorLogRequestSpec": ".types.create_evaluator_log_request_spec",
     "CreateEvaluatorLogRequestSpecParams": ".requests.create_evaluator_log_request_spec",
+    "EvaluatorRequestSpec": ".types.evaluator_request_spec",
+    "EvaluatorRequestSpecParams": ".requests.evaluator_request_spec",
     "EvaluatorsClient": ".client",
     "SrcExternalAppModelsV5EvaluatorsEvaluatorRequestSpec": ".types.src_external_app_models_v_5_evaluators_evaluator_request_spec",
     "SrcExternalAppModelsV5EvaluatorsEvaluatorRequestSpecParams": ".requests.src_external_app_models_v_5_evaluators_evaluator_request_spec",
@@ -51,6 +55,8 @@ __all__ = [
     "CreateEvaluatorLogRequestJudgmentParams",
     "CreateEvaluatorLogRequestSpec",
     "CreateEvaluatorLogRequestSpecParams",
+    "EvaluatorRequestSpec",
+    "EvaluatorRequestSpecParams",
     "EvaluatorsClient",
     "SrcExternalAppModelsV5EvaluatorsEvaluatorRequestSpec",
     "SrcExternalAppModelsV5EvaluatorsEvaluatorRequestSpecParams",

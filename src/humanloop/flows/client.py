@@ -368,7 +368,9 @@ class FlowsClient:
         error: typing.Optional[str] = OMIT,
         inputs: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
         log_status: typing.Optional[LogStatus] = OMIT,
+        messages: typing.Optional[typing.Sequence[ChatMessageParams]] = OMIT,
         output: typing.Optional[str] = OMIT,
+        output_message: typing.Optional[ChatMessageParams] = OMIT,
         trace_status: typing.Optional[TraceStatus] = OMIT,
         request_options: typing.Optional[RequestOptions] = None,
     ) -> FlowLogResponse:
@@ -389,8 +391,14 @@ class FlowsClient:
         log_status : typing.Optional[LogStatus]
             `complete` closes the trace (0.8.38 name; the same state as `trace_status`).
 
+        messages : typing.Optional[typing.Sequence[ChatMessageParams]]
+            Chat messages of the Flow.
+
         output : typing.Optional[str]
             Text output.
+
+        output_message : typing.Optional[ChatMessageParams]
+            Last message of the Flow.
 
         trace_status : typing.Optional[TraceStatus]
             `complete` closes the trace (0.8.6 name; the same state as `log_status`).
@@ -418,7 +426,9 @@ class FlowsClient:
                     "error": error,
                     "inputs": inputs,
                     "log_status": log_status,
+                    "messages": messages,
                     "output": output,
+                    "output_message": output_message,
                     "trace_status": trace_status,
                 },
                 response_type=FlowLogResponse,
@@ -1249,7 +1259,9 @@ class AsyncFlowsClient:
         error: typing.Optional[str] = OMIT,
         inputs: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
         log_status: typing.Optional[LogStatus] = OMIT,
+        messages: typing.Optional[typing.Sequence[ChatMessageParams]] = OMIT,
         output: typing.Optional[str] = OMIT,
+        output_message: typing.Optional[ChatMessageParams] = OMIT,
         trace_status: typing.Optional[TraceStatus] = OMIT,
         request_options: typing.Optional[RequestOptions] = None,
     ) -> FlowLogResponse:
@@ -1270,8 +1282,14 @@ class AsyncFlowsClient:
         log_status : typing.Optional[LogStatus]
             `complete` closes the trace (0.8.38 name; the same state as `trace_status`).
 
+        messages : typing.Optional[typing.Sequence[ChatMessageParams]]
+            Chat messages of the Flow.
+
         output : typing.Optional[str]
             Text output.
+
+        output_message : typing.Optional[ChatMessageParams]
+            Last message of the Flow.
 
         trace_status : typing.Optional[TraceStatus]
             `complete` closes the trace (0.8.6 name; the same state as `log_status`).
@@ -1307,7 +1325,9 @@ class AsyncFlowsClient:
                     "error": error,
                     "inputs": inputs,
                     "log_status": log_status,
+                    "messages": messages,
                     "output": output,
+                    "output_message": output_message,
                     "trace_status": trace_status,
                 },
                 response_type=FlowLogResponse,

@@ -8,23 +8,31 @@ if TYPE_CHECKING:
     import typing
 
     from .client import AsyncPromptsClient, PromptsClient
+    from .requests.prompt_log_request_prompt import PromptLogRequestPromptParams
     from .requests.prompt_log_request_tool_choice import PromptLogRequestToolChoiceParams
     from .requests.prompt_log_update_request_tool_choice import PromptLogUpdateRequestToolChoiceParams
     from .requests.prompt_request_reasoning_effort import PromptRequestReasoningEffortParams
     from .requests.prompt_request_stop import PromptRequestStopParams
     from .requests.prompt_request_template import PromptRequestTemplateParams
+    from .requests.prompts_call_request_prompt import PromptsCallRequestPromptParams
     from .requests.prompts_call_request_tool_choice import PromptsCallRequestToolChoiceParams
+    from .requests.prompts_call_stream_request_prompt import PromptsCallStreamRequestPromptParams
     from .requests.prompts_call_stream_request_tool_choice import PromptsCallStreamRequestToolChoiceParams
+    from .types.prompt_log_request_prompt import PromptLogRequestPrompt
     from .types.prompt_log_request_tool_choice import PromptLogRequestToolChoice
     from .types.prompt_log_update_request_tool_choice import PromptLogUpdateRequestToolChoice
     from .types.prompt_request_reasoning_effort import PromptRequestReasoningEffort
     from .types.prompt_request_stop import PromptRequestStop
     from .types.prompt_request_template import PromptRequestTemplate
+    from .types.prompts_call_request_prompt import PromptsCallRequestPrompt
     from .types.prompts_call_request_tool_choice import PromptsCallRequestToolChoice
+    from .types.prompts_call_stream_request_prompt import PromptsCallStreamRequestPrompt
     from .types.prompts_call_stream_request_tool_choice import PromptsCallStreamRequestToolChoice
 
 _LAZY = {
     "AsyncPromptsClient": ".client",
+    "PromptLogRequestPrompt": ".types.prompt_log_request_prompt",
+    "PromptLogRequestPromptParams": ".requests.prompt_log_request_prompt",
     "PromptLogRequestToolChoice": ".types.prompt_log_request_tool_choice",
     "PromptLogRequestToolChoiceParams": ".requests.prompt_log_request_tool_choice",
     "PromptLogUpdateRequestToolChoice": ".types.prompt_log_update_request_tool_choice",
@@ -35,8 +43,12 @@ _LAZY = {
     "PromptRequestStopParams": ".requests.prompt_request_stop",
     "PromptRequestTemplate": ".types.prompt_request_template",
     "PromptRequestTemplateParams": ".requests.prompt_request_template",
+    "PromptsCallRequestPrompt": ".types.prompts_call_request_prompt",
+    "PromptsCallRequestPromptParams": ".requests.prompts_call_request_prompt",
     "PromptsCallRequestToolChoice": ".types.prompts_call_request_tool_choice",
     "PromptsCallRequestToolChoiceParams": ".requests.prompts_call_request_tool_choice",
+    "PromptsCallStreamRequestPrompt": ".types.prompts_call_stream_request_prompt",
+    "PromptsCallStreamRequestPromptParams": ".requests.prompts_call_stream_request_prompt",
     "PromptsCallStreamRequestToolChoice": ".types.prompts_call_stream_request_tool_choice",
     "PromptsCallStreamRequestToolChoiceParams": ".requests.prompts_call_stream_request_tool_choice",
     "PromptsClient": ".client",
@@ -59,6 +71,8 @@ def __dir__() -> "typing.List[str]":
 
 __all__ = [
     "AsyncPromptsClient",
+    "PromptLogRequestPrompt",
+    "PromptLogRequestPromptParams",
     "PromptLogRequestToolChoice",
     "PromptLogRequestToolChoiceParams",
     "PromptLogUpdateRequestToolChoice",
@@ -69,8 +83,12 @@ __all__ = [
     "PromptRequestStopParams",
     "PromptRequestTemplate",
     "PromptRequestTemplateParams",
+    "PromptsCallRequestPrompt",
+    "PromptsCallRequestPromptParams",
     "PromptsCallRequestToolChoice",
     "PromptsCallRequestToolChoiceParams",
+    "PromptsCallStreamRequestPrompt",
+    "PromptsCallStreamRequestPromptParams",
     "PromptsCallStreamRequestToolChoice",
     "PromptsCallStreamRequestToolChoiceParams",
     "PromptsClient",

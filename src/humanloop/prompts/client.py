@@ -16,7 +16,6 @@ from ..requests.evaluator_activation_deactivation_request_activate_item import (
 from ..requests.evaluator_activation_deactivation_request_deactivate_item import (
     EvaluatorActivationDeactivationRequestDeactivateItemParams,
 )
-from ..requests.prompt_kernel_request import PromptKernelRequestParams
 from ..requests.provider_api_keys import ProviderApiKeysParams
 from ..requests.response_format import ResponseFormatParams
 from ..requests.tool_function import ToolFunctionParams
@@ -37,12 +36,15 @@ from ..types.prompt_response import PromptResponse
 from ..types.sort_order import SortOrder
 from ..types.template_language import TemplateLanguage
 from ..types.version_status import VersionStatus
+from .requests.prompt_log_request_prompt import PromptLogRequestPromptParams
 from .requests.prompt_log_request_tool_choice import PromptLogRequestToolChoiceParams
 from .requests.prompt_log_update_request_tool_choice import PromptLogUpdateRequestToolChoiceParams
 from .requests.prompt_request_reasoning_effort import PromptRequestReasoningEffortParams
 from .requests.prompt_request_stop import PromptRequestStopParams
 from .requests.prompt_request_template import PromptRequestTemplateParams
+from .requests.prompts_call_request_prompt import PromptsCallRequestPromptParams
 from .requests.prompts_call_request_tool_choice import PromptsCallRequestToolChoiceParams
+from .requests.prompts_call_stream_request_prompt import PromptsCallStreamRequestPromptParams
 from .requests.prompts_call_stream_request_tool_choice import PromptsCallStreamRequestToolChoiceParams
 
 _ERRORS_422: typing.Dict[int, typing.Type[ApiError]] = {422: UnprocessableEntityError}
@@ -315,7 +317,7 @@ class PromptsClient:
         metadata: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
         num_samples: typing.Optional[int] = OMIT,
         path: typing.Optional[str] = OMIT,
-        prompt: typing.Optional[PromptKernelRequestParams] = OMIT,
+        prompt: typing.Optional[PromptsCallRequestPromptParams] = OMIT,
         provider_api_keys: typing.Optional[ProviderApiKeysParams] = OMIT,
         return_inputs: typing.Optional[bool] = OMIT,
         save: typing.Optional[bool] = OMIT,
@@ -375,8 +377,8 @@ class PromptsClient:
         path : typing.Optional[str]
             Path of the file including its name, such as `folder/name`.
 
-        prompt : typing.Optional[PromptKernelRequestParams]
-            The Prompt version.
+        prompt : typing.Optional[PromptsCallRequestPromptParams]
+            The Prompt version: its settings, or the text of a `.prompt` file (0.8.38).
 
         provider_api_keys : typing.Optional[ProviderApiKeysParams]
             Provider keys for this request only; they are not stored.
@@ -477,7 +479,7 @@ class PromptsClient:
         metadata: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
         num_samples: typing.Optional[int] = OMIT,
         path: typing.Optional[str] = OMIT,
-        prompt: typing.Optional[PromptKernelRequestParams] = OMIT,
+        prompt: typing.Optional[PromptsCallStreamRequestPromptParams] = OMIT,
         provider_api_keys: typing.Optional[ProviderApiKeysParams] = OMIT,
         return_inputs: typing.Optional[bool] = OMIT,
         save: typing.Optional[bool] = OMIT,
@@ -537,8 +539,8 @@ class PromptsClient:
         path : typing.Optional[str]
             Path of the file including its name, such as `folder/name`.
 
-        prompt : typing.Optional[PromptKernelRequestParams]
-            The Prompt version.
+        prompt : typing.Optional[PromptsCallStreamRequestPromptParams]
+            The Prompt version: its settings, or the text of a `.prompt` file (0.8.38).
 
         provider_api_keys : typing.Optional[ProviderApiKeysParams]
             Provider keys for this request only; they are not stored.
@@ -681,7 +683,7 @@ class PromptsClient:
         output_message: typing.Optional[ChatMessageParams] = OMIT,
         output_tokens: typing.Optional[int] = OMIT,
         path: typing.Optional[str] = OMIT,
-        prompt: typing.Optional[PromptKernelRequestParams] = OMIT,
+        prompt: typing.Optional[PromptLogRequestPromptParams] = OMIT,
         prompt_cost: typing.Optional[float] = OMIT,
         prompt_tokens: typing.Optional[int] = OMIT,
         provider_latency: typing.Optional[float] = OMIT,
@@ -764,8 +766,8 @@ class PromptsClient:
         path : typing.Optional[str]
             Path of the file including its name, such as `folder/name`.
 
-        prompt : typing.Optional[PromptKernelRequestParams]
-            The Prompt version.
+        prompt : typing.Optional[PromptLogRequestPromptParams]
+            The Prompt version: its settings, or the text of a `.prompt` file (0.8.38).
 
         prompt_cost : typing.Optional[float]
             Cost of the prompt tokens, in dollars.
@@ -1864,7 +1866,7 @@ class AsyncPromptsClient:
         metadata: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
         num_samples: typing.Optional[int] = OMIT,
         path: typing.Optional[str] = OMIT,
-        prompt: typing.Optional[PromptKernelRequestParams] = OMIT,
+        prompt: typing.Optional[PromptsCallRequestPromptParams] = OMIT,
         provider_api_keys: typing.Optional[ProviderApiKeysParams] = OMIT,
         return_inputs: typing.Optional[bool] = OMIT,
         save: typing.Optional[bool] = OMIT,
@@ -1924,8 +1926,8 @@ class AsyncPromptsClient:
         path : typing.Optional[str]
             Path of the file including its name, such as `folder/name`.
 
-        prompt : typing.Optional[PromptKernelRequestParams]
-            The Prompt version.
+        prompt : typing.Optional[PromptsCallRequestPromptParams]
+            The Prompt version: its settings, or the text of a `.prompt` file (0.8.38).
 
         provider_api_keys : typing.Optional[ProviderApiKeysParams]
             Provider keys for this request only; they are not stored.
@@ -2034,7 +2036,7 @@ class AsyncPromptsClient:
         metadata: typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]] = OMIT,
         num_samples: typing.Optional[int] = OMIT,
         path: typing.Optional[str] = OMIT,
-        prompt: typing.Optional[PromptKernelRequestParams] = OMIT,
+        prompt: typing.Optional[PromptsCallStreamRequestPromptParams] = OMIT,
         provider_api_keys: typing.Optional[ProviderApiKeysParams] = OMIT,
         return_inputs: typing.Optional[bool] = OMIT,
         save: typing.Optional[bool] = OMIT,
@@ -2094,8 +2096,8 @@ class AsyncPromptsClient:
         path : typing.Optional[str]
             Path of the file including its name, such as `folder/name`.
 
-        prompt : typing.Optional[PromptKernelRequestParams]
-            The Prompt version.
+        prompt : typing.Optional[PromptsCallStreamRequestPromptParams]
+            The Prompt version: its settings, or the text of a `.prompt` file (0.8.38).
 
         provider_api_keys : typing.Optional[ProviderApiKeysParams]
             Provider keys for this request only; they are not stored.
@@ -2255,7 +2257,7 @@ class AsyncPromptsClient:
         output_message: typing.Optional[ChatMessageParams] = OMIT,
         output_tokens: typing.Optional[int] = OMIT,
         path: typing.Optional[str] = OMIT,
-        prompt: typing.Optional[PromptKernelRequestParams] = OMIT,
+        prompt: typing.Optional[PromptLogRequestPromptParams] = OMIT,
         prompt_cost: typing.Optional[float] = OMIT,
         prompt_tokens: typing.Optional[int] = OMIT,
         provider_latency: typing.Optional[float] = OMIT,
@@ -2338,8 +2340,8 @@ class AsyncPromptsClient:
         path : typing.Optional[str]
             Path of the file including its name, such as `folder/name`.
 
-        prompt : typing.Optional[PromptKernelRequestParams]
-            The Prompt version.
+        prompt : typing.Optional[PromptLogRequestPromptParams]
+            The Prompt version: its settings, or the text of a `.prompt` file (0.8.38).
 
         prompt_cost : typing.Optional[float]
             Cost of the prompt tokens, in dollars.

@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from .datapoint_response import DatapointResponse
     from .datapoint_response_target_value import DatapointResponseTargetValue
     from .dataset_response import DatasetResponse
+    from .datasets_request import DatasetsRequest
     from .directory_response import DirectoryResponse
     from .directory_with_parents_and_children_response import DirectoryWithParentsAndChildrenResponse
     from .directory_with_parents_and_children_response_files_item import (
@@ -97,6 +98,7 @@ if TYPE_CHECKING:
     from .evaluator_response_spec import EvaluatorResponseSpec
     from .evaluator_return_type_enum import EvaluatorReturnTypeEnum
     from .evaluator_version_id import EvaluatorVersionId
+    from .evaluators_request import EvaluatorsRequest
     from .event_type import EventType
     from .external_evaluator_request import ExternalEvaluatorRequest
     from .feedback_type import FeedbackType
@@ -106,6 +108,7 @@ if TYPE_CHECKING:
     from .file_id import FileId
     from .file_path import FilePath
     from .file_request import FileRequest
+    from .file_sort_by import FileSortBy
     from .file_type import FileType
     from .files_tool_type import FilesToolType
     from .flow_kernel_request import FlowKernelRequest
@@ -281,6 +284,7 @@ _LAZY = {
     "DatapointResponse": ".datapoint_response",
     "DatapointResponseTargetValue": ".datapoint_response_target_value",
     "DatasetResponse": ".dataset_response",
+    "DatasetsRequest": ".datasets_request",
     "DirectoryResponse": ".directory_response",
     "DirectoryWithParentsAndChildrenResponse": ".directory_with_parents_and_children_response",
     "DirectoryWithParentsAndChildrenResponseFilesItem": ".directory_with_parents_and_children_response_files_item",
@@ -315,6 +319,7 @@ _LAZY = {
     "EvaluatorResponseSpec": ".evaluator_response_spec",
     "EvaluatorReturnTypeEnum": ".evaluator_return_type_enum",
     "EvaluatorVersionId": ".evaluator_version_id",
+    "EvaluatorsRequest": ".evaluators_request",
     "EventType": ".event_type",
     "ExternalEvaluatorRequest": ".external_evaluator_request",
     "FeedbackType": ".feedback_type",
@@ -324,6 +329,7 @@ _LAZY = {
     "FileId": ".file_id",
     "FilePath": ".file_path",
     "FileRequest": ".file_request",
+    "FileSortBy": ".file_sort_by",
     "FileType": ".file_type",
     "FilesToolType": ".files_tool_type",
     "FlowKernelRequest": ".flow_kernel_request",
@@ -505,6 +511,7 @@ __all__ = [
     "DatapointResponse",
     "DatapointResponseTargetValue",
     "DatasetResponse",
+    "DatasetsRequest",
     "DirectoryResponse",
     "DirectoryWithParentsAndChildrenResponse",
     "DirectoryWithParentsAndChildrenResponseFilesItem",
@@ -539,6 +546,7 @@ __all__ = [
     "EvaluatorResponseSpec",
     "EvaluatorReturnTypeEnum",
     "EvaluatorVersionId",
+    "EvaluatorsRequest",
     "EventType",
     "ExternalEvaluatorRequest",
     "FeedbackType",
@@ -548,6 +556,7 @@ __all__ = [
     "FileId",
     "FilePath",
     "FileRequest",
+    "FileSortBy",
     "FileType",
     "FilesToolType",
     "FlowKernelRequest",

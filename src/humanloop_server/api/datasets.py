@@ -71,8 +71,14 @@ def upsert(
     ctx: ContextDep,
     version_id: Annotated[Optional[str], Query(description="ID of a version.")] = None,
     environment: Annotated[Optional[str], Query(description="Name of an environment.")] = None,
+    include_datapoints: Annotated[
+        Optional[bool], Query(description="Whether the answer lists the Datapoints of the version it names.")
+    ] = None,
 ) -> Dict[str, Any]:
-    return datasets.upsert(ctx, dump(body), version_id=version_id, environment=environment)
+    made = datasets.upsert(ctx, dump(body), version_id=version_id, environment=environment)
+    if not include_datapoints:
+        return made
+    return files.get(ctx, "dataset", made["id"], version_id=made["version_id"], include_datapoints=True)
 
 
 @router.get(

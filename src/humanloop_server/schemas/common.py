@@ -171,6 +171,14 @@ class ProjectSortBy(str, Enum):
     NAME = "name"
 
 
+class FileSortBy(str, Enum):
+    """Field that listings of Files sort on (the 0.8.38 name of `ProjectSortBy`)."""
+
+    CREATED_AT = "created_at"
+    UPDATED_AT = "updated_at"
+    NAME = "name"
+
+
 class SortOrder(str, Enum):
     """Sort direction."""
 

@@ -126,8 +126,12 @@ class EvaluatorRequest(BaseModel):
         Field(discriminator="evaluator_type"),
     ] = Field(
         description="How the Evaluator judges.",
-        # the 0.8.6 SDK's name for this union (derived from the original backend's module path)
-        json_schema_extra={"x-fern-type-name": "SrcExternalAppModelsV5EvaluatorsEvaluatorRequestSpec"},
+        # the 0.8.6 SDK's name for this union (derived from the original backend's module path), and
+        # the 0.8.38 SDK's
+        json_schema_extra={
+            "x-fern-type-name": "SrcExternalAppModelsV5EvaluatorsEvaluatorRequestSpec",
+            "x-humanloop-type-aliases": ["EvaluatorRequestSpec"],
+        },
     )
 
 

@@ -183,6 +183,8 @@ class UpdateTraceRequest(BaseModel):
     # programs log numbers where text is expected (a calculator tool's `output=5`): kept as their text
     model_config = LOG_VALUES
 
+    messages: Optional[List[ChatMessage]] = Field(None, description="Chat messages of the Flow.")
+    output_message: Optional[ChatMessage] = Field(None, description="Last message of the Flow.")
     inputs: Optional[Dict[str, Any]] = Field(None, description="Values of the input variables.")
     output: Optional[str] = Field(None, description="Text output.")
     error: Optional[str] = Field(None, description="Error message, when the work failed.")

@@ -211,7 +211,9 @@ class PromptLogRequest(BaseModel):
     tool_choice: Optional[Union[Literal["none"], Literal["auto"], Literal["required"], ToolChoice]] = Field(
         None, description="Whether and which tool the model must call: `none`, `auto`, `required` or one function."
     )
-    prompt: Optional[PromptKernelRequest] = Field(None, description="The Prompt version.")
+    prompt: Optional[Union[PromptKernelRequest, str]] = Field(
+        None, description="The Prompt version: its settings, or the text of a `.prompt` file (0.8.38)."
+    )
     start_time: Optional[datetime] = Field(None, description="When the work started.")
     end_time: Optional[datetime] = Field(None, description="When the work ended.")
     output: Optional[str] = Field(None, description="Text output.")
@@ -341,7 +343,9 @@ class PromptCallRequest(BaseModel):
     tool_choice: Optional[Union[Literal["none"], Literal["auto"], Literal["required"], ToolChoice]] = Field(
         None, description="Whether and which tool the model must call: `none`, `auto`, `required` or one function."
     )
-    prompt: Optional[PromptKernelRequest] = Field(None, description="The Prompt version.")
+    prompt: Optional[Union[PromptKernelRequest, str]] = Field(
+        None, description="The Prompt version: its settings, or the text of a `.prompt` file (0.8.38)."
+    )
     inputs: Optional[Dict[str, Any]] = Field(default_factory=dict, description="Values of the input variables.")
     source: Optional[str] = Field(None, description="Where the Log came from, for example `sdk`.")
     metadata: Optional[Dict[str, Any]] = Field(None, description="Free-form data stored with the Log.")

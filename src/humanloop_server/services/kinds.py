@@ -67,6 +67,14 @@ def _evaluator_details(data: Dict[str, Any]) -> Optional[Dict[str, Any]]:
     return {"spec": data["spec"]} if isinstance(data.get("spec"), dict) else None
 
 
+def _prompt_details(data: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+    # a Prompt log carries the version's settings, or (0.8.38) the version as `.prompt` text
+    value = data.get("prompt")
+    if isinstance(value, str):
+        return file_format.loads(value, ["body", "prompt"])
+    return value if isinstance(value, dict) else None
+
+
 def _agent_details(data: Dict[str, Any]) -> Optional[Dict[str, Any]]:
     # an Agent log or call carries the version's settings, or the version as `.agent` text
     value = data.get("agent")
@@ -75,7 +83,7 @@ def _agent_details(data: Dict[str, Any]) -> Optional[Dict[str, Any]]:
     return value if isinstance(value, dict) else None
 
 
-PROMPT = Kind("prompt", "Prompt", "a", "pr", "prv", _field("prompt"), kernels.prompt_kernel)
+PROMPT = Kind("prompt", "Prompt", "a", "pr", "prv", _prompt_details, kernels.prompt_kernel)
 TOOL = Kind("tool", "Tool", "a", "tl", "tv", _field("tool"), kernels.tool_kernel, created_by_log=True)
 DATASET = Kind("dataset", "Dataset", "a", "ds", "dsv", None, None)
 EVALUATOR = Kind("evaluator", "Evaluator", "an", "ev", "evv", _evaluator_details, kernels.evaluator_kernel)

@@ -307,7 +307,7 @@ def update_trace(ctx: Context, log_id: str, data: Dict[str, Any]) -> Dict[str, A
     status = requested_status(data)
     if status_of(log) == "complete" and status is not None and status != "complete":
         raise bad_request(f"Trace of log {log.id} is complete and cannot be reopened")
-    _apply(log, {k: v for k, v in data.items() if k in ("inputs", "output", "error")})
+    _apply(log, {k: v for k, v in data.items() if k in ("inputs", "output", "error", "messages", "output_message")})
     if status == "complete" and log.end_time is None:
         log.end_time = now()
     _set_status(ctx, log, status)

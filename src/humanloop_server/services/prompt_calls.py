@@ -198,7 +198,7 @@ def _resolve(
     ctx: Context, data: Dict[str, Any], version_id: Optional[str], environment: Optional[str]
 ) -> Dict[str, Any]:
     """Which File/version the call uses, and its kernel (read only; nothing is created here)."""
-    inline = data.get("prompt")
+    inline = kinds.PROMPT.details_in_log(data) if kinds.PROMPT.details_in_log is not None else None
     f = files.find_file(ctx, "prompt", data.get("id"), data.get("path"))
     if inline is not None:
         kernel = kinds.PROMPT.kernel(inline)

@@ -9,6 +9,7 @@ if TYPE_CHECKING:
 
     from .create_evaluator_log_request_judgment import CreateEvaluatorLogRequestJudgmentParams
     from .create_evaluator_log_request_spec import CreateEvaluatorLogRequestSpecParams
+    from .evaluator_request_spec import EvaluatorRequestSpecParams
     from .src_external_app_models_v_5_evaluators_evaluator_request_spec import (
         SrcExternalAppModelsV5EvaluatorsEvaluatorRequestSpecParams,
     )
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "CreateEvaluatorLogRequestJudgmentParams": ".create_evaluator_log_request_judgment",
     "CreateEvaluatorLogRequestSpecParams": ".create_evaluator_log_request_spec",
+    "EvaluatorRequestSpecParams": ".evaluator_request_spec",
     "SrcExternalAppModelsV5EvaluatorsEvaluatorRequestSpecParams": ".src_external_app_models_v_5_evaluators_evaluator_request_spec",
 }
 
@@ -37,5 +39,6 @@ def __dir__() -> "typing.List[str]":
 __all__ = [
     "CreateEvaluatorLogRequestJudgmentParams",
     "CreateEvaluatorLogRequestSpecParams",
+    "EvaluatorRequestSpecParams",
     "SrcExternalAppModelsV5EvaluatorsEvaluatorRequestSpecParams",
 ]

@@ -9,6 +9,7 @@ if TYPE_CHECKING:
 
     from .create_evaluator_log_request_judgment import CreateEvaluatorLogRequestJudgment
     from .create_evaluator_log_request_spec import CreateEvaluatorLogRequestSpec
+    from .evaluator_request_spec import EvaluatorRequestSpec
     from .src_external_app_models_v_5_evaluators_evaluator_request_spec import (
         SrcExternalAppModelsV5EvaluatorsEvaluatorRequestSpec,
     )
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "CreateEvaluatorLogRequestJudgment": ".create_evaluator_log_request_judgment",
     "CreateEvaluatorLogRequestSpec": ".create_evaluator_log_request_spec",
+    "EvaluatorRequestSpec": ".evaluator_request_spec",
     "SrcExternalAppModelsV5EvaluatorsEvaluatorRequestSpec": ".src_external_app_models_v_5_evaluators_evaluator_request_spec",
 }
 
@@ -37,5 +39,6 @@ def __dir__() -> "typing.List[str]":
 __all__ = [
     "CreateEvaluatorLogRequestJudgment",
     "CreateEvaluatorLogRequestSpec",
+    "EvaluatorRequestSpec",
     "SrcExternalAppModelsV5EvaluatorsEvaluatorRequestSpec",
 ]

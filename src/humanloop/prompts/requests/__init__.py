@@ -7,21 +7,27 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import typing
 
+    from .prompt_log_request_prompt import PromptLogRequestPromptParams
     from .prompt_log_request_tool_choice import PromptLogRequestToolChoiceParams
     from .prompt_log_update_request_tool_choice import PromptLogUpdateRequestToolChoiceParams
     from .prompt_request_reasoning_effort import PromptRequestReasoningEffortParams
     from .prompt_request_stop import PromptRequestStopParams
     from .prompt_request_template import PromptRequestTemplateParams
+    from .prompts_call_request_prompt import PromptsCallRequestPromptParams
     from .prompts_call_request_tool_choice import PromptsCallRequestToolChoiceParams
+    from .prompts_call_stream_request_prompt import PromptsCallStreamRequestPromptParams
     from .prompts_call_stream_request_tool_choice import PromptsCallStreamRequestToolChoiceParams
 
 _LAZY = {
+    "PromptLogRequestPromptParams": ".prompt_log_request_prompt",
     "PromptLogRequestToolChoiceParams": ".prompt_log_request_tool_choice",
     "PromptLogUpdateRequestToolChoiceParams": ".prompt_log_update_request_tool_choice",
     "PromptRequestReasoningEffortParams": ".prompt_request_reasoning_effort",
     "PromptRequestStopParams": ".prompt_request_stop",
     "PromptRequestTemplateParams": ".prompt_request_template",
+    "PromptsCallRequestPromptParams": ".prompts_call_request_prompt",
     "PromptsCallRequestToolChoiceParams": ".prompts_call_request_tool_choice",
+    "PromptsCallStreamRequestPromptParams": ".prompts_call_stream_request_prompt",
     "PromptsCallStreamRequestToolChoiceParams": ".prompts_call_stream_request_tool_choice",
 }
 
@@ -41,11 +47,14 @@ def __dir__() -> "typing.List[str]":
 
 
 __all__ = [
+    "PromptLogRequestPromptParams",
     "PromptLogRequestToolChoiceParams",
     "PromptLogUpdateRequestToolChoiceParams",
     "PromptRequestReasoningEffortParams",
     "PromptRequestStopParams",
     "PromptRequestTemplateParams",
+    "PromptsCallRequestPromptParams",
     "PromptsCallRequestToolChoiceParams",
+    "PromptsCallStreamRequestPromptParams",
     "PromptsCallStreamRequestToolChoiceParams",
 ]

@@ -7,21 +7,27 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import typing
 
+    from .prompt_log_request_prompt import PromptLogRequestPrompt
     from .prompt_log_request_tool_choice import PromptLogRequestToolChoice
     from .prompt_log_update_request_tool_choice import PromptLogUpdateRequestToolChoice
     from .prompt_request_reasoning_effort import PromptRequestReasoningEffort
     from .prompt_request_stop import PromptRequestStop
     from .prompt_request_template import PromptRequestTemplate
+    from .prompts_call_request_prompt import PromptsCallRequestPrompt
     from .prompts_call_request_tool_choice import PromptsCallRequestToolChoice
+    from .prompts_call_stream_request_prompt import PromptsCallStreamRequestPrompt
     from .prompts_call_stream_request_tool_choice import PromptsCallStreamRequestToolChoice
 
 _LAZY = {
+    "PromptLogRequestPrompt": ".prompt_log_request_prompt",
     "PromptLogRequestToolChoice": ".prompt_log_request_tool_choice",
     "PromptLogUpdateRequestToolChoice": ".prompt_log_update_request_tool_choice",
     "PromptRequestReasoningEffort": ".prompt_request_reasoning_effort",
     "PromptRequestStop": ".prompt_request_stop",
     "PromptRequestTemplate": ".prompt_request_template",
+    "PromptsCallRequestPrompt": ".prompts_call_request_prompt",
     "PromptsCallRequestToolChoice": ".prompts_call_request_tool_choice",
+    "PromptsCallStreamRequestPrompt": ".prompts_call_stream_request_prompt",
     "PromptsCallStreamRequestToolChoice": ".prompts_call_stream_request_tool_choice",
 }
 
@@ -41,11 +47,14 @@ def __dir__() -> "typing.List[str]":
 
 
 __all__ = [
+    "PromptLogRequestPrompt",
     "PromptLogRequestToolChoice",
     "PromptLogUpdateRequestToolChoice",
     "PromptRequestReasoningEffort",
     "PromptRequestStop",
     "PromptRequestTemplate",
+    "PromptsCallRequestPrompt",
     "PromptsCallRequestToolChoice",
+    "PromptsCallStreamRequestPrompt",
     "PromptsCallStreamRequestToolChoice",
 ]
