@@ -31,6 +31,13 @@ DESCRIPTION = (
     "Evaluators and Flows in directories, with environments, Logs, traces and Evaluations."
 )
 
+#: Seconds an idle keep-alive connection stays open (uvicorn's ``timeout_keep_alive``). uvicorn's
+#: default, 5 s, is also how long httpx keeps an idle connection and how long the SDKs'
+#: ``evaluations.run`` sleeps between ``get_stats`` polls: a poll then races the server closing the
+#: connection and fails with "Server disconnected without sending a response". Keeping connections
+#: longer than any client does leaves the closing to the client, which never races itself.
+KEEP_ALIVE_SECONDS = 75
+
 
 def start(app: FastAPI, settings: Settings) -> Runtime:
     """Open and migrate the database, register the start-up API key, say how evaluators are

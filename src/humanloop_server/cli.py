@@ -130,7 +130,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _runtime(settings).db.dispose()  # reachable and migrated, before we say we are up
     import uvicorn
 
-    from .app import create_app
+    from .app import KEEP_ALIVE_SECONDS, create_app
 
     app = create_app(settings)
     _say(f"Humanloop-compatible server: http://{args.host}:{args.port}/v5", bold=True)
@@ -150,7 +150,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         own.addHandler(handler)
         own.setLevel(args.log_level.upper())
     config = uvicorn.Config(
-        app, host=args.host, port=args.port, log_level=args.log_level, use_colors=_colour_ok(sys.stderr)
+        app,
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        use_colors=_colour_ok(sys.stderr),
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )
     server = uvicorn.Server(config)
     server.run()

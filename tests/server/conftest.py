@@ -23,7 +23,7 @@ import uvicorn
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
-from humanloop_server.app import create_app
+from humanloop_server.app import KEEP_ALIVE_SECONDS, create_app
 from humanloop_server.services.context import Runtime
 from humanloop_server.services.keys import register_key
 from humanloop_server.settings import Settings
@@ -92,7 +92,9 @@ def serve(settings: Settings, backend: str) -> Iterator[Server]:
     """Serve ``create_app(settings)`` with uvicorn on a free loopback port, in a thread."""
     app = create_app(settings)
     port = _free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", timeout_keep_alive=KEEP_ALIVE_SECONDS
+    )
     srv = uvicorn.Server(config)
     thread = threading.Thread(target=srv.run, name=f"uvicorn-{backend}", daemon=True)
     thread.start()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import os
 import pty
 import re
@@ -281,3 +282,22 @@ def test_colours_only_on_a_terminal_and_never_with_no_color() -> None:
     assert "\033[" not in _through_a_terminal(COLOURED, _env({"NO_COLOR": "1"}))
     piped = subprocess.run([sys.executable, "-c", COLOURED], capture_output=True, text=True, env=_env())
     assert piped.stdout == "score 1.0\n"
+
+
+def test_an_idle_connection_outlives_a_five_second_poll(served: str) -> None:
+    # the SDKs' evaluations.run sleeps 5 s between get_stats calls on a kept-alive connection; with
+    # uvicorn's default keep-alive (5 s) the server closed it under the client ("Server disconnected")
+    host, port = served.split("//")[1].split("/")[0].split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=10)
+    try:
+        conn.request("GET", "/v5/does-not-exist")
+        first = conn.getresponse()
+        first.read()
+        sock = conn.sock
+        time.sleep(6)
+        conn.request("GET", "/v5/does-not-exist")  # on the same socket: raises if the server closed it
+        second = conn.getresponse()
+        second.read()
+        assert conn.sock is sock and second.status == first.status == 404
+    finally:
+        conn.close()
