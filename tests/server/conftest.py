@@ -6,6 +6,7 @@ session (dropped afterwards); the whole suite then runs against both.
 """
 
 import contextlib
+import fcntl
 import os
 import socket
 import subprocess
@@ -148,14 +149,21 @@ def published_sdk_python(version: str) -> Path:
     env_dir = Path(__file__).resolve().parents[2] / ".cache" / f"published-humanloop-{version}"
     python = env_dir / "bin" / "python"
     marker = env_dir / ".ready"
-    if not marker.exists():
-        venv.EnvBuilder(with_pip=True, clear=True).create(env_dir)
-        packages = [f"humanloop=={version}", *UNDECLARED_DEPENDENCIES.get(version, [])]
-        subprocess.run(
-            [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", *packages],
-            check=True,
-        )
-        marker.write_text(version)
+    if marker.exists():
+        return python
+    # The test workers (pytest-xdist) may all want the same release at once: one builds it, the
+    # others wait on the lock and then find it ready.
+    env_dir.parent.mkdir(parents=True, exist_ok=True)
+    with open(env_dir.parent / f".published-humanloop-{version}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not marker.exists():
+            venv.EnvBuilder(with_pip=True, clear=True).create(env_dir)
+            packages = [f"humanloop=={version}", *UNDECLARED_DEPENDENCIES.get(version, [])]
+            subprocess.run(
+                [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", *packages],
+                check=True,
+            )
+            marker.write_text(version)
     return python
 
 

@@ -5,7 +5,6 @@ import asyncio
 import json
 import subprocess
 import uuid
-import venv
 from pathlib import Path
 from typing import Any, Dict, List
 
@@ -14,7 +13,7 @@ import pytest
 from humanloop import AsyncHumanloop, Humanloop
 from humanloop.core.api_error import ApiError
 
-from .conftest import Server
+from .conftest import Server, published_sdk_python
 from .sdk_driver import Driver, driver_fixture, status_of
 from .test_evaluations import DATAPOINTS, EXACT_MATCH, background_worker, drain
 
@@ -346,18 +345,7 @@ PUBLISHED_RUNS_SDK_VERSION = "0.8.38"
 @pytest.fixture(scope="session")
 def published_runs_python() -> Path:
     """The published 0.8.38 SDK in its own virtual environment (built once, cached in .cache/)."""
-    env_dir = Path(__file__).resolve().parents[2] / ".cache" / f"published-humanloop-{PUBLISHED_RUNS_SDK_VERSION}"
-    python = env_dir / "bin" / "python"
-    marker = env_dir / ".ready"
-    if not marker.exists():
-        venv.EnvBuilder(with_pip=True, clear=True).create(env_dir)
-        subprocess.run(
-            # 0.8.38 imports `requests` without declaring it as a dependency
-            [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", "humanloop==0.8.38", "requests"],
-            check=True,
-        )
-        marker.write_text(PUBLISHED_RUNS_SDK_VERSION)
-    return python
+    return published_sdk_python(PUBLISHED_RUNS_SDK_VERSION)
 
 
 def test_published_0_8_38_sdk_runs(server: Server, published_runs_python: Path) -> None:
