@@ -1,6 +1,5 @@
 """Files (Prompts, Tools, Datasets, Evaluators, Flows, Agents) and their content-addressed versions."""
 
-import json
 from typing import Any, Dict, Iterable, List, Optional, Sequence
 
 from sqlalchemy import delete as sa_delete
@@ -412,7 +411,6 @@ def serialize(
     elif f.type == "agent":
         body.update(kernel)
         body.pop("commit_message", None)
-        body.update(agent_notes(v))
         body["tools"] = [_agent_tool_body(ctx, t, nested) for t in kernel.get("tools") or []]
         body["inputs"] = kernels.prompt_inputs(kernel)
         body["committed_at"] = iso(v.committed_at)
@@ -420,25 +418,6 @@ def serialize(
 
 
 # ---------------------------------------------------------------- agents
-
-#: what an Agent version keeps besides its kernel (stored as JSON in the version's commit_message:
-#: Agents have no commit step, so the column is free for them)
-AGENT_NOTES = ("version_name", "version_description", "description", "tags", "readme")
-
-
-def agent_notes(v: Version) -> Dict[str, Any]:
-    """The version name and description (and the Agent's description, tags, readme) kept with ``v``."""
-    try:
-        stored = json.loads(v.commit_message) if v.commit_message else {}
-    except ValueError:
-        stored = {}
-    return {k: stored.get(k) for k in AGENT_NOTES} if isinstance(stored, dict) else {}
-
-
-def set_agent_notes(v: Version, notes: Dict[str, Any]) -> None:
-    merged = {**agent_notes(v), **{k: notes[k] for k in AGENT_NOTES if k in notes}}
-    kept = {k: val for k, val in merged.items() if val is not None}
-    v.commit_message = json.dumps(kept, sort_keys=True) if kept else None
 
 
 def linked_version(ctx: Context, link: Dict[str, Any]) -> "tuple[File, Version]":
