@@ -549,6 +549,73 @@ def test_agent_call_on_deepseek(hl: Driver, uid: str, fake: Fake) -> None:
     assert sent["body"]["messages"] == POPULATED + [{"role": "user", "content": "And their diet?"}]
 
 
+# ---------------------------------------------------------------- reasoning_effort
+
+
+def test_reasoning_effort_reaches_the_providers_that_take_it(hl: Driver, uid: str, fake: Fake) -> None:
+    keys = {"openai": "k", "anthropic": "k", "deepseek": "k"}
+    # OpenAI: a level is sent as reasoning_effort, plain and streamed
+    hl.prompts.call(
+        path=f"{uid}/reason/openai",
+        prompt={**openai_kernel(), "reasoning_effort": "high"},
+        inputs=INPUTS,
+        provider_api_keys=keys,
+    )
+    stream(
+        hl,
+        path=f"{uid}/reason/openai",
+        prompt={**openai_kernel(), "reasoning_effort": "low"},
+        inputs=INPUTS,
+        provider_api_keys=keys,
+    )
+    assert [r["body"].get("reasoning_effort") for r in fake.requests] == ["high", "low"]
+    # ... a token budget is Anthropic's form and is not sent to OpenAI
+    hl.prompts.call(
+        path=f"{uid}/reason/openai",
+        prompt={**openai_kernel(), "reasoning_effort": 2048},
+        inputs=INPUTS,
+        provider_api_keys=keys,
+    )
+    assert "reasoning_effort" not in fake.requests[2]["body"]
+    # Anthropic: a budget is the thinking budget, with room for the answer when max_tokens is unset
+    hl.prompts.call(
+        path=f"{uid}/reason/anthropic",
+        prompt={**anthropic_kernel(), "reasoning_effort": 2048},
+        inputs=INPUTS,
+        provider_api_keys=keys,
+    )
+    sent = fake.requests[3]["body"]
+    assert sent["thinking"] == {"type": "enabled", "budget_tokens": 2048} and sent["max_tokens"] == 2048 + 4096
+    hl.prompts.call(
+        path=f"{uid}/reason/anthropic",
+        prompt={**anthropic_kernel(), "reasoning_effort": 1024, "max_tokens": 3000},
+        inputs=INPUTS,
+        provider_api_keys=keys,
+    )
+    assert (
+        fake.requests[4]["body"]["max_tokens"] == 3000 and fake.requests[4]["body"]["thinking"]["budget_tokens"] == 1024
+    )
+    hl.prompts.call(
+        path=f"{uid}/reason/anthropic",
+        prompt={**anthropic_kernel(), "reasoning_effort": "high"},
+        inputs=INPUTS,
+        provider_api_keys=keys,
+    )
+    assert "thinking" not in fake.requests[5]["body"] and fake.requests[5]["body"]["max_tokens"] == 4096
+    # DeepSeek takes no effort setting
+    hl.prompts.call(
+        path=f"{uid}/reason/deepseek",
+        prompt={**deepseek_kernel(), "reasoning_effort": "high"},
+        inputs=INPUTS,
+        provider_api_keys=keys,
+    )
+    assert "reasoning_effort" not in fake.requests[6]["body"]
+    # agents pass it on as well
+    agent = hl.agents.upsert(path=f"{uid}/reason/agent", **{**openai_kernel(), "reasoning_effort": "medium"})
+    hl.agents.call(id=agent.id, inputs=INPUTS, provider_api_keys=keys)
+    assert fake.requests[7]["body"]["reasoning_effort"] == "medium"
+
+
 # ---------------------------------------------------------------- units: templates, mock, redaction
 
 

@@ -8,6 +8,8 @@
   ``stream_options.include_usage`` from the public OpenAI API only (some compatible servers reject
   unknown fields).
 - ``max_tokens`` of ``-1`` (or unset) is left out, so the server decides; ``other`` is merged into the body.
+- ``reasoning_effort``: a level (``low`` / ``medium`` / ``high``) is sent as ``reasoning_effort``; an
+  integer budget (Anthropic's form) is not sent.
 - DeepSeek (``provider="deepseek"``) speaks the same protocol: :class:`DeepSeekProvider` differs only in
   its base URL (``DEEPSEEK_BASE_URL``, else ``https://api.deepseek.com``), its key
   (``provider_api_keys.deepseek``, else ``DEEPSEEK_API_KEY``) and the name its errors carry.
@@ -40,7 +42,8 @@ def _tools(tools: Optional[List[Dict[str, Any]]]) -> Optional[List[Dict[str, Any
     return out
 
 
-def build_body(request: ProviderRequest) -> Dict[str, Any]:
+def build_body(request: ProviderRequest, reasoning: bool = True) -> Dict[str, Any]:
+    """The JSON body; ``reasoning``: whether the server takes OpenAI's ``reasoning_effort`` level."""
     body: Dict[str, Any] = {"model": request.model}
     if request.endpoint == "complete":
         body["prompt"] = request.prompt or ""
@@ -54,6 +57,8 @@ def build_body(request: ProviderRequest) -> Dict[str, Any]:
         body["max_tokens"] = request.max_tokens
     if request.response_format:
         body["response_format"] = request.response_format
+    if reasoning and isinstance(request.reasoning_effort, str) and request.reasoning_effort:
+        body["reasoning_effort"] = request.reasoning_effort
     tools = _tools(request.tools)
     if tools and request.endpoint != "complete":
         body["tools"] = tools
@@ -99,6 +104,8 @@ class OpenAIProvider(Provider):
     label = LABEL
     #: the provider's own API, which accepts ``stream_options`` (compatible servers may not)
     public_url = PUBLIC
+    #: whether ``reasoning_effort`` levels are sent (a token budget never is)
+    reasoning = True
 
     def _target(self, request: ProviderRequest) -> str:
         base = (request.base_url or resolve_base_url(self.name)).rstrip("/")
@@ -112,7 +119,7 @@ class OpenAIProvider(Provider):
 
     def complete(self, request: ProviderRequest) -> ProviderResult:
         url = self._target(request)
-        body = build_body(request)
+        body = build_body(request, self.reasoning)
         try:
             with _http.client(url, request.timeout) as http:
                 response = http.post(url, json=body, headers=self._headers(request))
@@ -124,7 +131,7 @@ class OpenAIProvider(Provider):
 
     def stream(self, request: ProviderRequest) -> Iterator[ProviderDelta]:
         url = self._target(request)
-        body = build_body(request)
+        body = build_body(request, self.reasoning)
         body["stream"] = True
         if url.startswith(self.public_url):
             body["stream_options"] = {"include_usage": True}
@@ -212,6 +219,7 @@ class DeepSeekProvider(OpenAIProvider):
     name = "deepseek"
     label = "DeepSeek"
     public_url = DEEPSEEK_PUBLIC
+    reasoning = False  # DeepSeek's reasoner takes no effort setting
 
 
 __all__ = ["DeepSeekProvider", "OpenAIProvider", "build_body"]
