@@ -153,6 +153,20 @@ def prompt_inputs(kernel: Dict[str, Any]) -> List[Dict[str, str]]:
     return _inputs(template_variables(template))
 
 
+def output_schema(kernel: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+    """The JSON Schema a Prompt or Agent version's answers follow: the schema of its
+    ``response_format`` when that is ``{"type": "json_schema", "json_schema": ...}`` (OpenAI's
+    ``{name, schema, strict}`` wrapper is unwrapped), else None."""
+    fmt = kernel.get("response_format")
+    if not isinstance(fmt, dict) or fmt.get("type") != "json_schema":
+        return None
+    spec = fmt.get("json_schema")
+    if not isinstance(spec, dict):
+        return None
+    inner = spec.get("schema")
+    return inner if isinstance(inner, dict) else spec
+
+
 def tool_inputs(kernel: Dict[str, Any]) -> List[Dict[str, str]]:
     """The inputs a Tool version takes: the properties of its function's parameters."""
     params = (kernel.get("function") or {}).get("parameters") or {}
