@@ -282,12 +282,12 @@ def test_new_kernel_and_request_fields_are_stored(hl: Driver, uid: str) -> None:
     )
     assert ev.spec.number_limits.max == 5 and ev.spec.number_valence == "positive"
     assert ev.spec.options[0].name == "good"
-    # a deepseek key may be sent; the server has no deepseek provider (422, nothing stored)
+    # a provider this server cannot call is 422, before anything is stored
     with pytest.raises(ApiError) as unsupported:
         hl.prompts.call(
             path=f"{uid}/prompts/deep",
-            prompt={"model": "deepseek-chat", "provider": "deepseek"},
-            provider_api_keys={"deepseek": "sk-x"},
+            prompt={"model": "command-r", "provider": "cohere"},
+            provider_api_keys={"cohere": "sk-x"},
         )
     assert _status(unsupported) == 422
 

@@ -21,7 +21,7 @@ from typing import Any, Dict, Optional
 from sqlalchemy import select
 
 from ..db.models import Deployment, Log, Version
-from . import directories, file_format, files, kernels, kinds, logs
+from . import directories, file_format, files, kinds, logs
 from .bounds import check_fields
 from .common import conflict, not_found, now, unprocessable
 from .context import Context
@@ -29,18 +29,8 @@ from .log_removal import remove_logs
 from .tenancy import find_owned
 
 #: front matter order of the text formats
-PROMPT_TEXT_FIELDS = [
-    "model",
-    "provider",
-    "endpoint",
-    *[f for f in kernels.PROMPT_FIELDS if f not in ("model", "provider", "endpoint")],
-]
-AGENT_TEXT_FIELDS = [
-    "model",
-    "provider",
-    "endpoint",
-    *[f for f in kernels.AGENT_FIELDS if f not in ("model", "provider", "endpoint")],
-]
+PROMPT_TEXT_FIELDS = file_format.PROMPT_TEXT_FIELDS
+AGENT_TEXT_FIELDS = file_format.AGENT_TEXT_FIELDS
 
 
 def _check_links(ctx: Context, kernel: Dict[str, Any]) -> None:
@@ -139,8 +129,7 @@ def serialize_text(
     """The version in the ``.prompt`` / ``.agent`` text format."""
     f = files.get_file(ctx, file_id, file_type)
     v = files.resolve_version(ctx, f, version_id, environment)
-    fields = AGENT_TEXT_FIELDS if file_type == "agent" else PROMPT_TEXT_FIELDS
-    return file_format.dumps(dict(v.kernel or {}), fields)
+    return file_format.version_text(file_type, dict(v.kernel or {}))
 
 
 def deserialize_text(file_type: str, text: str) -> Dict[str, Any]:

@@ -16,7 +16,7 @@ from ..db.models import (
     MonitoringActivation,
     Version,
 )
-from . import datapoints, directories, environments, kernels, kinds, log_counts
+from . import datapoints, directories, environments, file_format, kernels, kinds, log_counts
 from .bounds import check_length, check_path
 from .common import (
     conflict,
@@ -360,9 +360,18 @@ def _linked_tools(ctx: Context, tool_ids: Sequence[str]) -> List[Dict[str, Any]]
 
 
 def serialize(
-    ctx: Context, f: File, v: Version, nested: bool = False, include_datapoints: bool = False
+    ctx: Context,
+    f: File,
+    v: Version,
+    nested: bool = False,
+    include_datapoints: bool = False,
+    include_raw_file_content: bool = False,
 ) -> Dict[str, Any]:
-    """The wire form of a File at one version (PromptResponse, ToolResponse, ...)."""
+    """The wire form of a File at one version (PromptResponse, ToolResponse, ...).
+
+    Prompts and Agents carry ``schema`` (the JSON Schema of their structured output, see
+    :func:`kernels.output_schema`) and, with ``include_raw_file_content``, ``raw_file_content``
+    (the version's ``.prompt`` / ``.agent`` text)."""
     kernel = dict(v.kernel or {})
     body: Dict[str, Any] = {
         "path": f.path,
@@ -390,9 +399,10 @@ def serialize(
     body["evaluator_aggregates"] = None
     body["evaluators"] = [] if nested else _monitors(ctx, f)
     if f.type != "tool":
-        body["schema"] = None
+        body["schema"] = kernels.output_schema(kernel) if f.type in ("prompt", "agent") else None
+    if f.type in ("prompt", "agent"):
+        body["raw_file_content"] = file_format.version_text(f.type, kernel) if include_raw_file_content else None
     if f.type == "prompt":
-        body["raw_file_content"] = None
         body.update(kernel)
         body.setdefault("tools", [])
         body["linked_tools"] = _linked_tools(ctx, kernel.get("linked_tools") or [])
@@ -525,6 +535,7 @@ def list_files(
     environment: Optional[str] = None,
     directory: Optional[str] = None,
     template: Optional[bool] = None,
+    include_raw_file_content: bool = False,
 ) -> Dict[str, Any]:
     """One page of Files. ``directory``: only Files at or below that directory path; ``template``:
     only template Files, of which this server has none (true gives an empty page)."""
@@ -555,16 +566,19 @@ def list_files(
     for f in rows:
         v = deployed_version(ctx, f, env) if env is not None else default_version(ctx, f)
         if v is not None:
-            records.append(serialize(ctx, f, v))
+            records.append(serialize(ctx, f, v, include_raw_file_content=include_raw_file_content))
     return page_body(records, page, size, total)
 
 
-def retrieve_by_path(ctx: Context, path: str, environment: Optional[str] = None) -> Dict[str, Any]:
+def retrieve_by_path(
+    ctx: Context, path: str, environment: Optional[str] = None, include_raw_file_content: bool = False
+) -> Dict[str, Any]:
     """The File at ``path`` (404 when none) at its version deployed to ``environment``, or its default one."""
     f = file_by_path(ctx, normalise_path(path, bounded=False))
     if f is None:
         raise not_found(f"File at path {path!r}")
-    return serialize(ctx, f, resolve_version(ctx, f, environment=environment))
+    v = resolve_version(ctx, f, environment=environment)
+    return serialize(ctx, f, v, include_raw_file_content=include_raw_file_content)
 
 
 def move(
