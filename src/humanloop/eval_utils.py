@@ -1,6 +1,6 @@
 """Running an Evaluation from code: ``client.evaluations.run(...)``.
 
-``run`` takes a File (a Prompt, Tool, Flow or Evaluator, with a Python callable
+``run`` takes a File (a Prompt, Tool, Flow or Agent, with a Python callable
 that produces its output), a Dataset and a list of Evaluators. It makes sure all
 of them exist on the server, creates (or reuses) an Evaluation, calls the
 callable on every datapoint in a thread pool, logs each result, judges the logs
@@ -16,7 +16,7 @@ Two ways to run, chosen by the arguments. With the 0.8.6 arguments (a File with 
 Evaluation names the Dataset and each Log carries ``evaluation_id`` + ``batch_id``.
 Arguments only the later SDKs (0.8.9 to 0.8.38) accept select a Run instead: a
 ``version_id`` or ``environment`` naming the File, Dataset or an Evaluator
-version, a File without ``callable`` (a Prompt the server calls itself), a Dataset
+version, a File without ``callable`` (a Prompt or an Agent the server calls itself), a Dataset
 without ``datapoints`` (one already stored), or a File of type ``agent``. The Run
 is created with ``create_run``, each Log carries its ``run_id`` and the wait ends
 when that Run is completed. The server keeps one store: a batch is a Run and a
@@ -317,6 +317,13 @@ def _upsert_file(client: BaseHumanloop, file: File, file_type: str) -> typing.An
             "file['version'] must describe the Tool version that file['callable'] runs, e.g. "
             "{'function': {'name': 'lookup', 'parameters': {...}}} (or give the 'id' of an existing Tool)"
         )
+    if file_type == "agent" and not version:
+        if "id" in ident:
+            return client.agents.get(id=ident["id"])  # evaluate the Agent's current version
+        found = client.files.retrieve_by_path(path=ident["path"])
+        if getattr(found, "type", None) != "agent":
+            raise ValueError(f"The File at {ident['path']!r} is a {getattr(found, 'type', None)}, not an agent")
+        return found
     if file_type == "flow":
         attributes = version.get("attributes", version)
         return client.flows.upsert(**ident, attributes=attributes)
@@ -324,7 +331,9 @@ def _upsert_file(client: BaseHumanloop, file: File, file_type: str) -> typing.An
         return client.prompts.upsert(**ident, **version)
     if file_type == "tool":
         return client.tools.upsert(**ident, **version)
-    raise ValueError(f"Cannot evaluate a File of type {file_type!r}: use prompt, tool or flow")
+    if file_type == "agent":
+        return client.agents.upsert(**ident, **version)
+    raise ValueError(f"Cannot evaluate a File of type {file_type!r}: use prompt, tool, flow or agent")
 
 
 def _log_function(client: BaseHumanloop, file_type: str) -> typing.Callable[..., typing.Any]:
@@ -338,6 +347,7 @@ def _log_function(client: BaseHumanloop, file_type: str) -> typing.Callable[...,
         "flow": client.flows.log,
         "prompt": client.prompts.log,
         "tool": client.tools.log,
+        "agent": client.agents.log,
     }
     function = functions[file_type]
     accepted = inspect.signature(function).parameters
@@ -800,6 +810,8 @@ def _checks(
 
 #: keys of a File, Dataset or Evaluator spec that only the runs-era SDKs accept
 RUNS_ERA_KEYS = ("version_id", "environment")
+#: File types whose Logs the server can make itself (a Run of them needs no ``callable``)
+SERVER_CALLED_TYPES = ("prompt", "agent")
 
 
 def _runs_era(file: File, dataset: Dataset, evaluators: typing.Sequence[Evaluator]) -> bool:
@@ -820,9 +832,10 @@ def _file_version(client: BaseHumanloop, file: File, file_type: str) -> typing.A
         "prompt": client.prompts.get,
         "tool": client.tools.get,
         "flow": client.flows.get,
+        "agent": client.agents.get,
     }
     if file_type not in getters:
-        raise ValueError(f"Cannot evaluate a File of type {file_type!r} here: use prompt, tool or flow")
+        raise ValueError(f"Cannot evaluate a File of type {file_type!r} here: use prompt, tool, flow or agent")
     if "id" not in file:
         raise ValueError("file['version_id'] / file['environment'] need the File's 'id'")
     selector = {key: file[key] for key in RUNS_ERA_KEYS if key in file}  # type: ignore[literal-required]
@@ -947,11 +960,13 @@ def _run_eval_runs(
     if file_type is None:
         logger.warning("No file['type'] given; evaluating it as a 'flow'")
         file_type = "flow"
-    if file_type not in ("flow", "prompt", "tool"):
-        raise ValueError(f"Cannot evaluate a File of type {file_type!r}: use prompt, tool or flow")
+    if file_type not in ("flow", "prompt", "tool", "agent"):
+        raise ValueError(f"Cannot evaluate a File of type {file_type!r}: use prompt, tool, flow or agent")
     function = file.get("callable")
-    if function is None and file_type != "prompt":
-        raise ValueError("file['callable'] is required unless the File is a Prompt that the server calls itself")
+    if function is None and file_type not in SERVER_CALLED_TYPES:
+        raise ValueError(
+            "file['callable'] is required unless the File is a Prompt or an Agent that the server calls itself"
+        )
     hl_file = _file_version(client, file, file_type)
     hl_dataset = _dataset_version(client, dataset)
     datapoints: typing.List[DatapointResponse] = list(hl_dataset.datapoints or [])

@@ -215,8 +215,9 @@ def fake(fake_server: Fake, monkeypatch: pytest.MonkeyPatch) -> Fake:
     fake_server.stream_closed_early.clear()
     monkeypatch.setenv("OPENAI_BASE_URL", fake_server.url + "/v1")
     monkeypatch.setenv("ANTHROPIC_BASE_URL", fake_server.url)
-    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
-    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    monkeypatch.setenv("DEEPSEEK_BASE_URL", fake_server.url)
+    for var in ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "DEEPSEEK_API_KEY"):
+        monkeypatch.delenv(var, raising=False)
     return fake_server
 
 
@@ -482,6 +483,137 @@ def test_anthropic_401_and_missing_key(hl: Driver, uid: str, fake: Fake) -> None
     with pytest.raises(ApiError) as err2:
         hl.prompts.call(path=f"{uid}/anthropic/nokey", prompt=anthropic_kernel(), inputs=INPUTS)
     assert lc.status(err2) == 400 and "ANTHROPIC_API_KEY" in body_of(err2)["detail"]["message"]
+
+
+# ---------------------------------------------------------------- DeepSeek (OpenAI's protocol, its own key and address)
+
+
+def deepseek_kernel(model: str = "deepseek-chat") -> Dict[str, Any]:
+    return {"model": model, "provider": "deepseek", "template": TEMPLATE, "temperature": 0.5}
+
+
+def test_deepseek_call_and_stream(hl: Driver, uid: str, fake: Fake, server: Server) -> None:
+    r = hl.prompts.call(
+        path=f"{uid}/deepseek/chat", prompt=deepseek_kernel(), inputs=INPUTS, provider_api_keys={"deepseek": SECRET}
+    )
+    sent = fake.requests[0]
+    # DEEPSEEK_BASE_URL is the fake's root: the chat completions route sits right under it
+    assert sent["path"] == "/chat/completions" and sent["headers"]["authorization"] == f"Bearer {SECRET}"
+    assert sent["body"]["model"] == "deepseek-chat" and sent["body"]["temperature"] == 0.5
+    assert sent["body"]["messages"] == POPULATED and "stream" not in sent["body"]
+    assert r.logs[0].output == FAKE_TEXT and (r.logs[0].prompt_tokens, r.logs[0].output_tokens) == (17, 9)
+    assert hl.logs.get(id=r.id).provider_request["model"] == "deepseek-chat"
+
+    chunks = stream(
+        hl, path=f"{uid}/deepseek/chat", prompt=deepseek_kernel(), inputs=INPUTS, provider_api_keys={"deepseek": SECRET}
+    )
+    assert fake.requests[1]["path"] == "/chat/completions" and fake.requests[1]["body"]["stream"] is True
+    assert "".join(c.output for c in chunks) == FAKE_TEXT and chunks[-1].finish_reason == "stop"
+    assert hl.logs.get(id=chunks[-1].id).output == FAKE_TEXT
+    assert SECRET not in stored_text(server)
+
+
+def test_deepseek_key_from_environment_errors_and_missing_key(
+    hl: Driver, uid: str, fake: Fake, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with pytest.raises(ApiError) as missing:
+        hl.prompts.call(path=f"{uid}/deepseek/nokey", prompt=deepseek_kernel(), inputs=INPUTS)
+    assert lc.status(missing) == 400 and "DEEPSEEK_API_KEY" in body_of(missing)["detail"]["message"]
+    assert fake.requests == []
+    # an OpenAI key is not a DeepSeek key
+    with pytest.raises(ApiError) as other:
+        hl.prompts.call(
+            path=f"{uid}/deepseek/nokey", prompt=deepseek_kernel(), inputs=INPUTS, provider_api_keys={"openai": "k"}
+        )
+    assert lc.status(other) == 400 and fake.requests == []
+    monkeypatch.setenv("DEEPSEEK_API_KEY", "sk-deep-env")
+    r = hl.prompts.call(path=f"{uid}/deepseek/env", prompt=deepseek_kernel(), inputs=INPUTS)
+    assert r.logs[0].output == FAKE_TEXT
+    assert fake.requests[0]["headers"]["authorization"] == "Bearer sk-deep-env"
+    with pytest.raises(ApiError) as rejected:
+        hl.prompts.call(path=f"{uid}/deepseek/bad", prompt=deepseek_kernel("fake-401"), inputs=INPUTS)
+    assert lc.status(rejected) == 401 and body_of(rejected)["detail"]["origin"] == "DeepSeek"
+
+
+def test_agent_call_on_deepseek(hl: Driver, uid: str, fake: Fake) -> None:
+    agent = hl.agents.upsert(path=f"{uid}/deepseek/agent", **deepseek_kernel())
+    res = hl.agents.call(
+        id=agent.id,
+        inputs=INPUTS,
+        messages=[{"role": "user", "content": "And their diet?"}],
+        provider_api_keys={"deepseek": SECRET},
+    )
+    assert res.output == FAKE_TEXT and res.log_status == "complete"
+    sent = fake.requests[0]
+    assert sent["path"] == "/chat/completions" and sent["headers"]["authorization"] == f"Bearer {SECRET}"
+    assert sent["body"]["messages"] == POPULATED + [{"role": "user", "content": "And their diet?"}]
+
+
+# ---------------------------------------------------------------- reasoning_effort
+
+
+def test_reasoning_effort_reaches_the_providers_that_take_it(hl: Driver, uid: str, fake: Fake) -> None:
+    keys = {"openai": "k", "anthropic": "k", "deepseek": "k"}
+    # OpenAI: a level is sent as reasoning_effort, plain and streamed
+    hl.prompts.call(
+        path=f"{uid}/reason/openai",
+        prompt={**openai_kernel(), "reasoning_effort": "high"},
+        inputs=INPUTS,
+        provider_api_keys=keys,
+    )
+    stream(
+        hl,
+        path=f"{uid}/reason/openai",
+        prompt={**openai_kernel(), "reasoning_effort": "low"},
+        inputs=INPUTS,
+        provider_api_keys=keys,
+    )
+    assert [r["body"].get("reasoning_effort") for r in fake.requests] == ["high", "low"]
+    # ... a token budget is Anthropic's form and is not sent to OpenAI
+    hl.prompts.call(
+        path=f"{uid}/reason/openai",
+        prompt={**openai_kernel(), "reasoning_effort": 2048},
+        inputs=INPUTS,
+        provider_api_keys=keys,
+    )
+    assert "reasoning_effort" not in fake.requests[2]["body"]
+    # Anthropic: a budget is the thinking budget, with room for the answer when max_tokens is unset
+    hl.prompts.call(
+        path=f"{uid}/reason/anthropic",
+        prompt={**anthropic_kernel(), "reasoning_effort": 2048},
+        inputs=INPUTS,
+        provider_api_keys=keys,
+    )
+    sent = fake.requests[3]["body"]
+    assert sent["thinking"] == {"type": "enabled", "budget_tokens": 2048} and sent["max_tokens"] == 2048 + 4096
+    hl.prompts.call(
+        path=f"{uid}/reason/anthropic",
+        prompt={**anthropic_kernel(), "reasoning_effort": 1024, "max_tokens": 3000},
+        inputs=INPUTS,
+        provider_api_keys=keys,
+    )
+    assert (
+        fake.requests[4]["body"]["max_tokens"] == 3000 and fake.requests[4]["body"]["thinking"]["budget_tokens"] == 1024
+    )
+    hl.prompts.call(
+        path=f"{uid}/reason/anthropic",
+        prompt={**anthropic_kernel(), "reasoning_effort": "high"},
+        inputs=INPUTS,
+        provider_api_keys=keys,
+    )
+    assert "thinking" not in fake.requests[5]["body"] and fake.requests[5]["body"]["max_tokens"] == 4096
+    # DeepSeek takes no effort setting
+    hl.prompts.call(
+        path=f"{uid}/reason/deepseek",
+        prompt={**deepseek_kernel(), "reasoning_effort": "high"},
+        inputs=INPUTS,
+        provider_api_keys=keys,
+    )
+    assert "reasoning_effort" not in fake.requests[6]["body"]
+    # agents pass it on as well
+    agent = hl.agents.upsert(path=f"{uid}/reason/agent", **{**openai_kernel(), "reasoning_effort": "medium"})
+    hl.agents.call(id=agent.id, inputs=INPUTS, provider_api_keys=keys)
+    assert fake.requests[7]["body"]["reasoning_effort"] == "medium"
 
 
 # ---------------------------------------------------------------- units: templates, mock, redaction

@@ -107,3 +107,33 @@ def test_retrieve_by_path(hl: Driver, server: Server, uid: str) -> None:
         assert other.files.list_files(path=f"{uid}/byp").records == []
     finally:
         other.close()
+
+
+def test_raw_file_content_and_schema(hl: Driver, uid: str) -> None:
+    answer = {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}
+    structured = {
+        **PROMPT,
+        "template": [{"role": "system", "content": "Name a city in {{country}}."}],
+        "response_format": {"type": "json_schema", "json_schema": {"name": "city", "schema": answer, "strict": True}},
+    }
+    p = hl.prompts.upsert(path=f"{uid}/raw/city", **structured)
+    agent = hl.agents.upsert(path=f"{uid}/raw/bot", model="m", provider="mock", template="Help with {{topic}}")
+    hl.tools.upsert(path=f"{uid}/raw/tool", function={"name": "t", "description": "d"})
+    # schema: the JSON Schema the answers follow, unwrapped from the response format; else null
+    assert p.schema_ == answer and hl.prompts.get(id=p.id).schema_ == answer
+    assert agent.schema_ is None
+    # raw_file_content only when asked for, and then the version's .prompt / .agent text
+    assert hl.files.retrieve_by_path(path=f"{uid}/raw/city").raw_file_content is None  # type: ignore[union-attr]
+    got = hl.files.retrieve_by_path(path=f"{uid}/raw/city", include_raw_file_content=True)
+    assert isinstance(got, PromptResponse) and got.schema_ == answer
+    assert got.raw_file_content == hl.prompts.serialize(id=p.id)
+    assert "<system>\nName a city in {{country}}.\n</system>" in got.raw_file_content
+    assert hl.prompts.deserialize(prompt=got.raw_file_content).response_format.json_schema["schema"] == answer
+    listed = hl.files.list_files(path=f"{uid}/raw", include_raw_file_content=True, size=10).records
+    by_name = {r.name: r for r in listed}
+    assert by_name["city"].raw_file_content == got.raw_file_content
+    assert by_name["bot"].raw_file_content == hl.agents.serialize(id=agent.id)
+    assert "Help with {{topic}}" in by_name["bot"].raw_file_content
+    assert not hasattr(by_name["tool"], "raw_file_content") or by_name["tool"].raw_file_content is None
+    plain = hl.files.list_files(path=f"{uid}/raw", size=10).records
+    assert [r.raw_file_content for r in plain if r.name in ("city", "bot")] == [None, None]

@@ -8,8 +8,10 @@ File fields `description` / `readme` / `tags`, and that another organisation get
 from typing import Any, Callable, Dict, Tuple
 
 import pytest
+from sqlalchemy import select
 
 from humanloop.core.api_error import ApiError
+from humanloop_server.db.models import File, Log, Version
 
 from .conftest import Server
 from .sdk_driver import Driver, driver_fixture
@@ -40,6 +42,10 @@ def _evaluator(n: int) -> Dict[str, Any]:
     }
 
 
+def _agent(n: int) -> Dict[str, Any]:
+    return {"model": f"m-{n}", "provider": "mock", "template": [{"role": "user", "content": "{{q}}"}]}
+
+
 def _dataset(n: int) -> Dict[str, Any]:
     return {"datapoints": [{"inputs": {"q": f"question {n}"}, "target": {"a": str(n)}}]}
 
@@ -51,6 +57,7 @@ KINDS: Dict[str, Tuple[Callable[[int], Dict[str, Any]], str]] = {
     "flows": (_flow, "update_flow_version"),
     "evaluators": (_evaluator, "update_evaluator_version"),
     "datasets": (_dataset, "update_dataset_version"),
+    "agents": (_agent, "patch_agent_version"),
 }
 DELETE = {
     "prompts": "delete_prompt_version",
@@ -73,7 +80,7 @@ def test_version_names_per_kind(hl: Driver, uid: str, kind: str) -> None:
     v1 = res.upsert(path=path, version_name="v1", version_description="first", **content(1))
     assert (v1.version_name, v1.version_description) == ("v1", "first")
     # 0.8.6 reads the same data: the description is the commit message, a named version is committed
-    assert v1.commit_message == "first" and v1.status == "committed"
+    assert getattr(v1, "commit_message", "first") == "first" and v1.status == "committed"  # Agents: no field
     # the same content with the same name is the same version
     again = res.upsert(path=path, version_name="v1", **content(1))
     assert again.version_id == v1.version_id and again.version_description == "first"
@@ -96,7 +103,8 @@ def test_version_names_per_kind(hl: Driver, uid: str, kind: str) -> None:
     assert (named.version_id, named.version_name, named.version_description) == (v2.version_id, "v2", "second")
     assert named.status == "committed"
     got = res.get(id=v1.id, version_id=v2.version_id)
-    assert (got.version_name, got.version_description, got.commit_message) == ("v2", "second", "second")
+    assert (got.version_name, got.version_description) == ("v2", "second")
+    assert getattr(got, "commit_message", "second") == "second"
     # only the description changes: the name stays
     described = getattr(res, patch)(id=v1.id, version_id=v2.version_id, description="second, reworded")
     assert (described.version_name, described.version_description) == ("v2", "second, reworded")
@@ -105,7 +113,9 @@ def test_version_names_per_kind(hl: Driver, uid: str, kind: str) -> None:
     assert _status(missing) == 404
 
 
-@pytest.mark.parametrize("kind", sorted(KINDS))
+@pytest.mark.parametrize(
+    "kind", sorted(DELETE)
+)  # Agents delete versions their own way (tests/server/test_sdk_agents.py)
 def test_delete_version_per_kind(hl: Driver, server: Server, uid: str, kind: str) -> None:
     content, _ = KINDS[kind]
     res = getattr(hl, kind)
@@ -184,6 +194,41 @@ def test_file_description_readme_tags(hl: Driver, uid: str) -> None:
     assert d.tags == [] and d.description is None and d.readme is None
 
 
+def test_agent_notes_are_stored_in_the_columns_of_every_kind(hl: Driver, server: Server, uid: str) -> None:
+    path = f"{uid}/agents/described"
+    a1 = hl.agents.upsert(
+        path=path,
+        description="Answers questions",
+        readme="# Notes",
+        tags=["qa"],
+        version_name="v1",
+        version_description="first",
+        **_agent(1),
+    )
+    a2 = hl.agents.upsert(path=path, **_agent(2))
+    # as for Prompts: description, readme and tags are the File's, kept by an upsert that omits them
+    assert (a2.description, a2.readme, a2.tags, a2.version_name, a2.status) == (
+        "Answers questions",
+        "# Notes",
+        ["qa"],
+        None,
+        "uncommitted",
+    )
+    again = hl.agents.upsert(path=path, tags=["qa", "v2"], **_agent(2))
+    assert hl.agents.get(id=a1.id, version_id=a1.version_id).tags == ["qa", "v2"] and again.version_id == a2.version_id
+    log = hl.agents.log(id=a1.id, version_id=a1.version_id, output="x", log_status="incomplete")
+    hl.agents.update_log(id=a1.id, log_id=log.id, log_status="complete")
+    with server.runtime.db.read() as s:
+        v1 = s.get(Version, a1.version_id)
+        f = s.get(File, a1.id)
+        assert v1 is not None and f is not None
+        assert (v1.version_name, v1.commit_message, v1.status) == ("v1", "first", "committed")
+        assert (f.description, f.readme, f.tags) == ("Answers questions", "# Notes", ["qa", "v2"])
+        # log_status is the trace_status column of every kind
+        assert s.execute(select(Log.trace_status).where(Log.id == log.id)).scalar_one() == "complete"
+    assert hl.logs.get(id=log.id).log_status == "complete"
+
+
 def test_bad_version_names(hl: Driver, uid: str) -> None:
     path = f"{uid}/flows/bad"
     with pytest.raises(ApiError) as long_name:
@@ -237,12 +282,12 @@ def test_new_kernel_and_request_fields_are_stored(hl: Driver, uid: str) -> None:
     )
     assert ev.spec.number_limits.max == 5 and ev.spec.number_valence == "positive"
     assert ev.spec.options[0].name == "good"
-    # a deepseek key may be sent; the server has no deepseek provider (422, nothing stored)
+    # a provider this server cannot call is 422, before anything is stored
     with pytest.raises(ApiError) as unsupported:
         hl.prompts.call(
             path=f"{uid}/prompts/deep",
-            prompt={"model": "deepseek-chat", "provider": "deepseek"},
-            provider_api_keys={"deepseek": "sk-x"},
+            prompt={"model": "command-r", "provider": "cohere"},
+            provider_api_keys={"cohere": "sk-x"},
         )
     assert _status(unsupported) == 422
 

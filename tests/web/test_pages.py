@@ -242,6 +242,36 @@ def test_deploy_and_remove_a_version(tab: Visit, hl: Humanloop, uid: str) -> Non
     expect(page.locator("#deployments")).to_contain_text("nothing deployed")
 
 
+def test_deleted_versions_are_not_listed(tab: Visit, hl: Humanloop, uid: str) -> None:
+    kept = chat_prompt(hl, f"{uid}/gone/p", commit_message="kept")
+    gone = chat_prompt(hl, f"{uid}/gone/p", content="Old idea: {{question}}", commit_message="dropped")
+    latest = chat_prompt(hl, f"{uid}/gone/p", content="Latest: {{question}}", commit_message="latest")
+    hl.prompts.log(id=kept.id, version_id=gone.version_id, inputs={"question": "q"}, output="from the dropped one")
+    hl.prompts.delete_prompt_version(id=kept.id, version_id=gone.version_id)
+    page = tab.page
+    tab.go(f"/files/{kept.id}")
+    table = page.locator("table.versions tbody")
+    expect(table.locator("tr")).to_have_count(2)
+    expect(table).to_contain_text("kept")
+    expect(table).to_contain_text("latest")
+    expect(table).not_to_contain_text("dropped")
+    expect(page.locator(f"input[name=a][value='{gone.version_id}']")).to_have_count(0)
+    # nor offered for deploying or comparing
+    expect(page.locator(f"option[value='{gone.version_id}']")).to_have_count(0)
+    expect(page.locator(f"option[value='{latest.version_id}']").first).to_be_attached()
+    tab.go(f"/files/{kept.id}/diff")
+    expect(page.locator(f"#diff-a option[value='{gone.version_id}']")).to_have_count(0)
+    expect(page.locator("#diff-a option")).to_have_count(2)
+    # the tree counts the versions left
+    tab.go(f"/files?q={uid}/gone")
+    expect(page.locator("li.file", has_text="p")).to_contain_text("2 versions")
+    # its Log stays, with the label it had; the version filter no longer offers it
+    tab.go(f"/files/{kept.id}/logs")
+    expect(page.get_by_text("from the dropped one")).to_be_visible()
+    expect(page.locator(f"option[value='{gone.version_id}']")).to_have_count(0)
+    expect(page.locator(f"option[value='{kept.version_id}']")).to_have_count(1)
+
+
 # ---------------------------------------------------------------- feedback
 
 

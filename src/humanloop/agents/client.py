@@ -778,7 +778,7 @@ class AgentsClient:
         request_options: typing.Optional[RequestOptions] = None,
     ) -> CreateAgentLogResponse:
         """
-        Records a Log of an Agent version, chosen by `version_id`, `environment`, or the `agent` settings in the body (a new version when none matches). `log_status` defaults to `complete`.
+        Records a Log of an Agent version, chosen by `version_id`, `environment`, or the `agent` settings in the body (a new version when none matches). `log_status` defaults to `complete`. With `run_id` the Log joins that Evaluation Run, as a Prompt Log does.
 
         Parameters
         ----------
@@ -2267,7 +2267,7 @@ class AsyncAgentsClient:
         request_options: typing.Optional[RequestOptions] = None,
     ) -> CreateAgentLogResponse:
         """
-        Records a Log of an Agent version, chosen by `version_id`, `environment`, or the `agent` settings in the body (a new version when none matches). `log_status` defaults to `complete`.
+        Records a Log of an Agent version, chosen by `version_id`, `environment`, or the `agent` settings in the body (a new version when none matches). `log_status` defaults to `complete`. With `run_id` the Log joins that Evaluation Run, as a Prompt Log does.
 
         Parameters
         ----------

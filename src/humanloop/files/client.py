@@ -71,7 +71,7 @@ class FilesClient:
             Only template files (true); this server has none, so true gives none.
 
         include_raw_file_content : typing.Optional[bool]
-            Whether to include the `.prompt` text of Prompts (not available here).
+            Give Prompts and Agents their version in the `.prompt` / `.agent` text format.
 
         request_options : typing.Optional[RequestOptions]
             Request-specific configuration.
@@ -158,7 +158,7 @@ class FilesClient:
             Only template files (true); this server has none, so true gives none.
 
         include_raw_file_content : typing.Optional[bool]
-            Whether to include the `.prompt` text of Prompts (not available here).
+            Give Prompts and Agents their version in the `.prompt` / `.agent` text format.
 
         request_options : typing.Optional[RequestOptions]
             Request-specific configuration.
@@ -214,7 +214,7 @@ class FilesClient:
             Environment whose deployed version to return.
 
         include_raw_file_content : typing.Optional[bool]
-            Whether to include the `.prompt` text of Prompts (not available here).
+            Give Prompts and Agents their version in the `.prompt` / `.agent` text format.
 
         path : str
             Path of the file including its name, such as `folder/name`.
@@ -301,7 +301,7 @@ class AsyncFilesClient:
             Only template files (true); this server has none, so true gives none.
 
         include_raw_file_content : typing.Optional[bool]
-            Whether to include the `.prompt` text of Prompts (not available here).
+            Give Prompts and Agents their version in the `.prompt` / `.agent` text format.
 
         request_options : typing.Optional[RequestOptions]
             Request-specific configuration.
@@ -396,7 +396,7 @@ class AsyncFilesClient:
             Only template files (true); this server has none, so true gives none.
 
         include_raw_file_content : typing.Optional[bool]
-            Whether to include the `.prompt` text of Prompts (not available here).
+            Give Prompts and Agents their version in the `.prompt` / `.agent` text format.
 
         request_options : typing.Optional[RequestOptions]
             Request-specific configuration.
@@ -460,7 +460,7 @@ class AsyncFilesClient:
             Environment whose deployed version to return.
 
         include_raw_file_content : typing.Optional[bool]
-            Whether to include the `.prompt` text of Prompts (not available here).
+            Give Prompts and Agents their version in the `.prompt` / `.agent` text format.
 
         path : str
             Path of the file including its name, such as `folder/name`.

@@ -179,7 +179,7 @@ class AgentResponseParams(typing_extensions.TypedDict):
 
     raw_file_content: typing_extensions.NotRequired[typing.Optional[str]]
     """
-    The version in the `.agent` text format.
+    The version in the `.agent` text format; given when `include_raw_file_content` is true.
     """
 
     readme: typing_extensions.NotRequired[typing.Optional[str]]
@@ -199,7 +199,7 @@ class AgentResponseParams(typing_extensions.TypedDict):
 
     schema: typing_extensions.NotRequired[typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]]
     """
-    JSON Schema of the Agent's inputs, when it declares one.
+    JSON Schema the version's answers follow (from a `json_schema` response format); else null.
     """
 
     seed: typing_extensions.NotRequired[typing.Optional[int]]
@@ -688,7 +688,7 @@ class PromptResponseParams(typing_extensions.TypedDict):
 
     raw_file_content: typing_extensions.NotRequired[typing.Optional[str]]
     """
-    The version in the `.prompt` file format, when asked for.
+    The version in the `.prompt` text format; given when `include_raw_file_content` is true.
     """
 
     readme: typing_extensions.NotRequired[typing.Optional[str]]
@@ -708,7 +708,7 @@ class PromptResponseParams(typing_extensions.TypedDict):
 
     schema: typing_extensions.NotRequired[typing.Optional[typing.Dict[str, typing.Optional[typing.Any]]]]
     """
-    JSON schema of the file's output.
+    JSON Schema the version's answers follow (from a `json_schema` response format); else null.
     """
 
     seed: typing_extensions.NotRequired[typing.Optional[int]]

@@ -2,11 +2,12 @@
 
 import typing
 
+from .agent_response import AgentResponseParams
 from .evaluator_response import EvaluatorResponseParams
 from .flow_response import FlowResponseParams
 from .prompt_response import PromptResponseParams
 from .tool_response import ToolResponseParams
 
 EvaluatedVersionResponseParams = typing.Union[
-    PromptResponseParams, ToolResponseParams, EvaluatorResponseParams, FlowResponseParams
+    PromptResponseParams, ToolResponseParams, EvaluatorResponseParams, FlowResponseParams, AgentResponseParams
 ]

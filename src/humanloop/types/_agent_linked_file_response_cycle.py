@@ -182,7 +182,7 @@ class AgentResponse(UncheckedBaseModel):
 
     raw_file_content: typing.Optional[str] = None
     """
-    The version in the `.agent` text format.
+    The version in the `.agent` text format; given when `include_raw_file_content` is true.
     """
 
     readme: typing.Optional[str] = None
@@ -204,7 +204,7 @@ class AgentResponse(UncheckedBaseModel):
         alias="schema", default=None
     )
     """
-    JSON Schema of the Agent's inputs, when it declares one.
+    JSON Schema the version's answers follow (from a `json_schema` response format); else null.
     """
 
     seed: typing.Optional[int] = None
@@ -697,7 +697,7 @@ class PromptResponse(UncheckedBaseModel):
 
     raw_file_content: typing.Optional[str] = None
     """
-    The version in the `.prompt` file format, when asked for.
+    The version in the `.prompt` text format; given when `include_raw_file_content` is true.
     """
 
     readme: typing.Optional[str] = None
@@ -719,7 +719,7 @@ class PromptResponse(UncheckedBaseModel):
         alias="schema", default=None
     )
     """
-    JSON schema of the file's output.
+    JSON Schema the version's answers follow (from a `json_schema` response format); else null.
     """
 
     seed: typing.Optional[int] = None

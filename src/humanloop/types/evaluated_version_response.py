@@ -6,12 +6,13 @@ import pydantic
 import typing_extensions
 
 from ..core.unions import FastTags
+from .agent_response import AgentResponse
 from .evaluator_response import EvaluatorResponse
 from .flow_response import FlowResponse
 from .prompt_response import PromptResponse
 from .tool_response import ToolResponse
 
-_EVALUATED_VERSION_RESPONSE_TAGS = frozenset({"prompt", "tool", "evaluator", "flow"})
+_EVALUATED_VERSION_RESPONSE_TAGS = frozenset({"prompt", "tool", "evaluator", "flow", "agent"})
 
 
 def _evaluated_version_response_tag(value: typing.Any) -> str:
@@ -29,13 +30,21 @@ EvaluatedVersionResponse = typing_extensions.Annotated[
         typing_extensions.Annotated[ToolResponse, pydantic.Tag("tool")],
         typing_extensions.Annotated[EvaluatorResponse, pydantic.Tag("evaluator")],
         typing_extensions.Annotated[FlowResponse, pydantic.Tag("flow")],
+        typing_extensions.Annotated[AgentResponse, pydantic.Tag("agent")],
         typing_extensions.Annotated[
-            typing.Union[PromptResponse, ToolResponse, EvaluatorResponse, FlowResponse], pydantic.Tag("_other")
+            typing.Union[PromptResponse, ToolResponse, EvaluatorResponse, FlowResponse, AgentResponse],
+            pydantic.Tag("_other"),
         ],
     ],
     pydantic.Discriminator(_evaluated_version_response_tag),
     FastTags(
         [["type"]],
-        {"prompt": "PromptResponse", "tool": "ToolResponse", "evaluator": "EvaluatorResponse", "flow": "FlowResponse"},
+        {
+            "prompt": "PromptResponse",
+            "tool": "ToolResponse",
+            "evaluator": "EvaluatorResponse",
+            "flow": "FlowResponse",
+            "agent": "AgentResponse",
+        },
     ),
 ]

@@ -146,7 +146,7 @@ class PopulateTemplateResponse(UncheckedBaseModel):
 
     raw_file_content: typing.Optional[str] = None
     """
-    The version in the `.prompt` file format, when asked for.
+    The version in the `.prompt` text format; given when `include_raw_file_content` is true.
     """
 
     readme: typing.Optional[str] = None
@@ -168,7 +168,7 @@ class PopulateTemplateResponse(UncheckedBaseModel):
         alias="schema", default=None
     )
     """
-    JSON schema of the file's output.
+    JSON Schema the version's answers follow (from a `json_schema` response format); else null.
     """
 
     seed: typing.Optional[int] = None

@@ -29,7 +29,7 @@ from ..schemas import (
     UpdateAgentRequest,
     UpdateVersionRequest,
 )
-from ..services import agent_calls, agents
+from ..services import agent_calls, agents, evaluations
 from .bodies import dump
 from .deps import ContextDep
 from .file_routes import FileKind, add_file_routes
@@ -71,7 +71,7 @@ EnvironmentQuery = Annotated[Optional[str], Query(description="Environment whose
     response_model=CreateAgentLogResponse,
     operation_id="log_agents_log_post",
     summary="Log to an Agent",
-    description="Records a Log of an Agent version, chosen by `version_id`, `environment`, or the `agent` settings in the body (a new version when none matches). `log_status` defaults to `complete`.",
+    description="Records a Log of an Agent version, chosen by `version_id`, `environment`, or the `agent` settings in the body (a new version when none matches). `log_status` defaults to `complete`. With `run_id` the Log joins that Evaluation Run, as a Prompt Log does.",
     openapi_extra=_sdk("log"),
 )
 def log(
@@ -80,7 +80,8 @@ def log(
     version_id: VersionQuery = None,
     environment: EnvironmentQuery = None,
 ) -> Dict[str, Any]:
-    return agents.create_log(ctx, dump(body, unset=True), version_id, environment)
+    data = evaluations.join_run(ctx, dump(body, unset=True))
+    return agents.create_log(ctx, data, version_id, environment)
 
 
 @router.patch(

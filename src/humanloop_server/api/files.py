@@ -63,7 +63,8 @@ def list_files(
         Optional[bool], Query(description="Only template files (true); this server has none, so true gives none.")
     ] = None,
     include_raw_file_content: Annotated[
-        Optional[bool], Query(description="Whether to include the `.prompt` text of Prompts (not available here).")
+        Optional[bool],
+        Query(description="Give Prompts and Agents their version in the `.prompt` / `.agent` text format."),
     ] = None,
 ) -> Dict[str, Any]:
     return files.list_files(
@@ -77,6 +78,7 @@ def list_files(
         environment=environment,
         directory=path,
         template=template,
+        include_raw_file_content=bool(include_raw_file_content),
     )
 
 
@@ -105,7 +107,10 @@ def retrieve_by_path(
     ctx: ContextDep,
     environment: Annotated[Optional[str], Query(description="Environment whose deployed version to return.")] = None,
     include_raw_file_content: Annotated[
-        Optional[bool], Query(description="Whether to include the `.prompt` text of Prompts (not available here).")
+        Optional[bool],
+        Query(description="Give Prompts and Agents their version in the `.prompt` / `.agent` text format."),
     ] = None,
 ) -> Dict[str, Any]:
-    return files.retrieve_by_path(ctx, body.path, environment=environment)
+    return files.retrieve_by_path(
+        ctx, body.path, environment=environment, include_raw_file_content=bool(include_raw_file_content)
+    )

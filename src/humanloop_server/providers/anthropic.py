@@ -6,6 +6,10 @@
   become ``tool_result`` blocks of a user turn; assistant ``tool_calls`` become ``tool_use`` blocks.
   ``endpoint="complete"`` sends the prompt text as one user message.
 - ``max_tokens`` is required by Anthropic: ``-1``/unset becomes 4096.
+- ``reasoning_effort`` as an integer is the extended-thinking budget: ``thinking = {"type": "enabled",
+  "budget_tokens": n}``; an unset ``max_tokens`` then becomes ``n + 4096`` so the answer has room
+  after the thinking. A level (``low`` ...) is OpenAI's form and is not sent. Thinking blocks of the
+  answer are not part of the output.
 - ``tool_choice``: ``auto`` -> ``{"type": "auto"}``, ``required`` -> ``{"type": "any"}``, a named
   function -> ``{"type": "tool", "name": ...}``, ``none`` -> tools are not sent.
 - ``stop_reason`` maps to OpenAI-style finish reasons: ``end_turn``/``stop_sequence`` -> ``stop``,
@@ -82,11 +86,15 @@ def build_body(request: ProviderRequest) -> Dict[str, Any]:
         system, messages = None, [{"role": "user", "content": request.prompt or ""}]
     else:
         system, messages = _messages(request.messages)
-    body: Dict[str, Any] = {
-        "model": request.model,
-        "messages": messages,
-        "max_tokens": request.max_tokens if request.max_tokens and request.max_tokens > 0 else DEFAULT_MAX_TOKENS,
-    }
+    budget = request.reasoning_effort
+    thinking = isinstance(budget, int) and not isinstance(budget, bool) and budget > 0
+    if request.max_tokens and request.max_tokens > 0:
+        max_tokens = request.max_tokens
+    else:
+        max_tokens = DEFAULT_MAX_TOKENS + (int(budget or 0) if thinking else 0)
+    body: Dict[str, Any] = {"model": request.model, "messages": messages, "max_tokens": max_tokens}
+    if thinking:
+        body["thinking"] = {"type": "enabled", "budget_tokens": budget}
     if system:
         body["system"] = system
     if request.temperature is not None:

@@ -37,6 +37,8 @@ class ProviderRequest:
     response_format: Optional[Dict[str, Any]] = None
     tools: Optional[List[Dict[str, Any]]] = None  # function definitions {name, description, parameters}
     tool_choice: Optional[Union[str, Dict[str, Any]]] = None
+    #: an OpenAI effort level ("low", "medium", "high") or a token budget for Anthropic's thinking
+    reasoning_effort: Optional[Union[str, int]] = None
     other: Dict[str, Any] = dataclasses.field(default_factory=dict)
     api_key: Optional[str] = dataclasses.field(default=None, repr=False)
     base_url: Optional[str] = None

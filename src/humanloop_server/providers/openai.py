@@ -1,4 +1,4 @@
-"""OpenAI and OpenAI-compatible servers (vLLM, llama.cpp, Ollama, LM Studio ...) over plain httpx.
+"""OpenAI, DeepSeek and OpenAI-compatible servers (vLLM, llama.cpp, Ollama, LM Studio ...) over plain httpx.
 
 - ``endpoint="chat"`` -> ``POST {base}/chat/completions``; ``endpoint="complete"`` -> ``POST {base}/completions``.
 - Base URL: ``ProviderRequest.base_url``, else ``OPENAI_BASE_URL``, else ``https://api.openai.com/v1``.
@@ -8,6 +8,11 @@
   ``stream_options.include_usage`` from the public OpenAI API only (some compatible servers reject
   unknown fields).
 - ``max_tokens`` of ``-1`` (or unset) is left out, so the server decides; ``other`` is merged into the body.
+- ``reasoning_effort``: a level (``low`` / ``medium`` / ``high``) is sent as ``reasoning_effort``; an
+  integer budget (Anthropic's form) is not sent.
+- DeepSeek (``provider="deepseek"``) speaks the same protocol: :class:`DeepSeekProvider` differs only in
+  its base URL (``DEEPSEEK_BASE_URL``, else ``https://api.deepseek.com``), its key
+  (``provider_api_keys.deepseek``, else ``DEEPSEEK_API_KEY``) and the name its errors carry.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from .config import resolve_base_url
 
 LABEL = "OpenAI"
 PUBLIC = "https://api.openai.com/v1"
+DEEPSEEK_PUBLIC = "https://api.deepseek.com"
 
 
 def _tools(tools: Optional[List[Dict[str, Any]]]) -> Optional[List[Dict[str, Any]]]:
@@ -36,7 +42,8 @@ def _tools(tools: Optional[List[Dict[str, Any]]]) -> Optional[List[Dict[str, Any
     return out
 
 
-def build_body(request: ProviderRequest) -> Dict[str, Any]:
+def build_body(request: ProviderRequest, reasoning: bool = True) -> Dict[str, Any]:
+    """The JSON body; ``reasoning``: whether the server takes OpenAI's ``reasoning_effort`` level."""
     body: Dict[str, Any] = {"model": request.model}
     if request.endpoint == "complete":
         body["prompt"] = request.prompt or ""
@@ -50,6 +57,8 @@ def build_body(request: ProviderRequest) -> Dict[str, Any]:
         body["max_tokens"] = request.max_tokens
     if request.response_format:
         body["response_format"] = request.response_format
+    if reasoning and isinstance(request.reasoning_effort, str) and request.reasoning_effort:
+        body["reasoning_effort"] = request.reasoning_effort
     tools = _tools(request.tools)
     if tools and request.endpoint != "complete":
         body["tools"] = tools
@@ -91,9 +100,15 @@ def _result(request_body: Dict[str, Any], response: Dict[str, Any], endpoint: st
 class OpenAIProvider(Provider):
     name = "openai"
     requires_key = True
+    #: how errors name the provider
+    label = LABEL
+    #: the provider's own API, which accepts ``stream_options`` (compatible servers may not)
+    public_url = PUBLIC
+    #: whether ``reasoning_effort`` levels are sent (a token budget never is)
+    reasoning = True
 
     def _target(self, request: ProviderRequest) -> str:
-        base = (request.base_url or resolve_base_url("openai")).rstrip("/")
+        base = (request.base_url or resolve_base_url(self.name)).rstrip("/")
         return base + ("/completions" if request.endpoint == "complete" else "/chat/completions")
 
     def _headers(self, request: ProviderRequest) -> Dict[str, str]:
@@ -104,21 +119,21 @@ class OpenAIProvider(Provider):
 
     def complete(self, request: ProviderRequest) -> ProviderResult:
         url = self._target(request)
-        body = build_body(request)
+        body = build_body(request, self.reasoning)
         try:
             with _http.client(url, request.timeout) as http:
                 response = http.post(url, json=body, headers=self._headers(request))
         except httpx.HTTPError as exc:
-            raise _http.transport_error(exc, LABEL, url) from None
+            raise _http.transport_error(exc, self.label, url) from None
         if response.status_code >= 400:
-            raise _http.status_error(response, LABEL)
-        return _result(body, _http.parse_json(response, LABEL), request.endpoint)
+            raise _http.status_error(response, self.label)
+        return _result(body, _http.parse_json(response, self.label), request.endpoint)
 
     def stream(self, request: ProviderRequest) -> Iterator[ProviderDelta]:
         url = self._target(request)
-        body = build_body(request)
+        body = build_body(request, self.reasoning)
         body["stream"] = True
-        if url.startswith(PUBLIC):
+        if url.startswith(self.public_url):
             body["stream_options"] = {"include_usage": True}
         headers = self._headers(request)
         headers["Accept"] = "text/event-stream"
@@ -132,18 +147,18 @@ class OpenAIProvider(Provider):
             with _http.client(url, request.timeout) as http:
                 with http.stream("POST", url, json=body, headers=headers) as response:
                     if response.status_code >= 400:
-                        raise _http.status_error(response, LABEL)
+                        raise _http.status_error(response, self.label)
                     for _event, data in _http.sse_events(response):
                         if data.strip() == "[DONE]":
                             break
-                        chunk = _http.loads(data, LABEL)
+                        chunk = _http.loads(data, self.label)
                         if isinstance(chunk.get("error"), dict):
                             err = chunk["error"]
                             raise ProviderError(
                                 502,
-                                f"{LABEL} failed while streaming: {err.get('message')}",
+                                f"{self.label} failed while streaming: {err.get('message')}",
                                 type=err.get("type") or "provider_error",
-                                origin=LABEL,
+                                origin=self.label,
                             )
                         last = chunk
                         if isinstance(chunk.get("usage"), dict):
@@ -175,7 +190,7 @@ class OpenAIProvider(Provider):
                                 text.append(piece)
                                 yield ProviderDelta(output=piece)
         except httpx.HTTPError as exc:
-            raise _http.transport_error(exc, LABEL, url) from None
+            raise _http.transport_error(exc, self.label, url) from None
         output = "".join(text)
         calls = [tool_calls[i] for i in sorted(tool_calls)] or None
         message: Dict[str, Any] = {"role": role, "content": output if (output or not calls) else None}
@@ -198,4 +213,13 @@ class OpenAIProvider(Provider):
         yield ProviderDelta(output="", finish_reason=finish, result=result)
 
 
-__all__ = ["OpenAIProvider", "build_body"]
+class DeepSeekProvider(OpenAIProvider):
+    """DeepSeek's chat completions API, which follows OpenAI's: only the name, key and address differ."""
+
+    name = "deepseek"
+    label = "DeepSeek"
+    public_url = DEEPSEEK_PUBLIC
+    reasoning = False  # DeepSeek's reasoner takes no effort setting
+
+
+__all__ = ["DeepSeekProvider", "OpenAIProvider", "build_body"]

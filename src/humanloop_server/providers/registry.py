@@ -3,8 +3,8 @@
 ``get_provider(name)`` answers a :class:`ProviderError` with status 422 for a provider this server
 cannot call. ``resolve_api_key(name, provider_api_keys)`` picks the key for one request: the one the
 request carries (used for that request only, never stored or logged), else the server's environment
-variable (``OPENAI_API_KEY``, ``ANTHROPIC_API_KEY``); a provider that needs a key and has none is a
-400. Base URLs come from ``OPENAI_BASE_URL`` / ``ANTHROPIC_BASE_URL`` (read at call time), so an
+variable (``OPENAI_API_KEY``, ``ANTHROPIC_API_KEY``, ``DEEPSEEK_API_KEY``); a provider that needs a key and has none is a
+400. Base URLs come from ``OPENAI_BASE_URL`` / ``ANTHROPIC_BASE_URL`` / ``DEEPSEEK_BASE_URL`` (read at call time), so an
 OpenAI-compatible local model server can stand in for OpenAI.
 """
 
@@ -17,12 +17,12 @@ from .anthropic import AnthropicProvider
 from .base import Provider, ProviderError
 from .config import KEY_ENV, resolve_base_url
 from .mock import MockProvider
-from .openai import OpenAIProvider
+from .openai import DeepSeekProvider, OpenAIProvider
 
 __all__ = ["SUPPORTED", "get_provider", "resolve_api_key", "resolve_base_url"]
 
 
-SUPPORTED = ("anthropic", "mock", "openai")
+SUPPORTED = ("anthropic", "deepseek", "mock", "openai")
 
 _instances: Dict[str, Provider] = {}
 
@@ -34,6 +34,8 @@ def _make(name: str) -> Provider:
         return OpenAIProvider()
     if name == "anthropic":
         return AnthropicProvider()
+    if name == "deepseek":
+        return DeepSeekProvider()
     raise KeyError(name)
 
 

@@ -209,7 +209,9 @@ class AgentResponse(BaseModel):
     readme: Optional[str] = Field(None, description="Longer documentation of the Agent.")
     name: str = Field(description="Name of the Agent.")
     schema_: Optional[Dict[str, Any]] = Field(
-        None, alias="schema", description="JSON Schema of the Agent's inputs, when it declares one."
+        None,
+        alias="schema",
+        description="JSON Schema the version's answers follow (from a `json_schema` response format); else null.",
     )
     version_id: str = Field(description="ID of the version.")
     type: Literal["agent"] = Field("agent", description="Kind of File.")
@@ -230,7 +232,9 @@ class AgentResponse(BaseModel):
     evaluator_aggregates: Optional[List[EvaluatorAggregate]] = Field(
         None, description="Aggregated judgments of Evaluators on this version's Logs."
     )
-    raw_file_content: Optional[str] = Field(None, description="The version in the `.agent` text format.")
+    raw_file_content: Optional[str] = Field(
+        None, description="The version in the `.agent` text format; given when `include_raw_file_content` is true."
+    )
 
 
 class ListAgents(BaseModel):

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Dict, List, Optional, Union
 from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import TypeAliasType
 
+from .agents import AgentResponse
 from .common import FileRequest, UserResponse
 from .datasets import DatapointResponse, DatasetResponse
 from .evaluators import EvaluatorResponse
@@ -178,9 +179,10 @@ class UpdateEvaluationRequest(BaseModel):
     file: Optional[FileRequest] = Field(None, description="The file.")
 
 
-#: A version of any kind of file that can be evaluated.
+#: A version of any kind of file that can be evaluated (0.8.6's name; Agents, which 0.8.6 did not
+#: have, are evaluated too).
 EvaluatedVersionResponse = TypeAliasType(
-    "EvaluatedVersionResponse", Union[PromptResponse, ToolResponse, EvaluatorResponse, FlowResponse]
+    "EvaluatedVersionResponse", Union[PromptResponse, ToolResponse, EvaluatorResponse, FlowResponse, AgentResponse]
 )
 
 
@@ -206,7 +208,7 @@ class EvaluationEvaluatorResponse(BaseModel):
 
 #: The version a Run evaluates.
 RunVersionResponse = TypeAliasType(
-    "RunVersionResponse", Union[PromptResponse, ToolResponse, EvaluatorResponse, FlowResponse]
+    "RunVersionResponse", Union[PromptResponse, ToolResponse, EvaluatorResponse, FlowResponse, AgentResponse]
 )
 
 

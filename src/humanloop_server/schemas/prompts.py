@@ -145,9 +145,14 @@ class PromptResponse(BaseModel):
     description: Optional[str] = Field(None, description="Description of the file.")
     readme: Optional[str] = Field(None, description="Longer notes about the file.")
     tags: Optional[List[str]] = Field(None, description="Labels of the file.")
-    schema_: Optional[Dict[str, Any]] = Field(None, alias="schema", description="JSON schema of the file's output.")
+    schema_: Optional[Dict[str, Any]] = Field(
+        None,
+        alias="schema",
+        description="JSON Schema the version's answers follow (from a `json_schema` response format); else null.",
+    )
     raw_file_content: Optional[str] = Field(
-        None, description="The version in the `.prompt` file format, when asked for."
+        None,
+        description="The version in the `.prompt` text format; given when `include_raw_file_content` is true.",
     )
     name: str = Field(description="Name.")
     version_id: str = Field(description="ID of the version.")

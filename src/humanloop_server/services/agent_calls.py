@@ -47,6 +47,9 @@ from .tenancy import find_owned, get_owned
 
 Event = Dict[str, Any]
 ECHO = ["source", "metadata", "source_datapoint_id", "trace_parent_id", "user", "environment", "save"]
+#: what the server's own callers (an orchestrated Evaluation Run) add to the Agent Log; no request body
+#: has these fields, so only those callers set them
+INTERNAL_ECHO = ["evaluation_id", "batch_id"]
 
 
 @dataclasses.dataclass
@@ -431,7 +434,7 @@ def call_agent(
     writer = _writer(ctx, streamed)
 
     def create(w: Context) -> Tuple[str, str]:
-        log_body: Dict[str, Any] = {k: data[k] for k in ECHO if data.get(k) is not None}
+        log_body: Dict[str, Any] = {k: data[k] for k in [*ECHO, *INTERNAL_ECHO] if data.get(k) is not None}
         log_body.update(
             {
                 "inputs": inputs,

@@ -5,9 +5,9 @@ The operations every File kind shares (get, list, delete, deployments, monitorin
 
 Decisions (see docs/SERVER.md, "Agents"):
 
-- ``version_name`` is unique within an Agent: upserting a new kernel under a name another version
-  has is 409; upserting the kernel of an existing version renames it. ``version_description``,
-  ``description``, ``tags`` and ``readme`` are kept with the version they were sent with.
+- Version names and descriptions, and the Agent's ``description``, ``tags`` and ``readme``, are
+  stored as for every other kind (``files.upsert`` / ``files.update_version``): a ``version_name``
+  is unique within the Agent (409).
 - A version that is deployed cannot be deleted (409: remove the deployment first), nor the only
   version of an Agent (409: delete the Agent). Deleting a version deletes its Logs.
 - Linked tools must name a File of the caller's organisation (404 otherwise) at upsert time; a
@@ -21,45 +21,16 @@ from typing import Any, Dict, Optional
 from sqlalchemy import select
 
 from ..db.models import Deployment, Log, Version
-from . import directories, file_format, files, kernels, kinds, logs
+from . import directories, file_format, files, kinds, logs
 from .bounds import check_fields
-from .common import conflict, not_found, now, reject_nul, unprocessable
+from .common import conflict, not_found, now, unprocessable
 from .context import Context
 from .log_removal import remove_logs
 from .tenancy import find_owned
 
 #: front matter order of the text formats
-PROMPT_TEXT_FIELDS = [
-    "model",
-    "provider",
-    "endpoint",
-    *[f for f in kernels.PROMPT_FIELDS if f not in ("model", "provider", "endpoint")],
-]
-AGENT_TEXT_FIELDS = [
-    "model",
-    "provider",
-    "endpoint",
-    *[f for f in kernels.AGENT_FIELDS if f not in ("model", "provider", "endpoint")],
-]
-
-#: longest text a version name, description or readme may have
-NOTE_LIMITS = {"version_name": 255, "version_description": 10_000, "description": 10_000, "readme": 100_000}
-
-
-def _check_notes(data: Dict[str, Any]) -> None:
-    for field, limit in NOTE_LIMITS.items():
-        value = data.get(field)
-        if value is None:
-            continue
-        reject_nul(value, ["body", field])
-        if len(value) > limit:
-            raise unprocessable(f"{field} is longer than {limit} characters", ["body", field])
-    tags = data.get("tags")
-    if tags is not None:
-        for i, tag in enumerate(tags):
-            reject_nul(tag, ["body", "tags", i])
-            if len(tag) > 255:
-                raise unprocessable("a tag is longer than 255 characters", ["body", "tags", i])
+PROMPT_TEXT_FIELDS = file_format.PROMPT_TEXT_FIELDS
+AGENT_TEXT_FIELDS = file_format.AGENT_TEXT_FIELDS
 
 
 def _check_links(ctx: Context, kernel: Dict[str, Any]) -> None:
@@ -68,29 +39,12 @@ def _check_links(ctx: Context, kernel: Dict[str, Any]) -> None:
             files.linked_version(ctx, tool["link"])
 
 
-def _name_taken(ctx: Context, file_id: str, name: str, other_than: Optional[str]) -> bool:
-    for v in ctx.session.execute(select(Version).where(Version.file_id == file_id)).scalars():
-        if v.id != other_than and files.agent_notes(v).get("version_name") == name:
-            return True
-    return False
-
-
 def upsert(ctx: Context, data: Dict[str, Any]) -> Dict[str, Any]:
-    """Create the Agent (at ``path``) or add a version; the same kernel gives the same version."""
-    kernel = kinds.AGENT.kernel(data)
-    _check_notes(data)
-    _check_links(ctx, kernel)
-    f = files.ensure_file(ctx, "agent", data.get("id"), data.get("path"))
-    v, _ = files.ensure_version(ctx, f, kernel)
-    name = data.get("version_name")
-    if name is not None and _name_taken(ctx, f.id, name, v.id):
-        raise conflict(f"Another version of {f.path!r} is named {name!r}")
-    notes = {k: data[k] for k in files.AGENT_NOTES if data.get(k) is not None}
-    if notes:
-        files.set_agent_notes(v, notes)
-        f.updated_at = now()
-    ctx.commit()
-    return files.serialize(ctx, f, v)
+    """Create the Agent (at ``path``) or add a version, as ``files.upsert`` does for Prompts (the same
+    kernel gives the same version; names, descriptions, tags and readme are stored the same way);
+    linked Files must exist first."""
+    _check_links(ctx, kinds.AGENT.kernel(data))
+    return files.upsert(ctx, "agent", data)
 
 
 def move(
@@ -129,20 +83,8 @@ def delete_version(ctx: Context, file_id: str, version_id: str) -> None:
 def patch_version(
     ctx: Context, file_id: str, version_id: str, name: Optional[str], description: Optional[str]
 ) -> Dict[str, Any]:
-    f = files.get_file(ctx, file_id, "agent")
-    v = files.get_version(ctx, f, version_id)
-    _check_notes({"version_name": name, "version_description": description})
-    if name is not None and _name_taken(ctx, f.id, name, v.id):
-        raise conflict(f"Another version of {f.path!r} is named {name!r}")
-    notes: Dict[str, Any] = {}
-    if name is not None:
-        notes["version_name"] = name
-    if description is not None:
-        notes["version_description"] = description
-    files.set_agent_notes(v, notes)
-    f.updated_at = now()
-    ctx.commit()
-    return files.serialize(ctx, f, v)
+    """Rename or describe a version, as ``PATCH`` does for every kind (a name taken by another version is 409)."""
+    return files.update_version(ctx, "agent", file_id, version_id, name, description)
 
 
 # ---------------------------------------------------------------- logs
@@ -152,8 +94,6 @@ def create_log(
     ctx: Context, data: Dict[str, Any], version_id: Optional[str], environment: Optional[str]
 ) -> Dict[str, Any]:
     """``agents.log``: a Log of an Agent; ``log_status`` defaults to ``complete``."""
-    if data.get("log_status") not in (None, "complete", "incomplete"):
-        raise unprocessable("log_status must be complete or incomplete", ["body", "log_status"])
     return logs.create_log(ctx, "agent", data, version_id=version_id, environment=environment)
 
 
@@ -163,11 +103,8 @@ def update_log(ctx: Context, file_id: str, log_id: str, data: Dict[str, Any]) ->
     log = find_owned(ctx, Log, log_id)
     if log is None or log.file_id != f.id:
         raise not_found("Log", log_id)
-    status = data.pop("log_status", None)
-    if status is not None and status not in ("complete", "incomplete"):
-        raise unprocessable("log_status must be complete or incomplete", ["body", "log_status"])
-    if log.trace_status == "complete" and status == "incomplete":
-        raise conflict(f"Log {log.id} is complete and cannot be reopened")
+    status = logs.requested_status(data)
+    data.pop("log_status", None)
     check_fields(data, Log, [k for k in ("output", "error") if k in data], ["body"])
     logs.apply_fields(
         log, {k: v for k, v in data.items() if k in ("messages", "output_message", "inputs", "output", "error")}
@@ -178,15 +115,9 @@ def update_log(ctx: Context, file_id: str, log_id: str, data: Dict[str, Any]) ->
 
 
 def complete_log(ctx: Context, log: Log, status: Optional[str]) -> None:
-    """Set an Agent Log's status; completing it runs the hooks (monitoring, evaluations) once."""
-    if status is None or status == log.trace_status:
-        return
-    log.trace_status = status
-    if status == "complete":
-        if log.end_time is None:
-            log.end_time = now()
-        for hook in ctx.rt.hooks.trace_completed:
-            hook(ctx, log)
+    """Set an Agent Log's status in the store every kind's ``log_status`` uses (``logs.set_status``);
+    completing it runs the hooks (monitoring, evaluations) once; reopening a complete Log is 409."""
+    logs.set_status(ctx, log, status, reopened=conflict)
 
 
 # ---------------------------------------------------------------- text format
@@ -198,8 +129,7 @@ def serialize_text(
     """The version in the ``.prompt`` / ``.agent`` text format."""
     f = files.get_file(ctx, file_id, file_type)
     v = files.resolve_version(ctx, f, version_id, environment)
-    fields = AGENT_TEXT_FIELDS if file_type == "agent" else PROMPT_TEXT_FIELDS
-    return file_format.dumps(dict(v.kernel or {}), fields)
+    return file_format.version_text(file_type, dict(v.kernel or {}))
 
 
 def deserialize_text(file_type: str, text: str) -> Dict[str, Any]:

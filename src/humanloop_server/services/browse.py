@@ -90,7 +90,7 @@ def tree(ctx: Context, search: Optional[str] = None) -> Dict[str, Any]:
         ctx.session.execute(select(Directory).where(Directory.org_id == ctx.org_id).order_by(Directory.path)).scalars()
     )
     ids = [f.id for f in file_rows]
-    version_counts = _counts(ctx, Version.file_id, ids)
+    version_counts = _counts(ctx, Version.file_id, ids, Version.status != "deleted")
     log_counts = _counts(ctx, Log.file_id, ids, Log.org_id == ctx.org_id)
     nodes: Dict[Optional[str], Dict[str, Any]] = {None: {"id": None, "name": "", "path": "", "dirs": [], "files": []}}
     for d in dirs:
@@ -139,15 +139,19 @@ def version_labels(ctx: Context, f: File) -> Dict[str, str]:
 
 
 def file_overview(ctx: Context, file_id: str) -> Dict[str, Any]:
-    """A File with its versions (newest first), environments, deployments and monitoring Evaluators."""
+    """A File with its versions (newest first), environments, deployments and monitoring Evaluators.
+
+    Deleted versions are not listed (nor offered for deploying or comparing); their Logs still count
+    in the File's total, and their labels stay taken, so Logs keep showing the label they had."""
     f = files.get_file(ctx, file_id)
-    versions = list(
+    every = list(
         ctx.session.execute(
             select(Version).where(Version.file_id == f.id).order_by(Version.created_at.desc(), Version.id.desc())
         ).scalars()
     )
+    versions = [v for v in every if v.status != "deleted"]
     labels = version_labels(ctx, f)
-    per_version = _counts(ctx, Log.version_id, [v.id for v in versions], Log.org_id == ctx.org_id)
+    per_version = _counts(ctx, Log.version_id, [v.id for v in every], Log.org_id == ctx.org_id)
     envs = environments.list_all(ctx)
     deployed = {
         env_id: version_id
@@ -290,7 +294,12 @@ def log_rows(
             older = encode_cursor(last["created_at"], last["id"])
         if (not newest_first and more) or (newest_first and before is not None):
             newer = encode_cursor(first["created_at"], first["id"])
-    return {"file": _file_dict(f), "records": records, "older": older, "newer": newer, "versions": labels}
+    # the version filter offers the versions that are not deleted; Logs of deleted ones keep their label
+    live = set(
+        ctx.session.execute(select(Version.id).where(Version.file_id == f.id, Version.status != "deleted")).scalars()
+    )
+    choices = {vid: label for vid, label in labels.items() if vid in live}
+    return {"file": _file_dict(f), "records": records, "older": older, "newer": newer, "versions": choices}
 
 
 def _latency(start: Optional[dt.datetime], end: Optional[dt.datetime], provider: Optional[float]) -> Optional[float]:

@@ -31,6 +31,7 @@ import json
 import re
 from typing import Any, Dict, List, Optional, Tuple
 
+from . import kernels
 from .errors import Invalid
 
 FENCE = "---"
@@ -94,6 +95,26 @@ def dumps(kernel: Dict[str, Any], fields: List[str]) -> str:
     if body:
         text += body + "\n"
     return text
+
+
+#: front matter order of the text formats
+PROMPT_TEXT_FIELDS = [
+    "model",
+    "provider",
+    "endpoint",
+    *[f for f in kernels.PROMPT_FIELDS if f not in ("model", "provider", "endpoint")],
+]
+AGENT_TEXT_FIELDS = [
+    "model",
+    "provider",
+    "endpoint",
+    *[f for f in kernels.AGENT_FIELDS if f not in ("model", "provider", "endpoint")],
+]
+
+
+def version_text(file_type: str, kernel: Dict[str, Any]) -> str:
+    """The ``.prompt`` (or, for ``file_type="agent"``, ``.agent``) text of a version's kernel."""
+    return dumps(kernel, AGENT_TEXT_FIELDS if file_type == "agent" else PROMPT_TEXT_FIELDS)
 
 
 def _split(text: str, loc: List[Any]) -> Tuple[List[str], str]:

@@ -1,6 +1,5 @@
 """Files (Prompts, Tools, Datasets, Evaluators, Flows, Agents) and their content-addressed versions."""
 
-import json
 from typing import Any, Dict, Iterable, List, Optional, Sequence
 
 from sqlalchemy import delete as sa_delete
@@ -17,7 +16,7 @@ from ..db.models import (
     MonitoringActivation,
     Version,
 )
-from . import datapoints, directories, environments, kernels, kinds, log_counts
+from . import datapoints, directories, environments, file_format, kernels, kinds, log_counts
 from .bounds import check_length, check_path
 from .common import (
     conflict,
@@ -361,9 +360,18 @@ def _linked_tools(ctx: Context, tool_ids: Sequence[str]) -> List[Dict[str, Any]]
 
 
 def serialize(
-    ctx: Context, f: File, v: Version, nested: bool = False, include_datapoints: bool = False
+    ctx: Context,
+    f: File,
+    v: Version,
+    nested: bool = False,
+    include_datapoints: bool = False,
+    include_raw_file_content: bool = False,
 ) -> Dict[str, Any]:
-    """The wire form of a File at one version (PromptResponse, ToolResponse, ...)."""
+    """The wire form of a File at one version (PromptResponse, ToolResponse, ...).
+
+    Prompts and Agents carry ``schema`` (the JSON Schema of their structured output, see
+    :func:`kernels.output_schema`) and, with ``include_raw_file_content``, ``raw_file_content``
+    (the version's ``.prompt`` / ``.agent`` text)."""
     kernel = dict(v.kernel or {})
     body: Dict[str, Any] = {
         "path": f.path,
@@ -391,9 +399,10 @@ def serialize(
     body["evaluator_aggregates"] = None
     body["evaluators"] = [] if nested else _monitors(ctx, f)
     if f.type != "tool":
-        body["schema"] = None
+        body["schema"] = kernels.output_schema(kernel) if f.type in ("prompt", "agent") else None
+    if f.type in ("prompt", "agent"):
+        body["raw_file_content"] = file_format.version_text(f.type, kernel) if include_raw_file_content else None
     if f.type == "prompt":
-        body["raw_file_content"] = None
         body.update(kernel)
         body.setdefault("tools", [])
         body["linked_tools"] = _linked_tools(ctx, kernel.get("linked_tools") or [])
@@ -412,7 +421,6 @@ def serialize(
     elif f.type == "agent":
         body.update(kernel)
         body.pop("commit_message", None)
-        body.update(agent_notes(v))
         body["tools"] = [_agent_tool_body(ctx, t, nested) for t in kernel.get("tools") or []]
         body["inputs"] = kernels.prompt_inputs(kernel)
         body["committed_at"] = iso(v.committed_at)
@@ -420,25 +428,6 @@ def serialize(
 
 
 # ---------------------------------------------------------------- agents
-
-#: what an Agent version keeps besides its kernel (stored as JSON in the version's commit_message:
-#: Agents have no commit step, so the column is free for them)
-AGENT_NOTES = ("version_name", "version_description", "description", "tags", "readme")
-
-
-def agent_notes(v: Version) -> Dict[str, Any]:
-    """The version name and description (and the Agent's description, tags, readme) kept with ``v``."""
-    try:
-        stored = json.loads(v.commit_message) if v.commit_message else {}
-    except ValueError:
-        stored = {}
-    return {k: stored.get(k) for k in AGENT_NOTES} if isinstance(stored, dict) else {}
-
-
-def set_agent_notes(v: Version, notes: Dict[str, Any]) -> None:
-    merged = {**agent_notes(v), **{k: notes[k] for k in AGENT_NOTES if k in notes}}
-    kept = {k: val for k, val in merged.items() if val is not None}
-    v.commit_message = json.dumps(kept, sort_keys=True) if kept else None
 
 
 def linked_version(ctx: Context, link: Dict[str, Any]) -> "tuple[File, Version]":
@@ -546,6 +535,7 @@ def list_files(
     environment: Optional[str] = None,
     directory: Optional[str] = None,
     template: Optional[bool] = None,
+    include_raw_file_content: bool = False,
 ) -> Dict[str, Any]:
     """One page of Files. ``directory``: only Files at or below that directory path; ``template``:
     only template Files, of which this server has none (true gives an empty page)."""
@@ -576,16 +566,19 @@ def list_files(
     for f in rows:
         v = deployed_version(ctx, f, env) if env is not None else default_version(ctx, f)
         if v is not None:
-            records.append(serialize(ctx, f, v))
+            records.append(serialize(ctx, f, v, include_raw_file_content=include_raw_file_content))
     return page_body(records, page, size, total)
 
 
-def retrieve_by_path(ctx: Context, path: str, environment: Optional[str] = None) -> Dict[str, Any]:
+def retrieve_by_path(
+    ctx: Context, path: str, environment: Optional[str] = None, include_raw_file_content: bool = False
+) -> Dict[str, Any]:
     """The File at ``path`` (404 when none) at its version deployed to ``environment``, or its default one."""
     f = file_by_path(ctx, normalise_path(path, bounded=False))
     if f is None:
         raise not_found(f"File at path {path!r}")
-    return serialize(ctx, f, resolve_version(ctx, f, environment=environment))
+    v = resolve_version(ctx, f, environment=environment)
+    return serialize(ctx, f, v, include_raw_file_content=include_raw_file_content)
 
 
 def move(

@@ -60,11 +60,10 @@ def executed_spec(version: Optional[Version]) -> Optional[Dict[str, Any]]:
 
 
 def ready(log: Log) -> bool:
-    """Logs are judged once complete (``log_status``): Flow and Agent Logs start incomplete (an
-    ``agents.log`` Log is complete unless told otherwise), every other Log is complete unless it was
-    created with ``log_status="incomplete"``."""
-    default = "incomplete" if log.file_type in ("flow", "agent") else "complete"
-    return (log.trace_status or default) == "complete"
+    """Logs are judged once complete (``log_status``, as ``logs.status_of`` reads it for every kind):
+    Flow Logs and the Agent Logs of ``agents.call`` start incomplete, every other Log is complete
+    unless it was created with ``log_status="incomplete"``."""
+    return logs.status_of(log) == "complete"
 
 
 def is_agent_turn(ctx: Context, log: Log) -> bool:

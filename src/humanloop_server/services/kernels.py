@@ -3,6 +3,7 @@
 import re
 from typing import Any, Dict, List, Optional
 
+from . import templates
 from .common import drop_none, unprocessable
 
 PROMPT_DEFAULTS: Dict[str, Any] = {
@@ -137,8 +138,33 @@ def _inputs(names: List[str]) -> List[Dict[str, str]]:
 
 
 def prompt_inputs(kernel: Dict[str, Any]) -> List[Dict[str, str]]:
-    """The inputs a Prompt version takes: the variables of its template."""
-    return _inputs(template_variables(kernel.get("template")))
+    """The inputs a Prompt version takes: the variables of its template (as Jinja reads them for a
+    ``jinja`` template; none when that template does not parse)."""
+    template = kernel.get("template")
+    if kernel.get("template_language") == templates.JINJA and template is not None:
+        try:
+            texts = templates.texts_of(template if isinstance(template, str) else list(template))
+            names: List[str] = []
+            for text in texts:
+                names.extend(n for n in templates.jinja_variables(text) if n not in names)
+        except templates.TemplateFailed:
+            names = []
+        return _inputs(names)
+    return _inputs(template_variables(template))
+
+
+def output_schema(kernel: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+    """The JSON Schema a Prompt or Agent version's answers follow: the schema of its
+    ``response_format`` when that is ``{"type": "json_schema", "json_schema": ...}`` (OpenAI's
+    ``{name, schema, strict}`` wrapper is unwrapped), else None."""
+    fmt = kernel.get("response_format")
+    if not isinstance(fmt, dict) or fmt.get("type") != "json_schema":
+        return None
+    spec = fmt.get("json_schema")
+    if not isinstance(spec, dict):
+        return None
+    inner = spec.get("schema")
+    return inner if isinstance(inner, dict) else spec
 
 
 def tool_inputs(kernel: Dict[str, Any]) -> List[Dict[str, str]]:

@@ -255,25 +255,30 @@ def update_log(ctx: Context, file_type: str, file_id: str, log_id: str, data: Di
     if log.file_id != f.id:
         raise not_found("Log", log_id)
     _apply(log, data)
-    _set_status(ctx, log, requested_status(data))
+    set_status(ctx, log, requested_status(data))
     ctx.commit()
     return serialize(ctx, log)
 
 
-def _set_status(ctx: Context, log: Log, status: Optional[str]) -> None:
-    """Complete a Log (or keep it incomplete); a complete Log cannot be reopened (400).
+def set_status(
+    ctx: Context, log: Log, status: Optional[str], reopened: Callable[[str], Exception] = bad_request
+) -> None:
+    """Complete a Log (or keep it incomplete), in the one column that holds every kind's ``log_status``
+    (``trace_status``). A complete Log cannot be reopened: ``reopened(message)`` is raised (400;
+    ``agents.update_log`` answers 409).
 
-    Completing runs the hooks that wait for complete Logs (monitoring, evaluations).
+    Completing runs the hooks that wait for complete Logs (monitoring, evaluations); a Flow or Agent
+    Log without an end time ends now.
     """
     if status is None:
         return
     current = status_of(log)
     if current == "complete" and status != "complete":
         what = "Trace of log" if log.file_type == "flow" else "Log"
-        raise bad_request(f"{what} {log.id} is complete and cannot be reopened")
+        raise reopened(f"{what} {log.id} is complete and cannot be reopened")
     log.trace_status = status
     if status == "complete" and current != "complete":
-        if log.file_type == "flow" and log.end_time is None:
+        if log.file_type in ("flow", "agent") and log.end_time is None:
             log.end_time = now()
         for hook in ctx.rt.hooks.trace_completed:
             hook(ctx, log)
@@ -310,7 +315,7 @@ def update_trace(ctx: Context, log_id: str, data: Dict[str, Any]) -> Dict[str, A
     _apply(log, {k: v for k, v in data.items() if k in ("inputs", "output", "error", "messages", "output_message")})
     if status == "complete" and log.end_time is None:
         log.end_time = now()
-    _set_status(ctx, log, status)
+    set_status(ctx, log, status)
     ctx.commit()
     return serialize(ctx, log)
 

@@ -79,7 +79,7 @@ def _chat_messages(kernel: Dict[str, Any], messages: Optional[List[Dict[str, Any
     A string template on the chat endpoint is sent as one ``user`` message.
     """
     template = kernel.get("template")
-    filled = templates.populate(template, inputs)
+    filled = templates.populate(template, inputs, kernel.get("template_language"))
     out: List[Dict[str, Any]] = []
     if isinstance(filled, str):
         out.append({"role": "user", "content": filled})
@@ -91,7 +91,7 @@ def _chat_messages(kernel: Dict[str, Any], messages: Optional[List[Dict[str, Any
 
 
 def _complete_prompt(kernel: Dict[str, Any], inputs: Dict[str, Any]) -> str:
-    filled = templates.populate(kernel.get("template"), inputs)
+    filled = templates.populate(kernel.get("template"), inputs, kernel.get("template_language"))
     if isinstance(filled, list):
         return "\n".join(content_text(m.get("content")) for m in filled)
     return filled or ""
@@ -153,6 +153,7 @@ def prepare(
         response_format=kernel.get("response_format"),
         tools=tools or None,
         tool_choice=tool_choice if tools else None,
+        reasoning_effort=kernel.get("reasoning_effort"),
         other=dict(kernel.get("other") or {}),
         api_key=key,
         base_url=resolve_base_url(provider.name, settings) if provider.name != "mock" else None,
@@ -567,5 +568,6 @@ def populate_prompt(
     f = files.get_file(ctx, prompt_id, "prompt")
     v = files.resolve_version(ctx, f, version_id, environment)
     body = files.serialize(ctx, f, v)
-    body["populated_template"] = templates.populate((v.kernel or {}).get("template"), inputs)
+    kernel = v.kernel or {}
+    body["populated_template"] = templates.populate(kernel.get("template"), inputs, kernel.get("template_language"))
     return body

@@ -23,7 +23,7 @@ from .common import friendly, optional, see_other, show, web_router
 
 router = web_router()
 
-PROVIDERS = ["mock", "openai", "anthropic"]
+PROVIDERS = ["mock", "openai", "anthropic", "deepseek"]
 ROLES = ["system", "user", "assistant"]
 #: kernel fields the form edits one by one; the rest is edited as JSON ("more settings")
 NUMBERS = ("temperature", "max_tokens", "top_p", "presence_penalty", "frequency_penalty", "seed")

@@ -27,7 +27,9 @@ JOB_KIND = "evaluation_step"
 #: statuses only a client sets; the server never changes them
 CLIENT_STATUSES = ("completed", "cancelled")
 #: kinds of File an Evaluation can evaluate
-EVALUATED_TYPES = ("prompt", "tool", "flow", "evaluator")
+EVALUATED_TYPES = ("prompt", "tool", "flow", "evaluator", "agent")
+#: kinds of File whose Logs the server makes itself for an orchestrated Run (it calls the version)
+SERVER_CALLED_TYPES = ("prompt", "agent")
 
 
 def get_evaluation(ctx: Context, evaluation_id: Optional[str]) -> Evaluation:
@@ -172,10 +174,11 @@ def runs_on_server(ctx: Context, e: EvaluationEvaluator) -> bool:
     return bool(e.orchestrated) and spec_of(ctx, e.evaluator_version_id).get("evaluator_type") in EXECUTED_TYPES
 
 
-def is_prompt_version(ctx: Context, version_id: Optional[str]) -> bool:
+def server_calls(ctx: Context, version_id: Optional[str]) -> bool:
+    """Whether the server can produce the Logs of this version itself (a Prompt or an Agent version)."""
     v = ctx.session.get(Version, version_id) if version_id else None
     f = ctx.session.get(File, v.file_id) if v is not None else None
-    return f is not None and f.type == "prompt"
+    return f is not None and f.type in SERVER_CALLED_TYPES
 
 
 def batch_dataset_version(ctx: Context, ev: Evaluation) -> Optional[str]:

@@ -26,10 +26,10 @@ from .lookup import (
     evaluatees_of,
     evaluators_of,
     get_evaluation,
-    is_prompt_version,
     lock_evaluation,
     new_run_id,
     runs_on_server,
+    server_calls,
 )
 
 
@@ -154,10 +154,10 @@ def _enqueue(
 
 
 def schedule(ctx: Context, ev: Evaluation) -> None:
-    """Queue a full step when there is server work (orchestrated Prompts or server-side Evaluators)."""
+    """Queue a full step when there is server work (orchestrated Prompts or Agents, or server-side Evaluators)."""
     ctx.session.flush()
     work = any(runs_on_server(ctx, e) for e in evaluators_of(ctx, ev)) or any(
-        e.orchestrated and is_prompt_version(ctx, e.version_id) for e in evaluatees_of(ctx, ev)
+        e.orchestrated and server_calls(ctx, e.version_id) for e in evaluatees_of(ctx, ev)
     )
     if work and ev.status != "cancelled":
         _enqueue(ctx, {"evaluation_id": ev.id})

@@ -1,8 +1,8 @@
 """The server's share of an Evaluation, run as ``evaluation_step`` background jobs.
 
-For orchestrated Prompt evaluatees the server calls the Prompt for each datapoint that has no Log
-yet (``prompts.call`` on the server; a failed call is still stored, as that datapoint's Log with
-its error, so completion stays reachable). Orchestrated ``python`` / ``llm`` Evaluators judge every
+For orchestrated Prompt and Agent evaluatees the server calls the version for each datapoint that
+has no Log yet (``prompts.call`` / ``agents.call`` on the server; a failed call is still stored, as
+that datapoint's Log with its error, so completion stays reachable). Orchestrated ``python`` / ``llm`` Evaluators judge every
 Log of the Evaluation through ``judgments.judge``. Each step ends by storing the computed status.
 
 A job's payload is one of:
@@ -24,12 +24,12 @@ from sqlalchemy import select
 
 from ...db.models import Datapoint, Evaluation, EvaluationEvaluatee, File, Log, Version
 from ...workers.queue import JobInfo
-from .. import judgments, logs, prompt_calls
+from .. import agent_calls, judgments, logs, prompt_calls
 from ..common import now
 from ..context import Context, Runtime
 from ..errors import ServiceError
 from ..tenancy import find_owned
-from .lookup import CLIENT_STATUSES, evaluators_of, is_prompt_version, lock_evaluation, runs_on_server
+from .lookup import CLIENT_STATUSES, evaluators_of, lock_evaluation, runs_on_server, server_calls
 from .state import load_state
 
 logger = logging.getLogger(__name__)
@@ -75,7 +75,11 @@ def _has_datapoint_log(ctx: Context, ev_id: str, ee: EvaluationEvaluatee, dp_id:
 
 
 def _generate(rt: Runtime, org_id: str, ev_id: str, ee_id: int, dp_id: str) -> bool:
-    """Call the evaluated Prompt version on one datapoint; False when the Evaluation was cancelled."""
+    """Call the evaluated Prompt or Agent version on one datapoint; False when the Evaluation was cancelled.
+
+    A call that fails leaves the datapoint a Log with the error: the one the call stored itself
+    (an Agent call stores its Agent Log before the provider answers), else one written here.
+    """
     with rt.db.read() as session:
         ctx = Context(session, org_id, rt)
         ee = session.get(EvaluationEvaluatee, ee_id)
@@ -86,6 +90,7 @@ def _generate(rt: Runtime, org_id: str, ev_id: str, ee_id: int, dp_id: str) -> b
         f = session.get(File, v.file_id) if v is not None else None
         if v is None or f is None or _has_datapoint_log(ctx, ev_id, ee, dp_id):
             return True
+        file_type = f.type
         body: Dict[str, Any] = {
             "id": f.id,
             "inputs": dict(dp.inputs or {}),
@@ -98,10 +103,13 @@ def _generate(rt: Runtime, org_id: str, ev_id: str, ee_id: int, dp_id: str) -> b
         if dp.messages:
             body["messages"] = dp.messages
         try:
-            prompt_calls.call_prompt(ctx, body, version_id=v.id)
+            if file_type == "agent":
+                agent_calls.call_agent(ctx, body, version_id=v.id)
+            else:
+                prompt_calls.call_prompt(ctx, body, version_id=v.id)
             return True
         except Exception as exc:  # noqa: BLE001 - any failure becomes the datapoint's Log
-            logger.warning("evaluation %s: prompt call failed for datapoint %s: %s", ev_id, dp_id, exc)
+            logger.warning("evaluation %s: %s call failed for datapoint %s: %s", ev_id, file_type, dp_id, exc)
             error = str(exc.detail) if isinstance(exc, ServiceError) else f"{type(exc).__name__}: {exc}"
     failed = {
         "id": f.id,
@@ -114,7 +122,10 @@ def _generate(rt: Runtime, org_id: str, ev_id: str, ee_id: int, dp_id: str) -> b
         "source": "evaluation",
     }
     with rt.db.write() as session:
-        logs.create_log(Context(session, org_id, rt), "prompt", failed, version_id=v.id)
+        ctx = Context(session, org_id, rt)
+        ee = session.get(EvaluationEvaluatee, ee_id)
+        if ee is not None and not _has_datapoint_log(ctx, ev_id, ee, dp_id):
+            logs.create_log(ctx, file_type, failed, version_id=v.id)
     return True
 
 
@@ -147,7 +158,7 @@ def step(rt: Runtime, org_id: str, payload: Dict[str, Any]) -> None:
         if not payload.get("recheck") and not payload.get("log_id"):
             state = load_state(ctx, ev)
             for ee in state.evaluatees:
-                if ee.orchestrated and is_prompt_version(ctx, ee.version_id):
+                if ee.orchestrated and server_calls(ctx, ee.version_id):
                     todo.extend(
                         (ee.id, dp.id) for dp in state.batch_datapoints[ee.id] if dp.id not in state.current[ee.id]
                     )
