@@ -108,3 +108,40 @@ def test_a_write_held_in_one_thread_and_committed_in_another(db: Database) -> No
     assert waited and waited[0] < 3
     with db.read() as r:
         assert r.execute(text("SELECT count(*) FROM t")).scalar_one() == 2
+
+
+def test_a_deferred_write_takes_the_turn_at_its_first_statement(db: Database) -> None:
+    # what a request does before its first statement (FastAPI validating its body) must not hold
+    # the write turn; the first statement then begins a write transaction, with its hook run once
+    holder = db.session()
+    Database.begin_write(holder)
+    holder.execute(text("INSERT INTO t VALUES (1)"))
+    begun: List[str] = []
+    done: List[float] = []
+    entered = threading.Event()
+
+    def deferred_writer() -> None:
+        with db.write(deferred=True, on_begin=lambda s: begun.append("begun")) as s:
+            assert Database.write_deferred(s)
+            entered.set()  # entering did not wait for the turn
+            started = time.monotonic()
+            s.execute(text("INSERT INTO t VALUES (2)"))  # waits for it here
+            s.execute(text("INSERT INTO t VALUES (3)"))
+            done.append(time.monotonic() - started)
+            assert not Database.write_deferred(s)
+
+    writer = threading.Thread(target=deferred_writer)
+    writer.start()
+    assert entered.wait(2)
+    time.sleep(0.2)
+    assert not done and not begun  # its first statement waits for the held turn
+    holder.commit()
+    holder.close()
+    writer.join(10)
+    assert done and begun == ["begun"]
+    _next_write_begins_at_once(db)  # the deferred transaction handed its turn on
+    with db.read() as r:
+        assert r.execute(text("SELECT count(*) FROM t")).scalar_one() == 4
+    with db.write(deferred=True) as unused:  # never used: nothing begun, nothing held
+        assert Database.write_deferred(unused)
+    _next_write_begins_at_once(db)

@@ -99,15 +99,17 @@ def get_context(
     keyed: Optional[KeyedRequest] = request.scope.get(KEYED_REQUEST)
     if keyed is not None and request.method in WRITE_METHODS:
         # a request with an Idempotency-Key: its transaction is held by the Idempotency-Key layer,
-        # which commits it together with the answer (or rolls it back)
-        session = keyed.resume()
+        # which commits it together with the answer (or rolls it back); it begins at the route's
+        # first statement, so the body is validated without holding SQLite's write lock
+        session = keyed.open_deferred()
         try:
             yield RequestContext(session=session, org_id=org_id, rt=rt, api_key=api_key, held=keyed)
         except BaseException:
             keyed.abandon()
             raise
         return
-    transaction = rt.db.write() if request.method in WRITE_METHODS else rt.db.read()
+    # a write transaction begins at the first statement (the body is validated after this opens)
+    transaction = rt.db.write(deferred=True) if request.method in WRITE_METHODS else rt.db.read()
     with transaction as session:
         yield RequestContext(session=session, org_id=org_id, rt=rt, api_key=api_key)
 

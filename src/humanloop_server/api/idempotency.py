@@ -77,7 +77,7 @@ class IdempotencyMiddleware:
         query = scope.get("query_string", b"")
         request_hash = hashlib.sha256(b"\n".join([scope["method"].encode(), path.encode(), query, body])).hexdigest()
         settings = rt.settings
-        org_id, stored = await run_in_threadpool(
+        org_id, stored, seen = await run_in_threadpool(
             records.org_and_lookup, rt.db, api_key, key, request_hash, settings.idempotency_ttl_seconds
         )
         if org_id is None:  # the route answers 401
@@ -96,6 +96,7 @@ class IdempotencyMiddleware:
             request_hash,
             ttl_seconds=settings.idempotency_ttl_seconds,
             wait_seconds=settings.idempotency_wait_seconds,
+            absent=not seen,
         )
         scope[KEYED_REQUEST] = keyed
         try:
