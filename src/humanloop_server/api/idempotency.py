@@ -133,7 +133,10 @@ class IdempotencyMiddleware:
                     payload = b"".join(chunks)
                     status = int(start["status"])
                     content_type = (_header(start, b"content-type") or b"").decode("latin-1") or None
-                    instead = await _in_own_thread(keyed.finish, status, content_type, payload)
+                    if keyed.settled:  # the route stored its answer itself (deps.answer_now)
+                        instead = keyed.finish(status, content_type, payload)
+                    else:
+                        instead = await _in_own_thread(keyed.finish, status, content_type, payload)
                     if instead is not None:  # the key was used by another request first: its answer
                         await _send_stored(send, instead)
                         return

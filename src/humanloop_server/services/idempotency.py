@@ -163,6 +163,13 @@ class KeyedRequest:
         self._writing = False  # a write transaction is open on the session (not paused)
         self._work = False  # a service wrote something in it
         self._absent = absent  # no record was found just before: the first take need not look
+        self._finished = False  # the answer is stored and committed
+
+    @property
+    def settled(self) -> bool:
+        """Nothing is left to do in the database: the answer is stored, or another request's is
+        to be sent (``finish`` then answers without touching the database)."""
+        return self._block is None and (self._finished or self.taken is not None)
 
     @property
     def is_open(self) -> bool:
@@ -227,10 +234,16 @@ class KeyedRequest:
     def finish(self, status: int, content_type: Optional[str], body: bytes) -> Optional[Stored]:
         """Store the request's answer with its work and commit both. None: send that answer. A
         :class:`Stored` instead when the key was used by another request first (this request's work
-        is then rolled back). A 5xx answer or a busy key stores nothing and undoes the work."""
+        is then rolled back). A 5xx answer or a busy key stores nothing and undoes the work.
+
+        A route may call it itself, with its rendered answer, so that the transaction ends in the
+        route's thread (``api/deps.answer_now``); the Idempotency-Key layer's call with the same
+        answer then finds it done and answers as the first call did."""
         if self.taken is not None:
             self.abandon()
             return self.taken
+        if self._finished:
+            return None
         if self.busy or status >= 500:
             self.abandon()
             return None
@@ -259,10 +272,12 @@ class KeyedRequest:
             other = lookup(self.db, self.org_id, self.key, self.request_hash, self.ttl_seconds)
             if other is None:
                 raise
+            self.taken = other
             return other
         block, self._block, self._session, self._writing = self._block, None, None, False
         assert block is not None
         block.__exit__(None, None, None)  # commit: the work, its jobs and the answer at once
+        self._finished = True
         return None
 
     def abandon(self) -> None:
