@@ -6,12 +6,13 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
-from typing import List
+from typing import List, Tuple
 
 import pytest
 from sqlalchemy import text
 
 from humanloop_server.db.database import Database
+from humanloop_server.db.engine import wal_syncer
 from humanloop_server.db.writer_queue import WriterQueue
 from humanloop_server.settings import Settings
 
@@ -145,3 +146,44 @@ def test_a_deferred_write_takes_the_turn_at_its_first_statement(db: Database) ->
     with db.write(deferred=True) as unused:  # never used: nothing begun, nothing held
         assert Database.write_deferred(unused)
     _next_write_begins_at_once(db)
+
+
+def test_write_commits_share_fsyncs_and_return_only_once_durable(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    # group commit (db/wal_sync.py): SQLite itself does not fsync a commit (synchronous=NORMAL);
+    # a write transaction's commit() returns after an fsync of the log that began after its COMMIT,
+    # and writers committing while one runs share the next
+    syncer = wal_syncer(db.engine)
+    assert syncer is not None
+    with db.read() as r:
+        assert r.execute(text("PRAGMA synchronous")).scalar_one() == 1  # NORMAL
+    syncs: List[Tuple[float, float]] = []
+    real = syncer._fsync
+
+    def slow_fsync() -> None:
+        started = time.monotonic()
+        time.sleep(0.05)
+        real()
+        syncs.append((started, time.monotonic()))
+
+    monkeypatch.setattr(syncer, "_fsync", slow_fsync)
+    commits: List[Tuple[float, float]] = []
+
+    def writer(i: int) -> None:
+        with db.write() as s:
+            s.execute(text("INSERT INTO t VALUES (:i)"), {"i": i})
+            committing = time.monotonic()
+        commits.append((committing, time.monotonic()))
+
+    threads = [threading.Thread(target=writer, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(20)
+    assert len(commits) == 8
+    for committing, returned in commits:  # made durable by an fsync begun after it committed
+        assert any(committing < start and end <= returned for start, end in syncs)
+    assert len(syncs) < 8  # shared
+    before = len(syncs)
+    with db.read() as r:
+        assert r.execute(text("SELECT count(*) FROM t")).scalar_one() == 8
+    assert len(syncs) == before  # a read transaction waits for no fsync
