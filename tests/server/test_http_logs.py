@@ -176,7 +176,9 @@ def test_log_with_details_finds_its_version_or_falls_back(http: httpx.Client, ui
     versions = http.get(f"/prompts/{first['prompt_id']}/versions").json()["records"]
     assert first["version_id"] in [v["version_id"] for v in versions]
     # a Tool at the path: 409, whatever the version lookup found
-    tool = http.post("/tools/log", json={"path": f"{uid}/fast/t", "tool": {"function": {"name": "f", "description": "d"}}})
+    tool = http.post(
+        "/tools/log", json={"path": f"{uid}/fast/t", "tool": {"function": {"name": "f", "description": "d"}}}
+    )
     assert tool.status_code == 200, tool.text
     clash = http.post("/prompts/log", json={"path": f"{uid}/fast/t", "prompt": PROMPT})
     assert clash.status_code == 409 and "is a tool" in clash.json()["detail"]
