@@ -159,6 +159,31 @@ def test_log_to_new_path_creates_file_and_version(http: httpx.Client, uid: str) 
     assert http.post("/prompts/log", json={"path": f"{uid}/auto/unknown"}).status_code == 404
 
 
+def test_log_with_details_finds_its_version_or_falls_back(http: httpx.Client, uid: str) -> None:
+    """A Log with Prompt details finds its File and version in one query; every case it does not
+    cover still goes the long way: a new kernel, a deleted version, a File of another type."""
+    first = http.post("/prompts/log", json={"path": f"{uid}/fast/p", "prompt": PROMPT}).json()
+    # the same details at the same path written another way: the same version
+    same = http.post("/prompts/log", json={"path": f" {uid}//fast/p/ ", "prompt": PROMPT}).json()
+    assert (same["prompt_id"], same["version_id"]) == (first["prompt_id"], first["version_id"])
+    other = http.post("/prompts/log", json={"path": f"{uid}/fast/p", "prompt": {**PROMPT, "temperature": 0.3}})
+    assert other.json()["prompt_id"] == first["prompt_id"] and other.json()["version_id"] != first["version_id"]
+    # a deleted version comes back when its content is logged again
+    gone = http.delete(f"/prompts/{first['prompt_id']}/versions/{first['version_id']}")
+    assert gone.status_code in (200, 204), gone.text
+    back = http.post("/prompts/log", json={"path": f"{uid}/fast/p", "prompt": PROMPT}).json()
+    assert back["version_id"] == first["version_id"]
+    versions = http.get(f"/prompts/{first['prompt_id']}/versions").json()["records"]
+    assert first["version_id"] in [v["version_id"] for v in versions]
+    # a Tool at the path: 409, whatever the version lookup found
+    tool = http.post(
+        "/tools/log", json={"path": f"{uid}/fast/t", "tool": {"function": {"name": "f", "description": "d"}}}
+    )
+    assert tool.status_code == 200, tool.text
+    clash = http.post("/prompts/log", json={"path": f"{uid}/fast/t", "prompt": PROMPT})
+    assert clash.status_code == 409 and "is a tool" in clash.json()["detail"]
+
+
 def test_dataset_actions_and_dedupe(http: httpx.Client, uid: str) -> None:
     dp = [
         {"inputs": {"q": "a"}, "target": {"output": "A"}},

@@ -6,12 +6,13 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
-from typing import List
+from typing import List, Tuple
 
 import pytest
 from sqlalchemy import text
 
 from humanloop_server.db.database import Database
+from humanloop_server.db.engine import wal_syncer
 from humanloop_server.db.writer_queue import WriterQueue
 from humanloop_server.settings import Settings
 
@@ -108,3 +109,81 @@ def test_a_write_held_in_one_thread_and_committed_in_another(db: Database) -> No
     assert waited and waited[0] < 3
     with db.read() as r:
         assert r.execute(text("SELECT count(*) FROM t")).scalar_one() == 2
+
+
+def test_a_deferred_write_takes_the_turn_at_its_first_statement(db: Database) -> None:
+    # what a request does before its first statement (FastAPI validating its body) must not hold
+    # the write turn; the first statement then begins a write transaction, with its hook run once
+    holder = db.session()
+    Database.begin_write(holder)
+    holder.execute(text("INSERT INTO t VALUES (1)"))
+    begun: List[str] = []
+    done: List[float] = []
+    entered = threading.Event()
+
+    def deferred_writer() -> None:
+        with db.write(deferred=True, on_begin=lambda s: begun.append("begun")) as s:
+            assert Database.write_deferred(s)
+            entered.set()  # entering did not wait for the turn
+            started = time.monotonic()
+            s.execute(text("INSERT INTO t VALUES (2)"))  # waits for it here
+            s.execute(text("INSERT INTO t VALUES (3)"))
+            done.append(time.monotonic() - started)
+            assert not Database.write_deferred(s)
+
+    writer = threading.Thread(target=deferred_writer)
+    writer.start()
+    assert entered.wait(2)
+    time.sleep(0.2)
+    assert not done and not begun  # its first statement waits for the held turn
+    holder.commit()
+    holder.close()
+    writer.join(10)
+    assert done and begun == ["begun"]
+    _next_write_begins_at_once(db)  # the deferred transaction handed its turn on
+    with db.read() as r:
+        assert r.execute(text("SELECT count(*) FROM t")).scalar_one() == 4
+    with db.write(deferred=True) as unused:  # never used: nothing begun, nothing held
+        assert Database.write_deferred(unused)
+    _next_write_begins_at_once(db)
+
+
+def test_write_commits_share_fsyncs_and_return_only_once_durable(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    # group commit (db/wal_sync.py): SQLite itself does not fsync a commit (synchronous=NORMAL);
+    # a write transaction's commit() returns after an fsync of the log that began after its COMMIT,
+    # and writers committing while one runs share the next
+    syncer = wal_syncer(db.engine)
+    assert syncer is not None
+    with db.read() as r:
+        assert r.execute(text("PRAGMA synchronous")).scalar_one() == 1  # NORMAL
+    syncs: List[Tuple[float, float]] = []
+    real = syncer._fsync
+
+    def slow_fsync() -> None:
+        started = time.monotonic()
+        time.sleep(0.05)
+        real()
+        syncs.append((started, time.monotonic()))
+
+    monkeypatch.setattr(syncer, "_fsync", slow_fsync)
+    commits: List[Tuple[float, float]] = []
+
+    def writer(i: int) -> None:
+        with db.write() as s:
+            s.execute(text("INSERT INTO t VALUES (:i)"), {"i": i})
+            committing = time.monotonic()
+        commits.append((committing, time.monotonic()))
+
+    threads = [threading.Thread(target=writer, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(20)
+    assert len(commits) == 8
+    for committing, returned in commits:  # made durable by an fsync begun after it committed
+        assert any(committing < start and end <= returned for start, end in syncs)
+    assert len(syncs) < 8  # shared
+    before = len(syncs)
+    with db.read() as r:
+        assert r.execute(text("SELECT count(*) FROM t")).scalar_one() == 8
+    assert len(syncs) == before  # a read transaction waits for no fsync

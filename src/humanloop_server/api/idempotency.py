@@ -77,7 +77,7 @@ class IdempotencyMiddleware:
         query = scope.get("query_string", b"")
         request_hash = hashlib.sha256(b"\n".join([scope["method"].encode(), path.encode(), query, body])).hexdigest()
         settings = rt.settings
-        org_id, stored = await run_in_threadpool(
+        org_id, stored, seen = await run_in_threadpool(
             records.org_and_lookup, rt.db, api_key, key, request_hash, settings.idempotency_ttl_seconds
         )
         if org_id is None:  # the route answers 401
@@ -96,6 +96,7 @@ class IdempotencyMiddleware:
             request_hash,
             ttl_seconds=settings.idempotency_ttl_seconds,
             wait_seconds=settings.idempotency_wait_seconds,
+            absent=not seen,
         )
         scope[KEYED_REQUEST] = keyed
         try:
@@ -132,7 +133,10 @@ class IdempotencyMiddleware:
                     payload = b"".join(chunks)
                     status = int(start["status"])
                     content_type = (_header(start, b"content-type") or b"").decode("latin-1") or None
-                    instead = await _in_own_thread(keyed.finish, status, content_type, payload)
+                    if keyed.settled:  # the route stored its answer itself (deps.answer_now)
+                        instead = keyed.finish(status, content_type, payload)
+                    else:
+                        instead = await _in_own_thread(keyed.finish, status, content_type, payload)
                     if instead is not None:  # the key was used by another request first: its answer
                         await _send_stored(send, instead)
                         return

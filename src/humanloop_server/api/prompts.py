@@ -26,7 +26,7 @@ from ..schemas import (
 )
 from ..services import agents, evaluations, logs, prompt_calls
 from .bodies import dump
-from .deps import ContextDep
+from .deps import ContextDep, answer_now
 from .file_routes import FileKind, add_file_routes
 from .routing import STREAMING, StrictJSONRoute, sdk_extra
 from .sse import EventStreamResponse
@@ -82,9 +82,10 @@ def log(
     ctx: ContextDep,
     version_id: Annotated[Optional[str], Query(description="ID of the Prompt version to log to.")] = None,
     environment: Annotated[Optional[str], Query(description="Environment whose deployed version to log to.")] = None,
-) -> Dict[str, Any]:
+) -> Response:
     data = evaluations.join_run(ctx, dump(body, unset=True))
-    return logs.create_log(ctx, "prompt", data, version_id=version_id, environment=environment)
+    created = logs.create_log(ctx, "prompt", data, version_id=version_id, environment=environment)
+    return answer_now(ctx, CreatePromptLogResponse, created)
 
 
 @router.patch(

@@ -12,18 +12,41 @@ A write transaction takes the write lock up front (``BEGIN IMMEDIATE`` on SQLite
 writers queue on the busy timeout instead of failing when a reader upgrades. Only the *first*
 transaction of a write session does: once its work is committed (``session.commit()``) the same
 session keeps reading in plain transactions, which need no lock. Nothing rebinds a session.
+
+``db.write(deferred=True)`` begins that write transaction at the session's first statement rather
+than at once: a request's transaction is opened before its body is validated (FastAPI solves
+dependencies first), and on SQLite the write lock would be held meanwhile.
 """
 
 from __future__ import annotations
 
 import contextlib
-from typing import Iterator
+from typing import Any, Callable, Iterator, Optional
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
 from ..settings import Settings
 from .engine import WRITE_OPTION, make_engine, run_migrations
+
+
+class _Session(Session):
+    """A session whose next transaction can be marked to begin as a write one at its first
+    statement (``write_pending``), calling ``on_write_begin`` once it has begun."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.write_pending = False
+        self.on_write_begin: Optional[Callable[[Session], None]] = None
+
+    def _connection_for_bind(self, engine: Any, execution_options: Any = None, **kw: Any) -> Connection:
+        if not self.write_pending:
+            return super()._connection_for_bind(engine, execution_options, **kw)
+        self.write_pending = False
+        conn = super()._connection_for_bind(engine, {**(execution_options or {}), WRITE_OPTION: True}, **kw)
+        if self.on_write_begin is not None:
+            self.on_write_begin(self)
+        return conn
 
 
 class Database:
@@ -52,7 +75,7 @@ class Database:
 
     def session(self) -> Session:
         """A session whose transactions are reads until :meth:`begin_write` is called on it."""
-        return Session(bind=self.engine, expire_on_commit=False)
+        return _Session(bind=self.engine, expire_on_commit=False)
 
     @staticmethod
     def begin_write(session: Session) -> None:
@@ -67,11 +90,31 @@ class Database:
         finally:
             session.close()  # rolls back whatever is open
 
+    @staticmethod
+    def defer_write(session: Session, on_begin: Optional[Callable[[Session], None]] = None) -> None:
+        """Make the session's next transaction a write one, begun at its first statement (it must
+        have none open); ``on_begin(session)`` runs right after that begins."""
+        assert isinstance(session, _Session)
+        session.write_pending = True
+        session.on_write_begin = on_begin
+
+    @staticmethod
+    def write_deferred(session: Session) -> bool:
+        """A write transaction is due on the session but has not begun yet."""
+        return bool(getattr(session, "write_pending", False))
+
     @contextlib.contextmanager
-    def write(self) -> Iterator[Session]:
+    def write(
+        self, *, deferred: bool = False, on_begin: Optional[Callable[[Session], None]] = None
+    ) -> Iterator[Session]:
+        """A write transaction, committed when the block ends normally. ``deferred``: it begins at
+        the first statement (then ``on_begin(session)`` runs), not at once."""
         session = self.session()
         try:
-            self.begin_write(session)
+            if deferred:
+                self.defer_write(session, on_begin)
+            else:
+                self.begin_write(session)
             yield session
             session.commit()
         except BaseException:

@@ -5,11 +5,12 @@ import json
 import logging
 import os
 from pathlib import Path
-from typing import Any, Callable, Dict
+from typing import Any, Callable, Dict, Optional
 
 from sqlalchemy import Engine, create_engine, event
 
 from ..settings import Settings
+from .wal_sync import WalSyncer
 from .writer_queue import WriterQueue
 
 logger = logging.getLogger(__name__)
@@ -21,6 +22,9 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 WRITE_OPTION = "humanloop_write"
 #: key of a pooled SQLite connection's ``info``: its open write transaction has this process's turn
 HOLDS_WRITE_TURN = "humanloop_write_turn"
+#: key of a pooled SQLite connection's ``info``: its open transaction is a write one (its commit is
+#: made durable by the group commit of ``wal_sync.py``)
+IN_WRITE = "humanloop_in_write"
 
 
 #: how JSON columns are written: a non-finite float is an error on every backend (PostgreSQL refuses
@@ -55,14 +59,25 @@ def _private_database_file(path: Path) -> None:
     os.chmod(path, PRIVATE_FILE_MODE)
 
 
+_SYNCER_ATTR = "humanloop_wal_syncer"
+
+
+def wal_syncer(engine: Engine) -> Optional[WalSyncer]:
+    """The group commit of a SQLite database file's engine (None for PostgreSQL or in memory)."""
+    found: Optional[WalSyncer] = getattr(engine, _SYNCER_ATTR, None)
+    return found
+
+
 def make_engine(settings: Settings) -> Engine:
     url = settings.resolved_database_url
     if url.startswith("sqlite"):
+        syncer: Optional[WalSyncer] = None
         if ":memory:" not in url and url != "sqlite://":
             _private_dir(Path(settings.data_dir))
             db_path = Path(url.split(":///", 1)[1])
             _private_dir(db_path.parent)
             _private_database_file(db_path)
+            syncer = WalSyncer(str(db_path))  # group commit (see wal_sync.py)
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": settings.sqlite_busy_timeout_ms / 1000},
@@ -78,7 +93,8 @@ def make_engine(settings: Settings) -> Engine:
             dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA synchronous=FULL")
+            # with the group commit, commits are fsynced by WalSyncer.wait_durable instead
+            cur.execute("PRAGMA synchronous=NORMAL" if syncer is not None else "PRAGMA synchronous=FULL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute(f"PRAGMA busy_timeout={busy}")
             cur.close()
@@ -86,6 +102,7 @@ def make_engine(settings: Settings) -> Engine:
         writers = WriterQueue()  # this process's write transactions take turns (see writer_queue.py)
 
         def _end_turn(info: Dict[str, Any]) -> None:
+            info.pop(IN_WRITE, None)
             if info.pop(HOLDS_WRITE_TURN, False):
                 writers.release()
 
@@ -101,26 +118,37 @@ def make_engine(settings: Settings) -> Engine:
             except BaseException:
                 _end_turn(conn.info)
                 raise
+            conn.info[IN_WRITE] = True
 
-        def _then_end_turn(end: Callable[[Any], None]) -> Callable[[Any], None]:
+        def _then_end_turn(end: Callable[[Any], None], commit: bool) -> Callable[[Any], None]:
             """The dialect's COMMIT / ROLLBACK, handing the turn on once it is done (there is no
-            event after a commit; the one before it would let the next writer in too early)."""
+            event after a commit; the one before it would let the next writer in too early); a
+            write transaction's COMMIT then waits for the group commit to make it durable."""
 
             def run(dbapi_conn: Any) -> None:
+                durable: Optional[int] = None
+                try:
+                    info = dbapi_conn.info
+                except (AttributeError, NotImplementedError):  # the engine's very first connect
+                    info = None
+                writing = isinstance(info, dict) and bool(info.get(IN_WRITE))
                 try:
                     end(dbapi_conn)
+                    if commit and writing and syncer is not None:
+                        durable = syncer.committed()
                 finally:
-                    try:
-                        info = dbapi_conn.info
-                    except (AttributeError, NotImplementedError):  # the engine's very first connect
-                        info = None
                     if isinstance(info, dict):
                         _end_turn(info)
+                if durable is not None:
+                    assert syncer is not None
+                    syncer.wait_durable(durable)  # the turn is handed on: others commit meanwhile
 
             return run
 
-        setattr(engine.dialect, "do_commit", _then_end_turn(engine.dialect.do_commit))  # noqa: B010
-        setattr(engine.dialect, "do_rollback", _then_end_turn(engine.dialect.do_rollback))  # noqa: B010
+        setattr(engine.dialect, "do_commit", _then_end_turn(engine.dialect.do_commit, True))  # noqa: B010
+        setattr(engine.dialect, "do_rollback", _then_end_turn(engine.dialect.do_rollback, False))  # noqa: B010
+
+        setattr(engine, _SYNCER_ATTR, syncer)  # noqa: B010
 
         @event.listens_for(engine.pool, "checkin")
         def _on_checkin(dbapi_conn: Any, record: Any) -> None:

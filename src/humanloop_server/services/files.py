@@ -1,6 +1,6 @@
 """Files (Prompts, Tools, Datasets, Evaluators, Flows, Agents) and their content-addressed versions."""
 
-from typing import Any, Dict, Iterable, List, Optional, Sequence
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from sqlalchemy import delete as sa_delete
 from sqlalchemy import false, func, select
@@ -54,6 +54,17 @@ def get_file(ctx: Context, file_id: Optional[str], file_type: Optional[str] = No
 
 def file_by_path(ctx: Context, path: str) -> Optional[File]:
     return ctx.session.execute(select(File).where(File.org_id == ctx.org_id, File.path == path)).scalar_one_or_none()
+
+
+def file_and_version_at(ctx: Context, path: str, khash: str) -> Optional[Tuple[File, Optional[Version]]]:
+    """The File at ``path`` (normalised) with its version of kernel hash ``khash`` (None when it has
+    none), in one query: what every ``prompts.log`` with Prompt details looks up. None: no File there."""
+    row = ctx.session.execute(
+        select(File, Version)
+        .outerjoin(Version, (Version.file_id == File.id) & (Version.kernel_hash == khash))
+        .where(File.org_id == ctx.org_id, File.path == path)
+    ).first()
+    return None if row is None else (row[0], row[1])
 
 
 def find_file(ctx: Context, file_type: str, file_id: Optional[str], path: Optional[str]) -> Optional[File]:

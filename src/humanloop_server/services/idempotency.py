@@ -91,17 +91,20 @@ def lookup(db: Database, org_id: str, key: str, request_hash: str, ttl_seconds: 
 
 def org_and_lookup(
     db: Database, api_key: str, key: str, request_hash: str, ttl_seconds: int
-) -> Tuple[Optional[str], Optional[Stored]]:
+) -> Tuple[Optional[str], Optional[Stored], bool]:
     """The organisation of ``api_key`` (None: not a valid key) and, if valid, :func:`lookup` of
-    its ``key``: both in one read transaction (two would cost another round trip or two)."""
+    its ``key``, and whether any record of the key was found (also one without an answer or
+    expired): all in one read transaction (two would cost another round trip or two)."""
     with db.read() as session:
         org_id = keys.org_for_key_hash_in(db, session, keys.hash_key(api_key))
         if org_id is None:
-            return None, None
+            return None, None, False
         rec = _find(session, org_id, key)
-        if rec is None or rec.status_code is None or _expired(rec, ttl_seconds):
-            return org_id, None
-        return org_id, _stored(rec, request_hash)
+        if rec is None:
+            return org_id, None, False
+        if rec.status_code is None or _expired(rec, ttl_seconds):
+            return org_id, None, True
+        return org_id, _stored(rec, request_hash), True
 
 
 class _Abandoned(Exception):
@@ -124,6 +127,12 @@ class KeyedRequest:
     takes the key (see the module docstring) and checks it: when another request stored an answer
     for it meanwhile, ``taken`` is set and :class:`Conflict` raised, so the caller stops and
     replays ``taken``; when the key stays busy past the wait, ``busy`` is set (409, not stored).
+
+    ``absent``: the caller found no record of the key just before (``org_and_lookup``), so the
+    first opening does not look again (one statement less while SQLite's write lock is held). A
+    duplicate that stored its answer in between is still caught: adding this request's record then
+    breaks the unique index on (organisation, key), and ``finish`` rolls this request's work back
+    and answers with the other one's.
     """
 
     def __init__(
@@ -137,6 +146,7 @@ class KeyedRequest:
         *,
         ttl_seconds: int,
         wait_seconds: float,
+        absent: bool = False,
     ) -> None:
         self.db = db
         self.org_id = org_id
@@ -152,6 +162,14 @@ class KeyedRequest:
         self._session: Optional[Session] = None
         self._writing = False  # a write transaction is open on the session (not paused)
         self._work = False  # a service wrote something in it
+        self._absent = absent  # no record was found just before: the first take need not look
+        self._finished = False  # the answer is stored and committed
+
+    @property
+    def settled(self) -> bool:
+        """Nothing is left to do in the database: the answer is stored, or another request's is
+        to be sent (``finish`` then answers without touching the database)."""
+        return self._block is None and (self._finished or self.taken is not None)
 
     @property
     def is_open(self) -> bool:
@@ -179,26 +197,53 @@ class KeyedRequest:
             if self._session is None:
                 self._block = self.db.write()
                 self._session = self._block.__enter__()
+                self._begun(self._session)
+            elif Database.write_deferred(self._session):
+                self._session.connection()  # begins the write transaction: _begun takes the key
             else:
                 if self._session.in_transaction():
                     self._session.commit()  # a read transaction begun after the pause
                 Database.begin_write(self._session)
-            self._writing = True
-            self._take(self._session)
+                self._begun(self._session)
         except BaseException:
             self.abandon()
             raise
         return self._session
+
+    def open_deferred(self) -> Session:
+        """The session of the route (``api/deps.get_context``), whose write transaction (and the
+        taking of the key) begins at its first statement: what the request does before it
+        touches the database (FastAPI validates the body after opening the transaction) then does
+        not hold SQLite's write lock. A :class:`Conflict` of the key is raised by that statement."""
+        if self._session is not None:
+            return self.resume()
+        try:
+            self._block = self.db.write(deferred=True, on_begin=self._begun)
+            self._session = self._block.__enter__()
+        except BaseException:
+            self.abandon()
+            raise
+        return self._session
+
+    def _begun(self, session: Session) -> None:
+        self._writing = True
+        self._take(session)
 
     # ---- the request layer
 
     def finish(self, status: int, content_type: Optional[str], body: bytes) -> Optional[Stored]:
         """Store the request's answer with its work and commit both. None: send that answer. A
         :class:`Stored` instead when the key was used by another request first (this request's work
-        is then rolled back). A 5xx answer or a busy key stores nothing and undoes the work."""
+        is then rolled back). A 5xx answer or a busy key stores nothing and undoes the work.
+
+        A route may call it itself, with its rendered answer, so that the transaction ends in the
+        route's thread (``api/deps.answer_now``); the Idempotency-Key layer's call with the same
+        answer then finds it done and answers as the first call did."""
         if self.taken is not None:
             self.abandon()
             return self.taken
+        if self._finished:
+            return None
         if self.busy or status >= 500:
             self.abandon()
             return None
@@ -227,10 +272,12 @@ class KeyedRequest:
             other = lookup(self.db, self.org_id, self.key, self.request_hash, self.ttl_seconds)
             if other is None:
                 raise
+            self.taken = other
             return other
         block, self._block, self._session, self._writing = self._block, None, None, False
         assert block is not None
         block.__exit__(None, None, None)  # commit: the work, its jobs and the answer at once
+        self._finished = True
         return None
 
     def abandon(self) -> None:
@@ -261,6 +308,9 @@ class KeyedRequest:
                 self.busy = True
                 raise busy_error() from None
             session.execute(text("SET LOCAL lock_timeout TO DEFAULT"))
+        if self._absent:  # looked up just before; a record added since is caught by finish()
+            self._absent = False
+            return
         rec = _find(session, self.org_id, self.key)
         if rec is None:
             return

@@ -15,7 +15,9 @@ from .common import (
     bad_request,
     check_int32,
     conflict,
+    content_hash,
     iso,
+    normalise_path,
     not_found,
     now,
     page_body,
@@ -126,8 +128,17 @@ def _resolve_file_version(
     details = kind.details_in_log(data) if kind.details_in_log is not None else None
     if details is not None:
         kernel = kind.kernel(details)
-        f = files.ensure_file(ctx, file_type, data.get("id"), data.get("path"))
-        v, _ = files.ensure_version(ctx, f, kernel)
+        khash = content_hash(kernel)
+        path = data.get("path")
+        if path and not data.get("id"):
+            # the usual case, a known File and version: one query (the write lock is held meanwhile)
+            found = files.file_and_version_at(ctx, normalise_path(path), khash)
+            if found is not None:
+                f, known = found
+                if f.type == file_type and known is not None and known.status != "deleted":
+                    return f, known
+        f = files.ensure_file(ctx, file_type, data.get("id"), path)
+        v, _ = files.ensure_version(ctx, f, kernel, khash=khash)
         return f, v
     f_or_none = files.find_file(ctx, file_type, data.get("id"), data.get("path"))
     if f_or_none is None:
