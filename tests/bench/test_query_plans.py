@@ -239,7 +239,10 @@ REQUIRED_INDEX = {
 
 def _filters_logs(statement: str) -> bool:
     """The statement of a text filter of Logs (not a File body's or the File's own)."""
-    return " LIKE " in statement.upper() and re.search(r"\bFROM\s+logs\b", statement, re.IGNORECASE) is not None
+    text = statement.upper()
+    return ("LIKE" in text or "LOG_SEARCH" in text) and re.search(
+        r"\bFROM\s+logs\b", statement, re.IGNORECASE
+    ) is not None
 
 
 def _missing_index(name: str, statement: str, plan: str, backend: str) -> List[str]:

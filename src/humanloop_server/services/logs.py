@@ -486,15 +486,17 @@ def filtered(
         # ``lower(column) LIKE pattern`` exactly as the PostgreSQL trigram indexes are written
         # (a NULL output is no match, as before); the pattern is one parameter
         pattern = "%" + _like_escape(needle) + "%"
-        stmt = stmt.where(
-            or_(
-                func.lower(Log.output).like(pattern, escape="/"),
-                func.lower(_text(Log.inputs)).like(pattern, escape="/"),
-            )
+        plain = or_(
+            func.lower(Log.output).like(pattern, escape="/"),
+            func.lower(_text(Log.inputs)).like(pattern, escape="/"),
         )
         indexed = search_index.search_condition(ctx.session, needle)
-        if indexed is not None:  # SQLite's FTS5 table: the Logs that may match, by rowid
+        if indexed is None:
+            stmt = stmt.where(plain)
+        elif search_index.index_alone_suffices(needle):  # SQLite's FTS5 table answers by itself
             stmt = stmt.where(indexed)
+        else:  # the FTS5 table narrows the Logs, the text test decides
+            stmt = stmt.where(indexed, plain)
     if metadata_search:
         stmt = stmt.where(func.lower(_text(Log.log_metadata)).contains(metadata_search.lower(), autoescape=True))
     start = parse_dt(start_date, ["query", "start_date"])
