@@ -2,9 +2,9 @@
 
 The filter keeps Logs whose output, or whose inputs as JSON text, contain the search text, ignoring
 case. Read plainly that is a substring test of every Log of the File. Where the migration could
-make an index, :func:`search_condition` adds a condition the index serves; the plain test stays
-as well, so the index only narrows which Logs are tested and the answer is the same with or
-without it.
+make an index, :func:`search_condition` gives a condition the index serves; on SQLite it replaces
+the plain test for ASCII search texts (:func:`index_alone_suffices`) and otherwise only narrows
+which Logs are tested.
 
 - SQLite: the FTS5 table ``log_search`` (tokenizer ``trigram``) over ``logs.output`` and
   ``logs.inputs``, keyed by the Log's rowid. A trigram index finds substrings of 3 characters or
