@@ -210,12 +210,14 @@ def _reads(shape: _loader.Shape) -> List[Dict[str, Any]]:
         (" search", {"search": _loader.SEARCH_WORD}),
         (" date", week),
     ]:
-        for page in (1, 100):
+        # page 100 is read one Log per page (offset 99): at 10k Logs the date filter keeps some 120
+        # Logs of the File, so pages of 10 would end before page 100 and measure an empty page
+        for page, size in ((1, 10), (100, 1)):
             reads.append(
                 {
-                    "name": f"logs.list{label or ''} page {page}",
+                    "name": f"logs.list{label or ''} page {page}" + ("" if size == 10 else f" ({size} per page)"),
                     "path": "/logs",
-                    "params": {"file_id": p0, "size": 10, "page": page, **params},
+                    "params": {"file_id": p0, "size": size, "page": page, **params},
                 }
             )
     reads += [

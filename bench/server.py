@@ -21,7 +21,9 @@ database; every load is bounded in time and count and stops by itself. Parts:
    a flow trace; ``prompts.call`` and ``call_stream`` with the mock provider; the monitoring backlog
    drain rate (a Python code evaluator).
 2. ``reads``: the reads of a UI and of scripts with 10k, 100k and 1M Logs in the database (bulk-loaded
-   by ``bench/_loader.py``).
+   by ``bench/_loader.py``). ``logs.list`` page 1 is read 10 Logs per page, page 100 one Log per
+   page (offset 99), so that page 100 holds a Log at 10k with every filter (the date filter keeps
+   some 120 Logs of the File there).
 3. ``scaleout``: 1, 2 and 4 server processes on one PostgreSQL database; each monitoring job done once.
 4. memory: server RSS (in parts 1 and 2) and ``sdk``: the SDK pager's traced memory at two sizes.
 5. ``sdk``: a captured page of 100 full Prompt Logs, our SDK vs raw httpx + ``json.loads``.

@@ -6,9 +6,12 @@ its statements), then explained with the same parameters:
 
 - SQLite: ``EXPLAIN QUERY PLAN`` (no ``ANALYZE``: the server never runs it); a ``SCAN logs`` /
   ``SCAN files`` step without an index fails;
-- PostgreSQL: ``EXPLAIN`` after ``ANALYZE`` (as autovacuum would) with ``enable_seqscan = off``, so
-  that the planner takes an index whenever one is usable at all; a ``Seq Scan`` on ``logs`` /
-  ``files`` fails.
+- PostgreSQL: ``EXPLAIN`` after ``VACUUM ANALYZE`` (as autovacuum would; the vacuum gives the GIN
+  indexes their statistics) with ``enable_seqscan = off``, so that the planner takes an index
+  whenever one is usable at all; a ``Seq Scan`` on ``logs`` / ``files`` fails.
+
+The search filter must read its own index (``REQUIRED_INDEX``): SQLite's FTS5 table ``log_search``,
+PostgreSQL's trigram indexes (migration 0013), not the File's Logs one by one.
 
 On both, a step that reads ``logs`` through an index on the organisation alone
 (``ix_logs_org_created`` with only ``org_id`` as its condition, or the primary key's ``org_id``
@@ -159,7 +162,7 @@ def _fill(server: Server, first: Dict[str, Any], prompts: List[Dict[str, Any]], 
         log_counts.rebuild(session)
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql("ANALYZE logs")
+            conn.exec_driver_sql("VACUUM ANALYZE logs")
             conn.exec_driver_sql("ANALYZE files")
             conn.exec_driver_sql("ANALYZE version_log_counts")
 
@@ -224,6 +227,31 @@ def _pg_problems(plan: Any) -> List[str]:
     return problems
 
 
+#: requests whose statements filtering Logs must read an index of their own, by a text of the plan
+#: that names it: the search filter reads the trigram index (migration 0013), not the File's Logs
+REQUIRED_INDEX = {
+    "logs.list search": {
+        "sqlite": ["SCAN log_search VIRTUAL TABLE INDEX"],
+        "postgresql": ["Bitmap Index Scan on ix_logs_output_trgm", "Bitmap Index Scan on ix_logs_inputs_trgm"],
+    },
+}
+
+
+def _filters_logs(statement: str) -> bool:
+    """The statement of a text filter of Logs (not a File body's or the File's own)."""
+    text = statement.upper()
+    return ("LIKE" in text or "LOG_SEARCH" in text) and re.search(
+        r"\bFROM\s+logs\b", statement, re.IGNORECASE
+    ) is not None
+
+
+def _missing_index(name: str, statement: str, plan: str, backend: str) -> List[str]:
+    wanted = REQUIRED_INDEX.get(name, {}).get(backend, [])
+    if not _filters_logs(statement):
+        return []
+    return [f"no {step!r} in the plan" for step in wanted if step not in plan]
+
+
 def _explain(server: Server, statement: str, parameters: Any) -> Tuple[List[str], str]:
     engine = server.runtime.db.engine
     with engine.connect() as conn:
@@ -264,10 +292,13 @@ def test_list_get_and_file_queries_use_indexes(plan_server: Server, data: Dict[s
             continue
         seen.add(key)
         problems, plan = _explain(plan_server, statement, parameters)
+        problems += _missing_index(name, statement, plan, plan_server.backend)
         if problems:
             sql = " ".join(statement.split())
             failures.append(
                 f"{name} [{plan_server.backend}]: {', '.join(problems)}\n  SQL: {sql}\n  plan:\n    "
                 + plan.replace("\n", "\n    ")
             )
+    filtering = {name for name, statement, _ in captured if _filters_logs(statement)}
+    assert set(REQUIRED_INDEX) <= filtering, f"no filter statement recorded for {set(REQUIRED_INDEX) - filtering}"
     assert not failures, f"{len(failures)} queries scan a table without an index:\n\n" + "\n\n".join(failures)

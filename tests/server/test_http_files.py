@@ -254,3 +254,32 @@ def test_monitoring_activation_is_stored(http: httpx.Client, uid: str) -> None:
     assert {m["version"]["id"]: m["state"] for m in got["evaluators"]}[ev["id"]] == "inactive"
     r = http.post(f"/prompts/{p['id']}/evaluators", json={"activate": [{"evaluator_version_id": "evv_missing"}]})
     assert r.status_code == 404
+
+
+def test_listings_show_each_files_own_monitors(http: httpx.Client, uid: str) -> None:
+    """files.list and directories.get read a monitor shared by the Files of a page once; each File
+    still lists exactly its own monitors, with their own states."""
+    a = http.post("/prompts", json=_prompt(f"{uid}/listed/a")).json()
+    b = http.post("/prompts", json=_prompt(f"{uid}/listed/b")).json()
+    ev = http.post(
+        "/evaluators",
+        json={
+            "path": f"{uid}/listed-judge",
+            "spec": {"evaluator_type": "external", "arguments_type": "target_free", "return_type": "boolean"},
+        },
+    ).json()
+    r = http.post(f"/prompts/{a['id']}/evaluators", json={"activate": [{"evaluator_version_id": ev["version_id"]}]})
+    assert r.status_code == 200, r.text
+    r = http.post(f"/prompts/{b['id']}/evaluators", json={"deactivate": [{"evaluator_version_id": ev["version_id"]}]})
+    expected = {
+        a["id"]: {"Example Evaluators/Human/rating": "active", f"{uid}/listed-judge": "active"},
+        b["id"]: {"Example Evaluators/Human/rating": "active"},
+    }
+    listed = http.get("/files", params={"path": f"{uid}/listed", "size": 10}).json()["records"]
+    directory = http.get(f"/directories/{a['directory_id']}").json()["files"]
+    for records in (listed, directory):
+        got = {f["id"]: {m["version"]["path"]: m["state"] for m in f["evaluators"]} for f in records}
+        assert got == expected
+        # the shared rating Evaluator's body is whole in each File's entry
+        bodies = [m["version"] for f in records for m in f["evaluators"] if m["version"]["name"] == "rating"]
+        assert len(bodies) == 2 and bodies[0] == bodies[1] and bodies[0]["path"] == "Example Evaluators/Human/rating"

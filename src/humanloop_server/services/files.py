@@ -1,5 +1,6 @@
 """Files (Prompts, Tools, Datasets, Evaluators, Flows, Agents) and their content-addressed versions."""
 
+import copy
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from sqlalchemy import delete as sa_delete
@@ -259,9 +260,23 @@ def latest_version(ctx: Context, f: File, committed_only: bool = False) -> Optio
     ).scalar_one_or_none()
 
 
-def default_version(ctx: Context, f: File) -> Optional[Version]:
+#: what the Files of one listing share, read once for the page instead of once per File: the
+#: default environment (``"env"``) and the nested bodies of the Evaluators monitoring them
+Shared = Dict[Any, Any]
+
+
+def _default_env(ctx: Context, shared: Optional[Shared]) -> Optional[Environment]:
+    if shared is None:
+        return environments.default_env(ctx)
+    if "env" not in shared:
+        shared["env"] = environments.default_env(ctx)
+    env: Optional[Environment] = shared["env"]
+    return env
+
+
+def default_version(ctx: Context, f: File, shared: Optional[Shared] = None) -> Optional[Version]:
     """Deployed to the default environment, else the latest committed, else the latest version."""
-    env = environments.default_env(ctx)
+    env = _default_env(ctx, shared)
     if env is not None:
         v = deployed_version(ctx, f, env)
         if v is not None:
@@ -308,7 +323,24 @@ def _log_stats(ctx: Context, f: File, v: Version) -> Dict[str, Any]:
     }
 
 
-def _monitors(ctx: Context, f: File) -> List[Dict[str, Any]]:
+def _monitor_body(ctx: Context, act: MonitoringActivation, shared: Optional[Shared]) -> Optional[Dict[str, Any]]:
+    """The nested body of the Evaluator version a monitoring activation runs (None: none)."""
+    ev_file = ctx.session.get(File, act.evaluator_id)
+    if ev_file is None:
+        return None
+    env = ctx.session.get(Environment, act.environment_id) if act.environment_id else None
+    if act.evaluator_version_id:
+        ev_version = ctx.session.get(Version, act.evaluator_version_id)
+    elif env is not None:
+        ev_version = deployed_version(ctx, ev_file, env)
+    else:
+        ev_version = default_version(ctx, ev_file, shared)
+    if ev_version is None:
+        return None
+    return serialize(ctx, ev_file, ev_version, nested=True)
+
+
+def _monitors(ctx: Context, f: File, shared: Optional[Shared] = None) -> List[Dict[str, Any]]:
     rows = (
         ctx.session.execute(
             select(MonitoringActivation).where(MonitoringActivation.file_id == f.id).order_by(MonitoringActivation.id)
@@ -318,19 +350,16 @@ def _monitors(ctx: Context, f: File) -> List[Dict[str, Any]]:
     )
     out: List[Dict[str, Any]] = []
     for act in rows:
-        ev_file = ctx.session.get(File, act.evaluator_id)
-        if ev_file is None:
-            continue
         env = ctx.session.get(Environment, act.environment_id) if act.environment_id else None
-        if act.evaluator_version_id:
-            ev_version = ctx.session.get(Version, act.evaluator_version_id)
-        elif env is not None:
-            ev_version = deployed_version(ctx, ev_file, env)
-        else:
-            ev_version = default_version(ctx, ev_file)
-        if ev_version is None:
+        if shared is None:
+            ev_body = _monitor_body(ctx, act, shared)
+        else:  # the Files of a page mostly share their monitors (the seeded rating Evaluator)
+            key = ("monitor", act.evaluator_id, act.evaluator_version_id, act.environment_id)
+            if key not in shared:
+                shared[key] = _monitor_body(ctx, act, shared)
+            ev_body = copy.deepcopy(shared[key])
+        if ev_body is None:
             continue
-        ev_body = serialize(ctx, ev_file, ev_version, nested=True)
         if env is not None:
             ref: Dict[str, Any] = {"type": "environment", "file": ev_body, "environment": environments.serialize(env)}
         else:
@@ -377,8 +406,10 @@ def serialize(
     nested: bool = False,
     include_datapoints: bool = False,
     include_raw_file_content: bool = False,
+    shared: Optional[Shared] = None,
 ) -> Dict[str, Any]:
-    """The wire form of a File at one version (PromptResponse, ToolResponse, ...).
+    """The wire form of a File at one version (PromptResponse, ToolResponse, ...); ``shared``: what
+    the Files of one listing read once (see :data:`Shared`).
 
     Prompts and Agents carry ``schema`` (the JSON Schema of their structured output, see
     :func:`kernels.output_schema`) and, with ``include_raw_file_content``, ``raw_file_content``
@@ -408,7 +439,7 @@ def serialize(
         return body
     body.update(_log_stats(ctx, f, v))
     body["evaluator_aggregates"] = None
-    body["evaluators"] = [] if nested else _monitors(ctx, f)
+    body["evaluators"] = [] if nested else _monitors(ctx, f, shared)
     if f.type != "tool":
         body["schema"] = kernels.output_schema(kernel) if f.type in ("prompt", "agent") else None
     if f.type in ("prompt", "agent"):
@@ -472,9 +503,9 @@ def _agent_tool_body(ctx: Context, tool: Dict[str, Any], nested: bool) -> Dict[s
     return out
 
 
-def serialize_default(ctx: Context, f: File) -> Optional[Dict[str, Any]]:
-    v = default_version(ctx, f)
-    return serialize(ctx, f, v) if v is not None else None
+def serialize_default(ctx: Context, f: File, shared: Optional[Shared] = None) -> Optional[Dict[str, Any]]:
+    v = default_version(ctx, f, shared)
+    return serialize(ctx, f, v, shared=shared) if v is not None else None
 
 
 # ---------------------------------------------------------------- operations
@@ -574,10 +605,11 @@ def list_files(
     stmt = stmt.order_by(col.asc() if order == "asc" else col.desc(), File.id)
     rows, page, size, total = paginate(ctx.session, stmt, page, size)
     records = []
+    shared: Shared = {}
     for f in rows:
-        v = deployed_version(ctx, f, env) if env is not None else default_version(ctx, f)
+        v = deployed_version(ctx, f, env) if env is not None else default_version(ctx, f, shared)
         if v is not None:
-            records.append(serialize(ctx, f, v, include_raw_file_content=include_raw_file_content))
+            records.append(serialize(ctx, f, v, include_raw_file_content=include_raw_file_content, shared=shared))
     return page_body(records, page, size, total)
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import ids
+from ..db import search_index
 from ..db.models import File, Log, Version
 from . import files, kinds, log_counts
 from .bounds import check_fields, max_length
@@ -472,6 +473,11 @@ def _text(col: Any) -> Any:
     return cast(col, String)
 
 
+def _like_escape(value: str) -> str:
+    """``value`` for a LIKE pattern with ``/`` as the escape character."""
+    return value.replace("/", "//").replace("%", "/%").replace("_", "/_")
+
+
 def filtered(
     ctx: Context,
     f: File,
@@ -493,12 +499,20 @@ def filtered(
         )
     if search:
         needle = search.lower()
-        stmt = stmt.where(
-            or_(
-                func.lower(func.coalesce(Log.output, "")).contains(needle, autoescape=True),
-                func.lower(_text(Log.inputs)).contains(needle, autoescape=True),
-            )
+        # ``lower(column) LIKE pattern`` exactly as the PostgreSQL trigram indexes are written
+        # (a NULL output is no match, as before); the pattern is one parameter
+        pattern = "%" + _like_escape(needle) + "%"
+        plain = or_(
+            func.lower(Log.output).like(pattern, escape="/"),
+            func.lower(_text(Log.inputs)).like(pattern, escape="/"),
         )
+        indexed = search_index.search_condition(ctx.session, needle)
+        if indexed is None:
+            stmt = stmt.where(plain)
+        elif search_index.index_alone_suffices(needle):  # SQLite's FTS5 table answers by itself
+            stmt = stmt.where(indexed)
+        else:  # the FTS5 table narrows the Logs, the text test decides
+            stmt = stmt.where(indexed, plain)
     if metadata_search:
         stmt = stmt.where(func.lower(_text(Log.log_metadata)).contains(metadata_search.lower(), autoescape=True))
     start = parse_dt(start_date, ["query", "start_date"])

@@ -35,5 +35,6 @@ def get(ctx: Context, directory_id: str) -> Dict[str, Any]:
     body = directories.serialize(d)
     body["parents"] = parents
     body["subdirectories"] = [directories.serialize(s) for s in subdirs]
-    body["files"] = [files.serialize_default(ctx, f) for f in file_rows]
+    shared: files.Shared = {}  # read once for all the Files of the directory
+    body["files"] = [files.serialize_default(ctx, f, shared) for f in file_rows]
     return body

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from sqlalchemy import select
+from sqlalchemy.orm import load_only
 
 from ... import ids
 from ...db.models import (
@@ -113,17 +114,20 @@ def resolve_version(ctx: Context, ref: Dict[str, Any], allowed: Sequence[str], l
     return f, v
 
 
-def dataset_datapoints(ctx: Context, dataset_version_id: Optional[str]) -> List[Datapoint]:
+def dataset_datapoints(ctx: Context, dataset_version_id: Optional[str], ids_only: bool = False) -> List[Datapoint]:
+    """The datapoints of a Dataset version in order; ``ids_only``: their other columns are loaded
+    on first use."""
     if dataset_version_id is None:
         return []
-    return list(
-        ctx.session.execute(
-            select(Datapoint)
-            .join(DatasetVersionDatapoint, DatasetVersionDatapoint.datapoint_id == Datapoint.id)
-            .where(DatasetVersionDatapoint.version_id == dataset_version_id)
-            .order_by(DatasetVersionDatapoint.position)
-        ).scalars()
+    stmt = (
+        select(Datapoint)
+        .join(DatasetVersionDatapoint, DatasetVersionDatapoint.datapoint_id == Datapoint.id)
+        .where(DatasetVersionDatapoint.version_id == dataset_version_id)
+        .order_by(DatasetVersionDatapoint.position)
     )
+    if ids_only:
+        stmt = stmt.options(load_only(Datapoint.id))
+    return list(ctx.session.execute(stmt).scalars())
 
 
 def evaluators_of(ctx: Context, ev: Evaluation) -> List[EvaluationEvaluator]:

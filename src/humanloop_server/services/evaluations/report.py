@@ -103,7 +103,7 @@ def stats(ctx: Context, evaluation_id: str, state: Optional[EvaluationState] = N
     """``state``: what :func:`load_state` read for this Evaluation, when the caller has it already."""
     ev = get_evaluation(ctx, evaluation_id)
     if state is None or state.ev.id != ev.id:
-        state = load_state(ctx, ev)
+        state = load_state(ctx, ev, counting=True)
     version_stats = []
     run_stats = []
     total_logs = sum(len(v) for v in state.logs.values())

@@ -11,7 +11,7 @@ computed whenever it is read; ``cancelled`` and ``completed`` set by a client ar
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Set, Tuple
+from typing import Any, Dict, List, Optional, Set, Tuple, cast
 
 from sqlalchemy import select
 
@@ -122,7 +122,37 @@ class EvaluationState:
         return "pending"
 
 
-def load_state(ctx: Context, ev: Evaluation) -> EvaluationState:
+#: what :meth:`EvaluationState.counts`, its status and the statistics read of a Log (and of a
+#: judgment); ``load_state(counting=True)`` loads no other column of them
+COUNTED_COLUMNS = (
+    Log.id,
+    Log.file_id,
+    Log.version_id,
+    Log.evaluation_id,
+    Log.batch_id,
+    Log.source_datapoint_id,
+    Log.parent_id,
+    Log.received_at,
+    Log.judgment,
+    Log.error,
+    Log.marked_completed,
+)
+
+
+def load_state(ctx: Context, ev: Evaluation, *, counting: bool = False) -> EvaluationState:
+    """What an Evaluation holds: its Runs, their Logs, the judgments and the datapoints.
+
+    ``counting``: the caller only counts and reads judgments (the statistics): the Logs are read-only
+    rows of :data:`COUNTED_COLUMNS` (same attribute names, not ORM objects) and the datapoints carry
+    only their ids (other attributes load on first use). Reading every column of every Log (their
+    JSON: messages, inputs, provider bodies) was most of the time of ``evaluations.get_stats``.
+    """
+
+    def logs_where(*conditions: Any) -> Any:
+        if counting:  # rows, typed as Logs: they answer the attributes the statistics read
+            return select(*COUNTED_COLUMNS).where(*conditions).order_by(Log.received_at, Log.id)
+        return select(Log).where(*conditions).order_by(Log.received_at, Log.id)
+
     evaluators = evaluators_of(ctx, ev)
     specs = {e.evaluator_version_id: spec_of(ctx, e.evaluator_version_id) for e in evaluators}
     evaluatees = []
@@ -133,17 +163,14 @@ def load_state(ctx: Context, ev: Evaluation) -> EvaluationState:
             evaluatees.append(e)
     # a Run added from another Evaluation keeps its Logs there
     homes = sorted({ev.id, *(e.logs_evaluation_id for e in evaluatees if e.logs_evaluation_id)})
-    all_logs = list(
-        ctx.session.execute(
-            select(Log)
-            .where(
-                Log.org_id == ev.org_id,
-                Log.evaluation_id == ev.id if len(homes) == 1 else Log.evaluation_id.in_(homes),
-                Log.parent_id.is_(None),
-            )
-            .order_by(Log.received_at, Log.id)
-        ).scalars()
+    found = ctx.session.execute(
+        logs_where(
+            Log.org_id == ev.org_id,
+            Log.evaluation_id == ev.id if len(homes) == 1 else Log.evaluation_id.in_(homes),
+            Log.parent_id.is_(None),
+        )
     )
+    all_logs = cast(List[Log], list(found.all() if counting else found.scalars()))
     by_key: Dict[Tuple[Optional[str], Optional[str], Optional[str]], int] = {
         (e.logs_evaluation_id or ev.id, e.version_id, e.batch_id): e.id for e in evaluatees
     }
@@ -172,9 +199,8 @@ def load_state(ctx: Context, ev: Evaluation) -> EvaluationState:
         chunk = log_ids[i : i + 500]
         # by parent only (ix_logs_org_parent): naming the Evaluator Files in SQL too let SQLite's
         # planner (no statistics) read every judgment of those Files instead, for each chunk
-        rows = ctx.session.execute(
-            select(Log).where(Log.org_id == ev.org_id, Log.parent_id.in_(chunk)).order_by(Log.received_at, Log.id)
-        ).scalars()
+        result = ctx.session.execute(logs_where(Log.org_id == ev.org_id, Log.parent_id.in_(chunk)))
+        rows = cast(List[Log], list(result.all() if counting else result.scalars()))
         for j in rows:
             if j.file_id not in version_of_file:
                 continue
@@ -193,7 +219,7 @@ def load_state(ctx: Context, ev: Evaluation) -> EvaluationState:
         if version_id is None:
             return []
         if version_id not in by_version:
-            by_version[version_id] = dataset_datapoints(ctx, version_id)
+            by_version[version_id] = dataset_datapoints(ctx, version_id, ids_only=counting)
         return by_version[version_id]
 
     judging = [e for e in evaluators if specs[e.evaluator_version_id].get("evaluator_type") != "human"]
