@@ -21,10 +21,14 @@ from typing import Any, Iterator, List
 import httpx
 import pytest
 import uvicorn
+from alembic import command
+from alembic.config import Config
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
 from humanloop_server.app import KEEP_ALIVE_SECONDS, create_app
+from humanloop_server.db.database import Database
+from humanloop_server.db.engine import MIGRATIONS_DIR
 from humanloop_server.services.context import Runtime
 from humanloop_server.services.keys import register_key
 from humanloop_server.settings import Settings
@@ -80,6 +84,27 @@ def pg_database() -> Iterator[str]:
         with admin.connect() as conn:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
+
+
+def migrate(db: Database, target: str, down: bool = False) -> None:
+    """Move ``db``'s schema to the migration ``target`` (a revision id or ``head``), up or ``down``."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        (command.downgrade if down else command.upgrade)(cfg, target)
+
+
+@contextlib.contextmanager
+def migration_database(backend: str, tmp_path: Path) -> Iterator[Database]:
+    """A fresh database of ``backend`` at the newest migration, for tests that migrate it themselves."""
+    with contextlib.ExitStack() as stack:
+        url = stack.enter_context(pg_database()) if backend == "postgresql" else None
+        db = Database.open(Settings(data_dir=tmp_path, database_url=url))
+        try:
+            yield db
+        finally:
+            db.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -5,26 +5,22 @@ role that may not create the extension)."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import uuid
 from pathlib import Path
-from typing import Any, Dict, Iterator, List
+from typing import Any, Dict, List
 
 import httpx
 import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import create_engine, make_url, select
 
 from humanloop_server.db.database import Database
-from humanloop_server.db.engine import MIGRATIONS_DIR
 from humanloop_server.db.models import File, Log, Organization, Version
 from humanloop_server.services import logs as logs_service
 from humanloop_server.services.context import Context
 from humanloop_server.settings import Settings
 
-from .conftest import Server, _backends, pg_database
+from .conftest import Server, _backends, migrate, migration_database, pg_database
 
 
 def _post(http: httpx.Client, path: str, body: Dict[str, Any]) -> Dict[str, Any]:
@@ -126,14 +122,6 @@ def _org_of(server: Server, log_id: str) -> str:
 # ---------------------------------------------------------------- the migration
 
 
-def _alembic(db: Database, target: str, down: bool = False) -> None:
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with db.engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        (command.downgrade if down else command.upgrade)(cfg, target)
-
-
 def _store_logs(db: Database) -> None:
     t0 = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
     with db.write() as s:
@@ -178,24 +166,13 @@ def _trigram_objects(db: Database) -> List[str]:
         return sorted(str(r[0]) for r in conn.exec_driver_sql(sql))
 
 
-@contextlib.contextmanager
-def _database(backend: str, tmp_path: Path) -> Iterator[Database]:
-    with contextlib.ExitStack() as stack:
-        url = stack.enter_context(pg_database()) if backend == "postgresql" else None
-        db = Database.open(Settings(data_dir=tmp_path, database_url=url))
-        try:
-            yield db
-        finally:
-            db.dispose()
-
-
 @pytest.mark.parametrize("backend", _backends())
 def test_upgrade_indexes_the_logs_already_stored(tmp_path: Path, backend: str) -> None:
-    with _database(backend, tmp_path) as db:
-        _alembic(db, "0012_agent_version_columns", down=True)  # as a server of before 0013 left it
+    with migration_database(backend, tmp_path) as db:
+        migrate(db, "0012_agent_version_columns", down=True)  # as a server of before 0013 left it
         assert _trigram_objects(db) == []
         _store_logs(db)
-        _alembic(db, "head")
+        migrate(db, "head")
         if backend == "sqlite":
             assert _trigram_objects(db) == [
                 "log_search",
@@ -215,7 +192,7 @@ def test_upgrade_indexes_the_logs_already_stored(tmp_path: Path, backend: str) -
             assert _trigram_objects(db) == ["ix_logs_inputs_trgm", "ix_logs_output_trgm"]
         assert _search(db, "refund") == ["log_s0", "log_s1"]
         assert _search(db, "hello") == ["log_s1", "log_s2"]
-        _alembic(db, "0012_agent_version_columns", down=True)
+        migrate(db, "0012_agent_version_columns", down=True)
         assert _trigram_objects(db) == []
         assert _search(db, "refund") == ["log_s0", "log_s1"]  # the same answer without the index
 

@@ -5,44 +5,18 @@ the JSON back."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Iterator
 
 import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import select
 
-from humanloop_server.db.database import Database
-from humanloop_server.db.engine import MIGRATIONS_DIR
 from humanloop_server.db.models import File, Organization, Version
-from humanloop_server.settings import Settings
 
-from .conftest import _backends, pg_database
+from .conftest import _backends, migrate, migration_database
 
 T0 = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
-
-
-def _alembic(db: Database, target: str, down: bool = False) -> None:
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with db.engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        (command.downgrade if down else command.upgrade)(cfg, target)
-
-
-@contextlib.contextmanager
-def _database(backend: str, tmp_path: Path) -> Iterator[Database]:
-    with contextlib.ExitStack() as stack:
-        url = stack.enter_context(pg_database()) if backend == "postgresql" else None
-        db = Database.open(Settings(data_dir=tmp_path, database_url=url))
-        try:
-            yield db
-        finally:
-            db.dispose()
 
 
 def _version(id: str, file_id: str, minutes: int, commit_message: object = None, **kw: object) -> Version:
@@ -61,8 +35,8 @@ def _version(id: str, file_id: str, minutes: int, commit_message: object = None,
 
 @pytest.mark.parametrize("backend", _backends())
 def test_agent_notes_move_into_the_columns_and_back(backend: str, tmp_path: Path) -> None:
-    with _database(backend, tmp_path) as db:
-        _alembic(db, "0011_version_log_counts", down=True)  # as a server of before 0012 left it
+    with migration_database(backend, tmp_path) as db:
+        migrate(db, "0011_version_log_counts", down=True)  # as a server of before 0012 left it
         with db.write() as s:
             s.add(Organization(id="org_m", name="m"))
             s.flush()
@@ -88,7 +62,7 @@ def test_agent_notes_move_into_the_columns_and_back(backend: str, tmp_path: Path
                     _version("prv_1", "pr_p", 0, {"version_name": "not-moved"}),
                 ]
             )
-        _alembic(db, "head")
+        migrate(db, "head")
         with db.read() as s:
             v = {row.id: row for row in s.execute(select(Version)).scalars()}
             f = {row.id: row for row in s.execute(select(File)).scalars()}
@@ -115,7 +89,7 @@ def test_agent_notes_move_into_the_columns_and_back(backend: str, tmp_path: Path
             assert json.loads(v["prv_1"].commit_message) == {"version_name": "not-moved"}
             assert v["prv_1"].version_name is None and f["pr_p"].tags is None
 
-        _alembic(db, "0011_version_log_counts", down=True)
+        migrate(db, "0011_version_log_counts", down=True)
         with db.read() as s:
             v = {row.id: row for row in s.execute(select(Version)).scalars()}
             f = {row.id: row for row in s.execute(select(File)).scalars()}

@@ -6,27 +6,18 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import func, select
 
 from humanloop_server.db.database import Database
-from humanloop_server.db.engine import MIGRATIONS_DIR
 from humanloop_server.db.models import File, Log, Organization, Version, VersionLogCount
 from humanloop_server.settings import Settings
 
-
-def _alembic(db: Database, target: str, down: bool = False) -> None:
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with db.engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        (command.downgrade if down else command.upgrade)(cfg, target)
+from .conftest import migrate
 
 
 def test_upgrade_counts_the_logs_already_stored(tmp_path: Path) -> None:
     db = Database.open(Settings(data_dir=tmp_path))
-    _alembic(db, "0009_evaluation_runs", down=True)  # as a server of before 0011 left it
+    migrate(db, "0009_evaluation_runs", down=True)  # as a server of before 0011 left it
     t0 = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
     with db.write() as s:
         s.add(Organization(id="org_m", name="m"))
@@ -49,7 +40,7 @@ def test_upgrade_counts_the_logs_already_stored(tmp_path: Path) -> None:
                     received_at=t0 + dt.timedelta(minutes=i),
                 )
             )
-    _alembic(db, "head")
+    migrate(db, "head")
     with db.read() as s:
         rows = {r.version_id: r for r in s.execute(select(VersionLogCount)).scalars()}
         assert {v: r.logs_count for v, r in rows.items()} == {"prv_a": 3, "prv_b": 2}
