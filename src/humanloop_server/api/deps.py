@@ -38,9 +38,6 @@ WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 #: ASGI scope entry under which the Idempotency-Key layer hands a keyed request's held
 #: transaction (``services.idempotency.KeyedRequest``) to :func:`get_context`
 KEYED_REQUEST = "humanloop.keyed_request"
-#: scope key: (API key, its organisation) when the Idempotency-Key layer looked the key up already
-#: for this request, so that the route does not look it up a second time
-ORG_OF_KEY = "humanloop.org_of_key"
 
 
 @dataclass
@@ -75,10 +72,12 @@ def authenticate(request: Request) -> str:
     api_key = api_key_of(request.scope.get("headers") or [])
     if not api_key:
         raise Unauthorized("Missing API key: send your key in the X-API-KEY header.")
-    known = request.scope.get(ORG_OF_KEY)
-    org_id = known[1] if known is not None and known[0] == api_key else org_for_key(rt.db, api_key)
+    org_id = org_for_key(rt.db, api_key)
     if org_id is None:
         raise Unauthorized("Invalid API key.")
+    keyed: Optional[KeyedRequest] = request.scope.get(KEYED_REQUEST)
+    if keyed is not None:
+        keyed.org_id = org_id  # its key is the organisation's: looked up when its transaction begins
     for name, value in request.path_params.items():
         reject_nul(value, ["path", name])
     for name, value in request.query_params.multi_items():

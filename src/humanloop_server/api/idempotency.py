@@ -28,7 +28,7 @@ from ..services import idempotency as records
 from ..services.context import Runtime
 from ..services.errors import BadRequest
 from ..services.keys import org_for_key
-from .deps import KEYED_REQUEST, ORG_OF_KEY, api_key_of
+from .deps import KEYED_REQUEST, api_key_of
 
 METHODS = frozenset({"POST", "PATCH", "DELETE"})
 
@@ -77,26 +77,17 @@ class IdempotencyMiddleware:
         query = scope.get("query_string", b"")
         request_hash = hashlib.sha256(b"\n".join([scope["method"].encode(), path.encode(), query, body])).hexdigest()
         settings = rt.settings
-        org_id, stored, seen = await run_in_threadpool(
-            records.org_and_lookup, rt.db, api_key, key, request_hash, settings.idempotency_ttl_seconds
-        )
-        if org_id is None:  # the route answers 401
-            await self.app(scope, _replaying(body), send)
-            return
-        scope[ORG_OF_KEY] = (api_key, org_id)
-        if stored is not None:
-            await _send_stored(send, stored)
-            return
+        # the organisation is the route's to find (``deps.authenticate`` gives it to ``keyed``), and
+        # the key is looked up as the route's write transaction begins: no transaction of its own
         keyed = records.KeyedRequest(
             rt.db,
-            org_id,
+            None,
             key,
             scope["method"],
             path,
             request_hash,
             ttl_seconds=settings.idempotency_ttl_seconds,
             wait_seconds=settings.idempotency_wait_seconds,
-            absent=not seen,
         )
         scope[KEYED_REQUEST] = keyed
         try:

@@ -3,8 +3,8 @@
 import copy
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
+from sqlalchemy import bindparam, false, func, select
 from sqlalchemy import delete as sa_delete
-from sqlalchemy import false, func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..db.models import (
@@ -57,15 +57,22 @@ def file_by_path(ctx: Context, path: str) -> Optional[File]:
     return ctx.session.execute(select(File).where(File.org_id == ctx.org_id, File.path == path)).scalar_one_or_none()
 
 
-def file_and_version_at(ctx: Context, path: str, khash: str) -> Optional[Tuple[File, Optional[Version]]]:
-    """The File at ``path`` (normalised) with its version of kernel hash ``khash`` (None when it has
-    none), in one query: what every ``prompts.log`` with Prompt details looks up. None: no File there."""
-    row = ctx.session.execute(
-        select(File, Version)
-        .outerjoin(Version, (Version.file_id == File.id) & (Version.kernel_hash == khash))
-        .where(File.org_id == ctx.org_id, File.path == path)
-    ).first()
-    return None if row is None else (row[0], row[1])
+#: ``file_and_version_at``'s query, built once: it runs on every ``prompts.log`` with Prompt
+#: details, where building the statement again (and loading two whole ORM rows, the version's
+#: kernel JSON included) cost more than the query itself
+_FILE_AND_VERSION_AT = (
+    select(File.id, File.type, Version.id, Version.status)
+    .outerjoin(Version, (Version.file_id == File.id) & (Version.kernel_hash == bindparam("khash")))
+    .where(File.org_id == bindparam("org_id"), File.path == bindparam("path"))
+)
+
+
+def file_and_version_at(ctx: Context, path: str, khash: str) -> Optional[Tuple[str, str, Optional[str], Optional[str]]]:
+    """At ``path`` (normalised): (File id, File type, id and status of its version of kernel hash
+    ``khash``, both None when it has none), in one query: what every ``prompts.log`` with Prompt
+    details looks up. None: no File there."""
+    row = ctx.session.execute(_FILE_AND_VERSION_AT, {"org_id": ctx.org_id, "path": path, "khash": khash}).first()
+    return None if row is None else (row[0], row[1], row[2], row[3])
 
 
 def find_file(ctx: Context, file_type: str, file_id: Optional[str], path: Optional[str]) -> Optional[File]:

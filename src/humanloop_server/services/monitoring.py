@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Dict, Optional
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..db.models import Deployment, Environment, File, Log, MonitoringActivation, Version
 from ..workers.queue import JobInfo, enqueue
@@ -49,6 +49,24 @@ def _is_executed(ctx: Context, version_id: str) -> bool:
     return known
 
 
+#: the active monitors of a File (``:file_id``) with the version each follows: (activation id, pinned
+#: version, followed environment, version deployed there); built once, as it runs for every Log
+_ACTIVE_MONITORS = (
+    select(
+        MonitoringActivation.id,
+        MonitoringActivation.evaluator_version_id,
+        MonitoringActivation.environment_id,
+        Deployment.version_id,
+    )
+    .outerjoin(
+        Deployment,
+        (Deployment.file_id == MonitoringActivation.evaluator_id)
+        & (Deployment.environment_id == MonitoringActivation.environment_id),
+    )
+    .where(MonitoringActivation.file_id == bindparam("file_id"), MonitoringActivation.state == "active")
+)
+
+
 def on_log_created(ctx: Context, log: Log) -> None:
     """Enqueue ``monitor_log`` jobs for ``log`` in the caller's transaction.
 
@@ -58,19 +76,12 @@ def on_log_created(ctx: Context, log: Log) -> None:
     environment and no pinned version (then its default version, as ``_activation_version``)."""
     if not judgments.ready(log) or judgments.is_agent_turn(ctx, log):
         return
-    rows = ctx.session.execute(
-        select(MonitoringActivation, Deployment.version_id)
-        .outerjoin(
-            Deployment,
-            (Deployment.file_id == MonitoringActivation.evaluator_id)
-            & (Deployment.environment_id == MonitoringActivation.environment_id),
-        )
-        .where(MonitoringActivation.file_id == log.file_id, MonitoringActivation.state == "active")
-    ).all()
-    for act, deployed_id in rows:
-        version_id: Optional[str] = act.evaluator_version_id or deployed_id
-        if version_id is None and not act.environment_id:
-            version = _activation_version(ctx, act)
+    rows = ctx.session.execute(_ACTIVE_MONITORS, {"file_id": log.file_id}).all()
+    for act_id, pinned_id, environment_id, deployed_id in rows:
+        version_id: Optional[str] = pinned_id or deployed_id
+        if version_id is None and not environment_id:
+            act = ctx.session.get(MonitoringActivation, act_id)
+            version = _activation_version(ctx, act) if act is not None else None
             version_id = version.id if version is not None else None
         if version_id is None or not _is_executed(ctx, version_id):
             continue
