@@ -1,9 +1,10 @@
 """Files (Prompts, Tools, Datasets, Evaluators, Flows, Agents) and their content-addressed versions."""
 
 import copy
+import typing
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from sqlalchemy import bindparam, false, func, select
+from sqlalchemy import Table, bindparam, false, func, select
 from sqlalchemy import delete as sa_delete
 from sqlalchemy.exc import IntegrityError
 
@@ -57,13 +58,19 @@ def file_by_path(ctx: Context, path: str) -> Optional[File]:
     return ctx.session.execute(select(File).where(File.org_id == ctx.org_id, File.path == path)).scalar_one_or_none()
 
 
-#: ``file_and_version_at``'s query, built once: it runs on every ``prompts.log`` with Prompt
-#: details, where building the statement again (and loading two whole ORM rows, the version's
-#: kernel JSON included) cost more than the query itself
+#: ``file_and_version_at``'s query, a Core statement built once: it runs on every ``prompts.log``
+#: with Prompt details, where building it again, the ORM's work per statement and loading two
+#: whole rows (the version's kernel JSON included) cost more than the query itself
+_FILES = typing.cast(Table, File.__table__)
+_VERSIONS = typing.cast(Table, Version.__table__)
 _FILE_AND_VERSION_AT = (
-    select(File.id, File.type, Version.id, Version.status)
-    .outerjoin(Version, (Version.file_id == File.id) & (Version.kernel_hash == bindparam("khash")))
-    .where(File.org_id == bindparam("org_id"), File.path == bindparam("path"))
+    select(_FILES.c.id, _FILES.c.type, _VERSIONS.c.id, _VERSIONS.c.status)
+    .select_from(
+        _FILES.outerjoin(
+            _VERSIONS, (_VERSIONS.c.file_id == _FILES.c.id) & (_VERSIONS.c.kernel_hash == bindparam("khash"))
+        )
+    )
+    .where(_FILES.c.org_id == bindparam("org_id"), _FILES.c.path == bindparam("path"))
 )
 
 

@@ -30,9 +30,9 @@ import dataclasses
 import datetime as dt
 import hashlib
 import typing
-from typing import ContextManager, Literal, Optional
+from typing import Any, ContextManager, Literal, Optional
 
-from sqlalchemy import Table, delete, func, insert, select, text
+from sqlalchemy import Row, Table, bindparam, delete, func, insert, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -63,20 +63,26 @@ class Stored:
     body: bytes = b""
 
 
-def _stored(rec: IdempotencyRecord, request_hash: str) -> Stored:
+#: the table of records: its hot statements are Core statements, built once (the ORM's per-statement
+#: work cost more than the queries on the path of every keyed request)
+_RECORDS = typing.cast(Table, IdempotencyRecord.__table__)
+_FIND = select(_RECORDS).where(_RECORDS.c.org_id == bindparam("org_id"), _RECORDS.c.key == bindparam("key"))
+_INSERT_RECORD = insert(_RECORDS)
+
+
+def _stored(rec: Row[Any], request_hash: str) -> Stored:
     if rec.request_hash != request_hash:
         return Stored("mismatch")
     return Stored("replay", status=rec.status_code or 0, content_type=rec.content_type, body=rec.response_body or b"")
 
 
-def _find(session: Session, org_id: str, key: str) -> Optional[IdempotencyRecord]:
-    return session.execute(
-        select(IdempotencyRecord).where(IdempotencyRecord.org_id == org_id, IdempotencyRecord.key == key)
-    ).scalar_one_or_none()
+def _find(session: Session, org_id: str, key: str) -> Optional[Row[Any]]:
+    """The record of ``key`` (a row of ``idempotency_records``), if any."""
+    return session.execute(_FIND, {"org_id": org_id, "key": key}).first()
 
 
-def _expired(rec: IdempotencyRecord, ttl_seconds: int) -> bool:
-    return utcnow() - rec.created_at > dt.timedelta(seconds=ttl_seconds)
+def _expired(rec: Row[Any], ttl_seconds: int) -> bool:
+    return bool(utcnow() - rec.created_at > dt.timedelta(seconds=ttl_seconds))
 
 
 def lookup(db: Database, org_id: str, key: str, request_hash: str, ttl_seconds: int) -> Optional[Stored]:
@@ -87,11 +93,6 @@ def lookup(db: Database, org_id: str, key: str, request_hash: str, ttl_seconds: 
         if rec is None or rec.status_code is None or _expired(rec, ttl_seconds):
             return None
         return _stored(rec, request_hash)
-
-
-#: the record of an answer, inserted with a Core statement (cheaper than the ORM's unit of work on
-#: the path of every keyed request)
-_INSERT_RECORD = insert(typing.cast(Table, IdempotencyRecord.__table__))
 
 
 class _Abandoned(Exception):

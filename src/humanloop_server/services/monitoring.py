@@ -9,9 +9,10 @@ dedupe key is (Log, Evaluator version), like the judgment's id, so each pair is 
 
 from __future__ import annotations
 
+import typing
 from typing import Dict, Optional
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Table, bindparam, select
 
 from ..db.models import Deployment, Environment, File, Log, MonitoringActivation, Version
 from ..workers.queue import JobInfo, enqueue
@@ -50,20 +51,24 @@ def _is_executed(ctx: Context, version_id: str) -> bool:
 
 
 #: the active monitors of a File (``:file_id``) with the version each follows: (activation id, pinned
-#: version, followed environment, version deployed there); built once, as it runs for every Log
+#: version, followed environment, version deployed there); a Core statement built once (it runs for every Log)
+_ACTIVATIONS = typing.cast(Table, MonitoringActivation.__table__)
+_DEPLOYMENTS = typing.cast(Table, Deployment.__table__)
 _ACTIVE_MONITORS = (
     select(
-        MonitoringActivation.id,
-        MonitoringActivation.evaluator_version_id,
-        MonitoringActivation.environment_id,
-        Deployment.version_id,
+        _ACTIVATIONS.c.id,
+        _ACTIVATIONS.c.evaluator_version_id,
+        _ACTIVATIONS.c.environment_id,
+        _DEPLOYMENTS.c.version_id,
     )
-    .outerjoin(
-        Deployment,
-        (Deployment.file_id == MonitoringActivation.evaluator_id)
-        & (Deployment.environment_id == MonitoringActivation.environment_id),
+    .select_from(
+        _ACTIVATIONS.outerjoin(
+            _DEPLOYMENTS,
+            (_DEPLOYMENTS.c.file_id == _ACTIVATIONS.c.evaluator_id)
+            & (_DEPLOYMENTS.c.environment_id == _ACTIVATIONS.c.environment_id),
+        )
     )
-    .where(MonitoringActivation.file_id == bindparam("file_id"), MonitoringActivation.state == "active")
+    .where(_ACTIVATIONS.c.file_id == bindparam("file_id"), _ACTIVATIONS.c.state == "active")
 )
 
 
