@@ -109,26 +109,26 @@ def test_a_duplicate_waits_for_the_first_request_then_replays_it(rt: Runtime) ->
     assert _jobs(rt, "test_dup") == 1
 
 
-def test_an_answer_stored_after_the_lookup_wins_over_a_request_that_skipped_the_look(rt: Runtime) -> None:
-    # ``absent``: the HTTP layer found no record just before, so opening does not look again; a
-    # duplicate that stored its answer in between is then caught by the unique key at finish()
-    org = register_key(rt, "hl_key_absent", "absent").id
-    late = KeyedRequest(
-        rt.db, org, "k4", "POST", "/v5/prompts/log", "h", ttl_seconds=3600, wait_seconds=0.5, absent=True
-    )
+def test_opening_a_stored_key_stops_before_the_work_with_its_answer(rt: Runtime) -> None:
+    # the HTTP layer does not look the key up first: the opening of the transaction does
+    org = register_key(rt, "hl_key_opening", "opening").id
     first = _keyed(rt, org, "k4")
     enqueue(first.resume(), org, "test_first", {})
     assert first.finish(200, None, b"first") is None
-    enqueue(late.resume(), org, "test_late", {})  # no Conflict: it did not look
-    late.work_done()
-    assert late.finish(200, None, b"late") == Stored("replay", 200, None, b"first")
-    assert _jobs(rt, "test_late") == 0 and _jobs(rt, "test_first") == 1  # its work was undone
-    assert lookup(rt.db, org, "k4", "h", 3600) == Stored("replay", 200, None, b"first")
-    # without ``absent`` the opening itself finds the answer
     again = _keyed(rt, org, "k4")
     with pytest.raises(Conflict):
         again.resume()
     assert again.taken == Stored("replay", 200, None, b"first")
+    assert again.finish(200, None, b"again") == Stored("replay", 200, None, b"first")
+    other = _keyed(rt, org, "k4", request_hash="another request")
+    with pytest.raises(Conflict):
+        other.resume()
+    assert other.taken == Stored("mismatch")
+    assert _jobs(rt, "test_first") == 1
+    # a request whose caller was refused (no organisation) stores nothing and takes no key
+    refused = KeyedRequest(rt.db, None, "k5", "POST", "/v5/prompts/log", "h", ttl_seconds=3600, wait_seconds=0.5)
+    assert refused.finish(401, None, b"no") is None
+    assert lookup(rt.db, org, "k5", "h", 3600) is None
 
 
 @pytest.mark.skipif(not os.environ.get("HUMANLOOP_TEST_DATABASE_URL"), reason="PostgreSQL only")

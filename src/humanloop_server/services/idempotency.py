@@ -116,11 +116,13 @@ class KeyedRequest:
     for it meanwhile, ``taken`` is set and :class:`Conflict` raised, so the caller stops and
     replays ``taken``; when the key stays busy past the wait, ``busy`` is set (409, not stored).
 
-    ``absent``: the caller found no record of the key just before (``org_and_lookup``), so the
-    first opening does not look again (one statement less while SQLite's write lock is held). A
-    duplicate that stored its answer in between is still caught: adding this request's record then
-    breaks the unique index on (organisation, key), and ``finish`` rolls this request's work back
-    and answers with the other one's.
+    ``org_id`` may be None at first: the HTTP layer makes the request before the route has checked
+    its API key, and ``api/deps.authenticate`` sets it. Without it nothing is taken or stored.
+
+    The opening looks the key up: a stored answer stops the request before it acts. Should a record
+    still appear before ``finish`` adds this request's (it cannot while the key is held, but the
+    unique index on (organisation, key) is the last word), ``finish`` rolls this request's work
+    back and answers with the other one's.
     """
 
     def __init__(
@@ -134,7 +136,6 @@ class KeyedRequest:
         *,
         ttl_seconds: int,
         wait_seconds: float,
-        absent: bool = False,
     ) -> None:
         self.db = db
         self.org_id = org_id
@@ -150,7 +151,6 @@ class KeyedRequest:
         self._session: Optional[Session] = None
         self._writing = False  # a write transaction is open on the session (not paused)
         self._work = False  # a service wrote something in it
-        self._absent = absent  # no record was found just before: the first take need not look
         self._finished = False  # the answer is stored and committed
 
     @property
@@ -302,9 +302,6 @@ class KeyedRequest:
                 self.busy = True
                 raise busy_error() from None
             session.execute(text("SET LOCAL lock_timeout TO DEFAULT"))
-        if self._absent:  # looked up just before; a record added since is caught by finish()
-            self._absent = False
-            return
         rec = _find(session, self._org(), self.key)
         if rec is None:
             return
