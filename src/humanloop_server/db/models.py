@@ -201,6 +201,8 @@ class Log(Base):
         Index("ix_logs_org_parent", "org_id", "parent_id"),
         Index("ix_logs_org_trace", "org_id", "trace_id"),
         Index("ix_logs_org_trace_parent", "org_id", "trace_parent_id"),
+        # migration 0014 dropped the one-column indexes of evaluation_id, parent_id and trace_id:
+        # the per-organisation ones above serve every query
     )
     # ids are unique per organisation (a client may choose one); every query of Logs names the organisation
     org_id: Mapped[str] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True)
@@ -209,12 +211,12 @@ class Log(Base):
     file_type: Mapped[str] = mapped_column(String(16))
     version_id: Mapped[str] = mapped_column(ForeignKey("versions.id", ondelete="CASCADE"), index=True)
     # evaluator logs: the evaluated log
-    parent_id: Mapped[Optional[str]] = mapped_column(String(128), nullable=True, index=True)
+    parent_id: Mapped[Optional[str]] = mapped_column(String(128), nullable=True)
     trace_parent_id: Mapped[Optional[str]] = mapped_column(String(128), nullable=True, index=True)
-    trace_id: Mapped[Optional[str]] = mapped_column(String(128), nullable=True, index=True)
+    trace_id: Mapped[Optional[str]] = mapped_column(String(128), nullable=True)
     trace_status: Mapped[Optional[str]] = mapped_column(String(16), nullable=True)
     source_datapoint_id: Mapped[Optional[str]] = mapped_column(String(64), nullable=True)
-    evaluation_id: Mapped[Optional[str]] = mapped_column(String(64), nullable=True, index=True)
+    evaluation_id: Mapped[Optional[str]] = mapped_column(String(64), nullable=True)
     batch_id: Mapped[Optional[str]] = mapped_column(String(128), nullable=True)
     environment: Mapped[Optional[str]] = mapped_column(String(255), nullable=True)
     inputs: Mapped[Any] = mapped_column(JSON, nullable=True)
