@@ -131,6 +131,28 @@ def test_opening_a_stored_key_stops_before_the_work_with_its_answer(rt: Runtime)
     assert lookup(rt.db, org, "k5", "h", 3600) is None
 
 
+def test_a_pause_before_any_statement_takes_the_key_first(rt: Runtime) -> None:
+    # prompts.call pauses before calling the provider: a stored answer must stop it there, even
+    # when the route has not run a statement yet (the transaction begins at the first one)
+    org = register_key(rt, "hl_key_pause", "pause").id
+    first = _keyed(rt, org, "k6")
+    enqueue(first.resume(), org, "test_first", {})
+    assert first.finish(200, None, b"first") is None
+    again = _keyed(rt, org, "k6")
+    again.open_deferred()
+    with pytest.raises(Conflict):
+        again.pause()
+    assert again.taken == Stored("replay", 200, None, b"first")
+    fresh = _keyed(rt, org, "k7")
+    fresh.open_deferred()
+    fresh.pause()  # nothing stored: the transaction (reads only) ends for the wait
+    assert not fresh.taken
+    enqueue(fresh.resume(), org, "test_fresh", {})
+    fresh.work_done()
+    assert fresh.finish(200, None, b"fresh") is None
+    assert lookup(rt.db, org, "k7", "h", 3600) == Stored("replay", 200, None, b"fresh")
+
+
 @pytest.mark.skipif(not os.environ.get("HUMANLOOP_TEST_DATABASE_URL"), reason="PostgreSQL only")
 def test_a_key_busy_past_the_wait_is_409_and_stores_nothing(tmp_path: Path) -> None:
     with _database("postgresql") as url:

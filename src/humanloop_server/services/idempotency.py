@@ -170,6 +170,14 @@ class KeyedRequest:
         self._work = True
 
     def pause(self) -> None:
+        if self._session is not None and Database.write_deferred(self._session):
+            # no statement has run yet, so the key is not taken: take it now, so that a stored
+            # answer stops the request before its slow wait rather than after it
+            try:
+                self._session.connection()
+            except BaseException:
+                self.abandon()
+                raise
         if self._session is None or not self._writing:
             return
         if self._work:
