@@ -109,12 +109,18 @@ def test_a_duplicate_waits_for_the_first_request_then_replays_it(rt: Runtime) ->
     assert _jobs(rt, "test_dup") == 1
 
 
-def test_opening_a_stored_key_stops_before_the_work_with_its_answer(rt: Runtime) -> None:
-    # the HTTP layer does not look the key up first: the opening of the transaction does
-    org = register_key(rt, "hl_key_opening", "opening").id
-    first = _keyed(rt, org, "k4")
+def _org_with_answer(rt: Runtime, name: str, key: str) -> str:
+    """A new organisation whose ``key`` has the answer ``first`` stored (with one ``test_first`` job)."""
+    org = register_key(rt, f"hl_key_{name}", name).id
+    first = _keyed(rt, org, key)
     enqueue(first.resume(), org, "test_first", {})
     assert first.finish(200, None, b"first") is None
+    return org
+
+
+def test_opening_a_stored_key_stops_before_the_work_with_its_answer(rt: Runtime) -> None:
+    # the HTTP layer does not look the key up first: the opening of the transaction does
+    org = _org_with_answer(rt, "opening", "k4")
     again = _keyed(rt, org, "k4")
     with pytest.raises(Conflict):
         again.resume()
@@ -134,10 +140,7 @@ def test_opening_a_stored_key_stops_before_the_work_with_its_answer(rt: Runtime)
 def test_a_pause_before_any_statement_takes_the_key_first(rt: Runtime) -> None:
     # prompts.call pauses before calling the provider: a stored answer must stop it there, even
     # when the route has not run a statement yet (the transaction begins at the first one)
-    org = register_key(rt, "hl_key_pause", "pause").id
-    first = _keyed(rt, org, "k6")
-    enqueue(first.resume(), org, "test_first", {})
-    assert first.finish(200, None, b"first") is None
+    org = _org_with_answer(rt, "pause", "k6")
     again = _keyed(rt, org, "k6")
     again.open_deferred()
     with pytest.raises(Conflict):

@@ -1,7 +1,7 @@
 """SQLAlchemy 2 models. The migrations in ``db/migrations`` create exactly these tables."""
 
 import datetime as dt
-from typing import Any, Optional
+from typing import Any, Optional, Type, cast
 
 from sqlalchemy import (
     JSON,
@@ -14,6 +14,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
@@ -54,6 +55,11 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+def table_of(model: Type[Base]) -> Table:
+    """The table of ``model``, for Core statements (the hot paths build theirs once, on tables)."""
+    return cast(Table, model.__table__)
 
 
 class Organization(Base):

@@ -4,13 +4,13 @@ import csv
 import dataclasses
 import functools
 import io
-from typing import Any, BinaryIO, Callable, Dict, Iterable, Iterator, List, Optional, Set, Tuple, cast
+from typing import Any, BinaryIO, Callable, Dict, Iterable, Iterator, List, Optional, Set, Tuple
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import ids
-from ..db.models import Datapoint, DatasetVersionDatapoint, File, Version
+from ..db.models import Datapoint, DatasetVersionDatapoint, File, Version, table_of
 from . import files
 from .common import (
     canonical_json,
@@ -42,8 +42,8 @@ _MEMBER_ROWS = 10_000
 Pair = Tuple[str, Dict[str, Any]]
 
 # many rows are inserted as plain rows (Core), which is several times faster than through the ORM
-_DATAPOINTS = cast(Table, Datapoint.__table__)
-_MEMBERS = cast(Table, DatasetVersionDatapoint.__table__)
+_DATAPOINTS = table_of(Datapoint)
+_MEMBERS = table_of(DatasetVersionDatapoint)
 
 
 def _datapoint_content(dp: Dict[str, Any]) -> Dict[str, Any]:

@@ -1,10 +1,9 @@
 """Files (Prompts, Tools, Datasets, Evaluators, Flows, Agents) and their content-addressed versions."""
 
 import copy
-import typing
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from sqlalchemy import Table, bindparam, false, func, select
+from sqlalchemy import bindparam, false, func, select
 from sqlalchemy import delete as sa_delete
 from sqlalchemy.exc import IntegrityError
 
@@ -17,6 +16,7 @@ from ..db.models import (
     File,
     MonitoringActivation,
     Version,
+    table_of,
 )
 from . import datapoints, directories, environments, file_format, kernels, kinds, log_counts
 from .bounds import check_length, check_path
@@ -61,8 +61,8 @@ def file_by_path(ctx: Context, path: str) -> Optional[File]:
 #: ``file_and_version_at``'s query, a Core statement built once: it runs on every ``prompts.log``
 #: with Prompt details, where building it again, the ORM's work per statement and loading two
 #: whole rows (the version's kernel JSON included) cost more than the query itself
-_FILES = typing.cast(Table, File.__table__)
-_VERSIONS = typing.cast(Table, Version.__table__)
+_FILES = table_of(File)
+_VERSIONS = table_of(Version)
 _FILE_AND_VERSION_AT = (
     select(_FILES.c.id, _FILES.c.type, _VERSIONS.c.id, _VERSIONS.c.status)
     .select_from(

@@ -29,15 +29,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import typing
 from typing import Any, ContextManager, Literal, Optional
 
-from sqlalchemy import Row, Table, bindparam, delete, func, insert, select, text
+from sqlalchemy import Row, bindparam, delete, func, insert, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from ..db.database import Database
-from ..db.models import IdempotencyRecord, utcnow
+from ..db.models import IdempotencyRecord, table_of, utcnow
 from .bounds import max_length
 from .errors import Conflict
 
@@ -65,7 +64,7 @@ class Stored:
 
 #: the table of records: its hot statements are Core statements, built once (the ORM's per-statement
 #: work cost more than the queries on the path of every keyed request)
-_RECORDS = typing.cast(Table, IdempotencyRecord.__table__)
+_RECORDS = table_of(IdempotencyRecord)
 _FIND = select(_RECORDS).where(_RECORDS.c.org_id == bindparam("org_id"), _RECORDS.c.key == bindparam("key"))
 _INSERT_RECORD = insert(_RECORDS)
 
@@ -291,7 +290,7 @@ class KeyedRequest:
         return self.org_id
 
     def _lock_id(self) -> int:
-        digest = hashlib.sha256(f"idempotency\n{self.org_id}\n{self.key}".encode()).digest()
+        digest = hashlib.sha256(f"idempotency\n{self._org()}\n{self.key}".encode()).digest()
         return int.from_bytes(digest[:8], "big", signed=True)
 
     def _take(self, session: Session) -> None:

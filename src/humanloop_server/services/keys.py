@@ -14,15 +14,13 @@ import logging
 import secrets
 import threading
 import time
-import typing
 from typing import Dict, List, Optional
 
-from sqlalchemy import Table, bindparam, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, select, update
 
 from .. import ids
 from ..db.database import Database
-from ..db.models import ApiKey, Organization
+from ..db.models import ApiKey, Organization, table_of
 from .bounds import max_length
 from .context import Runtime
 from .seed import get_or_create_org
@@ -170,7 +168,7 @@ def _touch(db: Database, key_hash: str) -> None:
 
 
 #: the organisation of a valid key's hash: a Core statement built once (every request runs it)
-_KEYS = typing.cast(Table, ApiKey.__table__)
+_KEYS = table_of(ApiKey)
 _ORG_OF_KEY = select(_KEYS.c.org_id).where(_KEYS.c.key_hash == bindparam("key_hash"), _KEYS.c.revoked_at.is_(None))
 
 
@@ -184,12 +182,7 @@ def org_for_key(db: Database, key: Optional[str]) -> Optional[str]:
 def org_for_key_hash(db: Database, key_hash: str) -> Optional[str]:
     """Like :func:`org_for_key`, given the key's hash (what a web session keeps instead of the key)."""
     with db.read() as session:
-        return org_for_key_hash_in(db, session, key_hash)
-
-
-def org_for_key_hash_in(db: Database, session: Session, key_hash: str) -> Optional[str]:
-    """Like :func:`org_for_key_hash`, in the caller's read transaction ``session`` of ``db``."""
-    row = session.execute(_ORG_OF_KEY, {"key_hash": key_hash}).first()
+        row = session.execute(_ORG_OF_KEY, {"key_hash": key_hash}).first()
     if row is None:
         return None
     _touch(db, key_hash)

@@ -23,16 +23,16 @@ import datetime as dt
 import random
 from typing import Iterable, Optional, Tuple
 
-from sqlalchemy import Integer, Table, bindparam, delete, func, insert, literal, select, text
+from sqlalchemy import Integer, bindparam, delete, func, insert, literal, select, text
 from sqlalchemy.orm import Session
 
-from ..db.models import Log, UTCDateTime, VersionLogCount
+from ..db.models import Log, UTCDateTime, VersionLogCount, table_of
 from .context import Context
 
 #: rows per version on PostgreSQL (see the module docstring)
 SHARDS = 32
 
-_T: Table = VersionLogCount.__table__  # type: ignore[assignment]
+_T = table_of(VersionLogCount)
 
 
 def _shards(session: Session) -> int:

@@ -2,16 +2,15 @@
 
 import functools
 import re
-import typing
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional
 
-from sqlalchemy import String, Table, cast, func, insert, or_, select
+from sqlalchemy import String, cast, func, insert, or_, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError
 
 from .. import ids
 from ..db import search_index
-from ..db.models import File, Log, Version
+from ..db.models import File, Log, Version, table_of
 from . import files, kinds, log_counts
 from .bounds import check_fields, max_length
 from .common import (
@@ -176,7 +175,7 @@ def _widen_flows(ctx: Context, parent: Log, start: Any, end: Any) -> None:
 #: unit of work cost more than the INSERT itself on the path of every ``prompts.log``. The object
 #: built by ``create_log`` stays outside the session (the hooks only read it); a later read of
 #: the Log in the same transaction loads it from the database.
-_INSERT_LOG = insert(typing.cast(Table, Log.__table__))
+_INSERT_LOG = insert(table_of(Log))
 #: (attribute, column) of every column of ``logs``
 _LOG_COLUMNS = [(attr.key, attr.columns[0].key) for attr in sa_inspect(Log).column_attrs]
 

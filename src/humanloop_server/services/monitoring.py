@@ -9,12 +9,11 @@ dedupe key is (Log, Evaluator version), like the judgment's id, so each pair is 
 
 from __future__ import annotations
 
-import typing
 from typing import Dict, Optional
 
-from sqlalchemy import Table, bindparam, select
+from sqlalchemy import bindparam, select
 
-from ..db.models import Deployment, Environment, File, Log, MonitoringActivation, Version
+from ..db.models import Deployment, Environment, File, Log, MonitoringActivation, Version, table_of
 from ..workers.queue import JobInfo, enqueue
 from . import files, judgments
 from .context import Context, Runtime
@@ -52,8 +51,8 @@ def _is_executed(ctx: Context, version_id: str) -> bool:
 
 #: the active monitors of a File (``:file_id``) with the version each follows: (activation id, pinned
 #: version, followed environment, version deployed there); a Core statement built once (it runs for every Log)
-_ACTIVATIONS = typing.cast(Table, MonitoringActivation.__table__)
-_DEPLOYMENTS = typing.cast(Table, Deployment.__table__)
+_ACTIVATIONS = table_of(MonitoringActivation)
+_DEPLOYMENTS = table_of(Deployment)
 _ACTIVE_MONITORS = (
     select(
         _ACTIVATIONS.c.id,
