@@ -8,15 +8,18 @@ that ``logs.list`` nests in each Log."""
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any, Dict, List
 
 import httpx
+import pytest
 from sqlalchemy import func, select
 
-from humanloop_server.db.models import Log, VersionLogCount
+from humanloop_server.db.database import Database
+from humanloop_server.db.models import File, Log, Organization, Version, VersionLogCount
 from humanloop_server.services import log_counts
 
-from .conftest import Server
+from .conftest import Server, _backends, migrate, migration_database
 
 PROMPT = {"model": "gpt-4o", "template": "Say {{word}}"}
 
@@ -135,7 +138,9 @@ def test_concurrent_logs_are_all_counted(server: Server, http: httpx.Client, uid
     assert len(rows) <= log_counts.SHARDS
 
 
-def test_rebuild_counts_logs_stored_around_create_log(server: Server, http: httpx.Client, uid: str) -> None:
+def test_logs_stored_around_create_log_are_counted_and_rebuild_recounts(
+    server: Server, http: httpx.Client, uid: str
+) -> None:
     created = _ok(http.post("/prompts", json={"path": f"{uid}/bulk", **PROMPT}))
     _ok(http.post("/prompts/log", json={"id": created["id"], "output": "through the API"}))
     with server.runtime.db.write() as s:
@@ -148,7 +153,40 @@ def test_rebuild_counts_logs_stored_around_create_log(server: Server, http: http
                 for i in range(3)
             ],
         )
-    assert _body_counts(http, created["id"], created["version_id"])["version"] == 1  # not counted yet
+    # the trigger on logs counts a Log however it is stored
+    assert _body_counts(http, created["id"], created["version_id"]) == {"version": 4, "total": 4}
+    with server.runtime.db.write() as s:  # counts lost (a bulk load with the trigger off): rebuilt
+        s.execute(VersionLogCount.__table__.delete().where(VersionLogCount.file_id == created["id"]))
+    assert _body_counts(http, created["id"], created["version_id"]) == {"version": 0, "total": 0}
     with server.runtime.db.write() as s:
         log_counts.rebuild(s)
     assert _body_counts(http, created["id"], created["version_id"]) == {"version": 4, "total": 4}
+
+
+def _store_log(db: Database, log_id: str) -> None:
+    with db.write() as s:
+        s.add(Log(org_id="org_c", id=log_id, file_id="pr_c", file_type="prompt", version_id="prv_c", inputs={}))
+
+
+def _counted_rows(db: Database) -> int:
+    with db.read() as s:
+        return int(s.execute(select(func.coalesce(func.sum(VersionLogCount.logs_count), 0))).scalar_one())
+
+
+@pytest.mark.parametrize("backend", _backends())
+def test_the_counting_trigger_migrates_up_and_down(tmp_path: Path, backend: str) -> None:
+    with migration_database(backend, tmp_path) as db:
+        with db.write() as s:
+            s.add(Organization(id="org_c", name="c"))
+            s.flush()
+            s.add(File(id="pr_c", org_id="org_c", type="prompt", path="c/bot", name="bot"))
+            s.flush()
+            s.add(Version(id="prv_c", file_id="pr_c", kernel={}, kernel_hash="c"))
+        _store_log(db, "log_c1")
+        assert _counted_rows(db) == 1  # at head: counted by the trigger
+        migrate(db, "0014_drop_redundant_log_indexes", down=True)
+        _store_log(db, "log_c2")
+        assert _counted_rows(db) == 1  # no trigger: the server of before 0015 counted in Python
+        migrate(db, "head")
+        _store_log(db, "log_c3")
+        assert _counted_rows(db) == 2

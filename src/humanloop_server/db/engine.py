@@ -27,6 +27,11 @@ HOLDS_WRITE_TURN = "humanloop_write_turn"
 #: key of a pooled SQLite connection's ``info``: its open transaction is a write one (its commit is
 #: made durable by the group commit of ``wal_sync.py``)
 IN_WRITE = "humanloop_in_write"
+#: execution option of ``Database.read_one`` on SQLite: one statement, so no BEGIN before it (the
+#: sqlite3 module is left in autocommit mode, see ``_on_connect``). PostgreSQL uses the
+#: ``AUTOCOMMIT`` isolation level instead; on SQLite that level would be reset afterwards by
+#: changing the sqlite3 module's own transaction mode, which this engine keeps off.
+SINGLE_STATEMENT_OPTION = "humanloop_single_statement"
 
 
 #: how JSON columns are written: a non-finite float is an error on every backend (PostgreSQL refuses
@@ -110,7 +115,10 @@ def make_engine(settings: Settings) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _on_begin(conn: Any) -> None:
-            if not conn.get_execution_options().get(WRITE_OPTION):
+            options = conn.get_execution_options()
+            if options.get(SINGLE_STATEMENT_OPTION):
+                return  # Database.read_one: one statement, no transaction
+            if not options.get(WRITE_OPTION):
                 conn.exec_driver_sql("BEGIN")
                 return
             if writers.acquire(timeout=busy / 1000):

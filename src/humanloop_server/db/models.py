@@ -256,10 +256,11 @@ class Log(Base):
 
 
 class VersionLogCount(Base):
-    """How many Logs a version has and when it last got one (migration 0011), kept by
-    ``services.log_counts`` as Logs are created and removed, so that a File body does not count
-    its Logs. A version has up to ``log_counts.SHARDS`` rows (``shard``), summed when read: writers
-    of Logs of one version spread over them instead of queueing on one row (PostgreSQL)."""
+    """How many Logs a version has and when it last got one (migration 0011), kept as Logs are
+    created (a trigger on ``logs``, migration 0015) and removed (``services.log_counts``), so that
+    a File body does not count its Logs. A version has up to ``log_counts.SHARDS`` rows
+    (``shard``), summed when read: writers of Logs of one version spread over them instead of
+    queueing on one row (PostgreSQL)."""
 
     __tablename__ = "version_log_counts"
     version_id: Mapped[str] = mapped_column(ForeignKey("versions.id", ondelete="CASCADE"), primary_key=True)

@@ -31,7 +31,7 @@ import datetime as dt
 import hashlib
 from typing import Any, ContextManager, Literal, Optional
 
-from sqlalchemy import Row, bindparam, delete, func, insert, select, text
+from sqlalchemy import BigInteger, Row, bindparam, delete, func, insert, literal, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -67,6 +67,17 @@ class Stored:
 _RECORDS = table_of(IdempotencyRecord)
 _FIND = select(_RECORDS).where(_RECORDS.c.org_id == bindparam("org_id"), _RECORDS.c.key == bindparam("key"))
 _INSERT_RECORD = insert(_RECORDS)
+#: PostgreSQL: try the key's advisory lock and read its record in one round trip. The row of the
+#: record comes from the statement's snapshot, which may predate a duplicate's commit that freed the
+#: lock a moment later; such a duplicate's record still stops this request, at the unique index when
+#: ``finish`` adds its own (the work is rolled back and the other answer sent).
+_TRY_LOCK_AND_FIND = select(
+    func.pg_try_advisory_xact_lock(bindparam("lock_id", type_=BigInteger)).label("got"), *_RECORDS.c
+).select_from(
+    select(literal(1).label("one"))
+    .subquery("one")
+    .outerjoin(_RECORDS, (_RECORDS.c.org_id == bindparam("org_id")) & (_RECORDS.c.key == bindparam("key")))
+)
 
 
 def _stored(rec: Row[Any], request_hash: str) -> Stored:
@@ -294,22 +305,16 @@ class KeyedRequest:
         return int.from_bytes(digest[:8], "big", signed=True)
 
     def _take(self, session: Session) -> None:
-        if (
-            self.db.dialect == "postgresql"
-            and not session.execute(select(func.pg_try_advisory_xact_lock(self._lock_id()))).scalar_one()
-        ):
-            # the key is taken (a duplicate runs): wait for it, at most wait_seconds (the usual case,
-            # a free key, costs the one statement above rather than three)
-            session.execute(text(f"SET LOCAL lock_timeout = {max(1, int(self.wait_seconds * 1000))}"))
-            try:
-                session.execute(select(func.pg_advisory_xact_lock(self._lock_id())))
-            except OperationalError as exc:
-                if getattr(exc.orig, "sqlstate", None) != LOCK_NOT_AVAILABLE:
-                    raise
-                self.busy = True
-                raise busy_error() from None
-            session.execute(text("SET LOCAL lock_timeout TO DEFAULT"))
-        rec = _find(session, self._org(), self.key)
+        rec: Optional[Row[Any]]
+        if self.db.dialect != "postgresql":
+            rec = _find(session, self._org(), self.key)  # the write lock orders the writers already
+        else:
+            row = session.execute(
+                _TRY_LOCK_AND_FIND, {"lock_id": self._lock_id(), "org_id": self._org(), "key": self.key}
+            ).one()
+            rec = row if row.id is not None else None
+            if not row.got:
+                rec = self._wait_for_key(session)
         if rec is None:
             return
         if _expired(rec, self.ttl_seconds) or (
@@ -322,6 +327,20 @@ class KeyedRequest:
             raise busy_error()
         self.taken = _stored(rec, self.request_hash)
         raise Conflict("This Idempotency-Key was used by another request meanwhile.")
+
+    def _wait_for_key(self, session: Session) -> Optional[Row[Any]]:
+        """PostgreSQL, the key held by a duplicate in progress: wait for it (at most wait_seconds),
+        then read the record it left, if any. The usual case, a free key, costs one statement."""
+        session.execute(text(f"SET LOCAL lock_timeout = {max(1, int(self.wait_seconds * 1000))}"))
+        try:
+            session.execute(select(func.pg_advisory_xact_lock(self._lock_id())))
+        except OperationalError as exc:
+            if getattr(exc.orig, "sqlstate", None) != LOCK_NOT_AVAILABLE:
+                raise
+            self.busy = True
+            raise busy_error() from None
+        session.execute(text("SET LOCAL lock_timeout TO DEFAULT"))
+        return _find(session, self._org(), self.key)
 
 
 def sweep(db: Database, ttl_seconds: int) -> int:

@@ -181,8 +181,7 @@ def org_for_key(db: Database, key: Optional[str]) -> Optional[str]:
 
 def org_for_key_hash(db: Database, key_hash: str) -> Optional[str]:
     """Like :func:`org_for_key`, given the key's hash (what a web session keeps instead of the key)."""
-    with db.read() as session:
-        row = session.execute(_ORG_OF_KEY, {"key_hash": key_hash}).first()
+    row = db.read_one(_ORG_OF_KEY, {"key_hash": key_hash})
     if row is None:
         return None
     _touch(db, key_hash)

@@ -2,13 +2,14 @@
 
 A File body carries ``version_logs_count``, ``total_logs_count`` and ``last_used_at``; counting the
 Logs for them cost two COUNTs per body, and ``logs.list`` nests a File body in every Log it returns,
-so a page of a File with a million Logs took seconds. Instead every Log created adds one to its
-version's row (:func:`added`, in the transaction that stores the Log) and every Log removed takes
-one off (:func:`removed`), so reading is a sum over a few rows (:func:`stats`).
+so a page of a File with a million Logs took seconds. Instead every Log stored adds one to its
+version's row, and every Log removed takes one off (:func:`removed`), so reading is a sum over a
+few rows (:func:`stats`).
 
-Only ``services.logs.create_log`` creates Logs and only ``services.log_removal`` deletes them (a
-version or File deleted takes its rows along, by foreign key); whoever stores Logs some other way
-(a bulk loader) calls :func:`rebuild` afterwards.
+The adding is done by the database: a trigger on ``logs`` (migration 0015) upserts the row in the
+INSERT of the Log, however the Log is stored. Only ``services.log_removal`` deletes Logs (a version
+or File deleted takes its rows along, by foreign key), and it calls :func:`removed`. Whoever
+changes Logs some other way calls :func:`rebuild` afterwards.
 
 On PostgreSQL a version has up to :data:`SHARDS` rows, one picked at random per Log: the row stays
 locked until the Log's transaction commits, and concurrent writers of one version would otherwise
@@ -20,7 +21,6 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
-import random
 from typing import Iterable, Optional, Tuple
 
 from sqlalchemy import Integer, bindparam, delete, func, insert, literal, select, text
@@ -29,18 +29,17 @@ from sqlalchemy.orm import Session
 from ..db.models import Log, UTCDateTime, VersionLogCount, table_of
 from .context import Context
 
-#: rows per version on PostgreSQL (see the module docstring)
+#: rows per version on PostgreSQL (see the module docstring; the trigger of migration 0015 picks
+#: one of this many)
 SHARDS = 32
+
+#: the trigger on ``logs`` that counts each new Log (migration 0015)
+TRIGGER = "version_log_counts_on_insert"
 
 _T = table_of(VersionLogCount)
 
 
-def _shards(session: Session) -> int:
-    return SHARDS if session.get_bind().dialect.name == "postgresql" else 1
-
-
-#: add ``:n`` Logs received at ``:at`` (or NULL) to a row; the same SQL on SQLite and PostgreSQL,
-#: written out once rather than built per Log (it runs on every ``prompts.log``)
+#: add ``:n`` Logs received at ``:at`` (or NULL) to a row; the same SQL on SQLite and PostgreSQL
 _ADD = text(
     "INSERT INTO version_log_counts (version_id, shard, file_id, logs_count, last_received_at) "
     "VALUES (:version_id, :shard, :file_id, :n, :at) "
@@ -50,12 +49,6 @@ _ADD = text(
     "OR excluded.last_received_at > version_log_counts.last_received_at "
     "THEN excluded.last_received_at ELSE version_log_counts.last_received_at END"
 ).bindparams(bindparam("at", type_=UTCDateTime))
-
-
-def added(ctx: Context, version_id: str, file_id: str, received_at: dt.datetime) -> None:
-    """Count one new Log of ``version_id`` (in the caller's transaction)."""
-    shard = random.randrange(_shards(ctx.session))
-    ctx.session.execute(_ADD, {"version_id": version_id, "shard": shard, "file_id": file_id, "n": 1, "at": received_at})
 
 
 def removed(ctx: Context, logs: Iterable[Tuple[str, str]]) -> None:
@@ -113,4 +106,4 @@ def rebuild(session: Session) -> None:
     )
 
 
-__all__ = ["SHARDS", "added", "removed", "stats", "of_file", "of_version", "rebuild"]
+__all__ = ["SHARDS", "TRIGGER", "removed", "stats", "of_file", "of_version", "rebuild"]

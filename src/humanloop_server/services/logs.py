@@ -259,9 +259,9 @@ def create_log(
                 ctx.session.execute(_INSERT_LOG, row)
         except IntegrityError:
             raise conflict(f"A log with id {log_id!r} already exists") from None
+    # the INSERT counted the Log in version_log_counts too (a trigger, see services/log_counts.py)
     for hook in ctx.rt.hooks.created:  # evaluations, monitoring: their jobs join this transaction
         hook(ctx, log)
-    log_counts.added(ctx, log_version_id, file_id, ts)  # last: on PostgreSQL its row stays locked until the commit
     ctx.commit()
     if file_type == "evaluator":  # a judgment names the judged Log rather than its File
         return {"id": log.id, "parent_id": log.parent_id, "version_id": log_version_id, "session_id": None}
