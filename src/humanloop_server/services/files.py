@@ -7,6 +7,7 @@ from sqlalchemy import bindparam, false, func, select
 from sqlalchemy import delete as sa_delete
 from sqlalchemy.exc import IntegrityError
 
+from ..db.hot import HotStatement
 from ..db.models import (
     Datapoint,
     DatasetVersionDatapoint,
@@ -72,14 +73,15 @@ _FILE_AND_VERSION_AT = (
     )
     .where(_FILES.c.org_id == bindparam("org_id"), _FILES.c.path == bindparam("path"))
 )
+_FILE_AND_VERSION_AT_HOT = HotStatement(_FILE_AND_VERSION_AT)
 
 
 def file_and_version_at(ctx: Context, path: str, khash: str) -> Optional[Tuple[str, str, Optional[str], Optional[str]]]:
     """At ``path`` (normalised): (File id, File type, id and status of its version of kernel hash
     ``khash``, both None when it has none), in one query: what every ``prompts.log`` with Prompt
     details looks up. None: no File there."""
-    row = ctx.session.execute(_FILE_AND_VERSION_AT, {"org_id": ctx.org_id, "path": path, "khash": khash}).first()
-    return None if row is None else (row[0], row[1], row[2], row[3])
+    rows = _FILE_AND_VERSION_AT_HOT.rows(ctx.session, {"org_id": ctx.org_id, "path": path, "khash": khash})
+    return None if not rows else (rows[0][0], rows[0][1], rows[0][2], rows[0][3])
 
 
 def find_file(ctx: Context, file_type: str, file_id: Optional[str], path: Optional[str]) -> Optional[File]:

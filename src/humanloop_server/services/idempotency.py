@@ -36,6 +36,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from ..db.database import Database
+from ..db.hot import HotStatement
 from ..db.models import IdempotencyRecord, table_of, utcnow
 from .bounds import max_length
 from .errors import Conflict
@@ -67,6 +68,11 @@ class Stored:
 _RECORDS = table_of(IdempotencyRecord)
 _FIND = select(_RECORDS).where(_RECORDS.c.org_id == bindparam("org_id"), _RECORDS.c.key == bindparam("key"))
 _INSERT_RECORD = insert(_RECORDS)
+#: what ``finish`` inserts, sent to the driver (``db/hot.py``); the id is the database's
+_INSERT_RECORD_HOT = HotStatement(
+    _INSERT_RECORD,
+    ["org_id", "key", "method", "path", "request_hash", "status_code", "content_type", "response_body", "created_at"],
+)
 #: PostgreSQL: try the key's advisory lock and read its record in one round trip. The row of the
 #: record comes from the statement's snapshot, which may predate a duplicate's commit that freed the
 #: lock a moment later; such a duplicate's record still stops this request, at the unique index when
@@ -259,8 +265,8 @@ class KeyedRequest:
             return self.taken  # None when busy: this answer is sent, not stored
         session.flush()  # the work first: its failure is not a clash of the key
         try:
-            session.execute(
-                _INSERT_RECORD,
+            _INSERT_RECORD_HOT.run(
+                session,
                 {
                     "org_id": self.org_id,
                     "key": self.key,

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import ids
 from ..db import search_index
+from ..db.hot import HotStatement
 from ..db.models import File, Log, Version, table_of
 from . import files, kinds, log_counts
 from .bounds import check_fields, max_length
@@ -178,6 +179,8 @@ def _widen_flows(ctx: Context, parent: Log, start: Any, end: Any) -> None:
 _INSERT_LOG = insert(table_of(Log))
 #: (attribute, column) of every column of ``logs``
 _LOG_COLUMNS = [(attr.key, attr.columns[0].key) for attr in sa_inspect(Log).column_attrs]
+#: the INSERT of a Log with a fresh id, sent to the driver (``db/hot.py``): every column is set
+_INSERT_LOG_HOT = HotStatement(_INSERT_LOG, [column for _attr, column in _LOG_COLUMNS])
 
 
 def _insert_values(log: Log) -> Dict[str, Any]:
@@ -252,7 +255,7 @@ def create_log(
         log.trace_status = status
     row = _insert_values(log)
     if generated:  # a fresh random id: no savepoint (two round trips on PostgreSQL) for a clash
-        ctx.session.execute(_INSERT_LOG, row)
+        _INSERT_LOG_HOT.run(ctx.session, row)
     else:
         try:
             with ctx.session.begin_nested():

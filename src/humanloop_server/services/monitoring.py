@@ -13,6 +13,7 @@ from typing import Dict, Optional
 
 from sqlalchemy import bindparam, select
 
+from ..db.hot import HotStatement
 from ..db.models import Deployment, Environment, File, Log, MonitoringActivation, Version, table_of
 from ..workers.queue import JobInfo, enqueue
 from . import files, judgments
@@ -69,6 +70,7 @@ _ACTIVE_MONITORS = (
     )
     .where(_ACTIVATIONS.c.file_id == bindparam("file_id"), _ACTIVATIONS.c.state == "active")
 )
+_ACTIVE_MONITORS_HOT = HotStatement(_ACTIVE_MONITORS)
 
 
 def on_log_created(ctx: Context, log: Log) -> None:
@@ -80,7 +82,7 @@ def on_log_created(ctx: Context, log: Log) -> None:
     environment and no pinned version (then its default version, as ``_activation_version``)."""
     if not judgments.ready(log) or judgments.is_agent_turn(ctx, log):
         return
-    rows = ctx.session.execute(_ACTIVE_MONITORS, {"file_id": log.file_id}).all()
+    rows = _ACTIVE_MONITORS_HOT.rows(ctx.session, {"file_id": log.file_id})
     for act_id, pinned_id, environment_id, deployed_id in rows:
         version_id: Optional[str] = pinned_id or deployed_id
         if version_id is None and not environment_id:
