@@ -29,6 +29,7 @@ from sqlalchemy.engine import make_url
 from humanloop_server.app import KEEP_ALIVE_SECONDS, create_app
 from humanloop_server.db.database import Database
 from humanloop_server.db.engine import MIGRATIONS_DIR
+from humanloop_server.db.models import File, Organization, Version
 from humanloop_server.services.context import Runtime
 from humanloop_server.services.keys import register_key
 from humanloop_server.settings import Settings
@@ -93,6 +94,17 @@ def migrate(db: Database, target: str, down: bool = False) -> None:
     with db.engine.begin() as conn:
         cfg.attributes["connection"] = conn
         (command.downgrade if down else command.upgrade)(cfg, target)
+
+
+def add_prompt(db: Database, tag: str) -> None:
+    """Organisation ``org_<tag>`` with Prompt ``pr_<tag>`` (at ``<tag>/bot``) and its version
+    ``prv_<tag>``, stored directly: for tests of the database below the services."""
+    with db.write() as s:
+        s.add(Organization(id=f"org_{tag}", name=tag))
+        s.flush()
+        s.add(File(id=f"pr_{tag}", org_id=f"org_{tag}", type="prompt", path=f"{tag}/bot", name="bot"))
+        s.flush()
+        s.add(Version(id=f"prv_{tag}", file_id=f"pr_{tag}", kernel={}, kernel_hash=tag))
 
 
 @contextlib.contextmanager

@@ -15,10 +15,10 @@ from sqlalchemy.exc import ArgumentError, IntegrityError
 
 from humanloop_server.db.database import Database
 from humanloop_server.db.hot import HotStatement
-from humanloop_server.db.models import File, Log, Organization, Version
+from humanloop_server.db.models import Log
 from humanloop_server.services import logs as logs_service
 
-from .conftest import _backends, migration_database
+from .conftest import _backends, add_prompt, migration_database
 
 WHEN = dt.datetime(2025, 3, 4, 5, 6, 7, 891011, tzinfo=dt.timezone.utc)
 
@@ -60,12 +60,7 @@ def _stored(db: Database, log_id: str) -> Tuple[Any, ...]:
 @pytest.fixture(params=_backends())
 def db(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
     with migration_database(request.param, tmp_path) as database:
-        with database.write() as s:
-            s.add(Organization(id="org_h", name="h"))
-            s.flush()
-            s.add(File(id="pr_h", org_id="org_h", type="prompt", path="h/bot", name="bot"))
-            s.flush()
-            s.add(Version(id="prv_h", file_id="pr_h", kernel={}, kernel_hash="h"))
+        add_prompt(database, "h")
         yield database
 
 

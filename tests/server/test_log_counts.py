@@ -16,10 +16,10 @@ import pytest
 from sqlalchemy import func, select
 
 from humanloop_server.db.database import Database
-from humanloop_server.db.models import File, Log, Organization, Version, VersionLogCount
+from humanloop_server.db.models import Log, VersionLogCount
 from humanloop_server.services import log_counts
 
-from .conftest import Server, _backends, migrate, migration_database
+from .conftest import Server, _backends, add_prompt, migrate, migration_database
 
 PROMPT = {"model": "gpt-4o", "template": "Say {{word}}"}
 
@@ -176,12 +176,7 @@ def _counted_rows(db: Database) -> int:
 @pytest.mark.parametrize("backend", _backends())
 def test_the_counting_trigger_migrates_up_and_down(tmp_path: Path, backend: str) -> None:
     with migration_database(backend, tmp_path) as db:
-        with db.write() as s:
-            s.add(Organization(id="org_c", name="c"))
-            s.flush()
-            s.add(File(id="pr_c", org_id="org_c", type="prompt", path="c/bot", name="bot"))
-            s.flush()
-            s.add(Version(id="prv_c", file_id="pr_c", kernel={}, kernel_hash="c"))
+        add_prompt(db, "c")
         _store_log(db, "log_c1")
         assert _counted_rows(db) == 1  # at head: counted by the trigger
         migrate(db, "0014_drop_redundant_log_indexes", down=True)

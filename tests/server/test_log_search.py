@@ -15,12 +15,12 @@ import pytest
 from sqlalchemy import create_engine, make_url, select
 
 from humanloop_server.db.database import Database
-from humanloop_server.db.models import File, Log, Organization, Version
+from humanloop_server.db.models import File, Log
 from humanloop_server.services import logs as logs_service
 from humanloop_server.services.context import Context
 from humanloop_server.settings import Settings
 
-from .conftest import Server, _backends, migrate, migration_database, pg_database
+from .conftest import Server, _backends, add_prompt, migrate, migration_database, pg_database
 
 
 def _post(http: httpx.Client, path: str, body: Dict[str, Any]) -> Dict[str, Any]:
@@ -124,13 +124,8 @@ def _org_of(server: Server, log_id: str) -> str:
 
 def _store_logs(db: Database) -> None:
     t0 = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
+    add_prompt(db, "s")
     with db.write() as s:
-        s.add(Organization(id="org_s", name="s"))
-        s.flush()
-        s.add(File(id="pr_s", org_id="org_s", type="prompt", path="s/bot", name="bot"))
-        s.flush()
-        s.add(Version(id="prv_s", file_id="pr_s", kernel={}, kernel_hash="s"))
-        s.flush()
         for i, (inputs, output) in enumerate(
             [({"q": "Where is my REFUND"}, "soon"), ({"q": "hello"}, "refunded"), ({"q": "hello"}, None)]
         ):

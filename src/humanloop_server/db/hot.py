@@ -3,8 +3,9 @@
 Under load the server is bound by its one core of Python, and running a cached Core statement
 through SQLAlchemy costs about 30 microseconds of it on SQLite, where the statement itself takes
 about one (execution context, events, result wrapping); on PostgreSQL about 75 beyond psycopg's
-own work. A keyed ``prompts.log`` ran six of them. Sent to the driver as below, the same requests
-did 257 instead of 224 Logs a second on SQLite at 32 clients (A/B in one sitting).
+own work. A keyed ``prompts.log`` ran six of them. With four sent to the driver as below, the same
+requests did 248 instead of 232 Logs a second on SQLite at 32 clients, and 208 instead of 178 on
+PostgreSQL (A/B in one sitting).
 
 :class:`HotStatement` still lets SQLAlchemy do the parts that matter: it compiles the statement
 once per dialect, so the SQL, the order of the parameters and each parameter's conversion (JSON

@@ -61,6 +61,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute(f"DROP TRIGGER IF EXISTS {TRIGGER}" + (" ON logs" if op.get_bind().dialect.name == "postgresql" else ""))
     if op.get_bind().dialect.name == "postgresql":
+        op.execute(f"DROP TRIGGER IF EXISTS {TRIGGER} ON logs")
         op.execute(f"DROP FUNCTION IF EXISTS {TRIGGER}()")
+    else:
+        op.execute(f"DROP TRIGGER IF EXISTS {TRIGGER}")
