@@ -266,6 +266,7 @@ def measure_reads(plan: Plan, server: Server, shape: _loader.Shape) -> List[Dict
             if isinstance(body, dict) and "records" in body:
                 row["records"] = len(body["records"])
                 row["total"] = body.get("total")
+                row["total_estimated"] = first.headers.get("x-total-is-estimate") == "true"
             out.append(row)
         server.peak_rss_kb = max(server.peak_rss_kb, server.memory_kb().get("VmRSS", 0))
     return out

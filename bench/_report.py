@@ -13,6 +13,8 @@ from typing import Any, Dict, List, Optional, Sequence
 
 from sqlalchemy import create_engine
 
+from humanloop_server.services.logs import EXACT_SEARCH_TOTAL_UP_TO
+
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ["fastapi", "starlette", "uvicorn", "pydantic", "pydantic-core", "sqlalchemy", "alembic", "psycopg", "httpx"]
 
@@ -264,7 +266,8 @@ def _reads(results: Dict[str, Any]) -> List[str]:
         "5 Prompts x 3 versions (the one read takes 40 % of the Prompt Logs), traces flow -> 2 prompts -> tool "
         "(12 % of units), judgments on 30 % of plain Prompt Logs, an Evaluation over 1,000 datapoints. One server "
         "process, no worker threads; requests with raw httpx (server latency, not SDK cost), `size=10` per page; "
-        "p50 [min-max] in ms.",
+        "p50 [min-max] in ms. `(10 of ~54,000)`: the server estimated `total` (header `X-Total-Is-Estimate`), "
+        f"as it does for a search expected to match more than {EXACT_SEARCH_TOTAL_UP_TO:,} Logs (docs/SERVER.md).",
         "",
     ]
     for backend, data in results.get("reads", {}).items():
@@ -289,7 +292,8 @@ def _reads(results: Dict[str, Any]) -> List[str]:
             cells: List[Any] = [name]
             for s in sizes:
                 r = s["reads"][i]
-                extra = f" ({r['records']} of {r['total']:,})" if "records" in r else ""
+                about = "~" if r.get("total_estimated") else ""  # the server estimated `total`
+                extra = f" ({r['records']} of {about}{r['total']:,})" if "records" in r else ""
                 cells.append(f"{r['p50_ms']:,.1f} [{r['min_ms']:,.1f}-{r['max_ms']:,.1f}]{extra}")
             if len(sizes) > 1:
                 cells.append(f"{sizes[-1]['reads'][i]['p50_ms'] / sizes[0]['reads'][i]['p50_ms']:,.1f}x")

@@ -75,6 +75,27 @@ async def test_list(mode: str) -> None:
         )
 
 
+async def test_list_walks_past_an_estimated_total(mode: str) -> None:
+    """A ``total`` the server marks as an estimate (``X-Total-Is-Estimate: true``) does not end the
+    walk: full pages are followed until a short one, so no Log past the estimate is lost."""
+    estimated = {"X-Total-Is-Estimate": "true"}
+    rec = Recorder(
+        json_reply(fx.paginated([fx.prompt_log(), fx.tool_log()], page=1, size=2, total=2), headers=estimated),
+        json_reply(fx.paginated([fx.evaluator_log(), fx.flow_log()], page=2, size=2, total=2), headers=estimated),
+        json_reply(fx.paginated([fx.prompt_log()], page=3, size=2, total=2), headers=estimated),
+    )
+    pager = await invoke(mode, rec, "logs", "list", file_id=fx.PROMPT_ID, size=2, search="refund")
+    items = await drain(pager)
+    assert [type(i) for i in items] == [
+        PromptLogResponse,
+        ToolLogResponse,
+        EvaluatorLogResponse,
+        FlowLogResponse,
+        PromptLogResponse,
+    ]
+    assert [r.url.params["page"] for r in rec.requests] == ["1", "2", "3"]  # page 3 was short: the end
+
+
 async def test_list_sends_utc_dates_as_z(mode: str) -> None:
     """0.8.6 encodes ``start_date``/``end_date`` with ``serialize_datetime``: aware UTC as ``...Z``."""
     rec = Recorder(json_reply(fx.paginated([], page=1, size=10, total=0)))

@@ -8,12 +8,13 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 
 import httpx
 import pytest
 from sqlalchemy import create_engine, make_url, select
 
+from humanloop import Humanloop
 from humanloop_server.db.database import Database
 from humanloop_server.db.models import File, Log
 from humanloop_server.services import logs as logs_service
@@ -91,27 +92,104 @@ def test_search_follows_new_changed_and_deleted_logs(server: Server, http: httpx
     _fts_consistent(server)
 
 
-def test_search_reads_the_index(server: Server, http: httpx.Client, uid: str) -> None:
-    """The SQLite statement of the filter names the FTS5 table for 3+ characters, and only then."""
+def test_search_reads_the_index(server: Server, http: httpx.Client, uid: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The SQLite statement of the filter names the FTS5 table for a text of 3+ characters that is
+    rare among the newest Logs, and only then; a common text, or a File whose Logs all fit in the
+    sample, is read newest first with LIKE. Counting goes through the index either way."""
     if server.backend != "sqlite":
         pytest.skip("SQLite's query shape; PostgreSQL's plans are checked in tests/bench/test_query_plans.py")
-    log = _post(
-        http,
-        "/prompts/log",
-        {"path": f"{uid}/search/shape", "prompt": {"model": "gpt-4o"}, "output": "refund issued"},
-    )
-    ctx = Context(server.runtime.db.session(), _org_of(server, log["id"]), server.runtime)
+    path = f"{uid}/search/shape"
+    old = _post(http, "/prompts/log", {"path": path, "prompt": {"model": "gpt-4o"}, "output": "refund issued"})
+    _post(http, "/prompts/log", {"path": path, "prompt": {"model": "gpt-4o"}, "output": "thanks"})
+    ctx = Context(server.runtime.db.session(), _org_of(server, old["id"]), server.runtime)
+
+    def shapes(search: str) -> Tuple[str, str]:
+        query = logs_service.log_query(ctx, f, search=search)
+        return str(query.stmt.compile()), str(query.counted.compile())
+
     try:
-        f = ctx.session.get(File, log["prompt_id"])
+        f = ctx.session.get(File, old["prompt_id"])
         assert f is not None
-        ascii_ = str(logs_service.filtered(ctx, f, search="Refund").compile())
-        other = str(logs_service.filtered(ctx, f, search="Ééé").compile())
-        short = str(logs_service.filtered(ctx, f, search="re").compile())
+        whole = shapes("Refund")  # both Logs are in the sample: read them
+        monkeypatch.setattr(logs_service, "SEARCH_SAMPLE", 1)  # the sample: the newest Log alone
+        rare = shapes("Refund")  # not in the newest Log
+        common = shapes("Thanks")
+        other = shapes("Ééé")
+        short = shapes("re")
     finally:
         ctx.session.close()
-    assert "log_search MATCH" in ascii_ and "LIKE" not in ascii_  # the index alone answers
-    assert "log_search MATCH" in other and "LIKE" in other  # the index narrows, LIKE decides
-    assert "log_search" not in short and "LIKE" in short
+    for page, counted in (whole, common):
+        assert "LIKE" in page and "log_search" not in page
+        assert "log_search MATCH" in counted and "LIKE" not in counted
+    assert "log_search MATCH" in rare[0] and "LIKE" not in rare[0]  # the index alone answers
+    assert "log_search MATCH" in other[0] and "LIKE" in other[0]  # the index narrows, LIKE decides
+    assert "log_search" not in short[0] and "LIKE" in short[0]
+
+
+def _seed_by_age(http: httpx.Client, path: str, outputs: List[str]) -> List[str]:
+    """One Log per output, a minute apart, oldest first; returns their ids in that order."""
+    t0 = dt.datetime(2025, 3, 1, tzinfo=dt.timezone.utc)
+    ids = []
+    for i, output in enumerate(outputs):
+        body = {
+            "path": path,
+            "prompt": {"model": "gpt-4o"},
+            "inputs": {"n": str(i)},
+            "output": output,
+            "created_at": (t0 + dt.timedelta(minutes=i)).isoformat(),
+        }
+        ids.append(_post(http, "/prompts/log", body)["id"])
+    return ids
+
+
+def _pages(http: httpx.Client, file_id: str, search: str, size: int) -> Tuple[List[List[str]], List[httpx.Response]]:
+    pages: List[List[str]] = []
+    answers = []
+    while True:
+        r = http.get("/logs", params={"file_id": file_id, "search": search, "size": size, "page": len(pages) + 1})
+        assert r.status_code == 200, r.text
+        answers.append(r)
+        ids = [x["id"] for x in r.json()["records"]]
+        if not ids:
+            return pages, answers
+        pages.append(ids)
+
+
+def test_a_common_search_estimates_its_total_and_loses_no_log(
+    server: Server, http: httpx.Client, uid: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With more matches expected than are counted exactly, ``total`` is the sample's share times
+    the File's Logs and the page says so in a header; the pages still run to the last match, past
+    the estimate, on whichever path the Logs are read, and our SDK's pager walks them all."""
+    monkeypatch.setattr(logs_service, "SEARCH_SAMPLE", 10)
+    monkeypatch.setattr(logs_service, "EXACT_SEARCH_TOTAL_UP_TO", 5)
+    # 30 Logs: the 20 oldest and 2 of the 10 newest say "refund"
+    outputs = ["refund sent"] * 20 + ["refund due", "Refund?"] + ["thanks"] * 8
+    ids = _seed_by_age(http, f"{uid}/search/estimate", outputs)
+    file_id = http.get(f"/logs/{ids[0]}").json()["prompt"]["id"]
+    matching = list(reversed(ids[:22]))  # newest first
+    estimate = round(30 * 2 / 10)  # 2 of the 10 newest Logs match, of 30
+
+    pages, answers = _pages(http, file_id, "refund", 5)
+    assert sum(pages, []) == matching  # every match once, newest first, past the estimate of 6
+    assert [len(p) for p in pages] == [5, 5, 5, 5, 2]
+    for r in answers:
+        assert r.headers["X-Total-Is-Estimate"] == "true"
+        assert r.json()["total"] == estimate
+
+    monkeypatch.setattr(logs_service, "SCAN_UP_TO", 1)  # every page too deep to scan: the index path
+    pages, _ = _pages(http, file_id, "refund", 5)
+    assert sum(pages, []) == matching
+
+    with Humanloop(api_key=server.api_key, base_url=server.base_url) as hl:
+        walked = [log.id for log in hl.logs.list(file_id=file_id, search="refund", size=5)]
+    assert walked == matching
+
+    monkeypatch.setattr(logs_service, "EXACT_SEARCH_TOTAL_UP_TO", 100)  # now counted exactly
+    r = http.get("/logs", params={"file_id": file_id, "search": "refund", "size": 5})
+    assert r.json()["total"] == 22 and "X-Total-Is-Estimate" not in r.headers
+    r = http.get("/logs", params={"file_id": file_id, "search": "thanks", "size": 5})
+    assert r.json()["total"] == 8 and "X-Total-Is-Estimate" not in r.headers
 
 
 def _org_of(server: Server, log_id: str) -> str:
@@ -149,7 +227,7 @@ def _search(db: Database, text: str) -> List[str]:
     with db.read() as s:
         ctx = Context(s, "org_s", None)  # type: ignore[arg-type]
         page = logs_service.list_logs(ctx, "pr_s", search=text, size=10)
-    return sorted(r["id"] for r in page["records"])
+    return sorted(r["id"] for r in page.body["records"])
 
 
 def _trigram_objects(db: Database) -> List[str]:

@@ -16,7 +16,7 @@ import pydantic
 
 from .api_error import ApiError, ResponseParseError, error_class_for_status
 from .http_client import AsyncHttpClient, HttpClient, build_request, max_retries_for
-from .pagination import AsyncPager, SyncPager, page_has_next
+from .pagination import AsyncPager, SyncPager, page_has_next, total_is_estimate
 from .parsing import parse_json_bytes, parse_obj
 from .request_options import RequestOptions
 from .retry import DEFAULT_MAX_RETRIES
@@ -256,16 +256,13 @@ class SyncClientWrapper(BaseClientWrapper):
         def fetch(page_number: int) -> SyncPager[typing.Any]:
             page_params = dict(params)
             page_params["page"] = page_number
-            result = self.request(
-                method,
-                path,
-                params=page_params,
-                response_type=response_type,
-                errors=errors,
-                request_options=request_options,
+            response = self._send(
+                method, path, params=page_params, json=None, data=None, files=None, request_options=request_options
             )
+            result = parse_response(response, response_type, errors)
             items = list(getattr(result, items_field, None) or [])
-            has_next = page_has_next(result, len(items), params.get("size"))
+            exact = not total_is_estimate(response.headers)
+            has_next = page_has_next(result, len(items), params.get("size"), total_exact=exact)
             return SyncPager(
                 items=items,
                 has_next=has_next,
@@ -394,16 +391,13 @@ class AsyncClientWrapper(BaseClientWrapper):
         async def fetch(page_number: int) -> AsyncPager[typing.Any]:
             page_params = dict(params)
             page_params["page"] = page_number
-            result = await self.request(
-                method,
-                path,
-                params=page_params,
-                response_type=response_type,
-                errors=errors,
-                request_options=request_options,
+            response = await self._send(
+                method, path, params=page_params, json=None, data=None, files=None, request_options=request_options
             )
+            result = parse_response(response, response_type, errors)
             items = list(getattr(result, items_field, None) or [])
-            has_next = page_has_next(result, len(items), params.get("size"))
+            exact = not total_is_estimate(response.headers)
+            has_next = page_has_next(result, len(items), params.get("size"), total_exact=exact)
 
             async def get_next() -> typing.Optional[AsyncPager[typing.Any]]:
                 return await fetch(page_number + 1)

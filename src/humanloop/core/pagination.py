@@ -85,11 +85,23 @@ class AsyncPager(typing.Generic[T]):
         return f"AsyncPager(items={len(self.items)}, has_next={self.has_next})"
 
 
-def page_has_next(response: typing.Any, count: int, requested_size: typing.Optional[int]) -> bool:
-    """Whether another page can hold anything, judged from this page alone."""
+#: the response header by which a server says a page's ``total`` is an estimate (ours does so for a
+#: text search with many matches); such a total does not decide where the walk ends
+TOTAL_ESTIMATED_HEADER = "x-total-is-estimate"
+
+
+def total_is_estimate(headers: typing.Mapping[str, str]) -> bool:
+    return headers.get(TOTAL_ESTIMATED_HEADER, "").strip().lower() == "true"
+
+
+def page_has_next(
+    response: typing.Any, count: int, requested_size: typing.Optional[int], *, total_exact: bool = True
+) -> bool:
+    """Whether another page can hold anything, judged from this page alone (and from ``total``
+    unless the server said it is an estimate: then only a short page ends the walk)."""
     if count == 0:
         return False
-    total = getattr(response, "total", None)
+    total = getattr(response, "total", None) if total_exact else None
     size = getattr(response, "size", None) or requested_size
     page = getattr(response, "page", None)
     if isinstance(total, int) and isinstance(page, int) and size:

@@ -14,6 +14,9 @@ from .bodies import val
 from .deps import ContextDep
 from .routing import StrictJSONRoute, sdk_extra
 
+#: set (to "true") on a page of ``GET /logs`` whose ``total`` is an estimate; see ``services.logs.list_logs``
+TOTAL_ESTIMATED_HEADER = "X-Total-Is-Estimate"
+
 router = APIRouter(prefix="/logs", tags=["Logs"], route_class=StrictJSONRoute)
 
 
@@ -32,6 +35,7 @@ def _sdk(method: str, **kwargs: Any) -> Dict[str, Any]:
 def list_logs(
     file_id: Annotated[str, Query(description="ID of the file.")],
     ctx: ContextDep,
+    response: Response,
     page: Annotated[Optional[int], Query(description="Page number, starting at 1.", ge=1)] = None,
     size: Annotated[Optional[int], Query(description="Number of items per page.", ge=0)] = None,
     version_id: Annotated[Optional[str], Query(description="Only Logs of this version.")] = None,
@@ -61,7 +65,7 @@ def list_logs(
         Query(description="Whether each Log carries the Logs nested under it (when omitted, they are included)."),
     ] = None,
 ) -> Dict[str, Any]:
-    return logs.list_logs(
+    listed = logs.list_logs(
         ctx,
         file_id,
         page=page,
@@ -78,6 +82,9 @@ def list_logs(
         sample=sample,
         include_trace_children=include_trace_children,
     )
+    if listed.total_estimated:
+        response.headers[TOTAL_ESTIMATED_HEADER] = "true"
+    return listed.body
 
 
 @router.delete(

@@ -259,30 +259,41 @@ def insert_or_get(session: Session, obj: T, lookup: Callable[[], Optional[T]]) -
         return existing, False
 
 
+#: the largest offset a page may start at (SQLite and PostgreSQL integers are 64-bit; a larger
+#: LIMIT/OFFSET is an error there, not an empty page)
+MAX_OFFSET = 2**62
+
+
+def count_rows(session: Session, stmt: "Select[Any]") -> int:
+    """How many rows ``stmt`` gives."""
+    return int(session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one())
+
+
 def paginate(
     session: Session,
     stmt: "Select[Any]",
     page: Optional[int],
     size: Optional[int],
     total: Optional[Callable[[], int]] = None,
+    total_is_estimate: bool = False,
 ) -> Tuple[List[Any], int, int, int]:
     """Run ``stmt`` for one page; returns (rows, page, size, total). Pages past the end are empty.
-    ``total``: gives the number of rows of ``stmt`` more cheaply than counting them (kept counts)."""
+    ``total``: gives the number of rows of ``stmt`` more cheaply than counting them (kept counts);
+    with ``total_is_estimate`` it may be off, so it does not decide where the rows end."""
     page = page or 1
     size = 10 if size is None else size
     if page < 1:
         raise unprocessable("page must be >= 1", ["query", "page"])
     if size < 0:
         raise unprocessable("size must be >= 0", ["query", "size"])
-    if total is not None:
-        count = total()
-    else:
-        count = int(session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one())
+    count = total() if total is not None else count_rows(session, stmt)
     rows: List[Any] = []
     offset = (page - 1) * size
-    if size > 0 and offset < count:
-        # bounded by `total`, so huge page/size values never reach the database (SQLite and
-        # PostgreSQL integers are 64-bit; a larger LIMIT/OFFSET is an error there, not an empty page)
+    if total_is_estimate:
+        if size > 0 and offset < MAX_OFFSET:
+            rows = list(session.execute(stmt.limit(min(size, MAX_OFFSET)).offset(offset)).scalars())
+    elif size > 0 and offset < count:
+        # bounded by `total`, so huge page/size values never reach the database
         rows = list(session.execute(stmt.limit(min(size, count - offset)).offset(offset)).scalars())
     return rows, page, size, count
 

@@ -2,9 +2,10 @@
 
 import functools
 import re
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, NamedTuple, Optional, Tuple
 
-from sqlalchemy import String, cast, func, insert, or_, select
+from sqlalchemy import String, and_, case, cast, func, insert, or_, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError
 
@@ -19,6 +20,7 @@ from .common import (
     check_int32,
     conflict,
     content_hash,
+    count_rows,
     iso,
     normalise_path,
     not_found,
@@ -499,7 +501,95 @@ def _like_escape(value: str) -> str:
     return value.replace("/", "//").replace("%", "/%").replace("_", "/_")
 
 
-def filtered(
+#: how many of the newest Logs that pass the other filters a text search tests first (see _text_search)
+SEARCH_SAMPLE = 2_000
+#: the share of the sample a text must match to count as common: then the Logs are read newest first
+#: and tested one by one, which finds a page sooner than collecting every match from the index
+COMMON_SHARE = 0.01
+#: the most Logs a search reads newest first to reach the end of the page asked for; a page deeper
+#: than that is found through the index
+SCAN_UP_TO = 20_000
+#: a search expected to match more Logs than this reports an estimated ``total`` (see list_logs): counting
+#: the matches of a common word exactly costs time in proportion to them, through the index or not
+EXACT_SEARCH_TOTAL_UP_TO = 1_000
+
+
+@dataclass
+class SearchSample:
+    """What the newest Logs said of a text search: ``matched`` of ``tested`` contain the text."""
+
+    matched: int
+    tested: int
+
+    @property
+    def whole(self) -> bool:
+        """Whether the sample held every Log that passes the other filters (so ``matched`` is exact)."""
+        return self.tested < SEARCH_SAMPLE
+
+    def worth_scanning(self, reach: int) -> bool:
+        """Whether reading the Logs newest first and testing each is the way to find the first
+        ``reach`` matches: the text is common, and they are expected within :data:`SCAN_UP_TO` Logs."""
+        if self.whole:
+            return True
+        if self.matched < COMMON_SHARE * self.tested:
+            return False
+        return reach * self.tested <= SCAN_UP_TO * self.matched
+
+
+@dataclass
+class LogQuery:
+    """The Logs of a File that pass the filters of ``logs.list``, unordered.
+
+    ``base`` passes every filter but the text search, ``stmt`` all of them, and ``counted`` is
+    ``stmt`` written for counting (through the search index where there is one); ``sample`` is set
+    when there is a text search."""
+
+    stmt: "Select[Any]"
+    base: "Select[Any]"
+    counted: "Select[Any]"
+    sample: Optional[SearchSample] = None
+
+
+def _contains(output: Any, inputs: Any, pattern: str) -> Any:
+    """``lower(column) LIKE pattern`` exactly as the PostgreSQL trigram indexes are written (a NULL
+    output is no match); the pattern is one parameter."""
+    return or_(func.lower(output).like(pattern, escape="/"), func.lower(_text(inputs)).like(pattern, escape="/"))
+
+
+def _text_search(ctx: Context, base: "Select[Any]", search: str, reach: int) -> "Tuple[Any, Any, SearchSample]":
+    """The condition of the ``search`` filter on top of ``base`` for reading a page and for counting
+    the matches, and what the sample said.
+
+    Collecting every match from the search index costs time in proportion to the matches, which at
+    a million Logs is most of a second for a common word, while reading the File's Logs newest
+    first and testing each finds a page of a common word's matches at once. So the newest
+    :data:`SEARCH_SAMPLE` Logs of ``base`` are tested first, in one statement: a text found in at
+    least :data:`COMMON_SHARE` of them is searched by reading the Logs in order, unless the page
+    (whose last match is the ``reach``-th) lies too deep for that; a rarer one through the index
+    (SQLite's FTS5 table; on PostgreSQL the planner picks the trigram indexes itself). Counting all
+    the matches goes through the index either way.
+    """
+    needle = search.lower()
+    pattern = "%" + _like_escape(needle) + "%"
+    newest = (
+        base.with_only_columns(Log.output, Log.inputs)
+        .order_by(Log.created_at.desc(), Log.id.desc())
+        .limit(SEARCH_SAMPLE)
+        .subquery()
+    )
+    hit = case((_contains(newest.c.output, newest.c.inputs, pattern), 1), else_=0)
+    tested, matched = ctx.session.execute(select(func.count(), func.coalesce(func.sum(hit), 0))).one()
+    sample = SearchSample(matched=int(matched), tested=int(tested))
+    plain = _contains(Log.output, Log.inputs, pattern)
+    index = search_index.search_condition(ctx.session, needle)
+    if index is None:
+        return plain, plain, sample
+    # the FTS5 table answers by itself, or narrows the Logs for the text test to decide
+    indexed = index if search_index.index_alone_suffices(needle) else and_(index, plain)
+    return (plain if sample.worth_scanning(reach) else indexed), indexed, sample
+
+
+def log_query(
     ctx: Context,
     f: File,
     version_id: Optional[str] = None,
@@ -509,8 +599,10 @@ def filtered(
     start_date: Any = None,
     end_date: Any = None,
     in_trace_filter: Optional[List[bool]] = None,
-) -> "Select[Any]":
-    """The Logs of File ``f`` that pass the filters of ``logs.list`` (unordered); the web app pages them too."""
+    reach: int = 100,
+) -> LogQuery:
+    """The Logs of File ``f`` that pass the filters of ``logs.list``; ``reach``: how many of them,
+    newest first, the caller means to read at most (the end of its page)."""
     stmt = select(Log).where(Log.org_id == ctx.org_id, Log.file_id == f.id)
     if version_id:
         stmt = stmt.where(Log.version_id == version_id)
@@ -518,22 +610,6 @@ def filtered(
         stmt = stmt.where(
             Log.version_id.in_(select(Version.id).where(Version.file_id == f.id, Version.status == version_status))
         )
-    if search:
-        needle = search.lower()
-        # ``lower(column) LIKE pattern`` exactly as the PostgreSQL trigram indexes are written
-        # (a NULL output is no match, as before); the pattern is one parameter
-        pattern = "%" + _like_escape(needle) + "%"
-        plain = or_(
-            func.lower(Log.output).like(pattern, escape="/"),
-            func.lower(_text(Log.inputs)).like(pattern, escape="/"),
-        )
-        indexed = search_index.search_condition(ctx.session, needle)
-        if indexed is None:
-            stmt = stmt.where(plain)
-        elif search_index.index_alone_suffices(needle):  # SQLite's FTS5 table answers by itself
-            stmt = stmt.where(indexed)
-        else:  # the FTS5 table narrows the Logs, the text test decides
-            stmt = stmt.where(indexed, plain)
     if metadata_search:
         stmt = stmt.where(func.lower(_text(Log.log_metadata)).contains(metadata_search.lower(), autoescape=True))
     start = parse_dt(start_date, ["query", "start_date"])
@@ -548,7 +624,22 @@ def filtered(
             stmt = stmt.where(Log.trace_parent_id.is_not(None))
         elif wanted == {False}:
             stmt = stmt.where(Log.trace_parent_id.is_(None))
-    return stmt
+    if not search:
+        return LogQuery(stmt=stmt, base=stmt, counted=stmt)
+    reading, counting, sample = _text_search(ctx, stmt, search, reach)
+    return LogQuery(stmt=stmt.where(reading), base=stmt, counted=stmt.where(counting), sample=sample)
+
+
+def filtered(ctx: Context, f: File, **filters: Any) -> "Select[Any]":
+    """The Logs of File ``f`` that pass the filters of ``logs.list`` (unordered); the web app pages them too."""
+    return log_query(ctx, f, **filters).stmt
+
+
+class LogPage(NamedTuple):
+    """A page of ``logs.list``: the body, and whether its ``total`` is an estimate."""
+
+    body: Dict[str, Any]
+    total_estimated: bool = False
 
 
 def list_logs(
@@ -567,15 +658,25 @@ def list_logs(
     log_ids: Optional[List[str]] = None,
     sample: Optional[int] = None,
     include_trace_children: Optional[bool] = None,
-) -> Dict[str, Any]:
+) -> LogPage:
     """One page of a File's Logs, newest first.
 
     ``log_ids`` keeps only those Logs; ``sample`` draws that many of the matching Logs at random
     (afresh on every request) and pages through them; ``include_trace_children=False`` leaves out
     the nested Logs, which are included when it is not given (as 0.8.6 clients expect).
+
+    ``total`` is exact, but for a ``search`` expected to match more than
+    :data:`EXACT_SEARCH_TOTAL_UP_TO` Logs: counting those would read every match, so the total is
+    the share of the sampled Logs that match times the Logs that pass the other filters
+    (``total_estimated``; the route says so in a header). Such a page is not cut at the estimate:
+    pages are read until the Logs run out, so a client that pages to the end sees every match.
     """
     f = files.get_file(ctx, file_id)
-    stmt = filtered(ctx, f, version_id, version_status, search, metadata_search, start_date, end_date, in_trace_filter)
+    reach = max(page or 1, 1) * (10 if size is None else max(size, 0))  # the end of the page asked for
+    query = log_query(
+        ctx, f, version_id, version_status, search, metadata_search, start_date, end_date, in_trace_filter, reach
+    )
+    stmt = query.stmt
     wanted = [i for i in (log_ids or []) if i]
     if wanted:
         stmt = stmt.where(Log.id.in_(wanted))
@@ -585,21 +686,35 @@ def list_logs(
         drawn = stmt.with_only_columns(Log.id).order_by(func.random()).limit(sample)
         stmt = select(Log).where(Log.org_id == ctx.org_id, Log.id.in_(drawn.scalar_subquery()))
     stmt = stmt.order_by(Log.created_at.desc(), Log.id.desc())
-    kept: Optional[Callable[[], int]] = None  # no filter but the version: the kept counts say how many
-    filters = (version_status, search, metadata_search, start_date, end_date, in_trace_filter, wanted)
-    if sample is None and not any(filters):
-        if version_id:
-            kept = functools.partial(log_counts.of_version, ctx.session, f.id, version_id)
+    others = (version_status, metadata_search, start_date, end_date, in_trace_filter)
+    plain = sample is None and not wanted
+    if version_id:
+        kept: Callable[[], int] = functools.partial(log_counts.of_version, ctx.session, f.id, version_id)
+    else:
+        kept = functools.partial(log_counts.of_file, ctx.session, f.id)
+    total: Optional[Callable[[], int]] = None
+    estimated = False
+    if plain and query.sample is None and not any(others):
+        total = kept  # no filter but the version: the kept counts say how many
+    elif plain and query.sample is not None:
+        found = query.sample
+        if found.whole:
+            total = functools.partial(int, found.matched)  # the sample was every Log the other filters keep
         else:
-            kept = functools.partial(log_counts.of_file, ctx.session, f.id)
-    rows, page, size, total = paginate(ctx.session, stmt, page, size, total=kept)
+            candidates = kept() if not any(others) else count_rows(ctx.session, query.base)
+            expected = round(candidates * found.matched / found.tested)
+            if expected > EXACT_SEARCH_TOTAL_UP_TO:
+                total, estimated = functools.partial(int, expected), True
+            else:
+                total = functools.partial(count_rows, ctx.session, query.counted)
+    rows, page, size, count = paginate(ctx.session, stmt, page, size, total=total, total_is_estimate=estimated)
     bodies: Dict[str, Any] = {}
     children = include_trace_children is not False
     records = [
         serialize(ctx, log, include_parent=bool(include_parent), include_children=children, bodies=bodies)
         for log in rows
     ]
-    return page_body(records, page, size, total)
+    return LogPage(page_body(records, page, size, count), estimated)
 
 
 def delete_logs(ctx: Context, log_ids: Optional[List[str]]) -> None:
@@ -613,4 +728,17 @@ def delete_logs(ctx: Context, log_ids: Optional[List[str]]) -> None:
     ctx.commit()
 
 
-__all__ = ["create_log", "update_log", "update_trace", "get", "list_logs", "filtered", "delete_logs", "serialize"]
+__all__ = [
+    "create_log",
+    "update_log",
+    "update_trace",
+    "get",
+    "list_logs",
+    "log_query",
+    "filtered",
+    "LogPage",
+    "LogQuery",
+    "SearchSample",
+    "delete_logs",
+    "serialize",
+]
