@@ -119,7 +119,12 @@ def data(plan_server: Server) -> Dict[str, str]:
             post("/prompts", {"path": f"{uid}/plans/other-{k}", "model": "gpt-4o", "template": "x"}) for k in range(19)
         ]
     _fill(plan_server, p1, [p1, *others], judge)
-    return {"prompt_id": p1["id"], "version_id": p1["version_id"], "flow_log_id": flow["id"]}
+    return {
+        "prompt_id": p1["id"],
+        "version_id": p1["version_id"],
+        "small_version_id": p2["version_id"],  # 3 of the Prompt's Logs
+        "flow_log_id": flow["id"],
+    }
 
 
 def _fill(server: Server, first: Dict[str, Any], prompts: List[Dict[str, Any]], judge: Dict[str, Any]) -> None:
@@ -183,6 +188,7 @@ def _requests(data: Dict[str, str]) -> List[Tuple[str, str, Dict[str, Any]]]:
         ("logs.list", "/logs", logs),
         ("logs.list page 2", "/logs", {**logs, "page": 2}),
         ("logs.list version filter", "/logs", {**logs, "version_id": data["version_id"]}),
+        ("logs.list small version filter", "/logs", {**logs, "version_id": data["small_version_id"]}),
         ("logs.list version_status filter", "/logs", {**logs, "version_status": "uncommitted"}),
         ("logs.list search (common)", "/logs", {**logs, "search": "refund"}),  # the 6 newest Logs
         ("logs.list search (rare)", "/logs", {**logs, "search": "not in any log"}),
@@ -246,6 +252,12 @@ REQUIRED_INDEX = {"logs.list search (common)": _SEARCH_INDEX, "logs.list search 
 SAMPLE = 50
 
 
+#: requests one of whose statements must read this index (by its name in the plan): a page of a
+#: version with few of the File's Logs reads them newest first from the version's index (migration
+#: 0016), not the File's Logs newest first, skipping the other versions'
+READS_INDEX = {"logs.list small version filter": "ix_logs_org_version_created"}
+
+
 def _filters_logs(statement: str) -> bool:
     """The statement of a text filter of Logs (not a File body's or the File's own)."""
     text = statement.upper()
@@ -305,6 +317,7 @@ def test_list_get_and_file_queries_use_indexes(
         event.remove(engine, "before_cursor_execute", recorder)
 
     failures: List[str] = []
+    plans: Dict[str, List[str]] = {}
     seen = set()
     for name, statement, parameters in captured:
         key = (statement, repr(parameters))
@@ -312,6 +325,7 @@ def test_list_get_and_file_queries_use_indexes(
             continue
         seen.add(key)
         problems, plan = _explain(plan_server, statement, parameters)
+        plans.setdefault(name, []).append(plan)
         problems += _missing_index(name, statement, plan, plan_server.backend)
         if problems:
             sql = " ".join(statement.split())
@@ -319,6 +333,8 @@ def test_list_get_and_file_queries_use_indexes(
                 f"{name} [{plan_server.backend}]: {', '.join(problems)}\n  SQL: {sql}\n  plan:\n    "
                 + plan.replace("\n", "\n    ")
             )
+    for name, index in READS_INDEX.items():
+        assert any(index in plan for plan in plans.get(name, [])), f"{name}: no plan reads {index}: {plans.get(name)}"
     filtering = {name for name, statement, _ in captured if _filters_logs(statement) and not _exempt(name, statement)}
     assert set(REQUIRED_INDEX) <= filtering, f"no filter statement recorded for {set(REQUIRED_INDEX) - filtering}"
     counted = [s for name, s, _ in captured if "(common)" in name and s.lstrip().upper().startswith("SELECT COUNT(*)")]

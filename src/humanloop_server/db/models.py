@@ -202,7 +202,8 @@ class Log(Base):
         Index("ix_logs_org_created", "org_id", "created_at"),
         # migration 0007: every query of Logs names the organisation
         Index("ix_logs_org_file_created_id", "org_id", "file_id", "created_at", "id"),
-        Index("ix_logs_org_version", "org_id", "version_id"),
+        # migration 0016: a version's Logs newest first (logs.list with version_id)
+        Index("ix_logs_org_version_created", "org_id", "version_id", "created_at", "id"),
         Index("ix_logs_org_evaluation", "org_id", "evaluation_id"),
         Index("ix_logs_org_parent", "org_id", "parent_id"),
         Index("ix_logs_org_trace", "org_id", "trace_id"),
