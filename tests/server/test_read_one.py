@@ -11,6 +11,7 @@ from typing import Any, List, Tuple
 import pytest
 from sqlalchemy import event, select, text
 
+from humanloop_server.db.engine import sqlite_writes
 from humanloop_server.db.models import ApiKey
 from humanloop_server.services import keys
 
@@ -31,7 +32,12 @@ def test_read_one_runs_outside_a_transaction_and_leaves_the_connection_as_it_was
         def after(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
             seen.append((statement.split()[0].upper(), _in_transaction(cursor.connection)))
 
-        event.listen(db.engine, "after_cursor_execute", after)
+        writes = sqlite_writes(db.engine)
+        # SQLite's write transactions run on a connection of their own (db/engine.py SqliteWrites)
+        engines = [db.engine, *([writes.engine] if writes is not None and writes.engine is not None else [])]
+        assert len(engines) == (2 if backend == "sqlite" else 1)
+        for engine in engines:
+            event.listen(engine, "after_cursor_execute", after)
         try:
             begin = [("BEGIN", True)] if backend == "sqlite" else []  # SQLite: the engine's own BEGIN
             for _ in range(3):  # the same pooled connection, used each way in turn
@@ -47,4 +53,5 @@ def test_read_one_runs_outside_a_transaction_and_leaves_the_connection_as_it_was
                 assert seen == [*begin, ("DELETE", True)]
                 seen.clear()
         finally:
-            event.remove(db.engine, "after_cursor_execute", after)
+            for engine in engines:
+                event.remove(engine, "after_cursor_execute", after)

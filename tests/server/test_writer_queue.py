@@ -187,3 +187,62 @@ def test_write_commits_share_fsyncs_and_return_only_once_durable(db: Database, m
     with db.read() as r:
         assert r.execute(text("SELECT count(*) FROM t")).scalar_one() == 8
     assert len(syncs) == before  # a read transaction waits for no fsync
+
+
+def _dbapi_id(session: object) -> int:
+    from sqlalchemy.orm import Session
+
+    assert isinstance(session, Session)
+    return id(session.connection().connection.dbapi_connection)
+
+
+def test_write_transactions_share_one_connection_and_reads_do_not_take_it(db: Database) -> None:
+    # db/engine.py SqliteWrites: a connection's page cache survives only its own commits, so every
+    # write transaction of the process runs on the one connection kept for writes
+    seen: List[int] = []
+    lock = threading.Lock()
+
+    def writer(i: int) -> None:
+        with db.write() as s:
+            s.execute(text("INSERT INTO t VALUES (:i)"), {"i": i})
+            with lock:
+                seen.append(_dbapi_id(s))
+
+    threads = [threading.Thread(target=writer, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(20)
+    assert len(seen) == 8 and len(set(seen)) == 1
+    (write_conn,) = set(seen)
+
+    with db.write(deferred=True) as s:  # begun at its first statement: the same connection
+        s.execute(text("INSERT INTO t VALUES (100)"))
+        assert _dbapi_id(s) == write_conn
+        s.commit()
+        # once committed, the session reads on the pool, and the next writer can have the connection
+        assert _dbapi_id(s) != write_conn
+        _next_write_begins_at_once(db)
+    with db.read() as r:
+        assert _dbapi_id(r) != write_conn
+        assert r.execute(text("SELECT count(*) FROM t")).scalar_one() == 10
+
+
+def test_a_writer_that_cannot_have_the_connection_hands_its_turn_on(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from humanloop_server.db.engine import sqlite_writes
+
+    writes = sqlite_writes(db.engine)
+    assert writes is not None and writes.engine is not None
+    real_connect = writes.engine.connect
+
+    def broken() -> object:
+        raise RuntimeError("no connection")
+
+    monkeypatch.setattr(writes.engine, "connect", broken)
+    with pytest.raises(RuntimeError, match="no connection"), db.write() as s:
+        s.execute(text("INSERT INTO t VALUES (1)"))
+    monkeypatch.setattr(writes.engine, "connect", real_connect)
+    assert writes.writers.waiting == 0
+    _next_write_begins_at_once(db)  # the turn was released, not leaked

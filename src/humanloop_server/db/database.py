@@ -23,30 +23,76 @@ from __future__ import annotations
 import contextlib
 from typing import Any, Callable, Dict, Iterator, Optional
 
-from sqlalchemy import Connection, Engine, Executable, Row
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Engine, Executable, Row, event
+from sqlalchemy.orm import Session, SessionTransaction
 
 from ..settings import Settings
-from .engine import SINGLE_STATEMENT_OPTION, WRITE_OPTION, make_engine, run_migrations
+from .engine import (
+    SINGLE_STATEMENT_OPTION,
+    TURN_OPTION,
+    WRITE_OPTION,
+    SqliteWrites,
+    make_engine,
+    run_migrations,
+    sqlite_writes,
+)
 
 
 class _Session(Session):
     """A session whose next transaction can be marked to begin as a write one at its first
-    statement (``write_pending``), calling ``on_write_begin`` once it has begun."""
+    statement (``write_pending``), calling ``on_write_begin`` once it has begun.
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    On a SQLite database file a write transaction runs on the connection kept for writes
+    (``engine.SqliteWrites``): the session waits for this process's write turn, takes that
+    connection, and answers it as its bind (``write_bind``) until the transaction ends."""
+
+    def __init__(self, *args: Any, sqlite: Optional[SqliteWrites] = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.write_pending = False
         self.on_write_begin: Optional[Callable[[Session], None]] = None
+        self.sqlite = sqlite
+        self.write_bind: Optional[Engine] = None
+
+    def get_bind(self, *args: Any, **kwargs: Any) -> Any:
+        if self.write_bind is not None:
+            return self.write_bind
+        return super().get_bind(*args, **kwargs)
 
     def _connection_for_bind(self, engine: Any, execution_options: Any = None, **kw: Any) -> Connection:
-        if not self.write_pending:
-            return super()._connection_for_bind(engine, execution_options, **kw)
-        self.write_pending = False
-        conn = super()._connection_for_bind(engine, {**(execution_options or {}), WRITE_OPTION: True}, **kw)
-        if self.on_write_begin is not None:
+        pending = self.write_pending
+        if pending:
+            self.write_pending = False
+            execution_options = {**(execution_options or {}), WRITE_OPTION: True}
+        if execution_options and execution_options.get(WRITE_OPTION) and self.write_bind is None:
+            conn = self._begin_write(engine, execution_options, **kw)
+        else:
+            conn = super()._connection_for_bind(engine, execution_options, **kw)
+        if pending and self.on_write_begin is not None:
             self.on_write_begin(self)
         return conn
+
+    def _begin_write(self, engine: Any, execution_options: Dict[str, Any], **kw: Any) -> Connection:
+        writes = self.sqlite
+        if writes is None or writes.engine is None:
+            return super()._connection_for_bind(engine, execution_options, **kw)
+        turn = writes.take_turn()
+        if turn is None:  # the turn did not come in time: SQLite's own lock decides, on any connection
+            return super()._connection_for_bind(engine, {**execution_options, TURN_OPTION: None}, **kw)
+        try:
+            conn = super()._connection_for_bind(writes.engine, {**execution_options, TURN_OPTION: turn}, **kw)
+        finally:
+            if not turn.owned:  # no transaction took it over (no connection, or it failed to begin)
+                writes.writers.release()
+        self.write_bind = writes.engine
+        return conn
+
+
+@event.listens_for(_Session, "after_transaction_end")
+def _write_ended(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None and isinstance(session, _Session) and session.write_bind is not None:
+        session.write_bind = None  # the session's next transaction is on the engine's pool again
+        assert session.sqlite is not None
+        session.sqlite.wait_durable()  # its connection is back for the next writer: now wait for the fsync
 
 
 class Database:
@@ -54,6 +100,7 @@ class Database:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._sqlite = sqlite_writes(engine)
         self._single_statement: Dict[str, Any] = (
             {"isolation_level": "AUTOCOMMIT"}
             if engine.dialect.name == "postgresql"
@@ -77,10 +124,12 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._sqlite is not None and self._sqlite.engine is not None:
+            self._sqlite.engine.dispose()
 
     def session(self) -> Session:
         """A session whose transactions are reads until :meth:`begin_write` is called on it."""
-        return _Session(bind=self.engine, expire_on_commit=False)
+        return _Session(bind=self.engine, expire_on_commit=False, sqlite=self._sqlite)
 
     @staticmethod
     def begin_write(session: Session) -> None:
