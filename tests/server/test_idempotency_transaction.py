@@ -7,16 +7,17 @@ included, is tested end to end in ``test_crash_idempotency.py``.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import threading
 from pathlib import Path
 from typing import Any, Iterator, List, Optional
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from humanloop_server.db.database import Database
-from humanloop_server.db.models import Job
+from humanloop_server.db.models import IdempotencyRecord, Job, utcnow
 from humanloop_server.services.context import Runtime
 from humanloop_server.services.errors import Conflict
 from humanloop_server.services.idempotency import KeyedRequest, Stored, lookup
@@ -135,6 +136,24 @@ def test_opening_a_stored_key_stops_before_the_work_with_its_answer(rt: Runtime)
     refused = KeyedRequest(rt.db, None, "k5", "POST", "/v5/prompts/log", "h", ttl_seconds=3600, wait_seconds=0.5)
     assert refused.finish(401, None, b"no") is None
     assert lookup(rt.db, org, "k5", "h", 3600) is None
+
+
+def test_a_stored_answer_past_its_ttl_is_forgotten_and_the_request_runs(rt: Runtime) -> None:
+    org = _org_with_answer(rt, "expired", "k6")
+    with rt.db.write() as s:  # the answer was stored two TTLs ago
+        s.execute(
+            update(IdempotencyRecord)
+            .where(IdempotencyRecord.org_id == org, IdempotencyRecord.key == "k6")
+            .values(created_at=utcnow() - dt.timedelta(seconds=2 * rt.settings.idempotency_ttl_seconds))
+        )
+    again = _keyed(rt, org, "k6", request_hash="a new request")
+    enqueue(again.resume(), org, "test_first", {})  # not stopped: it runs
+    assert again.taken is None
+    assert again.finish(200, None, b"second") is None
+    assert _jobs(rt, "test_first") == 2
+    assert lookup(rt.db, org, "k6", "a new request", rt.settings.idempotency_ttl_seconds) == Stored(
+        "replay", 200, None, b"second"
+    )
 
 
 def test_a_pause_before_any_statement_takes_the_key_first(rt: Runtime) -> None:

@@ -73,16 +73,23 @@ _INSERT_RECORD_HOT = HotStatement(
     _INSERT_RECORD,
     ["org_id", "key", "method", "path", "request_hash", "status_code", "content_type", "response_body", "created_at"],
 )
-#: PostgreSQL: try the key's advisory lock and read its record in one round trip. The row of the
-#: record comes from the statement's snapshot, which may predate a duplicate's commit that freed the
-#: lock a moment later; such a duplicate's record still stops this request, at the unique index when
-#: ``finish`` adds its own (the work is rolled back and the other answer sent).
-_TRY_LOCK_AND_FIND = select(
-    func.pg_try_advisory_xact_lock(bindparam("lock_id", type_=BigInteger)).label("got"), *_RECORDS.c
-).select_from(
-    select(literal(1).label("one"))
-    .subquery("one")
-    .outerjoin(_RECORDS, (_RECORDS.c.org_id == bindparam("org_id")) & (_RECORDS.c.key == bindparam("key")))
+#: whether a key has a record, sent to the driver (``db/hot.py``): what every keyed request asks,
+#: and nearly always the answer is no; the whole record is read only when there is one
+_PROBE_HOT = HotStatement(
+    select(_RECORDS.c.id).where(_RECORDS.c.org_id == bindparam("org_id"), _RECORDS.c.key == bindparam("key"))
+)
+#: PostgreSQL: try the key's advisory lock and see whether it has a record, in one round trip (sent
+#: to the driver too). The record's row comes from the statement's snapshot, which may predate a
+#: duplicate's commit that freed the lock a moment later; such a duplicate's record still stops this
+#: request, at the unique index when ``finish`` adds its own (the work is rolled back and the other
+#: answer sent).
+_TRY_LOCK_AND_PROBE_HOT = HotStatement(
+    select(func.pg_try_advisory_xact_lock(bindparam("lock_id", type_=BigInteger)).label("got"), _RECORDS.c.id)
+    .select_from(
+        select(literal(1).label("one"))
+        .subquery("one")
+        .outerjoin(_RECORDS, (_RECORDS.c.org_id == bindparam("org_id")) & (_RECORDS.c.key == bindparam("key")))
+    )
 )
 
 
@@ -311,16 +318,17 @@ class KeyedRequest:
         return int.from_bytes(digest[:8], "big", signed=True)
 
     def _take(self, session: Session) -> None:
-        rec: Optional[Row[Any]]
+        rec: Optional[Row[Any]] = None
+        probe = {"org_id": self._org(), "key": self.key}
         if self.db.dialect != "postgresql":
-            rec = _find(session, self._org(), self.key)  # the write lock orders the writers already
+            if _PROBE_HOT.rows(session, probe):  # the write lock orders the writers already
+                rec = _find(session, self._org(), self.key)
         else:
-            row = session.execute(
-                _TRY_LOCK_AND_FIND, {"lock_id": self._lock_id(), "org_id": self._org(), "key": self.key}
-            ).one()
-            rec = row if row.id is not None else None
-            if not row.got:
+            ((got, record_id),) = _TRY_LOCK_AND_PROBE_HOT.rows(session, {**probe, "lock_id": self._lock_id()})
+            if not got:
                 rec = self._wait_for_key(session)
+            elif record_id is not None:
+                rec = _find(session, self._org(), self.key)
         if rec is None:
             return
         if _expired(rec, self.ttl_seconds) or (
