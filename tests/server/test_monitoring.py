@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from humanloop import Humanloop
 from humanloop_server.db.database import Database
 from humanloop_server.db.models import Job
-from humanloop_server.services import judgments
+from humanloop_server.services import judgments, monitoring
 from humanloop_server.services.context import Runtime
 from humanloop_server.services.keys import register_key
 from humanloop_server.settings import Settings
@@ -354,6 +354,38 @@ def test_deactivated_evaluators_do_not_run(server: Server, hl: Humanloop, uid: s
     log = hl.prompts.log(id=p.id, output="ok")
     _settled(server, log.id)
     assert _judgments(hl, log.id, ev.id) == []
+
+
+def test_a_log_by_path_reads_its_monitors_with_its_file(
+    server: Server, hl: Humanloop, uid: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # services/active_monitors.py: a Log with Prompt details finds its File, version and active
+    # monitors in one query; the monitoring hook then sends no query of its own
+    on = _evaluator(hl, f"{uid}/mon/by-path-on", CONTAINS_OK)
+    off = _evaluator(hl, f"{uid}/mon/by-path-off", CONTAINS_OK)
+    path = f"{uid}/mon/by-path"
+    prompt = {"model": "gpt-4o", "template": "hi {{x}}"}
+    p = hl.prompts.upsert(path=path, **prompt)  # type: ignore[arg-type]
+    hl.prompts.update_monitoring(
+        id=p.id, activate=[{"evaluator_version_id": on.version_id}, {"evaluator_version_id": off.version_id}]
+    )
+    hl.prompts.update_monitoring(id=p.id, deactivate=[{"evaluator_version_id": off.version_id}])
+
+    class NotSent:
+        def rows(self, *args: Any) -> Any:
+            raise AssertionError("the monitors were read with the File")
+
+    sent = monitoring._ACTIVE_MONITORS_HOT
+    monkeypatch.setattr(monitoring, "_ACTIVE_MONITORS_HOT", NotSent())
+    log = hl.prompts.log(path=path, prompt=prompt, inputs={"x": "1"}, output="ok")  # type: ignore[arg-type]
+    # a Log by id does not go through that query: the hook reads the monitors itself
+    with pytest.raises(Exception, match="500|Internal"):
+        hl.prompts.log(id=p.id, inputs={"x": "2"}, output="ok")
+    monkeypatch.setattr(monitoring, "_ACTIVE_MONITORS_HOT", sent)  # the judging Logs need it
+    assert log.prompt_id == p.id
+    assert _wait_judged(server, hl, log.id, on.id).judgment is True
+    _settled(server, log.id)
+    assert _judgments(hl, log.id, off.id) == []
 
 
 def test_flows_are_judged_only_when_complete(server: Server, hl: Humanloop, uid: str) -> None:

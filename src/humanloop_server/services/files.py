@@ -19,7 +19,7 @@ from ..db.models import (
     Version,
     table_of,
 )
-from . import datapoints, directories, environments, file_format, kernels, kinds, log_counts
+from . import active_monitors, datapoints, directories, environments, file_format, kernels, kinds, log_counts
 from .bounds import check_length, check_path
 from .common import (
     conflict,
@@ -61,14 +61,18 @@ def file_by_path(ctx: Context, path: str) -> Optional[File]:
 
 #: ``file_and_version_at``'s query, a Core statement built once: it runs on every ``prompts.log``
 #: with Prompt details, where building it again, the ORM's work per statement and loading two
-#: whole rows (the version's kernel JSON included) cost more than the query itself
+#: whole rows (the version's kernel JSON included) cost more than the query itself. It reads the
+#: File's active monitors too (``active_monitors``): one row each, the File's columns repeated.
 _FILES = table_of(File)
 _VERSIONS = table_of(Version)
 _FILE_AND_VERSION_AT = (
-    select(_FILES.c.id, _FILES.c.type, _VERSIONS.c.id, _VERSIONS.c.status)
+    select(_FILES.c.id, _FILES.c.type, _VERSIONS.c.id, _VERSIONS.c.status, *active_monitors.COLUMNS)
     .select_from(
-        _FILES.outerjoin(
-            _VERSIONS, (_VERSIONS.c.file_id == _FILES.c.id) & (_VERSIONS.c.kernel_hash == bindparam("khash"))
+        active_monitors.joined_to(
+            _FILES.outerjoin(
+                _VERSIONS, (_VERSIONS.c.file_id == _FILES.c.id) & (_VERSIONS.c.kernel_hash == bindparam("khash"))
+            ),
+            _FILES.c.id,
         )
     )
     .where(_FILES.c.org_id == bindparam("org_id"), _FILES.c.path == bindparam("path"))
@@ -79,9 +83,14 @@ _FILE_AND_VERSION_AT_HOT = HotStatement(_FILE_AND_VERSION_AT)
 def file_and_version_at(ctx: Context, path: str, khash: str) -> Optional[Tuple[str, str, Optional[str], Optional[str]]]:
     """At ``path`` (normalised): (File id, File type, id and status of its version of kernel hash
     ``khash``, both None when it has none), in one query: what every ``prompts.log`` with Prompt
-    details looks up. None: no File there."""
+    details looks up. None: no File there. The File's active monitors, read in the same query,
+    are kept for the Log's monitoring hook (``active_monitors.take``)."""
     rows = _FILE_AND_VERSION_AT_HOT.rows(ctx.session, {"org_id": ctx.org_id, "path": path, "khash": khash})
-    return None if not rows else (rows[0][0], rows[0][1], rows[0][2], rows[0][3])
+    if not rows:
+        return None
+    file_id = rows[0][0]
+    active_monitors.keep(ctx.session, file_id, [(r[4], r[5], r[6], r[7]) for r in rows if r[4] is not None])
+    return (file_id, rows[0][1], rows[0][2], rows[0][3])
 
 
 def find_file(ctx: Context, file_type: str, file_id: Optional[str], path: Optional[str]) -> Optional[File]:

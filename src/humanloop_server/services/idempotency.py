@@ -84,8 +84,9 @@ _PROBE_HOT = HotStatement(
 #: request, at the unique index when ``finish`` adds its own (the work is rolled back and the other
 #: answer sent).
 _TRY_LOCK_AND_PROBE_HOT = HotStatement(
-    select(func.pg_try_advisory_xact_lock(bindparam("lock_id", type_=BigInteger)).label("got"), _RECORDS.c.id)
-    .select_from(
+    select(
+        func.pg_try_advisory_xact_lock(bindparam("lock_id", type_=BigInteger)).label("got"), _RECORDS.c.id
+    ).select_from(
         select(literal(1).label("one"))
         .subquery("one")
         .outerjoin(_RECORDS, (_RECORDS.c.org_id == bindparam("org_id")) & (_RECORDS.c.key == bindparam("key")))

@@ -11,12 +11,10 @@ from __future__ import annotations
 
 from typing import Dict, Optional
 
-from sqlalchemy import bindparam, select
-
 from ..db.hot import HotStatement
-from ..db.models import Deployment, Environment, File, Log, MonitoringActivation, Version, table_of
+from ..db.models import Environment, File, Log, MonitoringActivation, Version
 from ..workers.queue import JobInfo, enqueue
-from . import files, judgments
+from . import active_monitors, files, judgments
 from .context import Context, Runtime
 
 JOB_KIND = "monitor_log"
@@ -50,27 +48,9 @@ def _is_executed(ctx: Context, version_id: str) -> bool:
     return known
 
 
-#: the active monitors of a File (``:file_id``) with the version each follows: (activation id, pinned
-#: version, followed environment, version deployed there); a Core statement built once (it runs for every Log)
-_ACTIVATIONS = table_of(MonitoringActivation)
-_DEPLOYMENTS = table_of(Deployment)
-_ACTIVE_MONITORS = (
-    select(
-        _ACTIVATIONS.c.id,
-        _ACTIVATIONS.c.evaluator_version_id,
-        _ACTIVATIONS.c.environment_id,
-        _DEPLOYMENTS.c.version_id,
-    )
-    .select_from(
-        _ACTIVATIONS.outerjoin(
-            _DEPLOYMENTS,
-            (_DEPLOYMENTS.c.file_id == _ACTIVATIONS.c.evaluator_id)
-            & (_DEPLOYMENTS.c.environment_id == _ACTIVATIONS.c.environment_id),
-        )
-    )
-    .where(_ACTIVATIONS.c.file_id == bindparam("file_id"), _ACTIVATIONS.c.state == "active")
-)
-_ACTIVE_MONITORS_HOT = HotStatement(_ACTIVE_MONITORS)
+#: the active monitors of a File (``:file_id``) with the version each follows, sent to the driver
+#: (it runs for every Log that ``files.file_and_version_at`` did not find)
+_ACTIVE_MONITORS_HOT = HotStatement(active_monitors.OF_FILE)
 
 
 def on_log_created(ctx: Context, log: Log) -> None:
@@ -82,7 +62,9 @@ def on_log_created(ctx: Context, log: Log) -> None:
     environment and no pinned version (then its default version, as ``_activation_version``)."""
     if not judgments.ready(log) or judgments.is_agent_turn(ctx, log):
         return
-    rows = _ACTIVE_MONITORS_HOT.rows(ctx.session, {"file_id": log.file_id})
+    rows = active_monitors.take(ctx.session, log.file_id)
+    if rows is None:  # not read with the File already
+        rows = _ACTIVE_MONITORS_HOT.rows(ctx.session, {"file_id": log.file_id})
     for act_id, pinned_id, environment_id, deployed_id in rows:
         version_id: Optional[str] = pinned_id or deployed_id
         if version_id is None and not environment_id:
