@@ -65,7 +65,8 @@ def take(session: Session, file_id: str) -> Optional[List[Monitor]]:
     kept = session.info.pop(_KEPT, None)
     if kept is None:
         return None
-    transaction, kept_file, monitors = kept
-    if kept_file != file_id or transaction is None or transaction is not session.get_transaction():
+    transaction, kept_file = kept[0], kept[1]
+    monitors: List[Monitor] = kept[2]
+    if kept_file != file_id or transaction is not session.get_transaction():
         return None
-    return list(monitors)
+    return monitors
