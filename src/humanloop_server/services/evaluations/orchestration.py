@@ -18,6 +18,8 @@ transaction of its own, and a cancelled Evaluation is noticed between any two of
 from __future__ import annotations
 
 import logging
+import threading
+import weakref
 from typing import Any, Dict, List, Optional, Tuple
 
 from sqlalchemy import select
@@ -145,8 +147,35 @@ def finish(rt: Runtime, org_id: str, ev_id: str) -> None:
             ev.updated_at = now()
 
 
+#: a lock per Evaluation for its full steps in this process (see :func:`step`); a lock nobody
+#: holds or waits for goes away with its last reference
+_full_steps: weakref.WeakValueDictionary[str, threading.Lock] = weakref.WeakValueDictionary()
+_full_steps_guard = threading.Lock()
+
+
+def _full_step_lock(ev_id: str) -> threading.Lock:
+    with _full_steps_guard:
+        lock = _full_steps.get(ev_id)
+        if lock is None:
+            lock = _full_steps[ev_id] = threading.Lock()
+        return lock
+
+
 def step(rt: Runtime, org_id: str, payload: Dict[str, Any]) -> None:
-    """One orchestration job (see the module docstring for the payloads)."""
+    """One orchestration job (see the module docstring for the payloads).
+
+    Full steps of one Evaluation take turns in this process: each finds the datapoints without a
+    Log in a read, then calls the version for each outside any transaction, so two at once (a
+    worker thread and another draining the queue) both made the same datapoints' Logs. The second
+    now reads after the first is done, and finds them."""
+    if payload.get("recheck") or payload.get("log_id"):
+        _step(rt, org_id, payload)
+        return
+    with _full_step_lock(payload["evaluation_id"]):
+        _step(rt, org_id, payload)
+
+
+def _step(rt: Runtime, org_id: str, payload: Dict[str, Any]) -> None:
     ev_id = payload["evaluation_id"]
     with rt.db.read() as session:
         ctx = Context(session, org_id, rt)
