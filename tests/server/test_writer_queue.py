@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
-from typing import List, Tuple
+from typing import Callable, Dict, List, Tuple
 
 import pytest
 from sqlalchemy import text
@@ -246,3 +246,181 @@ def test_a_writer_that_cannot_have_the_connection_hands_its_turn_on(
     monkeypatch.setattr(writes.engine, "connect", real_connect)
     assert writes.writers.waiting == 0
     _next_write_begins_at_once(db)  # the turn was released, not leaked
+
+
+def _queue_writers(db: Database, count: int, work: Callable[[int], None]) -> List[threading.Thread]:
+    """Start ``count`` threads running ``work``; return once all of them wait for the write turn."""
+    from humanloop_server.db.engine import sqlite_writes
+
+    writes = sqlite_writes(db.engine)
+    assert writes is not None
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    deadline = time.monotonic() + 10
+    while writes.writers.waiting < count:
+        assert time.monotonic() < deadline, "the writers did not queue"
+        time.sleep(0.001)
+    return threads
+
+
+def _count_batch_commits(db: Database, monkeypatch: pytest.MonkeyPatch) -> List[int]:
+    syncer = wal_syncer(db.engine)
+    assert syncer is not None
+    commits: List[int] = []
+    real = syncer.committed
+
+    def counted() -> int:
+        seq = real()
+        commits.append(seq)
+        return seq
+
+    monkeypatch.setattr(syncer, "committed", counted)
+    return commits
+
+
+def test_queued_writers_share_one_commit_and_return_once_it_is_stored(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # db/write_batch.py: a writer that finishes while others queue hands them its open transaction;
+    # the last one commits for all, and each commit() returns only after that
+    commits = _count_batch_commits(db, monkeypatch)
+    holder = db.session()
+    Database.begin_write(holder)
+    holder.execute(text("INSERT INTO t VALUES (-1)"))
+    seen_after_commit: Dict[int, int] = {}
+
+    def writer(i: int) -> None:
+        with db.write() as s:
+            s.execute(text("INSERT INTO t VALUES (:i)"), {"i": i})
+        with db.read() as r:  # another connection: sees what is committed
+            seen_after_commit[i] = r.execute(text("SELECT count(*) FROM t")).scalar_one()
+
+    threads = _queue_writers(db, 6, writer)
+    holder.commit()  # hands the batch on; returns once the last writer has committed it
+    holder.close()
+    with db.read() as r:
+        assert r.execute(text("SELECT count(*) FROM t")).scalar_one() == 7
+    for t in threads:
+        t.join(10)
+    assert len(commits) == 1  # seven write transactions, one COMMIT
+    assert seen_after_commit == {i: 7 for i in range(6)}  # nobody returned before all were stored
+    _next_write_begins_at_once(db)
+
+
+def test_a_writer_that_rolls_back_leaves_the_rest_of_its_batch(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    commits = _count_batch_commits(db, monkeypatch)
+    holder = db.session()
+    Database.begin_write(holder)
+    holder.execute(text("INSERT INTO t VALUES (-1)"))
+    failed: List[int] = []
+
+    def writer(i: int) -> None:
+        try:
+            with db.write() as s:
+                s.execute(text("INSERT INTO t VALUES (:i)"), {"i": i})
+                if i % 2:
+                    raise RuntimeError("changed its mind")
+        except RuntimeError:
+            failed.append(i)
+
+    threads = _queue_writers(db, 5, writer)
+    holder.commit()
+    holder.close()
+    for t in threads:
+        t.join(10)
+    assert sorted(failed) == [1, 3]
+    with db.read() as r:
+        assert sorted(r.execute(text("SELECT x FROM t")).scalars()) == [-1, 0, 2, 4]
+    assert len(commits) == 1
+    _next_write_begins_at_once(db)
+
+
+def test_a_batch_whose_commit_fails_fails_every_writer_in_it(db: Database) -> None:
+    from sqlalchemy.exc import DBAPIError, OperationalError
+
+    from humanloop_server.api.errors import database_busy
+
+    with db.write() as s:
+        s.execute(text("CREATE TABLE parent (id INTEGER PRIMARY KEY)"))
+        s.execute(text("CREATE TABLE child (pid INTEGER REFERENCES parent (id))"))
+    holder = db.session()
+    Database.begin_write(holder)
+    # a foreign key checked only at COMMIT: the batch's COMMIT fails, after every savepoint was released
+    holder.execute(text("PRAGMA defer_foreign_keys = ON"))
+    holder.execute(text("INSERT INTO child VALUES (999)"))
+    errors: Dict[int, BaseException] = {}
+
+    def writer(i: int) -> None:
+        try:
+            with db.write() as s:
+                s.execute(text("INSERT INTO t VALUES (:i)"), {"i": i})
+        except DBAPIError as exc:
+            errors[i] = exc
+
+    threads = _queue_writers(db, 3, writer)
+    with pytest.raises(OperationalError) as raised:
+        holder.commit()
+    holder.close()
+    for t in threads:
+        t.join(10)
+    assert database_busy(raised.value)  # answered 503 with Retry-After: nothing of it was stored
+    assert "FOREIGN KEY constraint failed" in str(raised.value)
+    assert sorted(errors) == [0, 1, 2]
+    assert "FOREIGN KEY constraint failed" in str(errors[2])  # the writer that ran the COMMIT
+    assert all(database_busy(errors[i]) for i in (0, 1))
+    with db.read() as r:
+        assert r.execute(text("SELECT count(*) FROM t")).scalar_one() == 0
+        assert r.execute(text("SELECT count(*) FROM child")).scalar_one() == 0
+    _next_write_begins_at_once(db)
+
+
+def test_a_lost_connection_fails_the_batch_it_held(db: Database) -> None:
+    holder = db.session()
+    Database.begin_write(holder)
+    holder.execute(text("INSERT INTO t VALUES (-1)"))
+    outcome: List[str] = []
+
+    def writer(i: int) -> None:
+        try:
+            with db.write() as s:
+                s.execute(text("INSERT INTO t VALUES (:i)"), {"i": i})
+                s.connection().invalidate()  # the batch's connection closes with its transaction open
+        except Exception as exc:  # noqa: BLE001 - which error is checked below
+            outcome.append(type(exc).__name__)
+
+    threads = _queue_writers(db, 1, writer)
+    from sqlalchemy.exc import OperationalError
+
+    with pytest.raises(OperationalError, match="write batch"):
+        holder.commit()  # its work was in the lost transaction
+    holder.close()
+    for t in threads:
+        t.join(10)
+    assert len(outcome) == 1
+    with db.read() as r:
+        assert r.execute(text("SELECT count(*) FROM t")).scalar_one() == 0
+    _next_write_begins_at_once(db)
+
+
+def test_a_batch_past_its_age_is_committed_by_its_next_writer(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    from humanloop_server.db import write_batch
+
+    monkeypatch.setattr(write_batch, "MAX_SECONDS", 0.0)
+    commits = _count_batch_commits(db, monkeypatch)
+    holder = db.session()
+    Database.begin_write(holder)
+    holder.execute(text("INSERT INTO t VALUES (-1)"))
+    threads = _queue_writers(db, 3, lambda i: _insert(db, i))
+    holder.commit()
+    holder.close()
+    for t in threads:
+        t.join(10)
+    assert len(commits) == 4  # each committed on its own
+    with db.read() as r:
+        assert r.execute(text("SELECT count(*) FROM t")).scalar_one() == 4
+
+
+def _insert(db: Database, i: int) -> None:
+    with db.write() as s:
+        s.execute(text("INSERT INTO t VALUES (:i)"), {"i": i})

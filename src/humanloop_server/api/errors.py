@@ -26,6 +26,7 @@ from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..db.write_batch import WriteBatchFailed
 from ..services.errors import ServiceError
 from .routing import API_PREFIX
 
@@ -98,6 +99,8 @@ def database_busy(exc: BaseException) -> bool:
     if not isinstance(exc, OperationalError):
         return False
     orig = exc.orig
+    if isinstance(orig, WriteBatchFailed):  # nothing of the request was stored: a retry is safe
+        return True
     if getattr(orig, "sqlstate", None) in _PG_BUSY_STATES:
         return True
     message = str(orig).lower()

@@ -36,6 +36,7 @@ from .engine import (
     run_migrations,
     sqlite_writes,
 )
+from .write_batch import Member
 
 
 class _Session(Session):
@@ -44,7 +45,9 @@ class _Session(Session):
 
     On a SQLite database file a write transaction runs on the connection kept for writes
     (``engine.SqliteWrites``): the session waits for this process's write turn, takes that
-    connection, and answers it as its bind (``write_bind``) until the transaction ends."""
+    connection, and answers it as its bind (``write_bind``) until the transaction ends. Its part in
+    the write batch it joined there (``write_member``, see ``write_batch.py``) is what its commit
+    waits for once the connection is back."""
 
     def __init__(self, *args: Any, sqlite: Optional[SqliteWrites] = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -52,6 +55,7 @@ class _Session(Session):
         self.on_write_begin: Optional[Callable[[Session], None]] = None
         self.sqlite = sqlite
         self.write_bind: Optional[Engine] = None
+        self.write_member: Optional[Member] = None
 
     def get_bind(self, *args: Any, **kwargs: Any) -> Any:
         if self.write_bind is not None:
@@ -84,6 +88,7 @@ class _Session(Session):
             if not turn.owned:  # no transaction took it over (no connection, or it failed to begin)
                 writes.writers.release()
         self.write_bind = writes.engine
+        self.write_member = writes.member  # set by the connection's begin, while this writer has the turn
         return conn
 
 
@@ -91,8 +96,11 @@ class _Session(Session):
 def _write_ended(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None and isinstance(session, _Session) and session.write_bind is not None:
         session.write_bind = None  # the session's next transaction is on the engine's pool again
-        assert session.sqlite is not None
-        session.sqlite.wait_durable()  # its connection is back for the next writer: now wait for the fsync
+        member, session.write_member = session.write_member, None
+        if member is not None and member.kept:
+            # its connection is back for the next writer: now wait for the batch's commit and fsync
+            assert session.sqlite is not None
+            member.batch.wait_stored(session.sqlite.syncer)
 
 
 class Database:

@@ -5,7 +5,6 @@ import functools
 import json
 import logging
 import os
-import threading
 import time
 from pathlib import Path
 from typing import Any, Callable, Dict, Optional
@@ -15,6 +14,7 @@ from sqlalchemy.exc import DisconnectionError
 
 from ..settings import Settings
 from .wal_sync import WalSyncer
+from .write_batch import SAVEPOINT, Batch, Member
 from .writer_queue import WriterQueue
 
 logger = logging.getLogger(__name__)
@@ -85,7 +85,8 @@ class Turn:
 @dataclasses.dataclass
 class SqliteWrites:
     """How a SQLite database file's write transactions run in this process: one at a time, in
-    arrival order (``writers``, see ``writer_queue.py``), on ``engine``'s one connection, and made
+    arrival order (``writers``, see ``writer_queue.py``), on ``engine``'s one connection, several
+    in one database transaction when they queue (``batch``, see ``write_batch.py``), and made
     durable together (``syncer``, see ``wal_sync.py``).
 
     Why one connection: SQLite keeps a page cache per connection, and drops all of it when a
@@ -101,22 +102,10 @@ class SqliteWrites:
     syncer: Optional[WalSyncer]
     engine: Optional[Engine]  # None in memory: the writer takes its turn in the ``begin`` event
     busy_seconds: float
-    #: per thread, the commit on ``engine`` still to be made durable (see :meth:`wait_durable`)
-    _undurable: threading.local = dataclasses.field(default_factory=threading.local)
-
-    def committed(self) -> None:
-        """Note a commit on ``engine`` (made by this thread) that is not durable yet."""
-        if self.syncer is not None:
-            self._undurable.seq = self.syncer.committed()
-
-    def wait_durable(self) -> None:
-        """Return once the last commit this thread made on ``engine`` is durable. Called when its
-        transaction has ended and the connection is back in the pool: waiting with the connection
-        in hand would keep the next writer from it, and each commit would wait for its own fsync."""
-        seq: Optional[int] = getattr(self._undurable, "seq", None)
-        if seq is not None and self.syncer is not None:
-            self._undurable.seq = None
-            self.syncer.wait_durable(seq)
+    #: the write batch open on ``engine``'s connection, and the part in it of the writer that has
+    #: the turn; only that writer changes them
+    batch: Optional[Batch] = None
+    member: Optional[Member] = None
 
     def take_turn(self) -> Optional[Turn]:
         """Wait for this process's write turn (at most the busy timeout); None when it did not come,
@@ -177,22 +166,12 @@ def _sqlite_engine(settings: Settings, url: str) -> Engine:
     writes = SqliteWrites(writers, syncer, write_engine, busy / 1000)
     _sqlite_events(engine, writers, syncer, busy)
     if write_engine is not None:
-        _sqlite_events(write_engine, writers, syncer, busy, writes)
+        _write_connection_events(write_engine, writes, busy)
     setattr(engine, _SQLITE_WRITES_ATTR, writes)  # noqa: B010
     return engine
 
 
-def _sqlite_events(
-    engine: Engine,
-    writers: WriterQueue,
-    syncer: Optional[WalSyncer],
-    busy: int,
-    deferred_durable: Optional[SqliteWrites] = None,
-) -> None:
-    """Pragmas, write turns and group commit on the connections of a SQLite engine. A commit
-    waits to be durable right away, or, with ``deferred_durable``, when its session's transaction
-    has ended (``SqliteWrites.wait_durable``)."""
-
+def _pragmas(engine: Engine, syncer: Optional[WalSyncer], busy: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, record: Any) -> None:
         # let SQLAlchemy (not the sqlite3 module) decide when transactions begin
@@ -204,6 +183,21 @@ def _sqlite_events(
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute(f"PRAGMA busy_timeout={busy}")
         cur.close()
+
+
+def _connection_info(dbapi_conn: Any) -> Optional[Dict[str, Any]]:
+    try:
+        info = dbapi_conn.info
+    except (AttributeError, NotImplementedError):  # the engine's very first connect
+        return None
+    return info if isinstance(info, dict) else None
+
+
+def _sqlite_events(engine: Engine, writers: WriterQueue, syncer: Optional[WalSyncer], busy: int) -> None:
+    """Pragmas, write turns and group commit on the pooled connections of a SQLite engine: its
+    reads, and its writes when the database is in memory or a writer waited longer than the busy
+    timeout for its turn (then SQLite's own lock decides). A write commit returns once durable."""
+    _pragmas(engine, syncer, busy)
 
     def _end_turn(info: Dict[str, Any]) -> None:
         info.pop(IN_WRITE, None)
@@ -218,13 +212,9 @@ def _sqlite_events(
         if not options.get(WRITE_OPTION):
             conn.exec_driver_sql("BEGIN")
             return
-        if TURN_OPTION in options:  # the turn was waited for before the connection was taken
-            turn: Optional[Turn] = options[TURN_OPTION]
-            if turn is not None:
-                turn.owned = True
-                conn.info[HOLDS_WRITE_TURN] = True
-        elif writers.acquire(timeout=busy / 1000):
+        if TURN_OPTION not in options and writers.acquire(timeout=busy / 1000):
             conn.info[HOLDS_WRITE_TURN] = True
+        # else the turn was waited for in vain before the connection was taken (_Session._begin_write)
         try:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         except BaseException:
@@ -239,19 +229,14 @@ def _sqlite_events(
 
         def run(dbapi_conn: Any) -> None:
             durable: Optional[int] = None
-            try:
-                info = dbapi_conn.info
-            except (AttributeError, NotImplementedError):  # the engine's very first connect
-                info = None
-            writing = isinstance(info, dict) and bool(info.get(IN_WRITE))
+            info = _connection_info(dbapi_conn)
+            writing = info is not None and bool(info.get(IN_WRITE))
             try:
                 end(dbapi_conn)
-                if commit and writing and deferred_durable is not None:
-                    deferred_durable.committed()
-                elif commit and writing and syncer is not None:
+                if commit and writing and syncer is not None:
                     durable = syncer.committed()
             finally:
-                if isinstance(info, dict):
+                if info is not None:
                     _end_turn(info)
             if durable is not None:
                 assert syncer is not None
@@ -266,6 +251,172 @@ def _sqlite_events(
     def _on_checkin(dbapi_conn: Any, record: Any) -> None:
         if record is not None:  # back in the pool, so no transaction is open on it: nor a turn
             _end_turn(record.info)
+
+
+def _run(dbapi_conn: Any, sql: str) -> None:
+    cursor = dbapi_conn.cursor()
+    try:
+        cursor.execute(sql)
+    finally:
+        cursor.close()
+
+
+def _write_connection_events(engine: Engine, writes: SqliteWrites, busy: int) -> None:
+    """Write batches (``write_batch.py``) on the connection kept for a database file's writes.
+
+    Every write transaction there runs in a savepoint of the batch's database transaction. Its
+    ``commit`` releases the savepoint, then either hands the turn and the open batch to the next
+    queued writer or commits the batch; its ``rollback`` rolls the savepoint back, then does the
+    same for the others' work. The session waits for its batch to be stored once its connection is
+    back (``database._write_ended``)."""
+    _pragmas(engine, writes.syncer, busy)
+    writers = writes.writers
+    commit_transaction = engine.dialect.do_commit
+    rollback_transaction = engine.dialect.do_rollback
+
+    def end_turn(info: Dict[str, Any]) -> None:
+        info.pop(IN_WRITE, None)
+        if info.pop(HOLDS_WRITE_TURN, False):
+            writers.release()
+
+    def pass_on(info: Dict[str, Any]) -> bool:
+        """Hand the turn, with the batch still open, to the next queued writer if the batch may
+        grow; False (the turn kept) otherwise."""
+        batch = writes.batch
+        if batch is None or not batch.can_grow() or not writers.hand_over():
+            return False
+        writes.member = None
+        info.pop(IN_WRITE, None)
+        info.pop(HOLDS_WRITE_TURN, None)  # it is the next writer's now
+        return True
+
+    def lose_batch(error: BaseException) -> None:
+        batch, writes.batch, writes.member = writes.batch, None, None
+        if batch is not None:
+            batch.failed(error)
+
+    def end_batch(dbapi_conn: Any) -> None:
+        """Commit the open batch (roll it back when it holds nobody's work); raise if that failed."""
+        batch, writes.batch, writes.member = writes.batch, None, None
+        if batch is None:
+            return
+        if batch.kept == 0 or not dbapi_conn.in_transaction:
+            # nothing to keep, or SQLite already rolled the transaction back (after an I/O error,
+            # a full disk): then the writers it held are told their work is lost
+            if dbapi_conn.in_transaction:
+                rollback_transaction(dbapi_conn)
+            if batch.kept:
+                batch.failed(RuntimeError("the transaction was rolled back by SQLite"))
+            else:
+                batch.committed(None)
+            return
+        try:
+            commit_transaction(dbapi_conn)
+        except BaseException as exc:
+            batch.failed(exc)
+            if dbapi_conn.in_transaction:
+                try:
+                    rollback_transaction(dbapi_conn)
+                except Exception:  # noqa: BLE001 - the commit's own error is the one to report
+                    logger.exception("rolling back a write batch whose commit failed")
+            raise
+        batch.committed(writes.syncer.committed() if writes.syncer is not None else None)
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        options = conn.get_execution_options()
+        turn: Optional[Turn] = options.get(TURN_OPTION)
+        if turn is not None:
+            turn.owned = True
+            conn.info[HOLDS_WRITE_TURN] = True
+        elif writers.acquire(timeout=busy / 1000):  # only _Session._begin_write comes here, turn in hand
+            conn.info[HOLDS_WRITE_TURN] = True
+        dbapi_conn = conn.connection.dbapi_connection
+        try:
+            if writes.batch is not None and not dbapi_conn.in_transaction:
+                lose_batch(RuntimeError("the write batch's transaction was lost"))
+            if writes.batch is None:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                writes.batch = Batch()
+            conn.exec_driver_sql(f"SAVEPOINT {SAVEPOINT}")
+        except BaseException:
+            try:
+                end_batch(dbapi_conn)  # the writers already in it are kept, or told it failed
+            except Exception:  # noqa: BLE001 - this writer reports its own error
+                logger.exception("ending a write batch after a writer failed to join it")
+            end_turn(conn.info)
+            raise
+        writes.batch.members += 1
+        writes.member = Member(writes.batch)
+        conn.info[IN_WRITE] = True
+
+    def commit(dbapi_conn: Any) -> None:
+        info = _connection_info(dbapi_conn)
+        member = writes.member
+        if info is None or not info.get(IN_WRITE) or member is None:
+            if writes.batch is None:
+                commit_transaction(dbapi_conn)
+            return  # the open batch is not this caller's
+        try:
+            try:
+                _run(dbapi_conn, f"RELEASE {SAVEPOINT}")
+            except BaseException as exc:
+                lose_batch(exc)  # the transaction is in an unknown state: end it
+                if dbapi_conn.in_transaction:
+                    rollback_transaction(dbapi_conn)
+                raise
+            member.kept = True
+            member.batch.kept += 1
+            if pass_on(info):
+                return
+            try:
+                end_batch(dbapi_conn)
+            except BaseException:
+                member.kept = False  # told by the commit's own error, not again by the batch
+                raise
+        finally:
+            end_turn(info)
+
+    def rollback(dbapi_conn: Any) -> None:
+        info = _connection_info(dbapi_conn)
+        if info is None or not info.get(IN_WRITE) or writes.member is None:
+            if writes.batch is None:
+                rollback_transaction(dbapi_conn)
+            return  # the pool's reset after a writer handed the open batch on: not this caller's
+        try:
+            try:
+                _run(dbapi_conn, f"ROLLBACK TO {SAVEPOINT}")
+                _run(dbapi_conn, f"RELEASE {SAVEPOINT}")
+            except BaseException as exc:
+                lose_batch(exc)
+                if dbapi_conn.in_transaction:
+                    rollback_transaction(dbapi_conn)
+                raise
+            writes.member = None
+            if pass_on(info):
+                return
+            try:
+                end_batch(dbapi_conn)
+            except Exception:  # noqa: BLE001 - the batch's writers are told; this one rolled back anyway
+                logger.exception("committing a write batch after one of its writers rolled back")
+        finally:
+            end_turn(info)
+
+    setattr(engine.dialect, "do_commit", commit)  # noqa: B010
+    setattr(engine.dialect, "do_rollback", rollback)  # noqa: B010
+
+    @event.listens_for(engine.pool, "checkin")
+    def _on_checkin(dbapi_conn: Any, record: Any) -> None:
+        if record is not None:  # back in the pool: its writer's transaction has ended, and its turn
+            end_turn(record.info)
+
+    @event.listens_for(engine.pool, "invalidate")
+    def _on_invalidate(dbapi_conn: Any, record: Any, exc: Optional[BaseException]) -> None:
+        lose_batch(exc or RuntimeError("the connection kept for writes was invalidated"))
+
+    @event.listens_for(engine.pool, "close")
+    def _on_close(dbapi_conn: Any, record: Any) -> None:
+        lose_batch(RuntimeError("the connection kept for writes was closed"))
 
 
 #: a pooled PostgreSQL connection left idle longer than this is pinged before it is used again
