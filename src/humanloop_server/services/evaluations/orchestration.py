@@ -17,21 +17,24 @@ transaction of its own, and a cancelled Evaluation is noticed between any two of
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import hashlib
 import logging
 import threading
 import weakref
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ...db.models import Datapoint, Evaluation, EvaluationEvaluatee, File, Log, Version
-from ...workers.queue import JobInfo
+from ...workers.queue import JobInfo, enqueue
 from .. import agent_calls, judgments, logs, prompt_calls
 from ..common import now
 from ..context import Context, Runtime
 from ..errors import ServiceError
 from ..tenancy import find_owned
-from .lookup import CLIENT_STATUSES, evaluators_of, lock_evaluation, runs_on_server, server_calls
+from .lookup import CLIENT_STATUSES, JOB_KIND, evaluators_of, lock_evaluation, runs_on_server, server_calls
 from .state import load_state
 
 logger = logging.getLogger(__name__)
@@ -161,18 +164,64 @@ def _full_step_lock(ev_id: str) -> threading.Lock:
         return lock
 
 
+#: a full step that finds another process running one for its Evaluation comes back this much later
+RETRY_FULL_STEP_SECONDS = 2.0
+
+
+def _advisory_key(ev_id: str) -> int:
+    """The PostgreSQL advisory lock of an Evaluation's full steps: a signed 64-bit number of its id."""
+    digest = hashlib.sha256(f"evaluation_step:{ev_id}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+@contextlib.contextmanager
+def _across_processes(rt: Runtime, ev_id: str) -> Iterator[bool]:
+    """Whether this process may run a full step of the Evaluation now. On PostgreSQL, where several
+    server processes may share the database, it holds a session advisory lock for the step, on a
+    connection of its own outside any transaction (a process that dies drops it with its
+    connection); False when another process holds it. SQLite: always True (see ``step``)."""
+    if rt.db.dialect != "postgresql":
+        yield True
+        return
+    key = _advisory_key(ev_id)
+    with rt.db.engine.connect() as conn:
+        conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        if not conn.execute(select(func.pg_try_advisory_lock(key))).scalar_one():
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            conn.execute(select(func.pg_advisory_unlock(key)))
+
+
+def _come_back_later(rt: Runtime, org_id: str, ev_id: str) -> None:
+    with rt.db.write() as session:
+        run_after = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=RETRY_FULL_STEP_SECONDS)
+        enqueue(session, org_id, JOB_KIND, {"evaluation_id": ev_id}, run_after=run_after)
+
+
 def step(rt: Runtime, org_id: str, payload: Dict[str, Any]) -> None:
     """One orchestration job (see the module docstring for the payloads).
 
-    Full steps of one Evaluation take turns in this process: each finds the datapoints without a
-    Log in a read, then calls the version for each outside any transaction, so two at once (a
-    worker thread and another draining the queue) both made the same datapoints' Logs. The second
-    now reads after the first is done, and finds them."""
+    Full steps of one Evaluation take turns: each finds the datapoints without a Log in a read,
+    then calls the version for each outside any transaction, so two at once (two worker threads,
+    or two server processes on one PostgreSQL database) both made the same datapoints' Logs. In a
+    process they queue on a lock; across processes (PostgreSQL) a step that finds another one
+    running queues a new full step for a moment later and ends, rather than hold a worker thread
+    and a connection while it waits. A step that comes after the running one reads after it is
+    done, and finds its Logs. Several processes on one SQLite file have no such lock between them.
+    """
     if payload.get("recheck") or payload.get("log_id"):
         _step(rt, org_id, payload)
         return
-    with _full_step_lock(payload["evaluation_id"]):
-        _step(rt, org_id, payload)
+    ev_id = payload["evaluation_id"]
+    with _full_step_lock(ev_id), _across_processes(rt, ev_id) as mine:
+        if mine:
+            _step(rt, org_id, payload)
+            return
+    logger.info("evaluation %s: a full step runs in another process; this one comes back later", ev_id)
+    _come_back_later(rt, org_id, ev_id)
 
 
 def _step(rt: Runtime, org_id: str, payload: Dict[str, Any]) -> None:
