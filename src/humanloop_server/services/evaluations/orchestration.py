@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import fcntl
 import hashlib
 import logging
+import os
 import threading
 import weakref
 from typing import Any, Dict, Iterator, List, Optional, Tuple
@@ -176,23 +178,56 @@ def _advisory_key(ev_id: str) -> int:
 
 @contextlib.contextmanager
 def _across_processes(rt: Runtime, ev_id: str) -> Iterator[bool]:
-    """Whether this process may run a full step of the Evaluation now. On PostgreSQL, where several
-    server processes may share the database, it holds a session advisory lock for the step, on a
-    connection of its own outside any transaction (a process that dies drops it with its
-    connection); False when another process holds it. SQLite: always True (see ``step``)."""
-    if rt.db.dialect != "postgresql":
-        yield True
-        return
+    """Whether this process may run a full step of the Evaluation now (False: another process runs
+    one). Held until the step ends; a process that dies lets go of it with its connection or file.
+
+    PostgreSQL: a session advisory lock, on a connection of its own outside any transaction.
+    SQLite: a lock on one byte of a file beside the database (``<database>-steps``), chosen by the
+    Evaluation. Such locks belong to a process, not a thread, which is why ``step`` takes the
+    lock of this process first."""
     key = _advisory_key(ev_id)
-    with rt.db.engine.connect() as conn:
-        conn = conn.execution_options(isolation_level="AUTOCOMMIT")
-        if not conn.execute(select(func.pg_try_advisory_lock(key))).scalar_one():
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            conn.execute(select(func.pg_advisory_unlock(key)))
+    if rt.db.dialect == "postgresql":
+        with rt.db.engine.connect() as conn:
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+            if not conn.execute(select(func.pg_try_advisory_lock(key))).scalar_one():
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                conn.execute(select(func.pg_advisory_unlock(key)))
+        return
+    database = rt.db.engine.url.database
+    if not database or database == ":memory:":
+        yield True  # a database in memory belongs to this process alone
+        return
+    fd = _steps_file(database)
+    offset = key % STEP_LOCK_BYTES
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, offset)
+    except OSError:  # held by another process
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        fcntl.lockf(fd, fcntl.LOCK_UN, 1, offset)
+
+
+#: the byte ranges of ``<database>-steps`` an Evaluation's lock may take
+STEP_LOCK_BYTES = 1 << 31
+#: per SQLite database file, the open ``-steps`` file of this process: kept open, because closing any
+#: descriptor of a file drops every lock the process holds on it
+_steps_files: Dict[str, int] = {}
+_steps_files_guard = threading.Lock()
+
+
+def _steps_file(database: str) -> int:
+    with _steps_files_guard:
+        fd = _steps_files.get(database)
+        if fd is None:
+            fd = _steps_files[database] = os.open(database + "-steps", os.O_RDWR | os.O_CREAT, 0o600)
+        return fd
 
 
 def _come_back_later(rt: Runtime, org_id: str, ev_id: str) -> None:
@@ -206,11 +241,11 @@ def step(rt: Runtime, org_id: str, payload: Dict[str, Any]) -> None:
 
     Full steps of one Evaluation take turns: each finds the datapoints without a Log in a read,
     then calls the version for each outside any transaction, so two at once (two worker threads,
-    or two server processes on one PostgreSQL database) both made the same datapoints' Logs. In a
-    process they queue on a lock; across processes (PostgreSQL) a step that finds another one
+    or two server processes on one database) both made the same datapoints' Logs. In a
+    process they queue on a lock; across processes a step that finds another one
     running queues a new full step for a moment later and ends, rather than hold a worker thread
-    and a connection while it waits. A step that comes after the running one reads after it is
-    done, and finds its Logs. Several processes on one SQLite file have no such lock between them.
+    and a connection while it waits (see :func:`_across_processes`). A step that comes after the
+    running one reads after it is done, and finds its Logs.
     """
     if payload.get("recheck") or payload.get("log_id"):
         _step(rt, org_id, payload)
