@@ -119,10 +119,19 @@ def targets(results: Dict[str, Any]) -> List[Dict[str, str]]:
         log, floor = by["prompts.log"], by["floor"]
         ratio = log["throughput"] / floor["throughput"]
         add(
-            f"{backend}: prompts.log at {top} clients >= 1/2 of the floor's throughput, p99 < 50 ms",
-            f"{log['throughput']:,.0f}/s = {ratio:.2f}x floor ({floor['throughput']:,.0f}/s), p99 {log['p99_ms']:,.0f} ms "
-            f"(the floor's own p99: {floor['p99_ms']:,.0f} ms)",
-            ratio >= 0.5 and log["p99_ms"] < 50,
+            f"{backend}: prompts.log at {top} clients >= 1/2 of the floor's throughput",
+            f"{log['throughput']:,.0f}/s = {ratio:.2f}x floor ({floor['throughput']:,.0f}/s)",
+            ratio >= 0.5,
+        )
+        # each client sends its next call when the last one is answered, so the mean latency is
+        # clients / throughput (Little's law): a p99 under 50 ms needs more calls per second than that
+        needed = top / 0.050
+        add(
+            f"{backend}: prompts.log at {top} clients, p99 < 50 ms",
+            f"p99 {log['p99_ms']:,.0f} ms (the floor's own: {floor['p99_ms']:,.0f} ms). {top} clients that each wait "
+            f"for their answer average {top} / throughput seconds per call: under 50 ms needs over "
+            f"{needed:,.0f} calls/s, {needed / floor['throughput']:.1f}x what the floor route itself does here",
+            log["p99_ms"] < 50,
         )
     for backend, data in results.get("reads", {}).items():
         sizes = data["sizes"]
@@ -184,7 +193,9 @@ def main() -> int:
     parser.add_argument("--render", type=Path, help="only write the report from the raw results (--json) of a run")
     args = parser.parse_args()
     if args.render:
-        args.out.write_text(_report.render(json.loads(args.render.read_text())))
+        raw = json.loads(args.render.read_text())
+        raw["targets"] = targets(raw)  # as this version of the benchmark judges them
+        args.out.write_text(_report.render(raw))
         return 0
     backends = args.backends or (["sqlite", "postgresql"] if args.pg_url else ["sqlite"])
     if "postgresql" in backends and not args.pg_url:

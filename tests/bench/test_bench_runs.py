@@ -95,3 +95,27 @@ def test_the_floor_route_exists_only_for_the_benchmark(tmp_path: Path) -> None:
 def test_settings_flag_reads_the_environment() -> None:
     assert Settings.from_env({"HUMANLOOP_BENCHMARK_ROUTES": "1"}).benchmark_routes is True
     assert Settings.from_env({}).benchmark_routes is False
+
+
+def test_the_committed_report_renders_again_from_its_raw_results(tmp_path: Path) -> None:
+    # --render judges the targets again from the raw numbers: the committed RESULTS.md is what the
+    # committed RESULTS.json gives with this version of the benchmark
+    out = tmp_path / "again.md"
+    run = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "server.py"),
+            "--render",
+            str(ROOT / "bench" / "RESULTS.json"),
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert out.read_text() == (ROOT / "bench" / "RESULTS.md").read_text()
+    targets = out.read_text().split("## Targets")[1]
+    backends = json.loads((ROOT / "bench" / "RESULTS.json").read_text())["ingest"]
+    assert targets.count("clients, p99 < 50 ms |") == len(backends)  # the latency target: a row of its own
