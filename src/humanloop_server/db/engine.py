@@ -329,7 +329,7 @@ def _write_connection_events(engine: Engine, writes: SqliteWrites, busy: int) ->
         if turn is not None:
             turn.owned = True
             conn.info[HOLDS_WRITE_TURN] = True
-        elif writers.acquire(timeout=busy / 1000):  # only _Session._begin_write comes here, turn in hand
+        elif writers.acquire(timeout=busy / 1000):  # begun without _Session._begin_write: take the turn now
             conn.info[HOLDS_WRITE_TURN] = True
         dbapi_conn = conn.connection.dbapi_connection
         try:
