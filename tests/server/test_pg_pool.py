@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.exc import OperationalError
 
 from humanloop_server.db import engine as engine_module
@@ -66,5 +66,30 @@ def test_a_connection_back_in_the_pool_just_now_is_not_pinged(tmp_path: Path, mo
             with pytest.raises(OperationalError):
                 _pooled_pid(db)
             _pooled_pid(db)  # the failure invalidated the pool: the next request gets a new connection
+        finally:
+            db.dispose()
+
+
+def test_connections_above_the_old_pool_size_are_kept_for_the_next_burst(tmp_path: Path) -> None:
+    # 30 requests at once, twice: the second burst finds every connection of the first in the
+    # pool. With 20 kept (as before), 10 of them were closed on return and opened again each time.
+    burst = 30
+    with pg_database() as url:
+        db = Database.open(Settings(data_dir=tmp_path, database_url=url))
+        opened: list[int] = []
+        event.listen(db.engine, "connect", lambda dbapi_conn, record: opened.append(1))
+        try:
+            for round_ in range(2):
+                sessions = [db.session() for _ in range(burst)]
+                try:
+                    pids = {int(s.execute(text("SELECT pg_backend_pid()")).scalar_one()) for s in sessions}
+                    assert len(pids) == burst  # each its own connection
+                finally:
+                    for s in sessions:
+                        s.close()
+                if round_ == 0:
+                    first_round = len(opened)
+            assert first_round >= burst - 1  # the pool may hold one from Database.open
+            assert len(opened) == first_round  # nothing opened for the second burst
         finally:
             db.dispose()
