@@ -11,8 +11,8 @@ from typing import Any, Dict, Tuple
 
 import psycopg
 import pytest
-from sqlalchemy import Integer, bindparam, func, literal, select, text
-from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
+from sqlalchemy import select, text
+from sqlalchemy.exc import ArgumentError, IntegrityError
 
 from humanloop_server.db.database import Database
 from humanloop_server.db.hot import HotStatement
@@ -161,35 +161,3 @@ def test_when_the_last_statement_fails_nothing_of_its_transaction_is_committed(d
     with db.write() as s:  # the connection is fit for the next transaction
         idempotency_service._INSERT_RECORD_HOT.run_and_commit(s, _record("k2", b"third"))
     assert {k: v[0] for k, v in _records(db).items()} == {"k": b"first", "k2": b"third"}
-
-
-def test_a_statement_that_opens_the_transaction_carries_its_begin(
-    db: Database, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    probe = HotStatement(select(Log.id, Log.file_type).where(Log.id == bindparam("id")))
-    with db.write() as s:
-        logs_service._INSERT_LOG_HOT.run(s, _row("log_seen"))
-    with db.write() as s:
-        if db.dialect == "postgresql":  # not the plain way (psycopg's BEGIN, then the statement)
-            monkeypatch.setattr(probe, "rows", lambda *a: pytest.fail("a round trip for the BEGIN"))
-        assert probe.rows_opening(s, {"id": "log_seen"}) == [("log_seen", "prompt")]
-        monkeypatch.undo()
-        if db.dialect == "postgresql":  # the transaction is open, psycopg knows it
-            raw = s.connection().connection.dbapi_connection
-            assert raw is not None and raw.info.transaction_status == psycopg.pq.TransactionStatus.INTRANS
-        assert probe.rows_opening(s, {"id": "it's; --"}) == []  # within a transaction: rows()
-        logs_service._INSERT_LOG_HOT.run(s, _row("log_in_the_same_transaction"))
-        s.rollback()  # what followed the opening statement belongs to its transaction
-    with db.engine.connect() as conn:
-        assert conn.execute(text("SELECT count(*) FROM logs")).scalar_one() == 1
-
-
-def test_an_opening_statement_that_fails_raises_as_sqlalchemy_and_leaves_the_session_usable(db: Database) -> None:
-    failing = HotStatement(select(func.sqrt(bindparam("x", type_=Integer)).label("root")))
-    with db.write() as s:
-        if db.dialect == "postgresql":
-            with pytest.raises(DBAPIError) as raised:
-                failing.rows_opening(s, {"x": -1})
-            assert isinstance(raised.value.orig, psycopg.errors.InvalidArgumentForPowerFunction)
-            s.rollback()
-        assert HotStatement(select(literal(2).label("two"))).rows_opening(s, {}) == [(2,)]

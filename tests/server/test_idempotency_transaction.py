@@ -18,7 +18,6 @@ from sqlalchemy import select, update
 
 from humanloop_server.db.database import Database
 from humanloop_server.db.models import IdempotencyRecord, Job, utcnow
-from humanloop_server.services import idempotency as idempotency_module
 from humanloop_server.services.context import Runtime
 from humanloop_server.services.errors import Conflict
 from humanloop_server.services.idempotency import KeyedRequest, Stored, lookup
@@ -194,23 +193,3 @@ def test_a_key_busy_past_the_wait_is_409_and_stores_nothing(tmp_path: Path) -> N
             assert lookup(rt.db, org, "k3", "h", 3600) == Stored("replay", 200, None, b"ok")
         finally:
             rt.db.dispose()
-
-
-def test_the_key_is_taken_by_the_transaction_s_first_round_trip(rt: Runtime, monkeypatch: pytest.MonkeyPatch) -> None:
-    # on PostgreSQL the probe of the key opens the transaction, its BEGIN in the same query
-    # (HotStatement.rows_opening); the plain path, a BEGIN of its own first, must not be taken
-    if rt.db.dialect != "postgresql":
-        pytest.skip("SQLite takes the key with its write lock: no probe opens the transaction")
-    org = register_key(rt, "hl_key_first_trip", "trip").id
-
-    def refused(*args: Any) -> Any:
-        raise AssertionError("the probe took a round trip of its own for the BEGIN")
-
-    monkeypatch.setattr(idempotency_module._TRY_LOCK_AND_PROBE_HOT, "rows", refused)
-    first = _keyed(rt, org, "k-trip")
-    enqueue(first.resume(), org, "test_side_effect", {})
-    assert first.finish(200, "application/json", b"{}") is None
-    second = _keyed(rt, org, "k-trip")
-    with pytest.raises(Conflict):
-        second.resume()
-    assert second.taken == Stored("replay", 200, "application/json", b"{}")

@@ -91,49 +91,6 @@ class HotStatement:
         finally:
             cursor.close()
 
-    def rows_opening(self, session: Session, params: Mapping[str, Any]) -> List[Tuple[Any, ...]]:
-        """The rows of a statement that opens ``session``'s transaction: like :meth:`rows`, but on
-        PostgreSQL the BEGIN travels with it, as one simple query ``BEGIN; <statement>``.
-
-        psycopg sends its BEGIN as a round trip of its own before a transaction's first statement;
-        here the query goes to libpq directly (``PGconn.exec_``, which lets go of the GIL while it
-        waits), with the values bound by psycopg on the client (``ClientCursor.mogrify``) and the
-        rows loaded by psycopg's own loaders (``Transformer``). psycopg reads the transaction's
-        status from the connection, so the statements after this one go without a BEGIN. When a
-        transaction is open already, or the connection asks for a BEGIN of its own (an isolation
-        level, read-only, deferrable, autocommit), this is :meth:`rows`.
-        """
-        connection = session.connection()
-        dialect = connection.dialect
-        if dialect.name != "postgresql":
-            return self.rows(session, params)
-        from psycopg import ClientCursor, Connection, errors, pq
-        from psycopg.adapt import Transformer
-
-        raw = connection.connection.dbapi_connection
-        assert isinstance(raw, Connection)
-        if (
-            raw.info.transaction_status != pq.TransactionStatus.IDLE
-            or raw.autocommit
-            or raw.isolation_level is not None
-            or raw.read_only is not None
-            or raw.deferrable is not None
-        ):
-            return self.rows(session, params)
-        compiled = self._compiled(dialect)
-        values = {name: _value(compiled, name, params) for name in compiled.convert}
-        encoding = raw.info.encoding
-        with ClientCursor(raw) as cursor:
-            query = "BEGIN; " + cursor.mogrify(compiled.sql, values)
-        with raw.lock:  # as psycopg holds it around its own use of the connection
-            result = raw.pgconn.exec_(query.encode(encoding))
-        if result.status != pq.ExecStatus.TUPLES_OK:
-            error = errors.error_from_result(result, encoding=encoding)
-            raise exc.DBAPIError.instance(query, values, error, dialect.loaded_dbapi.Error, dialect=dialect) from error
-        loader = Transformer(raw)
-        loader.set_pgresult(result)
-        return loader.load_rows(0, result.ntuples, tuple)
-
     def run(self, session: Session, params: Mapping[str, Any]) -> None:
         """Run a statement that returns no rows (an INSERT)."""
         self.rows(session, params)

@@ -330,7 +330,7 @@ class KeyedRequest:
             if _PROBE_HOT.rows(session, probe):  # the write lock orders the writers already
                 rec = _find(session, self._org(), self.key)
         else:
-            ((got, record_id),) = _TRY_LOCK_AND_PROBE_HOT.rows_opening(session, {**probe, "lock_id": self._lock_id()})
+            ((got, record_id),) = _TRY_LOCK_AND_PROBE_HOT.rows(session, {**probe, "lock_id": self._lock_id()})
             if not got:
                 rec = self._wait_for_key(session)
             elif record_id is not None:
