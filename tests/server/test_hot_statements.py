@@ -9,7 +9,6 @@ import datetime as dt
 from pathlib import Path
 from typing import Any, Dict, Tuple
 
-import psycopg
 import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import ArgumentError, IntegrityError
@@ -17,7 +16,6 @@ from sqlalchemy.exc import ArgumentError, IntegrityError
 from humanloop_server.db.database import Database
 from humanloop_server.db.hot import HotStatement
 from humanloop_server.db.models import Log
-from humanloop_server.services import idempotency as idempotency_service
 from humanloop_server.services import logs as logs_service
 
 from .conftest import _backends, add_prompt, migration_database
@@ -103,61 +101,3 @@ def test_a_missing_parameter_or_a_column_needing_conversion_is_refused(db: Datab
         assert rows == []
     with db.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM logs")).scalar_one() == 0
-
-
-def _record(key: str, body: bytes) -> Dict[str, Any]:
-    return {
-        "org_id": "org_h",
-        "key": key,
-        "method": "POST",
-        "path": "/v5/prompts/log",
-        "request_hash": "h",
-        "status_code": 200,
-        "content_type": "application/json",
-        "response_body": body,
-        "created_at": WHEN,
-    }
-
-
-def _records(db: Database) -> Dict[str, Tuple[Any, ...]]:
-    with db.engine.connect() as conn:  # another connection: it sees only what is committed
-        rows = conn.execute(text("SELECT key, response_body, created_at, status_code FROM idempotency_records"))
-        return {r[0]: (bytes(r[1]), r[2], r[3]) for r in rows}
-
-
-#: values a literal must quote right: quotes, a backslash, a statement separator, a comment, NUL
-#: and bytes that are not UTF-8 in the body
-AWKWARD_KEY = "it's a \\'key'; DROP TABLE logs; -- ünïcode"
-AWKWARD_BODY = b'\x00\xff\'\\"; COMMIT; {"id": "log_1"}\x80'
-
-
-def test_a_last_statement_and_the_commit_are_one_round_trip_on_postgresql(db: Database) -> None:
-    with db.write() as s:
-        logs_service._INSERT_LOG_HOT.run(s, _row("log_with_record"))
-        idempotency_service._INSERT_RECORD_HOT.run_and_commit(s, _record(AWKWARD_KEY, AWKWARD_BODY))
-        if db.dialect == "postgresql":  # committed by that statement, before the session's commit
-            raw = s.connection().connection.dbapi_connection
-            assert raw is not None and raw.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
-            assert AWKWARD_KEY in _records(db)
-        else:  # SQLite: the statement alone; the session's commit commits
-            assert _records(db) == {}
-    stored = _records(db)
-    assert stored == {AWKWARD_KEY: (AWKWARD_BODY, stored[AWKWARD_KEY][1], 200)}
-    assert _stored(db, "log_with_record") is not None  # the earlier work committed with it
-    with db.engine.connect() as conn:
-        assert conn.execute(text("SELECT count(*) FROM logs")).scalar_one() == 1  # nothing dropped
-
-
-def test_when_the_last_statement_fails_nothing_of_its_transaction_is_committed(db: Database) -> None:
-    with db.write() as s:
-        idempotency_service._INSERT_RECORD_HOT.run_and_commit(s, _record("k", b"first"))
-    with pytest.raises(IntegrityError):
-        with db.write() as s:
-            logs_service._INSERT_LOG_HOT.run(s, _row("log_of_the_loser"))
-            idempotency_service._INSERT_RECORD_HOT.run_and_commit(s, _record("k", b"second"))
-    assert {k: v[0] for k, v in _records(db).items()} == {"k": b"first"}
-    with db.engine.connect() as conn:
-        assert conn.execute(text("SELECT count(*) FROM logs")).scalar_one() == 0
-    with db.write() as s:  # the connection is fit for the next transaction
-        idempotency_service._INSERT_RECORD_HOT.run_and_commit(s, _record("k2", b"third"))
-    assert {k: v[0] for k, v in _records(db).items()} == {"k": b"first", "k2": b"third"}

@@ -95,44 +95,6 @@ class HotStatement:
         """Run a statement that returns no rows (an INSERT)."""
         self.rows(session, params)
 
-    def run_and_commit(self, session: Session, params: Mapping[str, Any]) -> None:
-        """Run a statement that returns no rows as the last of ``session``'s transaction, which the
-        caller then commits at once (``Session.commit``, for its events and to give the connection
-        back).
-
-        On PostgreSQL the statement and the COMMIT travel together, as one simple query
-        ``<statement>; COMMIT``: a round trip less on the path of every keyed request, and under
-        load each round trip costs the server a turn of the GIL handed between its threads (32
-        clients writing Logs: 234 -> 252 Logs/s, A/B in one sitting). A simple query takes no
-        separate parameters, so psycopg's ``ClientCursor`` binds them on the client, as quoted
-        literals (its own quoting, the same dumpers as server-side binding). The server then ends
-        the transaction, psycopg sees that in the answer's status, and the session's commit
-        afterwards sends nothing. When the statement fails, the COMMIT does not run: the error is
-        raised (wrapped as SQLAlchemy wraps it) and the transaction is left to be rolled back.
-
-        Elsewhere (SQLite) the statement runs as :meth:`run` and the caller's commit commits.
-        """
-        connection = session.connection()
-        dialect = connection.dialect
-        if dialect.name != "postgresql":
-            self.rows(session, params)
-            return
-        from psycopg import ClientCursor, Connection  # the PostgreSQL driver, loaded only for it
-
-        compiled = self._compiled(dialect)
-        values = {name: _value(compiled, name, params) for name in compiled.convert}
-        raw = connection.connection.dbapi_connection
-        assert isinstance(raw, Connection)
-        dbapi = dialect.loaded_dbapi
-        sql = compiled.sql + "; COMMIT"
-        cursor = ClientCursor(raw)
-        try:
-            cursor.execute(sql, values)
-        except dbapi.Error as error:
-            raise exc.DBAPIError.instance(sql, values, error, dbapi.Error, dialect=dialect) from error
-        finally:
-            cursor.close()
-
 
 def _value(compiled: _Compiled, name: str, params: Mapping[str, Any]) -> Any:
     if name in params:

@@ -273,9 +273,7 @@ class KeyedRequest:
             return self.taken  # None when busy: this answer is sent, not stored
         session.flush()  # the work first: its failure is not a clash of the key
         try:
-            # on PostgreSQL this also commits (one round trip); the block's commit below then ends
-            # the session's transaction, runs its events and gives the connection back
-            _INSERT_RECORD_HOT.run_and_commit(
+            _INSERT_RECORD_HOT.run(
                 session,
                 {
                     "org_id": self.org_id,
@@ -297,12 +295,9 @@ class KeyedRequest:
                 raise
             self.taken = other
             return other
-        except BaseException:
-            self.abandon()
-            raise
         block, self._block, self._session, self._writing = self._block, None, None, False
         assert block is not None
-        block.__exit__(None, None, None)  # commit (done already on PostgreSQL): work, jobs and answer at once
+        block.__exit__(None, None, None)  # commit: the work, its jobs and the answer at once
         self._finished = True
         return None
 
