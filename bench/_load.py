@@ -9,6 +9,7 @@ was saturated.
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -20,6 +21,13 @@ from typing import Any, Dict, List, Sequence
 from _servers import API_KEY, Server
 
 HERE = Path(__file__).resolve().parent
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds every core of the machine spent neither idle nor waiting for I/O, so far (Linux)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    return (sum(fields) - fields[3] - fields[4]) / CLOCK_TICKS
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -42,6 +50,8 @@ class LoadResult:
     latencies: List[float]
     client_cpu: float
     server_cpu: float
+    #: CPU seconds all cores of the machine were busy during the window (everything running)
+    machine_cpu: float = 0.0
 
     @property
     def throughput(self) -> float:
@@ -123,8 +133,10 @@ def run_load(
         proc.stdin = None  # communicate() below must not touch it again
     time.sleep(max(0.0, start_at - time.time()))
     cpu0 = sum(s.cpu_seconds() for s in servers)
+    busy0 = machine_busy_seconds()
     time.sleep(max(0.0, start_at + duration - time.time()))
     cpu1 = sum(s.cpu_seconds() for s in servers)
+    busy1 = machine_busy_seconds()
     for s in servers:
         mem = s.memory_kb()
         s.peak_rss_kb = max(s.peak_rss_kb, mem.get("VmRSS", 0))
@@ -149,6 +161,7 @@ def run_load(
         latencies=latencies,
         client_cpu=client_cpu,
         server_cpu=cpu1 - cpu0,
+        machine_cpu=busy1 - busy0,
     )
 
 

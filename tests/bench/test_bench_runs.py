@@ -70,6 +70,33 @@ def test_quick_benchmark_runs_and_reports_every_section(tmp_path: Path) -> None:
     assert [t["target"] for t in results["targets"]]
 
 
+def test_the_a_b_script_runs_each_tree_in_turns(tmp_path: Path) -> None:
+    # the same tree under two names: both run, in turns, and each gets its median
+    src = str(ROOT / "src")
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "ab.py"), "--tree", f"one={src}", "--tree", f"two={src}"]
+        + ["--clients", "2", "--duration", "0.5", "--repeats", "2"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=dict(os.environ),
+    )
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-4000:]
+    runs = [line.split()[0] for line in run.stdout.splitlines() if " run " in line]
+    assert runs == ["one", "two", "one", "two"]  # alternating
+    assert all("errors 0" in line for line in run.stdout.splitlines() if " run " in line)
+    medians = [line.split(":")[0].strip() for line in run.stdout.splitlines() if "median" in line]
+    assert medians == ["one", "two"]
+    bad = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "ab.py"), "--tree", f"one={tmp_path}"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert bad.returncode == 2 and "humanloop_server" in bad.stderr  # not a src tree: a usage error
+
+
 def test_the_floor_route_exists_only_for_the_benchmark(tmp_path: Path) -> None:
     key = "hl_bench_floor_test"
     for enabled in (False, True):
