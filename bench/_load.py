@@ -9,7 +9,6 @@ was saturated.
 from __future__ import annotations
 
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -18,10 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Sequence
 
-from _servers import API_KEY, Server
+from _servers import API_KEY, CLOCK_TICKS, Server
 
 HERE = Path(__file__).resolve().parent
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def machine_busy_seconds() -> float:

@@ -61,12 +61,12 @@ def main() -> None:
     args = parser.parse_args()
 
     rates: Dict[str, List[float]] = {name: [] for name, _ in args.tree}
+    common = dict(processes=1, to_floor=args.floor, strip_key=args.no_key)
     for rep in range(args.repeats):
         for name, src in args.tree:
             with fresh_backend(args.backend, args.pg_url) as backend:
                 server = start_server(backend, workers=2, extra_env={"PYTHONPATH": src})
                 try:
-                    common = dict(processes=1, to_floor=args.floor, strip_key=args.no_key)
                     run_load([server], args.op, args.clients, 1.0, warmup=0.5, **common)  # warm caches
                     result = run_load([server], args.op, args.clients, args.duration, warmup=0.5, **common)
                 finally:
