@@ -8,12 +8,20 @@ and the CPU seconds this process used during the window.
 
 Each thread calls until ``start_at`` (warm-up: connections, caches), then for ``duration`` seconds,
 and never more than ``max_calls`` calls: the run stops by itself. Servers are on 127.0.0.1 only.
+
+With a ``rate`` (calls per second over all client threads of the run) the load is an *open loop*,
+as an application's own users make it: each thread starts its calls at the times of a Poisson
+process of its share of the rate, whether or not its previous call was quick, and a call's latency
+counts from the time it was due. A thread still busy when its next call is due starts it late, and
+the wait is part of that call's latency (otherwise a slow server would be measured only at the
+pace it allows, the error called coordinated omission).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import random
 import sys
 import threading
 import time
@@ -147,6 +155,7 @@ def main() -> None:
     start_at = float(sys.stdin.readline())
     end_at = start_at + task["duration"]
     max_calls: int = task["max_calls"]
+    rate: typing.Optional[float] = task.get("rate")
     latencies: typing.List[float] = []
     errors: typing.List[str] = []
     lock = threading.Lock()
@@ -158,10 +167,21 @@ def main() -> None:
         mine: typing.List[float] = []
         failed: typing.List[str] = []
         calls = 0
+        # open loop: this thread's share of the rate, its calls due at Poisson times (seeded per thread)
+        per_thread = rate / task["total_threads"] if rate else None
+        arrivals = random.Random(global_index)
+        due = time.time() + arrivals.expovariate(per_thread) if per_thread else 0.0
         while calls < max_calls:
-            t0 = time.time()
-            if t0 >= end_at:
-                break
+            if per_thread:
+                if due >= end_at:
+                    break
+                time.sleep(max(0.0, due - time.time()))
+                t0 = due  # a late start is the server's delay too
+                due += arrivals.expovariate(per_thread)
+            else:
+                t0 = time.time()
+                if t0 >= end_at:
+                    break
             try:
                 fn()
             except Exception as exc:  # noqa: BLE001 - counted and reported, the run goes on
@@ -170,7 +190,10 @@ def main() -> None:
                     break
             t1 = time.time()
             calls += 1
-            if start_at <= t1 <= end_at:  # completed inside the window: counts for throughput and latency
+            if per_thread:
+                if start_at <= t0:  # due inside the window (the last ones may end after it)
+                    mine.append(t1 - t0)
+            elif start_at <= t1 <= end_at:  # completed inside the window: counts for throughput and latency
                 mine.append(t1 - t0)
         with lock:
             latencies.extend(mine)

@@ -15,7 +15,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Sequence
+from typing import Any, Dict, List, Optional, Sequence
 
 from _servers import API_KEY, CLOCK_TICKS, Server
 
@@ -50,6 +50,9 @@ class LoadResult:
     server_cpu: float
     #: CPU seconds all cores of the machine were busy during the window (everything running)
     machine_cpu: float = 0.0
+    #: calls per second due over all threads (an open loop, see ``_client.py``); None: each thread
+    #: calls again as soon as its call returns
+    rate: Optional[float] = None
 
     @property
     def throughput(self) -> float:
@@ -60,6 +63,7 @@ class LoadResult:
             "op": self.op,
             "concurrency": self.concurrency,
             "processes": self.processes,
+            "rate": self.rate,
             "duration": self.duration,
             "calls": self.calls,
             "throughput": self.throughput,
@@ -84,9 +88,11 @@ def run_load(
     max_calls: int = 100_000,
     to_floor: bool = False,
     strip_key: bool = False,
+    rate: Optional[float] = None,
 ) -> LoadResult:
     """Run ``op`` from ``concurrency`` threads for ``duration`` seconds against ``servers`` (threads
-    are spread over the servers round-robin, and over ``processes`` client processes)."""
+    are spread over the servers round-robin, and over ``processes`` client processes); with a
+    ``rate``, calls are due at that many per second in all (an open loop), else back to back."""
     processes = max(1, min(processes, concurrency))
     per = [concurrency // processes + (1 if i < concurrency % processes else 0) for i in range(processes)]
     tasks = []
@@ -103,6 +109,8 @@ def run_load(
                 "max_calls": max_calls,
                 "to_floor": to_floor,
                 "strip_key": strip_key,
+                "rate": rate,
+                "total_threads": concurrency,
             }
         )
         first += threads
@@ -160,6 +168,7 @@ def run_load(
         client_cpu=client_cpu,
         server_cpu=cpu1 - cpu0,
         machine_cpu=busy1 - busy0,
+        rate=rate,
     )
 
 
@@ -178,6 +187,7 @@ class Repeated:
             "op": first.op,
             "concurrency": first.concurrency,
             "processes": first.processes,
+            "rate": first.rate,
             "repeats": len(self.runs),
             "duration": first.duration,
             "throughput": statistics.median(tps),

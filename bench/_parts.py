@@ -29,6 +29,8 @@ class Plan:
     repeats: int
     warmup: float
     concurrencies: Sequence[int]
+    #: open-loop rates (calls/s over the highest concurrency's threads) for the steady-rate rows
+    paced_rates: Sequence[int]
     other_concurrencies: Sequence[int]
     client_processes: int
     sizes: Sequence[int]
@@ -58,6 +60,11 @@ INGEST_VARIANTS = [
     ("floor + Idempotency-Key", "log", True, False),
     ("prompts.log without Idempotency-Key", "log", False, True),
     ("prompts.log", "log", False, False),
+]
+#: the variants measured at a steady rate: (label, to_floor, strip_key)
+PACED_VARIANTS = [
+    ("floor", True, True),
+    ("prompts.log", False, False),
 ]
 OTHER_OPS = [
     ("flow trace (1 flow + 3 prompt + 2 tool Logs, 7 requests)", "trace"),
@@ -90,6 +97,28 @@ def ingestion(plan: Plan, backend: Backend) -> Dict[str, Any]:
                     )
             for label, *_ in INGEST_VARIANTS:
                 out["rows"].append({"variant": label, **reps[label].summary()})
+        # a steady rate, as an application's users make it: what a call waits when the server is not full
+        top = max(plan.concurrencies)
+        for rate in plan.paced_rates:
+            paced = {label: Repeated() for label, *_ in PACED_VARIANTS}
+            for rep in range(plan.repeats):
+                for label, to_floor, strip_key in PACED_VARIANTS:
+                    progress(f"{backend.name}: {label} at {rate}/s from {top} clients ({rep + 1}/{plan.repeats})")
+                    paced[label].runs.append(
+                        run_load(
+                            servers,
+                            "log",
+                            top,
+                            plan.duration,
+                            processes=plan.client_processes,
+                            warmup=plan.warmup,
+                            to_floor=to_floor,
+                            strip_key=strip_key,
+                            rate=rate,
+                        )
+                    )
+            for label, *_ in PACED_VARIANTS:
+                out.setdefault("paced", []).append({"variant": label, **paced[label].summary()})
         for label, op in OTHER_OPS:
             for conc in plan.other_concurrencies:
                 rep = Repeated()
@@ -100,7 +129,6 @@ def ingestion(plan: Plan, backend: Backend) -> Dict[str, Any]:
                     )
                 out["other"].append({"variant": label, **rep.summary()})
         # is the client side the limit? the floor at the highest concurrency from 1, 2 and 4 processes
-        top = max(plan.concurrencies)
         for procs in sorted({1, 2, 4}):
             progress(f"{backend.name}: floor at {top} clients from {procs} client processes")
             r = run_load(

@@ -210,6 +210,8 @@ def _ingestion(results: Dict[str, Any]) -> List[str]:
             rows,
         )
         lines.append("")
+        if data.get("paced"):
+            lines += _paced(data)
         rows = [
             (
                 r["variant"],
@@ -253,6 +255,36 @@ def _ingestion(results: Dict[str, Any]) -> List[str]:
         if errs:
             lines += ["", "Errors seen (sample): " + "; ".join(f"`{e[:160]}`" for e in errs[:3])]
         lines.append("")
+    return lines
+
+
+def _paced(data: Dict[str, Any]) -> List[str]:
+    """The steady-rate rows: latency when the server is not full."""
+    rows = data["paced"]
+    lines = [
+        f"At a steady rate (an open loop): {rows[0]['concurrency']} client threads start calls at the times of a "
+        "Poisson process of the rate, whether or not earlier calls are answered, as the users of an application "
+        "do; a call's latency counts from the time it was due, so a call that waits for its thread counts the "
+        "wait. The floor uses no Idempotency-Key here, `prompts.log` does.",
+        "",
+    ]
+    table = [
+        (
+            r["variant"],
+            f"{r['rate']:,.0f}",
+            f"{r['throughput']:,.0f} [{r['throughput_min']:,.0f}-{r['throughput_max']:,.0f}]",
+            r["p50_ms"],
+            r["p99_ms"],
+            r["p99_ms_max"],
+            f"{r['client_cpu']:.2f} / {r['server_cpu']:.2f}",
+            r["errors"],
+        )
+        for r in rows
+    ]
+    lines += _table(
+        ["variant", "due/s", "calls/s", "p50 ms", "p99 ms", "worst p99 ms", "CPU client / server", "errors"], table
+    )
+    lines.append("")
     return lines
 
 

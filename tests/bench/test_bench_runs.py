@@ -56,6 +56,9 @@ def test_quick_benchmark_runs_and_reports_every_section(tmp_path: Path) -> None:
         # (a whole flow trace, 7 requests, may not on a loaded machine: its correctness is tested elsewhere)
         assert all(r["errors"] == 0 for r in ingest["rows"] + ingest["other"]), backend
         assert all(r["calls"] > 0 for r in ingest["rows"]), backend
+        # the steady-rate rows: both variants at the planned rate, every call answered
+        paced = {(r["variant"], r["rate"]) for r in ingest["paced"] if r["calls"] > 0 and r["errors"] == 0}
+        assert paced == {("floor", 20), ("prompts.log", 20)}, ingest["paced"]
         assert ingest["drain"]["judgments"] == ingest["drain"]["jobs"]
         sizes = results["reads"][backend]["sizes"]
         assert sizes and sizes[0]["rows"] >= 10_000 and len(sizes[0]["reads"]) == 13
