@@ -8,7 +8,7 @@ from typing import AsyncIterator, Optional
 
 from fastapi import FastAPI
 
-from . import web
+from . import gc_tuning, web
 from .api import build_api_router
 from .api.bench import build_bench_router
 from .api.empty_body import EmptyBodyMiddleware
@@ -64,13 +64,17 @@ def stop(app: FastAPI) -> None:
         del app.state.runtime
 
 
-def create_app(settings: Optional[Settings] = None, *, benchmark_routes: Optional[bool] = None) -> FastAPI:
+def create_app(
+    settings: Optional[Settings] = None, *, benchmark_routes: Optional[bool] = None, tune_gc: bool = False
+) -> FastAPI:
     """Build the FastAPI application.
 
     ``settings`` default to the environment (`Settings.from_env()`). The database is opened and
     migrated when the application starts (lifespan), and closed when it stops.
     ``benchmark_routes`` (default: ``settings.benchmark_routes``) adds the routes that only the
-    benchmark uses (`api/bench.py`; not in the API document).
+    benchmark uses (`api/bench.py`; not in the API document). ``tune_gc``: the process serves
+    only this application (`humanloop-server serve`): once it has started, tune the garbage
+    collector for serving (`gc_tuning.settle`).
     """
     if benchmark_routes is None:
         benchmark_routes = settings is not None and settings.benchmark_routes
@@ -79,6 +83,8 @@ def create_app(settings: Optional[Settings] = None, *, benchmark_routes: Optiona
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if not hasattr(app.state, "runtime"):
             start(app, settings or Settings.from_env())
+            if tune_gc:
+                gc_tuning.settle()
         try:
             yield
         finally:

@@ -132,7 +132,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from .app import KEEP_ALIVE_SECONDS, create_app
 
-    app = create_app(settings)
+    app = create_app(settings, tune_gc=True)  # this process serves it alone
     _say(f"Humanloop-compatible server: http://{args.host}:{args.port}/v5", bold=True)
     _say(f"Database: {shown_url(settings)}")
     _say(f"Web app: http://{args.host}:{args.port}/ (sign in with an API key of this server)")
