@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import psycopg
+import pytest
 from fastapi.testclient import TestClient
 
 from humanloop_server.app import create_app
@@ -149,3 +151,22 @@ def test_the_committed_report_renders_again_from_its_raw_results(tmp_path: Path)
     targets = out.read_text().split("## Targets")[1]
     backends = json.loads((ROOT / "bench" / "RESULTS.json").read_text())["ingest"]
     assert targets.count("clients, p99 < 50 ms |") == len(backends)  # the latency target: a row of its own
+
+
+@pytest.mark.skipif(not os.environ.get("HUMANLOOP_TEST_DATABASE_URL"), reason="PostgreSQL only")
+def test_the_driver_comparison_runs_both_ways_and_cleans_up() -> None:
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "pg_driver.py"), "--concurrency", "2", "--seconds", "0.3"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=dict(os.environ),
+    )
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    lines = run.stdout.splitlines()
+    assert [line.split(":")[0].strip() for line in lines if "transactions/s" in line] == ["threads", "asyncio"]
+    assert "asyncio / threads" in run.stdout
+    # its table is gone
+    url = os.environ["HUMANLOOP_TEST_DATABASE_URL"].replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT to_regclass('bench_pg_driver')").fetchone() == (None,)
