@@ -169,7 +169,7 @@ def _ingestion(results: Dict[str, Any]) -> List[str]:
         "by its threads; it sends an `Idempotency-Key` with every call). The *floor* is the same SDK call sent to "
         "`POST /v5/bench/floor` (a route added only when the app is built with `benchmark_routes`): same uvicorn, "
         "middleware, API key check and request/response models, but it stores nothing (its only database access "
-        "is the API key lookup every route does). `floor + Idempotency-Key` adds the key layer (the body read whole "
+        "is the API key check every route makes, looked up at most once a second per key). `floor + Idempotency-Key` adds the key layer (the body read whole "
         "and hashed, then one write transaction that looks the key up and stores the answer); `prompts.log without "
         "Idempotency-Key` is the route alone. Throughput is calls completed "
         "in the window per second (median, [min-max] of the repeats); latencies are medians over the repeats; CPU "

@@ -7,8 +7,9 @@ deployment needs them.
 ``POST /v5/bench/floor`` is the *floor* of the ingestion benchmark: the same stack as
 ``POST /v5/prompts/log`` (uvicorn, the Idempotency-Key middleware, the API key check, the same
 request model parsed and dumped the same way, the same response model), but the route stores
-nothing: it answers a new id without opening a database transaction. The API key lookup (a read)
-is the only database access, as it is for every authenticated route.
+nothing: it answers a new id without opening a database transaction. The API key check is its
+only database access, as for every authenticated route (a lookup at most once a second per key:
+``services/keys.py``).
 """
 
 from __future__ import annotations
