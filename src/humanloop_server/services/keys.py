@@ -158,8 +158,10 @@ def revoke_key(db: Database, ident: str) -> KeyInfo:
         row, org_name = rows[0]
         if row.revoked_at is None:
             row.revoked_at = _now()
-        _trusted.get(db, {}).pop(row.key_hash, None)  # at once in this process
-        return _info(row, org_name)
+        info, key_hash = _info(row, org_name), row.key_hash
+    # at once in this process, once committed (a lookup before the commit would trust it again)
+    _trusted.get(db, {}).pop(key_hash, None)
+    return info
 
 
 _touched: Dict[str, float] = {}
