@@ -9,7 +9,7 @@ import statistics
 import time
 import tracemalloc
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Optional, Sequence
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import httpx
 from sqlalchemy import text
@@ -61,10 +61,10 @@ INGEST_VARIANTS = [
     ("prompts.log without Idempotency-Key", "log", False, True),
     ("prompts.log", "log", False, False),
 ]
-#: the variants measured at a steady rate: (label, to_floor, strip_key)
+#: the variants measured at a steady rate (the same fields)
 PACED_VARIANTS = [
-    ("floor", True, True),
-    ("prompts.log", False, False),
+    ("floor", "log", True, True),
+    ("prompts.log", "log", False, False),
 ]
 OTHER_OPS = [
     ("flow trace (1 flow + 3 prompt + 2 tool Logs, 7 requests)", "trace"),
@@ -73,52 +73,48 @@ OTHER_OPS = [
 ]
 
 
+def _interleaved(
+    plan: Plan,
+    backend: Backend,
+    servers: Sequence[Server],
+    variants: Sequence[Tuple[str, str, bool, bool]],
+    concurrency: int,
+    rate: Optional[int] = None,
+) -> List[Dict[str, Any]]:
+    """Each variant ``plan.repeats`` times, interleaved so that a noisy moment hits all of them;
+    a summary row per variant."""
+    reps = {label: Repeated() for label, *_ in variants}
+    load = f"{rate}/s from {concurrency} clients" if rate else f"{concurrency} clients"
+    for rep in range(plan.repeats):
+        for label, op, to_floor, strip_key in variants:
+            progress(f"{backend.name}: {label} at {load} ({rep + 1}/{plan.repeats})")
+            reps[label].runs.append(
+                run_load(
+                    servers,
+                    op,
+                    concurrency,
+                    plan.duration,
+                    processes=plan.client_processes,
+                    warmup=plan.warmup,
+                    to_floor=to_floor,
+                    strip_key=strip_key,
+                    rate=rate,
+                )
+            )
+    return [{"variant": label, **reps[label].summary()} for label, *_ in variants]
+
+
 def ingestion(plan: Plan, backend: Backend) -> Dict[str, Any]:
     out: Dict[str, Any] = {"rows": [], "other": [], "client_check": []}
     with running(backend, workers=2) as servers:
         server = servers[0]
         out["rss_start_kb"] = server.memory_kb()
         for conc in plan.concurrencies:
-            reps = {label: Repeated() for label, *_ in INGEST_VARIANTS}
-            for rep in range(plan.repeats):  # variants interleaved, so a noisy moment hits all of them
-                for label, op, to_floor, strip_key in INGEST_VARIANTS:
-                    progress(f"{backend.name}: {label} at {conc} clients ({rep + 1}/{plan.repeats})")
-                    reps[label].runs.append(
-                        run_load(
-                            servers,
-                            op,
-                            conc,
-                            plan.duration,
-                            processes=plan.client_processes,
-                            warmup=plan.warmup,
-                            to_floor=to_floor,
-                            strip_key=strip_key,
-                        )
-                    )
-            for label, *_ in INGEST_VARIANTS:
-                out["rows"].append({"variant": label, **reps[label].summary()})
+            out["rows"] += _interleaved(plan, backend, servers, INGEST_VARIANTS, conc)
         # a steady rate, as an application's users make it: what a call waits when the server is not full
         top = max(plan.concurrencies)
         for rate in plan.paced_rates:
-            paced = {label: Repeated() for label, *_ in PACED_VARIANTS}
-            for rep in range(plan.repeats):
-                for label, to_floor, strip_key in PACED_VARIANTS:
-                    progress(f"{backend.name}: {label} at {rate}/s from {top} clients ({rep + 1}/{plan.repeats})")
-                    paced[label].runs.append(
-                        run_load(
-                            servers,
-                            "log",
-                            top,
-                            plan.duration,
-                            processes=plan.client_processes,
-                            warmup=plan.warmup,
-                            to_floor=to_floor,
-                            strip_key=strip_key,
-                            rate=rate,
-                        )
-                    )
-            for label, *_ in PACED_VARIANTS:
-                out.setdefault("paced", []).append({"variant": label, **paced[label].summary()})
+            out.setdefault("paced", []).extend(_interleaved(plan, backend, servers, PACED_VARIANTS, top, rate))
         for label, op in OTHER_OPS:
             for conc in plan.other_concurrencies:
                 rep = Repeated()

@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Optional
 
 import psycopg
 import pytest
@@ -31,17 +32,22 @@ README_BODY = {
 }
 
 
+def _bench(script: str, *args: str, timeout: float, cwd: Optional[Path] = None) -> subprocess.CompletedProcess[str]:
+    """Run ``bench/<script>`` with ``args`` as a user would, this environment passed on."""
+    return subprocess.run(
+        [sys.executable, str(ROOT / "bench" / script), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=dict(os.environ),
+    )
+
+
 def test_quick_benchmark_runs_and_reports_every_section(tmp_path: Path) -> None:
     out = tmp_path / "RESULTS.md"
     raw = tmp_path / "results.json"
-    run = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "server.py"), "--quick", "--out", str(out), "--json", str(raw)],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-        env=dict(os.environ),
-    )
+    run = _bench("server.py", "--quick", "--out", str(out), "--json", str(raw), timeout=1800, cwd=tmp_path)
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-4000:]
     text = out.read_text()
     for heading in _report.SECTIONS:
@@ -78,14 +84,11 @@ def test_quick_benchmark_runs_and_reports_every_section(tmp_path: Path) -> None:
 def test_the_a_b_script_runs_each_tree_in_turns(tmp_path: Path) -> None:
     # the same tree under two names: both run, in turns, and each gets its median
     src = str(ROOT / "src")
-    run = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "ab.py"), "--tree", f"one={src}", "--tree", f"two={src}"]
-        + ["--clients", "2", "--duration", "0.5", "--repeats", "2"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
+    run = _bench(
+        "ab.py",
+        *["--tree", f"one={src}", "--tree", f"two={src}", "--clients", "2", "--duration", "0.5", "--repeats", "2"],
         timeout=600,
-        env=dict(os.environ),
+        cwd=tmp_path,
     )
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-4000:]
     runs = [line.split()[0] for line in run.stdout.splitlines() if " run " in line]
@@ -93,12 +96,7 @@ def test_the_a_b_script_runs_each_tree_in_turns(tmp_path: Path) -> None:
     assert all("errors 0" in line for line in run.stdout.splitlines() if " run " in line)
     medians = [line.split(":")[0].strip() for line in run.stdout.splitlines() if "median" in line]
     assert medians == ["one", "two"]
-    bad = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "ab.py"), "--tree", f"one={tmp_path}"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    bad = _bench("ab.py", "--tree", f"one={tmp_path}", timeout=120)
     assert bad.returncode == 2 and "humanloop_server" in bad.stderr  # not a src tree: a usage error
 
 
@@ -133,19 +131,7 @@ def test_the_committed_report_renders_again_from_its_raw_results(tmp_path: Path)
     # --render judges the targets again from the raw numbers: the committed RESULTS.md is what the
     # committed RESULTS.json gives with this version of the benchmark
     out = tmp_path / "again.md"
-    run = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "bench" / "server.py"),
-            "--render",
-            str(ROOT / "bench" / "RESULTS.json"),
-            "--out",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    run = _bench("server.py", "--render", str(ROOT / "bench" / "RESULTS.json"), "--out", str(out), timeout=120)
     assert run.returncode == 0, run.stderr[-2000:]
     assert out.read_text() == (ROOT / "bench" / "RESULTS.md").read_text()
     targets = out.read_text().split("## Targets")[1]
@@ -155,13 +141,7 @@ def test_the_committed_report_renders_again_from_its_raw_results(tmp_path: Path)
 
 @pytest.mark.skipif(not os.environ.get("HUMANLOOP_TEST_DATABASE_URL"), reason="PostgreSQL only")
 def test_the_driver_comparison_runs_both_ways_and_cleans_up() -> None:
-    run = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "pg_driver.py"), "--concurrency", "2", "--seconds", "0.3"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=dict(os.environ),
-    )
+    run = _bench("pg_driver.py", "--concurrency", "2", "--seconds", "0.3", timeout=300)
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     lines = run.stdout.splitlines()
     assert [line.split(":")[0].strip() for line in lines if "transactions/s" in line] == ["threads", "asyncio"]
