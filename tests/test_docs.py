@@ -200,8 +200,11 @@ def test_documented_commands_run_as_written(where: str, commands: List[str], tmp
                 try:
                     httpx.get(url.group(0) + "/prompts", timeout=2)
                     break
-                except httpx.TransportError:
-                    assert server.poll() is None, f"{where}: {command} exited"
+                except httpx.TransportError as refused:
+                    if server.poll() is not None:  # say why: its output, up to its exit
+                        raise AssertionError(
+                            f"{where}: {command} exited with {server.returncode}:\n{server.stdout.read()}"
+                        ) from refused
                     threading.Event().wait(0.1)
         finally:
             os.killpg(server.pid, 15)
